@@ -27,7 +27,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-ORDER_COLUMNS = ["order_id", "customer_id", "timestamp", "revenue", "items", "is_purchase"]
+ORDER_COLUMNS = [
+    "order_id",
+    "customer_id",
+    "timestamp",
+    "revenue",
+    "items",
+    "is_purchase",
+]
 OPTIONAL_COLUMNS = ["store", "channel", "category"]
 
 

@@ -1,0 +1,92 @@
+"""Annual retention, the figure industry benchmarks use, and the customer
+lifespan that follows from it.
+
+At a month end M: S = customers who bought in the 12 months before the last 12
+months (M-24 to M-12], retained = those of S who bought in the last 12 months
+(M-12 to M]; annual retention = retained / S x 100. It needs 24 months of data.
+
+With less data, the longest half-window h (in whole months, at least 3) is used
+instead: S bought in (M-2h, M-h], retained bought again in (M-h, M], and the
+h-month retention r is carried to a year as r^(12/h), which assumes customers
+leave at a steady pace. The result says which way it was found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from retention.orders import customer_purchases
+
+MIN_HALF_WINDOW_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class AnnualRetention:
+    """Annual retention at ``as_of`` with the counts behind it.
+
+    ``window_months`` is 12 when measured over two full years, smaller when
+    carried to a year from a shorter window; ``rate`` is NaN when S = 0.
+    """
+
+    as_of: pd.Timestamp
+    window_months: int
+    customers_at_start: int
+    retained: int
+
+    @property
+    def window_rate(self) -> float:
+        if self.customers_at_start == 0:
+            return float("nan")
+        return self.retained / self.customers_at_start * 100.0
+
+    @property
+    def rate(self) -> float:
+        """Annual retention in percent (carried to 12 months when needed)."""
+        return 100.0 * (self.window_rate / 100.0) ** (12 / self.window_months)
+
+    @property
+    def measured(self) -> bool:
+        return self.window_months == 12
+
+    @property
+    def churn(self) -> float:
+        return 100.0 - self.rate
+
+    @property
+    def lifespan_years(self) -> float:
+        """Average customer lifespan = 1 / annual churn (NaN when churn is 0)."""
+        churn = self.churn / 100.0
+        return 1.0 / churn if churn > 0 else float("nan")
+
+
+def months_of_data(orders: pd.DataFrame, as_of: pd.Timestamp) -> int:
+    """Whole months between the first order and ``as_of``."""
+    first = orders["timestamp"].min()
+    return (as_of.year - first.year) * 12 + as_of.month - first.month
+
+
+def annual_retention(
+    orders: pd.DataFrame, as_of: pd.Timestamp | None = None
+) -> AnnualRetention | None:
+    """Annual retention at ``as_of`` (default: the last order), or None when the
+    data covers fewer than 2 x 3 months before it."""
+    bought = customer_purchases(orders)
+    if bought.empty:
+        return None
+    as_of = bought["timestamp"].max() if as_of is None else as_of
+    window = min(12, months_of_data(bought, as_of) // 2)
+    if window < MIN_HALF_WINDOW_MONTHS:
+        return None
+    middle = as_of - pd.DateOffset(months=window)
+    start = as_of - pd.DateOffset(months=2 * window)
+    stamps = bought["timestamp"]
+    earlier = set(bought.loc[(stamps > start) & (stamps <= middle), "customer_id"])
+    later = set(bought.loc[(stamps > middle) & (stamps <= as_of), "customer_id"])
+    return AnnualRetention(
+        as_of=as_of,
+        window_months=window,
+        customers_at_start=len(earlier),
+        retained=len(earlier & later),
+    )

@@ -1,0 +1,139 @@
+"""Altair charts, one function per picture, each built from an aggregated frame
+(never one mark per order). Titles and axis names pass through ``t()``."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from retention.i18n import t
+
+COLOURS = {
+    "retention": "#2a7f62",
+    "churn": "#c8553d",
+    "benchmark": "#6c757d",
+    "promoter": "#2a7f62",
+    "passive": "#e0b84c",
+    "detractor": "#c8553d",
+}
+
+
+def retention_chart(
+    table: pd.DataFrame, benchmark_rate: float | None, benchmark_label: str
+) -> alt.LayerChart:
+    """CRR and churn per period (from ``retention_by_period``) with a dashed
+    benchmark line; partial periods are drawn as hollow points."""
+    rate_names = {"retention_rate": t("Retention (CRR)"), "churn_rate": t("Churn")}
+    long = table.melt(
+        id_vars=["label", "start", "partial", "customers_at_start", "lost"],
+        value_vars=list(rate_names),
+        var_name="measure",
+        value_name="rate",
+    ).dropna(subset=["rate"])
+    long["measure"] = long["measure"].map(rate_names)
+    long["state"] = long["partial"].map({True: t("partial"), False: t("complete")})
+    order = list(table.sort_values("start")["label"])
+    colour = alt.Color(
+        "measure:N",
+        title=None,
+        scale=alt.Scale(
+            domain=list(rate_names.values()),
+            range=[COLOURS["retention"], COLOURS["churn"]],
+        ),
+    )
+    x = alt.X("label:O", sort=order, title=t("Period"))
+    y = alt.Y("rate:Q", title="%", scale=alt.Scale(domain=[0, 100]))
+    tooltip = [
+        alt.Tooltip("label:O", title=t("Period")),
+        alt.Tooltip("measure:N", title=t("Measure")),
+        alt.Tooltip("rate:Q", title="%", format=".2f"),
+        alt.Tooltip("customers_at_start:Q", title=t("Customers at start (S)")),
+        alt.Tooltip("lost:Q", title=t("Lost (L)")),
+        alt.Tooltip("state:N", title=t("Period")),
+    ]
+    lines = alt.Chart(long).mark_line().encode(x=x, y=y, color=colour)
+    points = (
+        alt.Chart(long)
+        .mark_point(size=70)
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            fill=alt.condition(
+                alt.datum.partial, alt.value("white"), colour, legend=None
+            ),
+            tooltip=tooltip,
+        )
+    )
+    layers = [lines, points]
+    if benchmark_rate is not None:
+        rule_frame = pd.DataFrame({"rate": [benchmark_rate], "name": [benchmark_label]})
+        rule = (
+            alt.Chart(rule_frame)
+            .mark_rule(strokeDash=[6, 4], color=COLOURS["benchmark"])
+            .encode(y="rate:Q", tooltip=[alt.Tooltip("name:N", title=t("Benchmark"))])
+        )
+        text = (
+            alt.Chart(rule_frame)
+            .mark_text(align="left", dx=4, dy=-6, color=COLOURS["benchmark"])
+            .encode(y="rate:Q", x=alt.value(0), text="name:N")
+        )
+        layers += [rule, text]
+    return alt.layer(*layers).properties(height=320)
+
+
+def cohort_clv_chart(table: pd.DataFrame) -> alt.Chart:
+    """CLV per acquisition cohort (from ``clv_by_cohort``) as bars."""
+    order = list(table["label"])
+    return (
+        alt.Chart(table.dropna(subset=["clv"]))
+        .mark_bar(color=COLOURS["retention"])
+        .encode(
+            x=alt.X("label:O", sort=order, title=t("Cohort (first purchase)")),
+            y=alt.Y("clv:Q", title=t("CLV")),
+            tooltip=[
+                alt.Tooltip("label:O", title=t("Cohort (first purchase)")),
+                alt.Tooltip("customers:Q", title=t("Customers")),
+                alt.Tooltip("aov:Q", title=t("Average order value"), format=",.2f"),
+                alt.Tooltip(
+                    "annual_frequency:Q", title=t("Orders per year"), format=".2f"
+                ),
+                alt.Tooltip("clv:Q", title=t("CLV"), format=",.2f"),
+            ],
+        )
+        .properties(height=280)
+    )
+
+
+def score_distribution_chart(distribution: pd.DataFrame) -> alt.Chart:
+    """Answers per score 0-10, coloured by promoters, passives and detractors.
+
+    ``distribution`` has ``score``, ``answers`` and ``group`` (the group code
+    ``promoter``, ``passive`` or ``detractor``)."""
+    names = {
+        "promoter": t("Promoters (9-10)"),
+        "passive": t("Passives (7-8)"),
+        "detractor": t("Detractors (0-6)"),
+    }
+    frame = distribution.assign(group_name=distribution["group"].map(names))
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("score:O", title=t("Score"), sort=list(range(11))),
+            y=alt.Y("answers:Q", title=t("Answers")),
+            color=alt.Color(
+                "group_name:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=list(names.values()),
+                    range=[COLOURS[g] for g in names],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("score:O", title=t("Score")),
+                alt.Tooltip("answers:Q", title=t("Answers")),
+            ],
+        )
+        .properties(height=260)
+    )

@@ -1,0 +1,135 @@
+"""Simple customer lifetime value.
+
+CLV = AOV x annual purchase frequency x average lifespan (years) x gross margin
+(7 x 100 x 3 = 2100 with a margin of 100%).
+
+- AOV and annual purchase frequency are measured over the 12 months up to
+  ``as_of`` (less when the data is shorter; ``window_days`` says how much);
+  annual frequency = orders by identified customers / customers in that window.
+- The lifespan is the owner's own figure when given, else 1 / annual churn from
+  ``retention.annual`` (measured over two years, or carried to a year from a
+  shorter window, as ``lifespan_source`` says).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from retention.annual import annual_retention
+from retention.order_metrics import order_figures
+from retention.orders import customer_purchases
+from retention.periods import period_label, period_ordinals
+
+LIFESPAN_SOURCES = ("owner", "measured", "estimated", "unavailable")
+
+
+def customer_lifetime_value(
+    aov: float, annual_frequency: float, lifespan_years: float, margin: float = 1.0
+) -> float:
+    """CLV = AOV x annual purchase frequency x lifespan x gross margin."""
+    return aov * annual_frequency * lifespan_years * margin
+
+
+@dataclass(frozen=True)
+class CLVFactors:
+    aov: float
+    annual_frequency: float
+    lifespan_years: float
+    lifespan_source: str
+    margin: float
+    window_days: int
+
+    @property
+    def clv(self) -> float:
+        return customer_lifetime_value(
+            self.aov, self.annual_frequency, self.lifespan_years, self.margin
+        )
+
+
+def _last_year(orders: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    stamps = orders["timestamp"]
+    return orders[(stamps > as_of - pd.DateOffset(years=1)) & (stamps <= as_of)]
+
+
+def measured_lifespan(
+    orders: pd.DataFrame, as_of: pd.Timestamp | None = None
+) -> tuple[float, str]:
+    """The lifespan in years from annual churn, and whether it was ``measured``
+    over two full years, ``estimated`` from a shorter window, or ``unavailable``."""
+    annual = annual_retention(orders, as_of)
+    if annual is None or np.isnan(annual.lifespan_years):
+        return float("nan"), "unavailable"
+    return annual.lifespan_years, "measured" if annual.measured else "estimated"
+
+
+def clv_factors(
+    orders: pd.DataFrame,
+    as_of: pd.Timestamp | None = None,
+    lifespan_years: float | None = None,
+    margin: float = 1.0,
+) -> CLVFactors:
+    """The three factors of CLV over the 12 months up to ``as_of`` (default: the
+    last order), with the owner's lifespan when given."""
+    as_of = orders["timestamp"].max() if as_of is None else as_of
+    year = _last_year(orders, as_of)
+    figures = order_figures(year)
+    if lifespan_years is None:
+        lifespan_years, source = measured_lifespan(orders, as_of)
+    else:
+        source = "owner"
+    first = max(year["timestamp"].min(), as_of - pd.DateOffset(years=1))
+    return CLVFactors(
+        aov=figures.aov,
+        annual_frequency=figures.purchase_frequency,
+        lifespan_years=float(lifespan_years),
+        lifespan_source=source,
+        margin=margin,
+        window_days=int((as_of - first).days) if len(year) else 0,
+    )
+
+
+def clv_by_cohort(
+    orders: pd.DataFrame, factors: CLVFactors, period: str = "quarter"
+) -> pd.DataFrame:
+    """CLV of each acquisition cohort (customers by the period of their first
+    purchase), with the cohort's own AOV and annual frequency over the same
+    12-month window and the common lifespan and margin.
+
+    Columns: ``cohort`` (ordinal), ``label``, ``customers`` (cohort size),
+    ``active_customers`` (bought in the window), ``orders``, ``revenue``,
+    ``aov``, ``annual_frequency``, ``clv`` and ``revenue_per_customer`` (all
+    revenue of the cohort so far / cohort size). Cohorts with no order in the
+    window have NaN CLV.
+    """
+    bought = customer_purchases(orders)
+    first = bought.groupby("customer_id")["timestamp"].transform("min")
+    cohort = pd.Series(period_ordinals(first, period), index=bought.index)
+    as_of = orders["timestamp"].max()
+    in_window = bought["timestamp"] > as_of - pd.DateOffset(years=1)
+
+    by_cohort = bought.assign(cohort=cohort).groupby("cohort")
+    table = pd.DataFrame(
+        {
+            "customers": by_cohort["customer_id"].nunique(),
+            "revenue_so_far": by_cohort["revenue"].sum(),
+        }
+    )
+    window = bought[in_window].assign(cohort=cohort[in_window]).groupby("cohort")
+    table["active_customers"] = window["customer_id"].nunique()
+    table["orders"] = window.size()
+    table["revenue"] = window["revenue"].sum()
+    table = table.fillna({"active_customers": 0, "orders": 0, "revenue": 0.0})
+    table["aov"] = table["revenue"] / table["orders"].replace(0, np.nan)
+    table["annual_frequency"] = table["orders"] / table["active_customers"].replace(
+        0, np.nan
+    )
+    table["clv"] = customer_lifetime_value(
+        table["aov"], table["annual_frequency"], factors.lifespan_years, factors.margin
+    )
+    table["revenue_per_customer"] = table["revenue_so_far"] / table["customers"]
+    table = table.drop(columns="revenue_so_far").reset_index()
+    table.insert(1, "label", [period_label(o, period) for o in table["cohort"]])
+    return table.astype({"active_customers": "int64", "orders": "int64"})

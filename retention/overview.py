@@ -1,0 +1,131 @@
+"""The headline figures of a selected range, each with its change against the
+previous range of the same length.
+
+Retention over a range compares it with the range just before it:
+
+- S = customers who bought in the previous range of the same length
+- E = customers who bought in the selected range
+- N = customers of E not in S: ``new_customers`` (first purchase ever in the
+  range; earlier purchases anywhere in the data count) and ``won_back``
+- L = customers of S who did not buy in the range
+- CRR = (E - N) / S x 100, churn = L / S x 100, NaN when S = 0.
+
+When the range is one period this is exactly that period's row of
+``retention_by_period`` with an activity window of one period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from retention.order_metrics import OrderFigures, order_figures
+from retention.orders import customer_purchases
+from retention.retention_rates import churn_rate, retention_rate
+from retention.selection import Selection
+
+
+@dataclass(frozen=True)
+class RangeRetention:
+    customers_at_start: int
+    customers_at_end: int
+    new_customers: int
+    won_back: int
+    lost: int
+
+    @property
+    def gained(self) -> int:
+        return self.new_customers + self.won_back
+
+    @property
+    def retained(self) -> int:
+        return self.customers_at_end - self.gained
+
+    @property
+    def retention_rate(self) -> float:
+        return retention_rate(
+            self.customers_at_start, self.customers_at_end, self.gained
+        )
+
+    @property
+    def churn_rate(self) -> float:
+        return churn_rate(self.customers_at_start, self.lost)
+
+    def as_dict(self) -> dict[str, float]:
+        figures = asdict(self)
+        figures.update(
+            gained=self.gained,
+            retained=self.retained,
+            retention_rate=self.retention_rate,
+            churn_rate=self.churn_rate,
+        )
+        return figures
+
+
+def range_retention(orders: pd.DataFrame, selection: Selection) -> RangeRetention:
+    """S, E, N (new and won back) and L of ``selection`` against the range before."""
+    bought = customer_purchases(orders)
+    first_purchase = bought.groupby("customer_id", sort=False)["timestamp"].min()
+    before = set(selection.previous().cut(bought)["customer_id"])
+    during = set(selection.cut(bought)["customer_id"])
+    gained = during - before
+    new = int((first_purchase.loc[list(gained)] >= selection.start).sum())
+    return RangeRetention(
+        customers_at_start=len(before),
+        customers_at_end=len(during),
+        new_customers=new,
+        won_back=len(gained) - new,
+        lost=len(before - during),
+    )
+
+
+@dataclass(frozen=True)
+class RangeSummary:
+    selection: Selection
+    orders: OrderFigures
+    retention: RangeRetention
+
+    def figures(self) -> dict[str, float]:
+        """Every headline figure by name."""
+        return {**self.orders.as_dict(), **self.retention.as_dict()}
+
+
+def range_summary(orders: pd.DataFrame, selection: Selection) -> RangeSummary:
+    return RangeSummary(
+        selection=selection,
+        orders=order_figures(selection.cut(orders)),
+        retention=range_retention(orders, selection),
+    )
+
+
+HEADLINE_FIGURES = [
+    "customers",
+    "orders",
+    "revenue",
+    "aov",
+    "purchase_frequency",
+    "repeat_purchase_rate",
+    "retention_rate",
+    "churn_rate",
+]
+
+
+def overview(orders: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """The headline figures of the range and of the range before it.
+
+    Columns: ``figure`` (name from ``HEADLINE_FIGURES``), ``value``, ``previous``
+    and ``change`` (value - previous; NaN when either is undefined). The previous
+    range may reach back before the data starts; its figures are then 0 or NaN.
+    """
+    now = range_summary(orders, selection).figures()
+    before = range_summary(orders, selection.previous()).figures()
+    table = pd.DataFrame(
+        {
+            "figure": HEADLINE_FIGURES,
+            "value": [float(now[name]) for name in HEADLINE_FIGURES],
+            "previous": [float(before[name]) for name in HEADLINE_FIGURES],
+        }
+    )
+    table["change"] = table["value"] - table["previous"]
+    return table
