@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import pandas as pd
 
 from retention.order_metrics import OrderFigures, order_figures
@@ -63,20 +64,43 @@ class RangeRetention:
         return figures
 
 
-def range_retention(orders: pd.DataFrame, selection: Selection) -> RangeRetention:
+class CustomerHistory:
+    """Purchases by identified customers as integer codes, computed once so that
+    several ranges can be measured without touching the id strings again."""
+
+    def __init__(self, orders: pd.DataFrame) -> None:
+        bought = customer_purchases(orders)
+        self.codes, uniques = pd.factorize(bought["customer_id"])
+        self.customers = len(uniques)
+        self.stamps = bought["timestamp"].to_numpy()
+        first = pd.Series(self.stamps).groupby(self.codes).min()
+        self.first_purchase = first.to_numpy()
+
+    def bought_in(self, selection: Selection) -> np.ndarray:
+        """A flag per customer: bought inside ``selection``."""
+        inside = (self.stamps >= selection.start.to_datetime64()) & (
+            self.stamps < selection.end.to_datetime64()
+        )
+        flags = np.zeros(self.customers, dtype=bool)
+        flags[self.codes[inside]] = True
+        return flags
+
+
+def range_retention(
+    orders: pd.DataFrame, selection: Selection, history: CustomerHistory | None = None
+) -> RangeRetention:
     """S, E, N (new and won back) and L of ``selection`` against the range before."""
-    bought = customer_purchases(orders)
-    first_purchase = bought.groupby("customer_id", sort=False)["timestamp"].min()
-    before = set(selection.previous().cut(bought)["customer_id"])
-    during = set(selection.cut(bought)["customer_id"])
-    gained = during - before
-    new = int((first_purchase.loc[list(gained)] >= selection.start).sum())
+    history = CustomerHistory(orders) if history is None else history
+    before = history.bought_in(selection.previous())
+    during = history.bought_in(selection)
+    gained = during & ~before
+    new = gained & (history.first_purchase >= selection.start.to_datetime64())
     return RangeRetention(
-        customers_at_start=len(before),
-        customers_at_end=len(during),
-        new_customers=new,
-        won_back=len(gained) - new,
-        lost=len(before - during),
+        customers_at_start=int(before.sum()),
+        customers_at_end=int(during.sum()),
+        new_customers=int(new.sum()),
+        won_back=int(gained.sum() - new.sum()),
+        lost=int((before & ~during).sum()),
     )
 
 
@@ -91,11 +115,13 @@ class RangeSummary:
         return {**self.orders.as_dict(), **self.retention.as_dict()}
 
 
-def range_summary(orders: pd.DataFrame, selection: Selection) -> RangeSummary:
+def range_summary(
+    orders: pd.DataFrame, selection: Selection, history: CustomerHistory | None = None
+) -> RangeSummary:
     return RangeSummary(
         selection=selection,
         orders=order_figures(selection.cut(orders)),
-        retention=range_retention(orders, selection),
+        retention=range_retention(orders, selection, history),
     )
 
 
@@ -118,8 +144,9 @@ def overview(orders: pd.DataFrame, selection: Selection) -> pd.DataFrame:
     and ``change`` (value - previous; NaN when either is undefined). The previous
     range may reach back before the data starts; its figures are then 0 or NaN.
     """
-    now = range_summary(orders, selection).figures()
-    before = range_summary(orders, selection.previous()).figures()
+    history = CustomerHistory(orders)
+    now = range_summary(orders, selection, history).figures()
+    before = range_summary(orders, selection.previous(), history).figures()
     table = pd.DataFrame(
         {
             "figure": HEADLINE_FIGURES,
