@@ -1,0 +1,24 @@
+"""Regulars: do your customers come back? Run with ``streamlit run app.py``."""
+
+import streamlit as st
+
+from retention.i18n import set_language, t
+from ui.sidebar import render_sidebar
+from ui.view import seed_from_url
+
+st.set_page_config(page_title="Regulars", page_icon="☕", layout="wide")
+seed_from_url()
+set_language(st.session_state.get("lang", "en"))
+
+pages = [
+    st.Page(
+        "pages/overview.py", title=t("Overview"), url_path="overview", default=True
+    ),
+    st.Page("pages/retention_rates.py", title=t("Retention"), url_path="retention"),
+    st.Page("pages/customer_value.py", title=t("Customer value"), url_path="value"),
+    st.Page("pages/nps.py", title=t("NPS"), url_path="nps"),
+    st.Page("pages/data_quality.py", title=t("Data"), url_path="data"),
+]
+navigation = st.navigation(pages)
+render_sidebar()
+navigation.run()

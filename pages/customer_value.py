@@ -1,0 +1,81 @@
+"""Customer value: CLV = AOV x annual purchase frequency x lifespan, its three
+factors, and CLV by acquisition cohort."""
+
+import streamlit as st
+
+from retention.charts import cohort_clv_chart
+from retention.clv import clv_by_cohort, clv_factors
+from retention.i18n import t
+from ui.show import is_missing, money, number
+from ui.sidebar import require_view
+
+view = require_view()
+orders = view.sales_log.orders
+as_of = min(view.selection.end, orders["timestamp"].max())
+
+st.title(t("What a customer is worth"))
+measured = clv_factors(orders, as_of)
+own_lifespan = st.number_input(
+    t(
+        "Your own estimate of how many years a customer stays (leave empty to use the data)"
+    ),
+    min_value=0.1,
+    max_value=50.0,
+    value=None,
+    step=0.5,
+)
+margin_percent = st.slider(t("Gross margin %"), 1, 100, 100)
+factors = clv_factors(orders, as_of, own_lifespan, margin_percent / 100)
+
+left, middle, right, total = st.columns(4)
+left.metric(t("Average order value"), money(factors.aov))
+middle.metric(t("Orders per customer per year"), number(factors.annual_frequency, 2))
+right.metric(t("Lifespan (years)"), number(factors.lifespan_years, 2))
+total.metric(t("Customer lifetime value"), money(factors.clv))
+
+sources = {
+    "owner": t("your own estimate"),
+    "measured": t("1 / annual churn, measured over the last two years"),
+    "estimated": t(
+        "1 / annual churn, carried to a year from a shorter window because "
+        "the data covers less than two years"
+    ),
+    "unavailable": t("not measurable: too little history. Enter your own estimate."),
+}
+st.caption(
+    t(
+        "CLV = AOV × orders per customer per year × lifespan × margin. AOV and "
+        "frequency cover the {days} days up to {date}; lifespan: {source}.",
+        days=factors.window_days,
+        date=as_of.date().isoformat(),
+        source=sources[factors.lifespan_source],
+    )
+)
+if is_missing(factors.clv):
+    st.stop()
+
+st.subheader(t("By acquisition cohort"))
+cohorts = clv_by_cohort(orders, factors, "quarter")
+st.altair_chart(cohort_clv_chart(cohorts), use_container_width=True)
+columns = {
+    "label": t("Cohort (first purchase)"),
+    "customers": t("Customers"),
+    "active_customers": t("Bought in the last year"),
+    "aov": t("Average order value"),
+    "annual_frequency": t("Orders per year"),
+    "clv": t("CLV"),
+    "revenue_per_customer": t("Revenue per customer so far"),
+}
+st.dataframe(
+    cohorts[list(columns)].rename(columns=columns),
+    hide_index=True,
+    column_config={
+        name: st.column_config.NumberColumn(format="%.2f")
+        for name in (
+            t("Average order value"),
+            t("Orders per year"),
+            t("CLV"),
+            t("Revenue per customer so far"),
+        )
+    },
+)

@@ -1,0 +1,124 @@
+"""Data: which columns were used, how the file was read, and what happened to
+every row, with downloads of each group of rows."""
+
+import streamlit as st
+
+from retention.columns import ROLES, role_label
+from retention.i18n import t
+from retention.quality import reason_label
+from ui import data
+from ui.show import number
+
+st.title(t("Your data"))
+try:
+    raw = data.current_raw()
+except ValueError as error:
+    st.error(str(error))
+    st.stop()
+try:
+    log = data.current_sales_log()
+    mapping, problem = log.mapping, None
+except ValueError as error:
+    log, mapping, problem = None, data.current_mapping(raw), str(error)
+
+st.subheader(t("Columns used"))
+st.caption(
+    t("Regulars guessed which column holds what. Correct it here; every page follows.")
+)
+
+
+def _choose(role: str) -> None:
+    chosen = dict(data.mapping_overrides())
+    chosen[role] = st.session_state[f"role_{role}"]
+    st.session_state[data.MAPPING_KEY] = chosen
+
+
+options = [None, *raw.columns]
+role_columns = st.columns(4)
+for position, role in enumerate(ROLES):
+    current = getattr(mapping, role)
+    role_columns[position % 4].selectbox(
+        role_label(role),
+        options,
+        index=options.index(current) if current in options else 0,
+        format_func=lambda column: t("(none)") if column is None else column,
+        key=f"role_{role}",
+        on_change=_choose,
+        args=(role,),
+    )
+orders_left, zone_right = st.columns(2)
+date_orders = {
+    "auto": t("Decide from the data"),
+    "day_first": t("Day first (31/12/2024)"),
+    "month_first": t("Month first (12/31/2024)"),
+}
+orders_left.radio(
+    t("Dates like 03/04/2024 are"),
+    list(date_orders),
+    format_func=date_orders.get,
+    key=data.DATE_ORDER_KEY,
+    horizontal=True,
+)
+zone_right.text_input(
+    t("Shop time zone, for time stamps written with an offset (e.g. Europe/Budapest)"),
+    key=data.TIMEZONE_KEY,
+)
+
+if problem is not None:
+    st.error(problem)
+    st.stop()
+report = log.report
+st.subheader(t("What was read"))
+for notice in report.notice_texts():
+    st.caption(notice)
+first, second, third, fourth = st.columns(4)
+first.metric(t("Rows read"), number(report.rows_read))
+second.metric(t("Orders found"), number(report.orders_found))
+third.metric(t("Customers found"), number(report.customers_found))
+fourth.metric(
+    t("Guest orders (no customer id)"),
+    number(report.guest_orders),
+    help=t("Counted in orders and revenue, left out of customer figures."),
+)
+
+st.subheader(t("What happened to each row"))
+counts = report.counts()
+outcome_names = {
+    "kept": t("kept"),
+    "repaired": t("repaired"),
+    "excluded": t("excluded"),
+}
+st.dataframe(
+    counts.assign(outcome=counts["outcome"].map(outcome_names))[
+        ["outcome", "label", "rows"]
+    ].rename(
+        columns={"outcome": t("Outcome"), "label": t("Reason"), "rows": t("Rows")}
+    ),
+    hide_index=True,
+)
+for reason in counts.loc[counts["reason"] != "ok", "reason"]:
+    rows = report.rows_for(reason)
+    st.download_button(
+        t(
+            "Download: {label} ({rows} rows)",
+            label=reason_label(reason),
+            rows=len(rows),
+        ),
+        rows.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"rows_{reason}.csv",
+        mime="text/csv",
+        key=f"download_{reason}",
+    )
+left, right = st.columns(2)
+left.download_button(
+    t("Download the whole report (.xlsx)"),
+    report.to_excel_bytes(),
+    file_name="regulars_data_report.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+right.download_button(
+    t("Download the whole report (.csv)"),
+    report.to_csv_bytes(),
+    file_name="regulars_data_report.csv",
+    mime="text/csv",
+)

@@ -1,0 +1,110 @@
+"""Retention: CRR and churn per period, the counts behind them, and the
+industry benchmark."""
+
+import streamlit as st
+
+from retention.annual import annual_retention
+from retention.benchmarks import benchmark, industry_names
+from retention.charts import retention_chart
+from retention.i18n import t
+from ui import data
+from ui.show import percent
+from ui.sidebar import require_view
+
+view = require_view()
+selection = view.selection
+log = view.sales_log
+table = data.retention_table(
+    log.content_hash, selection.period, selection.window, log.orders
+)
+shown = table[
+    (table["period"] >= selection.first) & (table["period"] <= selection.last)
+]
+reference = benchmark(view.industry)
+industry = industry_names()[view.industry]
+
+st.title(t("Retention and churn per period"))
+st.altair_chart(
+    retention_chart(
+        shown,
+        reference.annual_retention,
+        t(
+            "{industry}: {rate} kept per year",
+            industry=industry,
+            rate=percent(reference.annual_retention),
+        ),
+    ),
+    use_container_width=True,
+)
+partial = shown[shown["partial"]]
+for _, row in partial.iterrows():
+    st.info(
+        t(
+            "{label} is partial: the data stops after {days} of its {total} days, "
+            "so its rates compare part of a period with a whole one (hollow points).",
+            label=row["label"],
+            days=row["covered_days"],
+            total=row["days"],
+        )
+    )
+
+annual = annual_retention(log.orders, min(selection.end, log.orders["timestamp"].max()))
+if annual is None:
+    st.caption(t("Annual retention needs at least six months of sales."))
+else:
+    how = (
+        t("measured over the last two years")
+        if annual.measured
+        else t(
+            "carried to a year from {months}-month retention ({rate})",
+            months=annual.window_months,
+            rate=percent(annual.window_rate),
+        )
+    )
+    st.markdown(
+        t(
+            "**Annual retention: {rate}** ({how}); {industry} benchmark: {bench}. "
+            "Per-period rates are lower than annual ones by nature: a customer who "
+            "buys every few months is retained over a year but not every month.",
+            rate=percent(annual.rate),
+            how=how,
+            industry=industry,
+            bench=percent(reference.annual_retention),
+        )
+    )
+st.caption(
+    t(
+        "Benchmark source: {source}, {year}. Rough secondary figures, not a grade.",
+        source=reference.source,
+        year=reference.year,
+    )
+)
+
+st.subheader(t("The counts behind each rate"))
+columns = {
+    "label": t("Period"),
+    "customers_at_start": t("At start (S)"),
+    "customers_at_end": t("At end (E)"),
+    "gained": t("Gained (N)"),
+    "new_customers": t("New"),
+    "won_back": t("Won back"),
+    "retained": t("Retained"),
+    "lost": t("Lost (L)"),
+    "retention_rate": t("CRR %"),
+    "churn_rate": t("Churn %"),
+    "partial": t("Partial"),
+}
+st.dataframe(
+    shown[list(columns)].rename(columns=columns),
+    hide_index=True,
+    column_config={
+        t("CRR %"): st.column_config.NumberColumn(format="%.2f"),
+        t("Churn %"): st.column_config.NumberColumn(format="%.2f"),
+    },
+)
+st.caption(
+    t(
+        "CRR = (E − N) / S × 100 and churn = L / S × 100. With no customers at the "
+        "start (S = 0) both are undefined and left empty."
+    )
+)

@@ -1,0 +1,490 @@
+"""Which column of a sales file holds what: the column mapping.
+
+The mapping is detected from the header names (English, plus common Hungarian
+and a few Polish and German words) and checked against the content: a date
+column must hold dates, an amount column numbers, and an id column must not be
+all dates or prices. The user confirms or corrects it; :func:`check_mapping`
+then says, in words, what is still missing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from retention.i18n import t
+from retention.reading import SalesLogError
+
+__all__ = [
+    "REQUIRED_ROLES",
+    "ROLES",
+    "ColumnMapping",
+    "check_mapping",
+    "detect_columns",
+    "mapping_problems",
+    "role_label",
+]
+
+ROLES = (
+    "customer",
+    "timestamp",
+    "order_id",
+    "amount",
+    "quantity",
+    "unit_price",
+    "status",
+    "store",
+    "channel",
+    "category",
+)
+# amount may instead come from quantity x unit price
+REQUIRED_ROLES = ("customer", "timestamp", "amount")
+
+# Header words per role, compared without accents, case, spaces or punctuation.
+# An exact match beats a match on a whole word inside a longer header.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "customer": (
+        "customer id",
+        "customer",
+        "customer number",
+        "customer no",
+        "customer code",
+        "client id",
+        "client",
+        "klient",
+        "kunde",
+        "kundennummer",
+        "buyer user id",
+        "buyer id",
+        "buyer",
+        "member id",
+        "member",
+        "loyalty card",
+        "card number",
+        "email",
+        "e mail",
+        "customer email",
+        "user id",
+        "account id",
+        "customer ref",
+        "vevo",
+        "vevo azonosito",
+        "vevokod",
+        "ugyfel",
+        "ugyfel azonosito",
+        "ugyfelkod",
+        "ugyfelszam",
+        "partner",
+        "partnerkod",
+        "torzsvasarlo",
+    ),
+    "timestamp": (
+        "invoice date",
+        "order date",
+        "date",
+        "created at",
+        "created",
+        "datetime",
+        "timestamp",
+        "date time",
+        "sale date",
+        "sales date",
+        "purchase date",
+        "transaction date",
+        "paid at",
+        "order time",
+        "time",
+        "day",
+        "datum",
+        "data",
+        "kelt",
+        "szamla kelte",
+        "teljesites",
+        "teljesites datuma",
+        "idopont",
+        "vasarlas datuma",
+        "rendeles datuma",
+        "data sprzedazy",
+    ),
+    "order_id": (
+        "invoice no",
+        "invoice",
+        "invoice number",
+        "invoice id",
+        "order id",
+        "order number",
+        "order no",
+        "order",
+        "transaction id",
+        "transaction",
+        "receipt",
+        "receipt number",
+        "receipt no",
+        "ticket",
+        "ticket number",
+        "document number",
+        "document",
+        "nr dokumentu",
+        "numer",
+        "bon",
+        "szamla",
+        "szamlaszam",
+        "szamla szam",
+        "bizonylat",
+        "bizonylatszam",
+        "rendeles",
+        "rendelesszam",
+        "nyugta",
+        "nyugtaszam",
+        "number",
+        "belegnummer",
+    ),
+    "amount": (
+        "total",
+        "amount",
+        "order total",
+        "total amount",
+        "revenue",
+        "sales",
+        "net sales",
+        "gross sales",
+        "value",
+        "order value",
+        "sum",
+        "line total",
+        "total price",
+        "grand total",
+        "wartosc brutto",
+        "wartosc",
+        "brutto",
+        "kwota",
+        "osszeg",
+        "vegosszeg",
+        "brutto osszeg",
+        "ertek",
+        "fizetendo",
+        "betrag",
+        "umsatz",
+        "subtotal",
+    ),
+    "quantity": (
+        "quantity",
+        "qty",
+        "number of items",
+        "items",
+        "units",
+        "pcs",
+        "count",
+        "mennyiseg",
+        "db",
+        "darab",
+        "ilosc",
+        "menge",
+        "lineitem quantity",
+    ),
+    "unit_price": (
+        "unit price",
+        "price",
+        "unitprice",
+        "price each",
+        "item price",
+        "lineitem price",
+        "egysegar",
+        "ar",
+        "cena",
+        "preis",
+        "einzelpreis",
+    ),
+    "status": (
+        "status",
+        "financial status",
+        "order status",
+        "payment status",
+        "event type",
+        "transaction type",
+        "type",
+        "allapot",
+        "statusz",
+        "tipus",
+    ),
+    "store": (
+        "store",
+        "shop",
+        "location",
+        "branch",
+        "outlet",
+        "store name",
+        "sklep",
+        "bolt",
+        "uzlet",
+        "telephely",
+        "filiale",
+    ),
+    "channel": ("channel", "sales channel", "source", "order type", "csatorna"),
+    "category": (
+        "category",
+        "product category",
+        "department",
+        "product type",
+        "kategoria",
+        "termekkategoria",
+    ),
+}
+
+_NUMBER = re.compile(r"^[-+(−]?\s*[^\d\s]{0,3}\s*[-−]?\d[\d\s.,' ]*\)?\s*[^\d\s]{0,3}$")
+_SERIAL = re.compile(r"^[2-7]\d{4}(\.\d+)?$")  # Excel day numbers 1954-2173
+_DATE = re.compile(
+    r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
+    r"|^[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|^\d{1,2}\.? [A-Za-z]{3,9}\.? \d{4}"
+)
+_MONEY = re.compile(r"[.,]\d{1,2}$")
+SAMPLE_ROWS = 500
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """The raw column name holding each role, or ``None`` when there is none.
+
+    ``amount`` is the line or order total; when it is missing the amount is
+    ``quantity`` x ``unit_price``. ``order_id`` groups lines into orders; when it
+    is missing an order is one customer's lines at one time stamp.
+    """
+
+    customer: str | None = None
+    timestamp: str | None = None
+    order_id: str | None = None
+    amount: str | None = None
+    quantity: str | None = None
+    unit_price: str | None = None
+    status: str | None = None
+    store: str | None = None
+    channel: str | None = None
+    category: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return asdict(self)
+
+    def used_columns(self) -> list[str]:
+        return [name for name in self.as_dict().values() if name is not None]
+
+
+def role_label(role: str) -> str:
+    """The translated name of a mapping role, for the mapping form."""
+    labels = {
+        "customer": t("Customer id"),
+        "timestamp": t("Date and time"),
+        "order_id": t("Order or invoice number"),
+        "amount": t("Amount"),
+        "quantity": t("Quantity"),
+        "unit_price": t("Unit price"),
+        "status": t("Status (cancelled, refunded)"),
+        "store": t("Store"),
+        "channel": t("Sales channel"),
+        "category": t("Product category"),
+    }
+    return labels[role]
+
+
+def detect_columns(raw: pd.DataFrame) -> ColumnMapping:
+    """Guess the column mapping from header names and cell contents.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        The raw table of text cells (``RawTable.frame``).
+
+    Returns
+    -------
+    ColumnMapping
+        Each column is used for at most one role; a role whose candidates all
+        fail the content check stays ``None``. ``amount`` is left ``None`` when
+        the file has quantity and unit price but no total.
+    """
+    profiles = {column: _profile(raw[column]) for column in raw.columns}
+    candidates = []
+    for column in raw.columns:
+        header = _normalise(column)
+        for role in ROLES:
+            score = _header_score(header, role)
+            if score and _content_fits(role, profiles[column]):
+                candidates.append((score, role, column))
+
+    # best matches first; each role and each column taken once
+    chosen: dict[str, str] = {}
+    used: set[str] = set()
+    for _score, role, column in sorted(candidates, key=lambda c: -c[0]):
+        if role not in chosen and column not in used:
+            chosen[role] = column
+            used.add(column)
+    return ColumnMapping(**chosen)
+
+
+def mapping_problems(mapping: ColumnMapping, raw: pd.DataFrame) -> list[str]:
+    """What keeps a mapping from being usable, as translated sentences.
+
+    An empty list means the mapping can be cleaned. Checks that every named
+    column exists, that no column is used twice, that the required roles are
+    filled (customer, date, and an amount or quantity and unit price), and that
+    the date and amount columns hold readable values.
+    """
+    problems = []
+    for role, column in mapping.as_dict().items():
+        if column is not None and column not in raw.columns:
+            problems.append(
+                t(
+                    "The column {column} chosen for {role} is not in the file.",
+                    column=column,
+                    role=role_label(role),
+                )
+            )
+    repeated = {
+        c for c in mapping.used_columns() if mapping.used_columns().count(c) > 1
+    }
+    for column in sorted(repeated):
+        problems.append(
+            t("The column {column} is chosen for two roles.", column=column)
+        )
+    if problems:
+        return problems
+    problems += _missing_roles(mapping)
+    problems += _unreadable_columns(mapping, raw)
+    return problems
+
+
+def check_mapping(mapping: ColumnMapping, raw: pd.DataFrame) -> ColumnMapping:
+    """Return ``mapping`` when it is usable, else raise ``SalesLogError``."""
+    problems = mapping_problems(mapping, raw)
+    if problems:
+        raise SalesLogError(" ".join(problems))
+    return mapping
+
+
+def _missing_roles(mapping: ColumnMapping) -> list[str]:
+    problems = []
+    if mapping.customer is None:
+        problems.append(
+            t(
+                "Choose the column with the customer id (customer number, email or "
+                "loyalty card); without it customers cannot be told apart."
+            )
+        )
+    if mapping.timestamp is None:
+        problems.append(
+            t("No date column was found. Choose the column with the order date.")
+        )
+    if mapping.amount is None and (
+        mapping.quantity is None or mapping.unit_price is None
+    ):
+        problems.append(
+            t(
+                "No amount column was found. Choose the column with the order or "
+                "line total, or both the quantity and the unit price columns."
+            )
+        )
+    return problems
+
+
+def _unreadable_columns(mapping: ColumnMapping, raw: pd.DataFrame) -> list[str]:
+    checks = [
+        (
+            "timestamp",
+            "dates",
+            t(
+                "The column {column} holds no dates that can be read (first value: {value}). Choose the column with the order date."
+            ),
+        ),
+        (
+            "amount",
+            "numbers",
+            t(
+                "The column {column} holds no amounts that can be read (first value: {value}). Choose the column with the order total."
+            ),
+        ),
+        (
+            "quantity",
+            "numbers",
+            t(
+                "The column {column} holds no quantities that can be read (first value: {value})."
+            ),
+        ),
+        (
+            "unit_price",
+            "numbers",
+            t(
+                "The column {column} holds no prices that can be read (first value: {value})."
+            ),
+        ),
+    ]
+    problems = []
+    for role, kind, message in checks:
+        column = getattr(mapping, role)
+        if column is None:
+            continue
+        profile = _profile(raw[column])
+        share = max(profile[kind], profile["serials"] if kind == "dates" else 0)
+        if profile["filled"] == 0 or share < 0.5:
+            first = next((v for v in raw[column] if v), "")
+            problems.append(message.format(column=column, value=repr(first)))
+    return problems
+
+
+def _normalise(header: str) -> str:
+    """``"InvoiceNo"`` -> ``"invoice no"``; ``"Vevő_név"`` -> ``"vevo nev"``."""
+    header = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(header))
+    header = re.sub(r"(?<=[a-z])(?=ID\b)", " ", header)
+    header = unicodedata.normalize("NFKD", header.replace("ł", "l").replace("Ł", "L"))
+    header = "".join(c for c in header if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", header).split())
+
+
+def _header_score(header: str, role: str) -> int:
+    """100 and up for an exact header, 50 and up for a whole-word match inside it."""
+    squeezed = header.replace(" ", "")
+    words = f" {header} "
+    best = 0
+    for rank, synonym in enumerate(SYNONYMS[role]):
+        if squeezed == synonym.replace(" ", ""):
+            best = max(best, 200 - rank)
+        elif f" {synonym} " in words:
+            best = max(best, 50 + 2 * len(synonym) - rank // 10)
+    return best
+
+
+def _profile(values: pd.Series) -> dict[str, float]:
+    """Shares of a column's filled cells that look like dates, numbers, money."""
+    sample = values.head(SAMPLE_ROWS)
+    sample = sample[sample.str.strip() != ""]
+    filled = len(sample)
+    if filled == 0:
+        return {"filled": 0, "dates": 0.0, "serials": 0.0, "numbers": 0.0, "money": 0.0}
+    is_date = sample.str.match(_DATE)
+    is_number = sample.str.match(_NUMBER) & ~is_date
+    return {
+        "filled": filled,
+        "dates": float(is_date.mean()),
+        "serials": float(sample.str.match(_SERIAL).mean()),
+        "numbers": float(is_number.mean()),
+        # 421.0 is an id written as a float, not money
+        "money": float(
+            (
+                is_number
+                & sample.str.contains(_MONEY)
+                & ~sample.str.fullmatch(r"\d+\.0+")
+            ).mean()
+        ),
+    }
+
+
+def _content_fits(role: str, profile: dict[str, float]) -> bool:
+    if profile["filled"] == 0:
+        return False
+    if role == "timestamp":
+        return profile["dates"] >= 0.6 or profile["serials"] >= 0.6
+    if role in ("amount", "quantity", "unit_price"):
+        return profile["numbers"] >= 0.6
+    if role in ("customer", "order_id"):
+        return profile["dates"] < 0.5 and profile["money"] < 0.5
+    return profile["dates"] < 0.5 and profile["numbers"] < 0.8

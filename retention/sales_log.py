@@ -1,0 +1,164 @@
+"""The one road from uploaded files to orders, used by the app and the command line.
+
+Two steps, so the app can cache the slow one by the file's content:
+
+1. :func:`read_raw` reads one or several files into a raw table of text cells
+   (cache key: the files' bytes and the sheet);
+2. :func:`build_orders` maps the columns (detected, or the user's corrected
+   mapping), cleans, and returns a :class:`SalesLog` (cache key: the raw
+   table's ``content_hash`` plus the mapping, time zone and date order).
+
+:func:`load_sales_log` runs both. Several files are stacked *before* any id is
+read, so ``421.0`` in one month and ``421`` in the next are the same customer,
+and a row repeated across files is counted once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, TypeAlias
+
+import pandas as pd
+
+from retention.cleaning import CleaningOptions, clean_orders
+from retention.columns import ColumnMapping, detect_columns
+from retention.i18n import t
+from retention.quality import QualityReport
+from retention.reading import RawTable, SalesLogError, combine_tables, read_table
+
+__all__ = ["SalesLog", "Source", "build_orders", "load_sales_log", "read_raw"]
+
+
+class Upload(Protocol):
+    """A file-like upload with a name (Streamlit's ``UploadedFile`` is one)."""
+
+    name: str
+
+    def getvalue(self) -> bytes: ...
+
+
+# a path, (file name, bytes), an upload object, or a list of these
+Source: TypeAlias = "str | Path | tuple[str, bytes] | Upload | Sequence[Source]"
+
+
+@dataclass(frozen=True)
+class SalesLog:
+    """A sales log read, mapped and cleaned.
+
+    Attributes
+    ----------
+    orders : DataFrame
+        The canonical orders table (:mod:`retention.orders`).
+    mapping : ColumnMapping
+        The column mapping used.
+    report : QualityReport
+        What happened to every input row.
+    columns : tuple of str
+        The raw column names, for the mapping form.
+    content_hash : str
+        SHA-256 of the input bytes (order of several files does not matter).
+    """
+
+    orders: pd.DataFrame
+    mapping: ColumnMapping
+    report: QualityReport
+    columns: tuple[str, ...]
+    content_hash: str
+
+
+def read_raw(
+    source: Source, *, name: str | None = None, sheet: str | None = None
+) -> RawTable:
+    """Read one file or several into one raw table of text cells.
+
+    Parameters
+    ----------
+    source : path, (name, bytes), upload object, or a list of these
+        Several files (say, monthly exports) are stacked, columns matched by
+        name.
+    name : str, optional
+        The file name when ``source`` is bare bytes.
+    sheet : str, optional
+        The workbook sheet to read (the first by default).
+    """
+    if isinstance(source, bytes):
+        return read_table(source, name=name, sheet=sheet)
+    if isinstance(source, (list, tuple)) and not _is_named_bytes(source):
+        if not source:
+            raise SalesLogError(t("No file was given."))
+        return combine_tables([read_raw(item, sheet=sheet) for item in source])
+    if _is_named_bytes(source):
+        file_name, data = source
+        return read_table(data, name=file_name, sheet=sheet)
+    if hasattr(source, "getvalue"):
+        return read_table(source.getvalue(), name=source.name, sheet=sheet)
+    return read_table(source, name=name, sheet=sheet)
+
+
+def build_orders(
+    raw: RawTable,
+    mapping: ColumnMapping | None = None,
+    *,
+    timezone: str | None = None,
+    date_order: str = "auto",
+) -> SalesLog:
+    """Map and clean a raw table into a :class:`SalesLog`.
+
+    ``mapping`` defaults to :func:`retention.columns.detect_columns`; an unusable
+    mapping raises ``SalesLogError`` naming what to choose.
+    """
+    mapping = mapping or detect_columns(raw.frame)
+    options = CleaningOptions(timezone=timezone, date_order=date_order)
+    orders, report = clean_orders(raw, mapping, options)
+    return SalesLog(
+        orders=orders,
+        mapping=mapping,
+        report=report,
+        columns=tuple(raw.columns),
+        content_hash=raw.content_hash,
+    )
+
+
+def load_sales_log(
+    source: Source,
+    *,
+    name: str | None = None,
+    mapping: ColumnMapping | None = None,
+    timezone: str | None = None,
+    date_order: str = "auto",
+    sheet: str | None = None,
+) -> SalesLog:
+    """Read, map and clean one or several sales files.
+
+    Parameters
+    ----------
+    source : path, (name, bytes), upload object, or a list of these
+    name : str, optional
+        File name for bare bytes.
+    mapping : ColumnMapping, optional
+        The user's mapping; detected when omitted.
+    timezone : str, optional
+        The shop's IANA time zone, for time stamps written with an offset.
+    date_order : {"auto", "day_first", "month_first"}
+    sheet : str, optional
+        Workbook sheet; the first by default.
+
+    Raises
+    ------
+    SalesLogError
+        The file cannot be read or no usable date, amount or customer column
+        was found; the message says what to do.
+    """
+    raw = read_raw(source, name=name, sheet=sheet)
+    return build_orders(raw, mapping, timezone=timezone, date_order=date_order)
+
+
+def _is_named_bytes(source: object) -> bool:
+    return (
+        isinstance(source, tuple)
+        and len(source) == 2
+        and isinstance(source[0], str)
+        and isinstance(source[1], (bytes, bytearray))
+    )

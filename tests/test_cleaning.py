@@ -1,0 +1,232 @@
+"""Cleaning rules: ids, dates, amounts, duplicates, orders, refunds."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from retention.cleaning import (
+    CleaningOptions,
+    clean_orders,
+    normalise_ids,
+    parse_amounts,
+    parse_timestamps,
+)
+from retention.columns import detect_columns
+from retention.orders import check_orders
+from retention.reading import SalesLogError, read_table
+
+
+def clean(csv_text: str, **options):
+    raw = read_table(csv_text.encode(), name="log.csv")
+    orders, report = clean_orders(
+        raw, detect_columns(raw.frame), CleaningOptions(**options)
+    )
+    check_orders(orders)
+    return orders, report
+
+
+def test_ids_are_text_with_leading_zeros_and_no_float_suffix():
+    ids, repaired = normalise_ids(pd.Series(["421.0", "00421", "1001", " C01 "]))
+    assert ids.tolist() == ["421", "00421", "1001", "C01"]
+    assert repaired.tolist() == [True, False, False, False]
+
+
+@pytest.mark.parametrize("blank", ["", "nan", "NaN", "N/A", "-", "null", "None"])
+def test_blank_like_ids_are_guests(blank):
+    ids, _ = normalise_ids(pd.Series([blank]))
+    assert ids.isna().all()
+
+
+def test_day_first_is_chosen_when_a_first_number_is_above_12():
+    parsed = parse_timestamps(pd.Series(["01.03.2024", "29.01.2024"]))
+    assert parsed.values.tolist() == [
+        pd.Timestamp("2024-03-01"),
+        pd.Timestamp("2024-01-29"),
+    ]
+    assert (parsed.date_order, parsed.ambiguous) == ("day_first", False)
+
+
+def test_month_first_is_chosen_when_a_second_number_is_above_12():
+    parsed = parse_timestamps(pd.Series(["12/31/2023 3:05 PM", "1/2/2024 8:26"]))
+    assert parsed.values.tolist() == [
+        pd.Timestamp("2023-12-31 15:05"),
+        pd.Timestamp("2024-01-02 08:26"),
+    ]
+    assert parsed.date_order == "month_first"
+
+
+def test_ambiguous_dates_are_read_day_first_and_flagged():
+    parsed = parse_timestamps(pd.Series(["01/02/2024", "03/04/2024"]))
+    assert parsed.values[0] == pd.Timestamp("2024-02-01")
+    assert parsed.ambiguous
+    assert parsed.notices[0].code == "date_order_ambiguous"
+
+
+def test_date_order_can_be_overridden():
+    parsed = parse_timestamps(pd.Series(["01/02/2024"]), date_order="month_first")
+    assert parsed.values[0] == pd.Timestamp("2024-01-02")
+    assert not parsed.ambiguous
+
+
+def test_excel_day_numbers_and_year_first_dates_are_read():
+    parsed = parse_timestamps(pd.Series(["45000", "2024.03.05.", "2024-03-05 14:00"]))
+    assert parsed.values.tolist() == [
+        pd.Timestamp("2023-03-15"),
+        pd.Timestamp("2024-03-05"),
+        pd.Timestamp("2024-03-05 14:00"),
+    ]
+    assert parsed.repairs.tolist() == ["excel_serial_date", "", ""]
+
+
+def test_offset_stamps_are_converted_to_the_shop_time_zone_then_made_naive():
+    parsed = parse_timestamps(
+        pd.Series(
+            ["2024-02-01T01:30:00Z", "2024-03-31 22:05:00 -0400", "2024-01-05 10:00"]
+        ),
+        timezone="America/Los_Angeles",
+    )
+    assert parsed.values.tolist() == [
+        pd.Timestamp("2024-01-31 17:30"),
+        pd.Timestamp("2024-03-31 19:05"),
+        pd.Timestamp("2024-01-05 10:00"),
+    ]
+
+
+def test_offset_stamps_keep_their_clock_time_without_a_shop_time_zone():
+    parsed = parse_timestamps(pd.Series(["2024-02-01T01:30:00Z"]))
+    assert parsed.values[0] == pd.Timestamp("2024-02-01 01:30")
+    assert parsed.notices[0].code == "time_zone_not_converted"
+
+
+def test_amounts_with_currency_thousands_and_accounting_negatives():
+    parsed = parse_amounts(
+        pd.Series(["$1,250.00", "($45.00)", "-$2.08", "$2,000", "9.50 ", "$-"])
+    )
+    assert parsed.values.tolist() == [1250.0, -45.0, -2.08, 2000.0, 9.5, 0.0]
+    assert parsed.currency == "USD"
+    assert parsed.formatted.tolist() == [True, True, True, True, False, True]
+
+
+def test_decimal_comma_column_with_point_thousands():
+    parsed = parse_amounts(pd.Series(["120,50", "1.250,00", "3 000 Ft", "45,25"]))
+    assert parsed.values.tolist() == [120.5, 1250.0, 3000.0, 45.25]
+    assert (parsed.decimal_mark, parsed.currency) == (",", "HUF")
+
+
+def test_text_that_is_not_a_number_is_unreadable():
+    assert parse_amounts(pd.Series(["abc", ""])).values.isna().all()
+
+
+def test_exact_duplicate_rows_are_dropped_and_reported():
+    orders, report = clean(
+        "order_id,customer,date,amount\nA1,1,2024-01-02,5\nA1,1,2024-01-02,5\n"
+    )
+    assert len(orders) == 1
+    assert report.count("duplicate") == 1
+    assert report.rows_for("duplicate")["row_number"].tolist() == [3]
+
+
+def test_lines_of_one_order_make_one_order_with_summed_revenue_and_quantity():
+    orders, _ = clean(
+        "invoice,customer,date,qty,unit price\n"
+        "7,C1,2024-01-02 10:00,2,1.5\n7,C1,2024-01-02 10:00,1,4\n"
+    )
+    assert orders[["order_id", "revenue", "items"]].values.tolist() == [["7", 7.0, 3]]
+
+
+def test_without_order_id_an_order_is_one_customers_lines_at_one_time():
+    orders, _ = clean(
+        "customer,date,amount\nC1,2024-01-02,5\nC1,2024-01-02,6\nC1,2024-01-03,1\n"
+    )
+    assert orders["revenue"].tolist() == [11.0, 1.0]
+    assert orders["items"].tolist() == [2, 1]
+    assert orders["order_id"].str.startswith("C1-").all()
+
+
+def test_refund_is_netted_into_the_customers_latest_earlier_purchase():
+    orders, report = clean(
+        "customer,date,amount\nC3,2024-02-01,24.00\nC3,2024-02-20,-10.00\nC3,2024-03-01,5\n"
+    )
+    assert orders["revenue"].tolist() == [14.0, 5.0]
+    assert orders["is_purchase"].all()
+    assert report.count("refund_netted") == 1
+
+
+def test_cancellation_without_purchase_counts_in_revenue_only():
+    orders, report = clean(
+        "order,customer,date,amount\n1,C1,2024-02-01,-19.80\n2,C2,2024-02-02,5\n"
+    )
+    refund = orders[~orders["is_purchase"]]
+    assert refund["revenue"].tolist() == [-19.8]
+    assert refund["customer_id"].tolist() == ["C1"]
+    assert report.count("refund_unmatched") == 1
+    assert (report.orders_found, report.customers_found) == (1, 1)
+
+
+def test_status_column_marks_refunds():
+    orders, _ = clean(
+        "order,customer,date,amount,status\n1,C1,2024-02-01,30,paid\n2,C1,2024-02-03,10,Refunded\n"
+    )
+    assert orders["revenue"].tolist() == [20.0]
+
+
+def test_c_invoice_is_a_cancellation_only_among_numeric_invoices():
+    orders, _ = clean(
+        "invoice,customer,date,amount\nC1001,A,2024-02-01,5\nC1002,B,2024-02-02,6\n"
+    )
+    assert orders["is_purchase"].all()
+
+
+def test_guest_rows_are_kept_with_their_own_reason():
+    orders, report = clean(
+        "order,customer,date,amount\n1,,2024-02-01,5\n2,C1,2024-02-02,6\n"
+    )
+    assert orders["customer_id"].isna().sum() == 1
+    assert report.count("guest") == 1
+    assert report.guest_share == 0.5
+
+
+def test_total_row_is_excluded_and_reported():
+    orders, report = clean("customer,date,amount\nC1,2024-02-01,5\nTotal,,5\n")
+    assert len(orders) == 1
+    assert report.count("total_row") == 1
+
+
+def test_rows_without_date_or_amount_are_excluded_with_their_row_number():
+    _, report = clean(
+        "customer,date,amount\nC1,2024-02-01,5\nC2,someday,5\nC3,2024-02-01,n.a.\n"
+    )
+    assert report.rows_for("no_date")["row_number"].tolist() == [3]
+    assert report.rows_for("no_amount")["row_number"].tolist() == [4]
+
+
+def test_zero_amount_stock_write_off_is_not_a_sale():
+    orders, report = clean(
+        "InvoiceNo,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
+        "536365,6,2010-12-01 08:26,2.55,17850\n536414,-56,2010-12-01 11:52,0,\n"
+    )
+    assert len(orders) == 1
+    assert report.count("stock_adjustment") == 1
+
+
+def test_every_row_ends_in_exactly_one_bucket():
+    _, report = clean(
+        "order,customer,date,amount\n1,C1,2024-02-01,5\n1,C1,2024-02-01,5\n"
+        "2,,2024-02-02,$6\n3,C1,bad,1\nC9,C1,2024-02-03,-1\n"
+    )
+    assert report.rows_read == 5
+    assert report.counts()["rows"].sum() == 5
+    assert set(report.rows["outcome"]) <= {"kept", "repaired", "excluded"}
+
+
+def test_unknown_date_order_is_refused():
+    with pytest.raises(SalesLogError):
+        CleaningOptions(date_order="year_first")
+
+
+def test_orders_table_has_canonical_types():
+    orders, _ = clean("order,customer,date,amount\n1,C1,2024-02-01,5\n")
+    assert str(orders["order_id"].dtype) == "string"
+    assert str(orders["items"].dtype) == "Int64"
+    assert orders["timestamp"].dtype == "datetime64[ns]"

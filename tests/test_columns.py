@@ -1,0 +1,122 @@
+"""Detecting and checking the column mapping."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from retention.columns import (
+    ColumnMapping,
+    check_mapping,
+    detect_columns,
+    mapping_problems,
+)
+from retention.reading import SalesLogError
+
+
+def frame(columns: list[str], *rows: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([list(row) for row in rows], columns=columns, dtype="str")
+
+
+ONLINE_RETAIL_ROW = ["536365", "85123A", "HEART", "6", "2010-12-01 08:26:00", "2.55", "17850", "United Kingdom"]  # fmt: skip
+
+
+def test_online_retail_columns_map_to_invoice_date_quantity_price_and_customer():
+    raw = frame(
+        [
+            "InvoiceNo",
+            "StockCode",
+            "Description",
+            "Quantity",
+            "InvoiceDate",
+            "UnitPrice",
+            "CustomerID",
+            "Country",
+        ],  # fmt: skip
+        ONLINE_RETAIL_ROW,
+    )
+    assert detect_columns(raw) == ColumnMapping(
+        customer="CustomerID",
+        timestamp="InvoiceDate",
+        order_id="InvoiceNo",
+        quantity="Quantity",
+        unit_price="UnitPrice",
+    )
+
+
+def test_online_retail_ii_naming_is_recognised():
+    raw = frame(
+        [
+            "Invoice",
+            "StockCode",
+            "Description",
+            "Quantity",
+            "InvoiceDate",
+            "Price",
+            "Customer ID",
+            "Country",
+        ],  # fmt: skip
+        ONLINE_RETAIL_ROW,
+    )
+    mapping = detect_columns(raw)
+    assert (mapping.order_id, mapping.unit_price, mapping.customer) == (
+        "Invoice",
+        "Price",
+        "Customer ID",
+    )
+    assert mapping.amount is None
+
+
+def test_hungarian_headers_are_recognised():
+    raw = frame(
+        ["Számla", "Vevő", "Dátum", "Mennyiség", "Egységár", "Összeg"],
+        ["SZ-1", "V001", "2024.03.05.", "2", "1 500", "3 000 Ft"],
+    )
+    assert detect_columns(raw) == ColumnMapping(
+        customer="Vevő",
+        timestamp="Dátum",
+        order_id="Számla",
+        amount="Összeg",
+        quantity="Mennyiség",
+        unit_price="Egységár",
+    )
+
+
+def test_a_date_column_is_not_taken_for_the_order_id():
+    raw = frame(["order", "date", "total"], ["2024-01-05", "2024-01-05", "3.50"])
+    mapping = detect_columns(raw)
+    assert mapping.order_id is None
+    assert mapping.timestamp == "date"
+
+
+def test_an_empty_column_is_never_chosen():
+    raw = frame(["customer", "date", "total", "status"], ["C1", "2024-01-05", "3", ""])
+    assert detect_columns(raw).status is None
+
+
+def test_missing_date_and_amount_columns_are_named_in_the_problems():
+    raw = frame(["customer", "note"], ["C1", "hello"])
+    problems = mapping_problems(ColumnMapping(customer="customer"), raw)
+    assert any("date" in problem for problem in problems)
+    assert any("amount" in problem for problem in problems)
+
+
+def test_quantity_and_unit_price_stand_in_for_the_amount():
+    raw = frame(["c", "d", "q", "p"], ["C1", "2024-01-05", "2", "1.5"])
+    mapping = ColumnMapping(customer="c", timestamp="d", quantity="q", unit_price="p")
+    assert mapping_problems(mapping, raw) == []
+
+
+def test_a_date_column_without_dates_is_reported_with_its_first_value():
+    raw = frame(["c", "d", "a"], ["C1", "soon", "5"])
+    mapping = ColumnMapping(customer="c", timestamp="d", amount="a")
+    with pytest.raises(SalesLogError, match="'soon'"):
+        check_mapping(mapping, raw)
+
+
+def test_a_column_used_twice_or_missing_is_reported():
+    raw = frame(["c", "d", "a"], ["C1", "2024-01-05", "5"])
+    twice = ColumnMapping(customer="c", timestamp="d", amount="d")
+    assert "two roles" in mapping_problems(twice, raw)[0]
+    missing = ColumnMapping(customer="x", timestamp="d", amount="a")
+    assert "not in the file" in mapping_problems(missing, raw)[0]

@@ -1,0 +1,182 @@
+"""Every page, run through Streamlit's AppTest on the bundled sample and on
+uploaded files: no exception, and the figures shown are the package's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest, app_test
+
+from retention.overview import overview
+from retention.sales_log import load_sales_log
+from retention.selection import Selection
+from ui.show import formatted
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "sample_data" / "Online_Retail_subset_cust_mod10.xlsx"
+PAGES = [
+    "pages/overview.py",
+    "pages/retention_rates.py",
+    "pages/customer_value.py",
+    "pages/nps.py",
+    "pages/data_quality.py",
+]
+
+
+class NavigationPagesManager(PagesManager):
+    """AppTest builds a fresh ``PagesManager`` for every run and resets its
+    ``uses_pages_directory`` flag, so with a ``pages/`` folder beside ``app.py``
+    every rerun after the first runs the page alone, as in the old folder-based
+    multipage apps, skipping ``app.py`` and its sidebar. The real server sets
+    the flag once per process when ``st.navigation`` runs; this does the same
+    for each test run. It can go once AppTest keeps the flag across runs."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def navigation_pages(monkeypatch):
+    monkeypatch.setattr(app_test, "PagesManager", NavigationPagesManager)
+
+
+def open_app(query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    app.query_params.update(query or {})
+    return app.run()
+
+
+def shown_metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+@pytest.fixture(scope="module")
+def sample_log():
+    return load_sales_log(SAMPLE)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_sample_without_an_exception(page):
+    app = open_app()
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title, "each page has a title"
+
+
+def test_sample_opens_on_monthly_periods_december_2010_to_december_2011():
+    app = open_app()
+    assert app.selectbox(key="period").value == "month"
+    first, last = app.select_slider(key="range_month").value
+    slider = app.select_slider(key="range_month")
+    assert slider.format_func(first) == "Dec 2010"
+    assert slider.format_func(last) == "Dec 2011"
+
+
+def test_overview_shows_the_packages_figures_for_the_whole_sample(sample_log):
+    app = open_app()
+    first, last = app.select_slider(key="range_month").value
+    expected = overview(sample_log.orders, Selection("month", first, last))
+    metrics = shown_metrics(app)
+    for _, row in expected.iterrows():
+        label = {
+            "customers": "Customers",
+            "orders": "Orders",
+            "revenue": "Revenue",
+            "aov": "Average order value",
+            "purchase_frequency": "Orders per customer",
+            "repeat_purchase_rate": "Repeat purchase rate",
+            "retention_rate": "Retention rate (CRR)",
+            "churn_rate": "Churn rate",
+        }[row["figure"]]
+        assert metrics[label] == formatted(row["figure"], row["value"])
+
+
+def test_retention_page_marks_december_2011_partial():
+    app = open_app()
+    app.switch_page("pages/retention_rates.py").run()
+    assert any("Dec 2011 is partial" in info.value for info in app.info)
+    table = app.dataframe[0].value
+    assert table.iloc[-1]["Period"] == "Dec 2011"
+    assert bool(table.iloc[-1]["Partial"]) is True
+
+
+def test_view_is_read_from_the_url_and_written_back():
+    app = open_app(
+        {"period": "quarter", "start": "2011-01-01", "end": "2011-06-30", "window": "2"}
+    )
+    assert app.selectbox(key="period").value == "quarter"
+    slider = app.select_slider(key="range_quarter")
+    assert [slider.format_func(v) for v in slider.value] == ["2011 Q1", "2011 Q2"]
+    assert app.number_input(key="window").value == 2
+    assert app.query_params["start"] == "2011-01-01"
+    assert app.query_params["end"] == "2011-06-30"
+
+
+def test_a_bad_value_in_the_url_falls_back_with_a_notice():
+    app = open_app({"granularity": "X", "window": "99"})
+    assert not app.exception
+    assert app.selectbox(key="period").value == "month"
+    notices = " ".join(w.value for w in app.sidebar.warning)
+    assert "“X”" in notices and "“99”" in notices
+
+
+def test_changing_the_period_updates_the_url():
+    app = open_app()
+    app.selectbox(key="period").set_value("quarter").run()
+    assert app.query_params["period"] == "quarter"
+
+
+def upload(app: AppTest, path: Path) -> AppTest:
+    app.sidebar.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv"))
+    return app.run()
+
+
+def test_upload_f20_and_link_view_show_the_worked_figures(cases_dir):
+    """F20: quarterly view Q1 2024 of the uploaded file."""
+    app = open_app({"granularity": "Q", "start": "2024-01-01", "end": "2024-03-31"})
+    upload(app, cases_dir / "F20_orders_for_share_link.csv")
+    assert not app.exception
+    metrics = shown_metrics(app)
+    assert metrics["Orders"] == "4"
+    assert metrics["Revenue"] == "115.00"
+    assert metrics["Customers"] == "3"
+    assert metrics["Average order value"] == "28.75"
+    assert metrics["Repeat purchase rate"] == "33.33 %"
+    text = " ".join(m.value for m in app.markdown)
+    assert "**2** for the first time" in text  # C02 and C03; C01 is returning
+
+
+def test_moving_controls_does_not_read_the_file_again(cases_dir, monkeypatch):
+    """F19: the file is parsed once; every control move reuses the cached orders
+    and the figures stay the same."""
+    import streamlit as st
+
+    from ui import data
+
+    reads = []
+    real_read = data.read_raw
+
+    def counting_read(*args, **kwargs):
+        reads.append(args)
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(data, "read_raw", counting_read)
+    st.cache_resource.clear()
+    app = open_app()
+    reads.clear()
+    upload(app, cases_dir / "F19_orders_for_slider.csv")
+    for period in ["quarter", "week", "month", "year", "month"]:
+        app.selectbox(key="period").set_value(period).run()
+        assert not app.exception
+    app.number_input(key="window").set_value(2).run()
+    assert len(reads) == 1
+    metrics = shown_metrics(app)
+    assert metrics["Orders"] == "10"
+    assert metrics["Revenue"] == "264.00"
+    assert metrics["Customers"] == "4"
+    assert metrics["Average order value"] == "26.40"
+    assert metrics["Orders per customer"] == "2.50"
+    assert metrics["Repeat purchase rate"] == "75.00 %"

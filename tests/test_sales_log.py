@@ -1,0 +1,174 @@
+"""The sales-log pipeline: sources, several files, hashes, report export, round trips."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+import pandas as pd
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from retention.columns import ColumnMapping
+from retention.reading import SalesLogError
+from retention.sales_log import build_orders, load_sales_log, read_raw
+
+LOG = b"order,customer,date,amount\n1,C1,2024-01-02,5.50\n2,,2024-01-03,4\n"
+
+
+class FakeUpload:
+    name = "log.csv"
+
+    def getvalue(self) -> bytes:
+        return LOG
+
+
+def test_path_name_and_bytes_and_upload_objects_give_the_same_log(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_bytes(LOG)
+    logs = [
+        load_sales_log(path),
+        load_sales_log(("log.csv", LOG)),
+        load_sales_log(LOG, name="log.csv"),
+        load_sales_log(FakeUpload()),
+    ]
+    for log in logs[1:]:
+        pd.testing.assert_frame_equal(log.orders, logs[0].orders)
+        assert log.content_hash == logs[0].content_hash
+
+
+def test_content_hash_ignores_the_order_of_several_files():
+    other = b"order,customer,date,amount\n3,C2,2024-02-02,1\n"
+    first = read_raw([("a.csv", LOG), ("b.csv", other)])
+    second = read_raw([("b.csv", other), ("a.csv", LOG)])
+    assert first.content_hash == second.content_hash
+    assert first.origin["source"].tolist() == ["a.csv", "a.csv", "b.csv"]
+
+
+def test_read_once_then_rebuild_with_a_corrected_mapping():
+    raw = read_raw(("log.csv", b"who,when,paid,other\nC1,2024-01-02,5,x\n"))
+    log = build_orders(
+        raw, ColumnMapping(customer="who", timestamp="when", amount="paid")
+    )
+    assert log.orders["revenue"].tolist() == [5.0]
+    assert log.columns == ("who", "when", "paid", "other")
+
+
+def test_no_usable_date_column_is_a_clear_error():
+    try:
+        load_sales_log(("log.csv", b"customer,amount\nC1,5\n"))
+    except SalesLogError as error:
+        assert "date" in str(error)
+    else:
+        raise AssertionError("expected a SalesLogError")
+
+
+def test_report_exports_to_csv_and_xlsx_with_row_numbers():
+    report = load_sales_log(("log.csv", LOG)).report
+    table = pd.read_csv(io.BytesIO(report.to_csv_bytes()), encoding="utf-8-sig")
+    assert table["row_number"].tolist() == [2, 3]
+    assert table["reason"].tolist() == ["ok", "guest"]
+    workbook = openpyxl.load_workbook(io.BytesIO(report.to_excel_bytes()))
+    assert workbook.sheetnames == ["Summary", "Reasons", "Rows"]
+
+
+def test_counts_are_tidy_with_translated_labels():
+    counts = load_sales_log(("log.csv", LOG)).report.counts()
+    assert list(counts.columns) == ["reason", "outcome", "label", "rows"]
+    assert counts.set_index("reason")["rows"].to_dict() == {"ok": 1, "guest": 1}
+
+
+# --- round trips ----------------------------------------------------------
+
+customers = st.sampled_from(["C01", "00421", "1001", "Łukasz", "Zoë", None])
+sales = st.lists(
+    st.tuples(
+        customers,
+        st.datetimes(
+            min_value=dt.datetime(2023, 1, 1), max_value=dt.datetime(2025, 12, 31)
+        ),
+        st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2),
+    ),
+    min_size=1,
+    max_size=15,
+)
+
+
+def expected_orders(rows) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "order_id": [str(1000 + i) for i in range(len(rows))],
+            "customer_id": pd.array([r[0] for r in rows], dtype="string"),
+            "timestamp": pd.to_datetime(
+                [r[1].replace(second=0, microsecond=0) for r in rows]
+            ).astype("datetime64[ns]"),
+            "revenue": [float(r[2]) for r in rows],
+        }
+    )
+
+
+def compare(log, rows) -> None:
+    got = log.orders.sort_values("order_id").reset_index(drop=True)
+    want = expected_orders(rows)
+    pd.testing.assert_frame_equal(got[list(want.columns)], want, check_dtype=False)
+
+
+def money(value: Decimal, decimal: str) -> str:
+    text = f"{value:,.2f}"
+    return text.replace(",", " ").replace(".", decimal) if decimal == "," else text
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=sales,
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+    decimal=st.sampled_from([".", ","]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1250"]),
+    date_format=st.sampled_from(["%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%m/%d/%Y %H:%M"]),
+)
+def test_generated_csv_reads_back_to_the_same_orders(
+    rows, delimiter, decimal, encoding, date_format
+):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(["Order ID", "Customer ID", "Order Date", "Total"])
+    for i, (customer, stamp, amount) in enumerate(rows):
+        writer.writerow(
+            [
+                1000 + i,
+                customer or "",
+                stamp.strftime(date_format),
+                money(amount, decimal),
+            ]
+        )
+    assume(any(customer for customer, _, _ in rows))
+    data = buffer.getvalue().encode(encoding)
+    order = "month_first" if date_format.startswith("%m") else "auto"
+    compare(load_sales_log(("sales.csv", data), date_order=order), rows)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=sales)
+def test_generated_xlsx_reads_back_to_the_same_orders(rows):
+    assume(any(customer for customer, _, _ in rows))
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Order ID", "Customer ID", "Order Date", "Total"])
+    for i, (customer, stamp, amount) in enumerate(rows):
+        number_id = (
+            customer is not None and customer.isdigit() and not customer.startswith("0")
+        )
+        sheet.append(
+            [
+                1000 + i,
+                int(customer) if number_id else customer,
+                stamp.replace(second=0, microsecond=0),
+                float(amount),
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    compare(load_sales_log(("sales.xlsx", buffer.getvalue())), rows)

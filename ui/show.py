@@ -1,0 +1,66 @@
+"""How figures are written on screen: one place for number formats, the
+"no data" wording for undefined rates, and the translated names of figures."""
+
+from __future__ import annotations
+
+import math
+
+from retention.i18n import t
+
+
+def is_missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def percent(value: float | None) -> str:
+    """``66.67 %``; undefined rates read "no data", never 0 or 100."""
+    return t("no data") if is_missing(value) else f"{value:,.2f} %"
+
+
+def money(value: float | None) -> str:
+    return t("no data") if is_missing(value) else f"{value:,.2f}"
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    return t("no data") if is_missing(value) else f"{value:,.{decimals}f}"
+
+
+def figure_names() -> dict[str, str]:
+    return {
+        "customers": t("Customers"),
+        "orders": t("Orders"),
+        "revenue": t("Revenue"),
+        "aov": t("Average order value"),
+        "purchase_frequency": t("Orders per customer"),
+        "repeat_purchase_rate": t("Repeat purchase rate"),
+        "retention_rate": t("Retention rate (CRR)"),
+        "churn_rate": t("Churn rate"),
+    }
+
+
+FORMATS = {
+    "customers": number,
+    "orders": number,
+    "revenue": money,
+    "aov": money,
+    "purchase_frequency": lambda v: number(v, 2),
+    "repeat_purchase_rate": percent,
+    "retention_rate": percent,
+    "churn_rate": percent,
+}
+
+
+def formatted(figure: str, value: float | None) -> str:
+    return FORMATS[figure](value)
+
+
+def change(figure: str, value: float | None) -> str | None:
+    """The change against the previous range, in the figure's unit (points for
+    rates); None when it cannot be computed."""
+    if is_missing(value):
+        return None
+    if FORMATS[figure] is percent:
+        return t("{value} points", value=f"{value:+,.2f}")
+    if FORMATS[figure] is number:
+        return f"{value:+,.0f}"
+    return f"{value:+,.2f}"

@@ -1,0 +1,174 @@
+"""The sidebar every page shares: the data, the period, the date range, the
+activity window and the industry; and the view that pages read from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from retention.benchmarks import industry_names
+from retention.i18n import LANGUAGES, t
+from retention.periods import period_label, period_names, period_ordinals
+from retention.sales_log import SalesLog
+from retention.selection import Selection
+from retention.settings import MAX_WINDOW, setting_help
+from ui import data
+from ui.view import NOTICES, write_url
+
+
+@dataclass(frozen=True)
+class View:
+    sales_log: SalesLog
+    selection: Selection
+    industry: str
+    is_sample: bool
+    source_name: str
+
+
+def available_periods(orders: pd.DataFrame, period: str) -> list[int]:
+    ordinals = period_ordinals(orders["timestamp"], period)
+    return list(range(int(np.min(ordinals)), int(np.max(ordinals)) + 1))
+
+
+def _range_key(period: str) -> str:
+    return f"range_{period}"
+
+
+def _initial_range(options: list[int], period: str) -> tuple[int, int]:
+    """The range asked for by the URL on first load, else every period."""
+    start, end = st.session_state.get("url_range", (None, None))
+    first, last = options[0], options[-1]
+    if start is not None:
+        first = int(period_ordinals(pd.Series([start]), period)[0])
+    if end is not None:
+        last = int(period_ordinals(pd.Series([end]), period)[0])
+    first = min(max(first, options[0]), options[-1])
+    last = min(max(last, first), options[-1])
+    return first, last
+
+
+def selected_range(orders: pd.DataFrame, period: str) -> tuple[int, int]:
+    options = available_periods(orders, period)
+    value = st.session_state.get(_range_key(period))
+    if value is None or value[0] not in options or value[1] not in options:
+        return _initial_range(options, period)
+    return int(value[0]), int(value[1])
+
+
+def current_view() -> View:
+    """The view the widgets describe (pages call this; nothing is re-read)."""
+    source = data.current_source()
+    log = data.current_sales_log()
+    period = st.session_state.get("period", "month")
+    first, last = selected_range(log.orders, period)
+    selection = Selection(period, first, last, int(st.session_state.get("window", 1)))
+    return View(
+        log,
+        selection,
+        st.session_state.get("industry", "retail"),
+        source.is_sample,
+        source.name,
+    )
+
+
+def require_view() -> View:
+    """The current view for a page, or a pointer to the sidebar's message when the
+    file cannot be read (the page stops there)."""
+    try:
+        return current_view()
+    except ValueError:
+        st.info(t("The file could not be read: see the message in the sidebar."))
+        st.stop()
+
+
+def _data_controls() -> None:
+    st.file_uploader(
+        t("Your sales log (.xlsx or .csv)"),
+        type=["xlsx", "xlsm", "csv", "txt"],
+        key=data.UPLOAD_KEY,
+        help=t(
+            "One row per order or per line item, with a customer, a date and an "
+            "amount. Nothing leaves this app."
+        ),
+        on_change=lambda: st.session_state.pop(data.MAPPING_KEY, None),
+    )
+    if st.session_state.get(data.UPLOAD_KEY) is None:
+        st.caption(
+            t(
+                "Showing the sample: a year of a UK gift shop's sales "
+                "(Online Retail, 1 in 10 customers)."
+            )
+        )
+
+
+def _period_controls(orders: pd.DataFrame) -> None:
+    names = period_names()
+    period = st.selectbox(t("Period"), list(names), format_func=names.get, key="period")
+    options = available_periods(orders, period)
+    key = _range_key(period)
+    stored = st.session_state.get(key)
+    if stored is not None and not set(stored) <= set(options):
+        del st.session_state[key]
+    if len(options) > 1:
+        st.select_slider(
+            t("Date range"),
+            options=options,
+            value=_initial_range(options, period),
+            format_func=lambda o: period_label(o, period),
+            key=key,
+        )
+    st.number_input(
+        t("A customer is lost after this many periods without a purchase"),
+        min_value=1,
+        max_value=MAX_WINDOW,
+        step=1,
+        key="window",
+        help=setting_help("window"),
+    )
+
+
+def _other_controls() -> None:
+    industries = industry_names()
+    st.selectbox(
+        t("Your industry"),
+        list(industries),
+        format_func=industries.get,
+        key="industry",
+        help=setting_help("industry"),
+    )
+    if len(LANGUAGES) > 1:
+        st.selectbox(
+            t("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang"
+        )
+
+
+def render_sidebar() -> View | None:
+    """Draw the sidebar, put the view in the URL, and return it (None when the
+    file cannot be read: the message is shown instead)."""
+    with st.sidebar:
+        _data_controls()
+        for notice in st.session_state.pop(NOTICES, ()):
+            st.warning(notice)
+        try:
+            log = data.current_sales_log()
+        except ValueError as error:
+            st.error(str(error))
+            st.caption(t("The Data page lets you choose the columns yourself."))
+            return None
+        _period_controls(log.orders)
+        _other_controls()
+    view = current_view()
+    write_url(
+        {
+            "period": view.selection.period,
+            "start": view.selection.start.date().isoformat(),
+            "end": (view.selection.end - pd.Timedelta(days=1)).date().isoformat(),
+            "window": str(view.selection.window),
+            "industry": view.industry,
+            "lang": st.session_state.get("lang", "en"),
+        }
+    )
+    return view
