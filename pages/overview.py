@@ -1,35 +1,52 @@
-"""Overview: the headline figures of the selected range against the range before."""
+"""Overview: the headline figures of the selected range against the range before,
+and the last complete period's retention."""
 
 import streamlit as st
 
 from retention.i18n import t
 from retention.overview import overview, range_retention
-from ui.show import change, figure_names, formatted, number
+from retention.retention_rates import latest_complete_period
+from ui import data
+from ui.show import change, figure_names, formatted, number, percent
 from ui.sidebar import require_view
 
 view = require_view()
 selection = view.selection
+orders = view.sales_log.orders
 st.title(t("Do your customers come back?"))
-st.caption(
-    t(
-        "{range}, compared with the {count} period(s) before it.",
-        range=selection.label,
-        count=selection.length,
-    )
-)
 
-figures = overview(view.sales_log.orders, selection).set_index("figure")
+figures = overview(orders, selection).set_index("figure")
+earlier_data = figures.loc["orders", "previous"] > 0
+if earlier_data:
+    st.caption(
+        t(
+            "{range}, compared with the {count} period(s) before it.",
+            range=selection.label,
+            count=selection.length,
+        )
+    )
+else:
+    st.caption(
+        t(
+            "{range}. The data starts inside this range, so there is nothing earlier "
+            "to compare with: choose a shorter range in the sidebar to see "
+            "retention and changes.",
+            range=selection.label,
+        )
+    )
 names = figure_names()
-columns = st.columns(4)
-for position, (figure, row) in enumerate(figures.iterrows()):
-    columns[position % 4].metric(
-        names[figure],
-        formatted(figure, row["value"]),
-        delta=change(figure, row["change"]),
-        delta_color="inverse" if figure == "churn_rate" else "normal",
-    )
+for row_of_figures in (list(figures.index[:4]), list(figures.index[4:])):
+    for column, figure in zip(st.columns(4), row_of_figures, strict=True):
+        column.metric(
+            names[figure],
+            formatted(figure, figures.loc[figure, "value"]),
+            delta=change(figure, figures.loc[figure, "change"])
+            if earlier_data
+            else None,
+            delta_color="inverse" if figure == "churn_rate" else "normal",
+        )
 
-flow = range_retention(view.sales_log.orders, selection)
+flow = range_retention(orders, selection)
 st.subheader(t("Who came back"))
 st.markdown(
     t(
@@ -46,6 +63,29 @@ st.markdown(
         gained=number(flow.gained),
     )
 )
+
+log = view.sales_log
+table = data.retention_table(
+    log.content_hash, selection.period, selection.window, orders
+)
+shown = table[
+    (table["period"] >= selection.first) & (table["period"] <= selection.last)
+]
+latest = latest_complete_period(shown)
+if latest is not None:
+    st.markdown(
+        t(
+            "**Last complete period, {label}:** retention {crr}, churn {churn} "
+            "(S = {start}, E = {end}, N = {gained}, L = {lost}).",
+            label=latest["label"],
+            crr=percent(latest["retention_rate"]),
+            churn=percent(latest["churn_rate"]),
+            start=number(latest["customers_at_start"]),
+            end=number(latest["customers_at_end"]),
+            gained=number(latest["gained"]),
+            lost=number(latest["lost"]),
+        )
+    )
 st.caption(
     t(
         "Retention rate (CRR) = (E − N) / S × 100; churn rate = L / S × 100. "

@@ -90,21 +90,18 @@ columns = {
     "won_back": t("Won back"),
     "retained": t("Retained"),
     "lost": t("Lost (L)"),
-    "retention_rate": t("CRR %"),
-    "churn_rate": t("Churn %"),
+    "retention_rate": t("CRR"),
+    "churn_rate": t("Churn"),
     "partial": t("Partial"),
 }
-st.dataframe(
-    shown[list(columns)].rename(columns=columns),
-    hide_index=True,
-    column_config={
-        t("CRR %"): st.column_config.NumberColumn(format="%.2f"),
-        t("Churn %"): st.column_config.NumberColumn(format="%.2f"),
-    },
+readable = shown.assign(
+    retention_rate=shown["retention_rate"].map(percent),
+    churn_rate=shown["churn_rate"].map(percent),
 )
+st.dataframe(readable[list(columns)].rename(columns=columns), hide_index=True)
 st.caption(
     t(
         "CRR = (E − N) / S × 100 and churn = L / S × 100. With no customers at the "
-        "start (S = 0) both are undefined and left empty."
+        "start (S = 0) both are undefined: “no data”."
     )
 )

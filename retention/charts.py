@@ -41,7 +41,7 @@ def retention_chart(
             range=[COLOURS["retention"], COLOURS["churn"]],
         ),
     )
-    x = alt.X("label:O", sort=order, title=t("Period"))
+    x = alt.X("label:O", sort=order, scale=alt.Scale(domain=order), title=t("Period"))
     y = alt.Y("rate:Q", title="%", scale=alt.Scale(domain=[0, 100]))
     tooltip = [
         alt.Tooltip("label:O", title=t("Period")),

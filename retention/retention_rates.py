@@ -153,3 +153,11 @@ def churn_rate(customers_at_start: int, lost: int) -> float:
     if customers_at_start == 0:
         return float("nan")
     return lost / customers_at_start * 100.0
+
+
+def latest_complete_period(table: pd.DataFrame) -> pd.Series | None:
+    """The last row of ``retention_by_period`` that is not partial and has
+    customers at its start: the period a headline figure should quote (a
+    partial last period compares part of a period with a whole one)."""
+    usable = table[~table["partial"] & (table["customers_at_start"] > 0)]
+    return None if usable.empty else usable.iloc[-1]

@@ -5,7 +5,12 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retention.retention_rates import churn_rate, retention_by_period, retention_rate
+from retention.retention_rates import (
+    churn_rate,
+    latest_complete_period,
+    retention_by_period,
+    retention_rate,
+)
 from tests.order_tables import make_orders, monthly_orders
 
 
@@ -134,3 +139,16 @@ def test_counts_match_the_set_definition(history, window):
     defined = table["customers_at_start"] > 0
     total = table.loc[defined, "retention_rate"] + table.loc[defined, "churn_rate"]
     assert np.allclose(total, 100.0)
+
+
+def test_latest_complete_period_skips_a_partial_last_period():
+    orders = monthly_orders({"A": ["2024-01", "2024-02"], "B": ["2024-02"]})
+    last = make_orders([("9", "A", "2024-03-05", 1.0)])
+    table = retention_by_period(pd.concat([orders, last]), "month")
+    assert table.iloc[-1]["partial"]
+    assert latest_complete_period(table)["label"] == "Feb 2024"
+
+
+def test_no_complete_period_with_customers_at_start():
+    table = retention_by_period(monthly_orders({"A": ["2024-01"]}), "month")
+    assert latest_complete_period(table) is None
