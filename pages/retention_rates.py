@@ -7,8 +7,9 @@ from retention.annual import annual_retention
 from retention.benchmarks import benchmark, industry_names
 from retention.charts import retention_chart
 from retention.i18n import t
+from retention.retention_rates import latest_complete_period
 from ui import data
-from ui.show import percent
+from ui.show import number, percent
 from ui.sidebar import require_view
 
 view = require_view()
@@ -24,6 +25,16 @@ reference = benchmark(view.industry)
 industry = industry_names()[view.industry]
 
 st.title(t("Retention and churn per period"))
+latest = latest_complete_period(shown)
+if latest is not None:
+    st.caption(t("Last complete period: {label}", label=latest["label"]))
+    crr, churn, start, end, gained, lost = st.columns(6)
+    crr.metric(t("Retention rate (CRR)"), percent(latest["retention_rate"]))
+    churn.metric(t("Churn rate"), percent(latest["churn_rate"]))
+    start.metric(t("At start (S)"), number(latest["customers_at_start"]))
+    end.metric(t("At end (E)"), number(latest["customers_at_end"]))
+    gained.metric(t("Gained (N)"), number(latest["gained"]))
+    lost.metric(t("Lost (L)"), number(latest["lost"]))
 st.altair_chart(
     retention_chart(
         shown,

@@ -1,0 +1,58 @@
+"""``python -m retention``: the same figures as the app, as text or JSON."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "retention", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_summary_json_has_per_period_s_e_n_l_crr_and_churn(cases_dir):
+    done = run_cli(
+        "summary",
+        str(cases_dir / "F01_orders_q1_q2.csv"),
+        "--period",
+        "quarter",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    first, second = result["periods"]
+    assert first["retention_rate"] is None  # S = 0: undefined, not 0
+    assert (second["customers_at_start"], second["customers_at_end"]) == (3, 4)
+    assert (second["gained"], second["lost"]) == (2, 1)
+    assert second["retention_rate"] == pytest.approx(66.6667, abs=1e-3)
+    assert second["churn_rate"] == pytest.approx(33.3333, abs=1e-3)
+    assert result["figures"]["orders"] == 8
+    assert result["figures"]["repeat_purchase_rate"] == pytest.approx(60.0)
+
+
+def test_summary_text_marks_the_partial_month(cases_dir):
+    done = run_cli("summary", str(cases_dir / "F02_orders_export_mid_june.csv"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    june = next(line for line in lines if line.startswith("Jun 2024"))
+    assert "partial" in june and "40.00" in june
+    may = next(line for line in lines if line.startswith("May 2024"))
+    assert "75.00" in may and "25.00" in may
+
+
+def test_a_file_that_cannot_be_read_gives_a_message_not_a_traceback(tmp_path):
+    empty = tmp_path / "sales.csv"
+    empty.write_bytes(b"")
+    done = run_cli("summary", str(empty))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and done.stderr.strip()
