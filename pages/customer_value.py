@@ -55,6 +55,13 @@ if is_missing(factors.clv):
     st.stop()
 
 st.subheader(t("By acquisition cohort"))
+st.caption(
+    t(
+        "Each cohort's own average order value and orders per year, over the same "
+        "year, times the lifespan above. Cohorts with less than a year of history "
+        "have had less time to buy, so their orders per year and CLV read low."
+    )
+)
 cohorts = clv_by_cohort(orders, factors, "quarter")
 st.altair_chart(cohort_clv_chart(cohorts), use_container_width=True)
 columns = {
@@ -65,6 +72,7 @@ columns = {
     "annual_frequency": t("Orders per year"),
     "clv": t("CLV"),
     "revenue_per_customer": t("Revenue per customer so far"),
+    "full_year": t("A full year of history"),
 }
 st.dataframe(
     cohorts[list(columns)].rename(columns=columns),

@@ -21,7 +21,7 @@ import pandas as pd
 from retention.annual import annual_retention
 from retention.order_metrics import order_figures
 from retention.orders import customer_purchases
-from retention.periods import period_label, period_ordinals
+from retention.periods import pandas_freq, period_label, period_ordinals
 
 LIFESPAN_SOURCES = ("owner", "measured", "estimated", "unavailable")
 
@@ -100,9 +100,11 @@ def clv_by_cohort(
 
     Columns: ``cohort`` (ordinal), ``label``, ``customers`` (cohort size),
     ``active_customers`` (bought in the window), ``orders``, ``revenue``,
-    ``aov``, ``annual_frequency``, ``clv`` and ``revenue_per_customer`` (all
-    revenue of the cohort so far / cohort size). Cohorts with no order in the
-    window have NaN CLV.
+    ``aov``, ``annual_frequency``, ``clv``, ``revenue_per_customer`` (all
+    revenue of the cohort so far / cohort size) and ``full_year`` (every customer
+    of the cohort bought first a year or more before the last order; younger ones have had less
+    than a year to buy, so their orders per year read low). Cohorts with no
+    order in the window have NaN CLV.
     """
     bought = customer_purchases(orders)
     first = bought.groupby("customer_id")["timestamp"].transform("min")
@@ -132,4 +134,6 @@ def clv_by_cohort(
     table["revenue_per_customer"] = table["revenue_so_far"] / table["customers"]
     table = table.drop(columns="revenue_so_far").reset_index()
     table.insert(1, "label", [period_label(o, period) for o in table["cohort"]])
+    cohorts = pd.PeriodIndex.from_ordinals(table["cohort"], freq=pandas_freq(period))
+    table["full_year"] = cohorts.end_time <= as_of - pd.DateOffset(years=1)
     return table.astype({"active_customers": "int64", "orders": "int64"})

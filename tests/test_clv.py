@@ -77,3 +77,4 @@ def test_clv_by_cohort_uses_each_cohorts_own_orders():
     assert table.loc["2023", "customers"] == 1  # E, first seen in November 2023
     assert table.loc["2022", "clv"] == pytest.approx(80.0)
     assert table.loc["2022", "revenue_per_customer"] == pytest.approx(60.0)
+    assert table.loc["2022", "full_year"] and not table.loc["2023", "full_year"]
