@@ -101,10 +101,10 @@ def clv_by_cohort(
     Columns: ``cohort`` (ordinal), ``label``, ``customers`` (cohort size),
     ``active_customers`` (bought in the window), ``orders``, ``revenue``,
     ``aov``, ``annual_frequency``, ``clv``, ``revenue_per_customer`` (all
-    revenue of the cohort so far / cohort size) and ``full_year`` (every customer
-    of the cohort bought first a year or more before the last order; younger ones have had less
-    than a year to buy, so their orders per year read low). Cohorts with no
-    order in the window have NaN CLV.
+    revenue of the cohort so far / cohort size) and ``full_year`` (every
+    customer of the cohort first bought a year or more before the last order;
+    younger cohorts have had less than a year to buy, so their orders per year
+    read low). Cohorts with no order in the window have NaN CLV.
     """
     bought = customer_purchases(orders)
     first = bought.groupby("customer_id")["timestamp"].transform("min")
