@@ -16,7 +16,7 @@ import pandas as pd
 from retention.i18n import t
 from retention.overview import range_summary
 from retention.periods import PERIODS, period_ordinals
-from retention.retention_rates import retention_by_period
+from retention.retention_rates import RETENTION_COLUMNS, retention_by_period
 from retention.sales_log import load_sales_log
 from retention.selection import Selection
 
@@ -40,20 +40,7 @@ def summary(path: str, period: str, window: int) -> dict:
     whole = Selection(period, int(ordinals.min()), int(ordinals.max()), window)
     figures = range_summary(orders, whole).figures()
     table = retention_by_period(orders, period, window)
-    columns = [
-        "label",
-        "start",
-        "partial",
-        "customers_at_start",
-        "customers_at_end",
-        "gained",
-        "new_customers",
-        "won_back",
-        "retained",
-        "lost",
-        "retention_rate",
-        "churn_rate",
-    ]
+    columns = [name for name in RETENTION_COLUMNS if name not in ("period", "end")]
     return {
         "file": path,
         "period": period,
