@@ -14,8 +14,10 @@ import unicodedata
 from dataclasses import asdict, dataclass
 
 import pandas as pd
+import polars as pl
 
 from retention.i18n import t
+from retention.presets import find_preset
 from retention.reading import SalesLogError
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "ColumnMapping",
     "check_mapping",
     "detect_columns",
+    "detected_preset",
     "mapping_problems",
     "role_label",
 ]
@@ -31,11 +34,16 @@ __all__ = [
 ROLES = (
     "customer",
     "timestamp",
+    "time",
     "order_id",
     "amount",
     "quantity",
     "unit_price",
     "status",
+    "cancelled",
+    "refunded",
+    "adjusted_total",
+    "refund_of",
     "store",
     "channel",
     "category",
@@ -96,7 +104,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "transaction date",
         "paid at",
         "order time",
-        "time",
         "day",
         "datum",
         "data",
@@ -198,6 +205,49 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "preis",
         "einzelpreis",
     ),
+    "time": ("time", "time of day", "ido", "idopont ora", "uhrzeit", "godzina"),
+    "cancelled": (
+        "cancelled at",
+        "canceled at",
+        "cancelled",
+        "canceled",
+        "cancelled date",
+        "cancellation date",
+        "voided at",
+        "sztornozva",
+        "storno",
+        "torolve",
+    ),
+    "refunded": (
+        "refunded amount",
+        "amount refunded",
+        "refund amount",
+        "refunded",
+        "refunded total",
+        "order refund amount",
+        "visszateritett osszeg",
+        "visszaterites",
+    ),
+    "adjusted_total": (
+        "adjusted order total",
+        "adjusted total",
+        "total after refunds",
+        "net total after refunds",
+    ),
+    "refund_of": (
+        "original order",
+        "original order id",
+        "original invoice",
+        "original transaction id",
+        "refund of",
+        "refund for",
+        "parent order",
+        "parent order id",
+        "related order",
+        "eredeti szamla",
+        "eredeti bizonylat",
+        "hivatkozott szamla",
+    ),
     "status": (
         "status",
         "financial status",
@@ -250,16 +300,26 @@ class ColumnMapping:
 
     ``amount`` is the line or order total; when it is missing the amount is
     ``quantity`` x ``unit_price``. ``order_id`` groups lines into orders; when it
-    is missing an order is one customer's lines at one time stamp.
+    is missing an order is one customer's lines at one time stamp. ``time`` is a
+    time of day kept apart from the date (Square). ``cancelled`` is filled for
+    cancelled orders (Shopify's "Cancelled at"); ``refunded`` is the amount
+    refunded on the order and ``adjusted_total`` the order total after refunds
+    (Etsy); with either, the order's status describes the order itself.
+    ``refund_of`` names the original order of a refund line.
     """
 
     customer: str | None = None
     timestamp: str | None = None
+    time: str | None = None
     order_id: str | None = None
     amount: str | None = None
     quantity: str | None = None
     unit_price: str | None = None
     status: str | None = None
+    cancelled: str | None = None
+    refunded: str | None = None
+    adjusted_total: str | None = None
+    refund_of: str | None = None
     store: str | None = None
     channel: str | None = None
     category: str | None = None
@@ -281,6 +341,11 @@ def role_label(role: str) -> str:
         "quantity": t("Quantity"),
         "unit_price": t("Unit price"),
         "status": t("Status (cancelled, refunded)"),
+        "time": t("Time of day (when apart from the date)"),
+        "cancelled": t("Cancelled (filled for cancelled orders)"),
+        "refunded": t("Amount refunded on the order"),
+        "adjusted_total": t("Order total after refunds"),
+        "refund_of": t("Original order of a refund"),
         "store": t("Store"),
         "channel": t("Sales channel"),
         "category": t("Product category"),
@@ -288,24 +353,31 @@ def role_label(role: str) -> str:
     return labels[role]
 
 
-def detect_columns(raw: pd.DataFrame) -> ColumnMapping:
-    """Guess the column mapping from header names and cell contents.
+def detect_columns(raw: pd.DataFrame | pl.DataFrame) -> ColumnMapping:
+    """Guess the column mapping from a known export layout, header names and
+    cell contents.
 
     Parameters
     ----------
     raw : DataFrame
-        The raw table of text cells (``RawTable.frame``).
+        The raw table of text cells (``RawTable.cells`` or ``RawTable.frame``).
 
     Returns
     -------
     ColumnMapping
-        Each column is used for at most one role; a role whose candidates all
-        fail the content check stays ``None``. ``amount`` is left ``None`` when
-        the file has quantity and unit price but no total.
+        A recognised export (:mod:`retention.presets`) fixes its roles first;
+        the other roles are matched by header. Each column is used for at most
+        one role; a role whose candidates all fail the content check stays
+        ``None``. ``amount`` is left ``None`` when the file has quantity and unit
+        price but no total.
     """
-    profiles = {column: _profile(raw[column]) for column in raw.columns}
+    sample = _sample(raw)
+    found = find_preset(sample.columns)
+    chosen: dict[str, str] = dict(found[1]) if found else {}
+    used: set[str] = set(chosen.values())
+    profiles = {column: _profile(sample[column]) for column in sample.columns}
     candidates = []
-    for column in raw.columns:
+    for column in sample.columns:
         header = _normalise(column)
         for role in ROLES:
             score = _header_score(header, role)
@@ -313,8 +385,6 @@ def detect_columns(raw: pd.DataFrame) -> ColumnMapping:
                 candidates.append((score, role, column))
 
     # best matches first; each role and each column taken once
-    chosen: dict[str, str] = {}
-    used: set[str] = set()
     for _score, role, column in sorted(candidates, key=lambda c: -c[0]):
         if role not in chosen and column not in used:
             chosen[role] = column
@@ -322,7 +392,22 @@ def detect_columns(raw: pd.DataFrame) -> ColumnMapping:
     return ColumnMapping(**chosen)
 
 
-def mapping_problems(mapping: ColumnMapping, raw: pd.DataFrame) -> list[str]:
+def detected_preset(raw: pd.DataFrame | pl.DataFrame) -> str | None:
+    """The name of the export layout the file's headers match, if any."""
+    found = find_preset(list(raw.columns))
+    return found[0].name if found else None
+
+
+def _sample(raw: pd.DataFrame | pl.DataFrame) -> pd.DataFrame:
+    """The first rows as a pandas frame of text, enough to judge the content."""
+    if isinstance(raw, pl.DataFrame):
+        return raw.head(SAMPLE_ROWS).to_pandas().astype("str")
+    return raw.head(SAMPLE_ROWS)
+
+
+def mapping_problems(
+    mapping: ColumnMapping, raw: pd.DataFrame | pl.DataFrame
+) -> list[str]:
     """What keeps a mapping from being usable, as translated sentences.
 
     An empty list means the mapping can be cleaned. Checks that every named
@@ -350,11 +435,13 @@ def mapping_problems(mapping: ColumnMapping, raw: pd.DataFrame) -> list[str]:
     if problems:
         return problems
     problems += _missing_roles(mapping)
-    problems += _unreadable_columns(mapping, raw)
+    problems += _unreadable_columns(mapping, _sample(raw))
     return problems
 
 
-def check_mapping(mapping: ColumnMapping, raw: pd.DataFrame) -> ColumnMapping:
+def check_mapping(
+    mapping: ColumnMapping, raw: pd.DataFrame | pl.DataFrame
+) -> ColumnMapping:
     """Return ``mapping`` when it is usable, else raise ``SalesLogError``."""
     problems = mapping_problems(mapping, raw)
     if problems:
@@ -459,11 +546,21 @@ def _profile(values: pd.Series) -> dict[str, float]:
     sample = sample[sample.str.strip() != ""]
     filled = len(sample)
     if filled == 0:
-        return {"filled": 0, "dates": 0.0, "serials": 0.0, "numbers": 0.0, "money": 0.0}
+        return {
+            "filled": 0,
+            "dates": 0.0,
+            "serials": 0.0,
+            "numbers": 0.0,
+            "money": 0.0,
+            "times": 0.0,
+        }
     is_date = sample.str.match(_DATE)
     is_number = sample.str.match(_NUMBER) & ~is_date
     return {
         "filled": filled,
+        "times": float(
+            sample.str.match(r"^\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?$").mean()
+        ),
         "dates": float(is_date.mean()),
         "serials": float(sample.str.match(_SERIAL).mean()),
         "numbers": float(is_number.mean()),
@@ -481,10 +578,16 @@ def _profile(values: pd.Series) -> dict[str, float]:
 def _content_fits(role: str, profile: dict[str, float]) -> bool:
     if profile["filled"] == 0:
         return False
+    if role == "time":
+        return profile["times"] >= 0.6
+    if role == "cancelled":
+        return True
+    if role in ("refunded", "adjusted_total"):
+        return profile["numbers"] >= 0.6
     if role == "timestamp":
         return profile["dates"] >= 0.6 or profile["serials"] >= 0.6
     if role in ("amount", "quantity", "unit_price"):
         return profile["numbers"] >= 0.6
-    if role in ("customer", "order_id"):
+    if role in ("customer", "order_id", "refund_of"):
         return profile["dates"] < 0.5 and profile["money"] < 0.5
     return profile["dates"] < 0.5 and profile["numbers"] < 0.8

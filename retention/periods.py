@@ -37,9 +37,25 @@ def pandas_freq(period: str) -> str:
     return _PANDAS_FREQ[period]
 
 
-def period_ordinals(timestamps: pd.Series, period: str) -> np.ndarray:
-    """The ordinal of the period each timestamp falls in, as an int64 array."""
-    return timestamps.dt.to_period(pandas_freq(period)).array.asi8
+def period_ordinals(timestamps: pd.Series | np.ndarray, period: str) -> np.ndarray:
+    """The ordinal of the period each timestamp falls in, as an int64 array.
+
+    The same numbers as pandas' ``to_period(...).asi8``, found through the day
+    number: a week ordinal is (days since 1970-01-01 + 3) // 7 + 1, and months,
+    quarters and years are looked up in a table of the days the data spans,
+    which is many times faster than converting every stamp to a period.
+    """
+    freq = pandas_freq(period)
+    stamps = np.asarray(timestamps, dtype="datetime64[ns]")
+    if stamps.size == 0 or np.isnat(stamps).any():
+        return pd.Series(stamps).dt.to_period(freq).array.asi8
+    days = stamps.astype("datetime64[D]").astype("int64")
+    if period == "week":
+        return (days + 3) // 7 + 1
+    first = int(days.min())
+    calendar = np.arange(first, int(days.max()) + 1).astype("datetime64[D]")
+    table = pd.Series(calendar).dt.to_period(freq).array.asi8
+    return table[days - first]
 
 
 def ordinal_to_period(ordinal: int, period: str) -> pd.Period:

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
+import polars as pl
 
 from retention.i18n import t
 
-__all__ = ["REASONS", "Notice", "QualityReport", "reason_label"]
+__all__ = ["REASONS", "Notice", "QualityReport", "outcome_of", "reason_label"]
 
 # reason code -> outcome; the labels are in reason_label() so they are translated
 # when shown, not when this module is imported.
@@ -31,6 +33,8 @@ REASONS: dict[str, str] = {
     "refund_netted": "kept",
     "refund_unmatched": "kept",
     "amount_on_other_line": "kept",
+    "order_cancelled": "kept",
+    "partly_refunded": "kept",
     "id_decimal_suffix": "repaired",
     "amount_formatted": "repaired",
     "time_zone_converted": "repaired",
@@ -40,6 +44,7 @@ REASONS: dict[str, str] = {
     "no_date": "excluded",
     "no_amount": "excluded",
     "stock_adjustment": "excluded",
+    "payment_failed": "excluded",
 }
 ROW_COLUMNS = ["source", "sheet", "row_number", "outcome", "reason", "repairs"]
 
@@ -58,6 +63,13 @@ def reason_label(reason: str) -> str:
             "Cancellation without a matching purchase: counts in revenue only"
         ),
         "amount_on_other_line": t("Line of an order whose total is on another line"),
+        "order_cancelled": t(
+            "Cancelled or fully refunded order: not a purchase; only an amount not refunded counts in revenue"
+        ),
+        "partly_refunded": t(
+            "Partly refunded order: counts as a purchase worth its total less the refund"
+        ),
+        "payment_failed": t("Failed or declined payment: not a sale"),
         "id_decimal_suffix": t("Id written as a decimal number (421.0 read as 421)"),
         "amount_formatted": t(
             "Amount written with a currency sign, thousands separator or accounting brackets"
@@ -75,6 +87,11 @@ def reason_label(reason: str) -> str:
     return labels.get(reason, reason)
 
 
+def outcome_of(reason: pl.Expr) -> pl.Expr:
+    """The outcome (kept, repaired, excluded) of each reason code."""
+    return reason.replace_strict(REASONS, return_dtype=pl.String)
+
+
 @dataclass(frozen=True)
 class Notice:
     """A note on how the file was read; ``code`` is stable, ``message`` translated."""
@@ -89,13 +106,14 @@ class QualityReport:
 
     Attributes
     ----------
-    rows : DataFrame
+    row_table : polars.DataFrame
         One row per input row: ``source``, ``sheet``, ``row_number`` (as the
         user sees it), ``outcome`` (kept, repaired, excluded), ``reason`` (a
         code, see :data:`REASONS`), ``repairs`` (all repair codes, comma
-        separated).
-    raw : DataFrame
-        The input rows as read (text), aligned with ``rows``, for download.
+        separated). ``rows`` is the same as pandas.
+    raw_table : polars.DataFrame
+        The input rows as read (text), aligned with ``row_table``, for
+        download. ``raw`` is the same as pandas.
     notices : list of Notice
         Encoding, delimiter, header row, date order, currency, time zone.
     orders_found, customers_found, guest_orders : int
@@ -113,8 +131,8 @@ class QualityReport:
         and the user should confirm it.
     """
 
-    rows: pd.DataFrame
-    raw: pd.DataFrame
+    row_table: pl.DataFrame
+    raw_table: pl.DataFrame
     notices: list[Notice] = field(default_factory=list)
     orders_found: int = 0
     customers_found: int = 0
@@ -124,9 +142,24 @@ class QualityReport:
     date_order: str | None = None
     date_order_ambiguous: bool = False
 
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """One row per input row (see the class notes), as pandas."""
+        return self.row_table.to_pandas()
+
+    @cached_property
+    def raw(self) -> pd.DataFrame:
+        """The input rows as read (text), aligned with ``rows``, as pandas."""
+        return pd.DataFrame(
+            {
+                name: self.raw_table[name].to_pandas().astype("str")
+                for name in self.raw_table.columns
+            }
+        )
+
     @property
     def rows_read(self) -> int:
-        return len(self.rows)
+        return self.row_table.height
 
     @property
     def guest_share(self) -> float | None:
@@ -135,31 +168,33 @@ class QualityReport:
 
     def count(self, reason: str) -> int:
         """How many rows ended with ``reason``."""
-        return int((self.rows["reason"] == reason).sum())
+        return int((self.row_table["reason"] == reason).sum())
 
     def counts(self) -> pd.DataFrame:
-        """Rows per reason: columns ``reason``, ``outcome``, ``label``, ``rows``.
+        """Rows per reason: columns ``reason``, ``outcome``, ``label``, ``rows``,
+        ``example`` (the row number of the first such row).
 
         Sorted kept, repaired, excluded, then by the number of rows.
         """
         counts = (
-            self.rows.groupby(["reason", "outcome"], sort=False)
-            .size()
-            .rename("rows")
-            .reset_index()
+            self.row_table.group_by("reason", "outcome", maintain_order=True)
+            .agg(rows=pl.len(), example=pl.col("row_number").first())
+            .to_pandas()
         )
         counts["label"] = counts["reason"].map(reason_label)
         counts["rank"] = counts["outcome"].map(
             {"kept": 0, "repaired": 1, "excluded": 2}
         )
         counts = counts.sort_values(["rank", "rows"], ascending=[True, False])
-        return counts[["reason", "outcome", "label", "rows"]].reset_index(drop=True)
+        columns = ["reason", "outcome", "label", "rows", "example"]
+        return counts[columns].reset_index(drop=True)
 
     def rows_for(self, reason: str) -> pd.DataFrame:
         """The raw rows that ended with ``reason``, with source and row number."""
-        chosen = self.rows["reason"] == reason
-        origin = self.rows.loc[chosen, ["source", "sheet", "row_number"]]
-        return pd.concat([origin, self.raw.loc[chosen]], axis=1).reset_index(drop=True)
+        chosen = self.row_table["reason"] == reason
+        origin = self.row_table.filter(chosen).select("source", "sheet", "row_number")
+        cells = self.raw_table.filter(chosen)
+        return pl.concat([origin, cells], how="horizontal").to_pandas()
 
     def notice_texts(self) -> list[str]:
         return [notice.message for notice in self.notices]

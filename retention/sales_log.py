@@ -16,14 +16,14 @@ and a row repeated across files is counted once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, TypeAlias
 
 import pandas as pd
 
 from retention.cleaning import CleaningOptions, clean_orders
-from retention.columns import ColumnMapping, detect_columns
+from retention.columns import ColumnMapping, detect_columns, detected_preset
 from retention.i18n import t
 from retention.quality import QualityReport
 from retention.reading import RawTable, SalesLogError, combine_tables, read_table
@@ -69,7 +69,10 @@ class SalesLog:
 
 
 def read_raw(
-    source: Source, *, name: str | None = None, sheet: str | None = None
+    source: Source,
+    *,
+    name: str | None = None,
+    sheet: str | Sequence[str] | None = None,
 ) -> RawTable:
     """Read one file or several into one raw table of text cells.
 
@@ -80,8 +83,9 @@ def read_raw(
         name.
     name : str, optional
         The file name when ``source`` is bare bytes.
-    sheet : str, optional
-        The workbook sheet to read (the first by default).
+    sheet : str or list of str, optional
+        The workbook sheet to read (the first by default); several sheets of
+        the same layout are stacked.
     """
     if isinstance(source, bytes):
         return read_table(source, name=name, sheet=sheet)
@@ -109,7 +113,11 @@ def build_orders(
     ``mapping`` defaults to :func:`retention.columns.detect_columns`; an unusable
     mapping raises ``SalesLogError`` naming what to choose.
     """
-    mapping = mapping or detect_columns(raw.frame)
+    if mapping is None:
+        mapping = detect_columns(raw.cells)
+        if preset := detected_preset(raw.cells):
+            note = t("Recognised the layout of a {preset} export.", preset=t(preset))
+            raw = replace(raw, notices=(*raw.notices, note))
     options = CleaningOptions(timezone=timezone, date_order=date_order)
     orders, report = clean_orders(raw, mapping, options)
     return SalesLog(
@@ -128,7 +136,7 @@ def load_sales_log(
     mapping: ColumnMapping | None = None,
     timezone: str | None = None,
     date_order: str = "auto",
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
 ) -> SalesLog:
     """Read, map and clean one or several sales files.
 
@@ -142,8 +150,8 @@ def load_sales_log(
     timezone : str, optional
         The shop's IANA time zone, for time stamps written with an offset.
     date_order : {"auto", "day_first", "month_first"}
-    sheet : str, optional
-        Workbook sheet; the first by default.
+    sheet : str or list of str, optional
+        Workbook sheet; the first by default; several are stacked.
 
     Raises
     ------
