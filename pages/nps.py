@@ -19,8 +19,10 @@ from ui.nps_view import (
     breakdown_display,
     comment_display,
     detail_table,
+    invalid_display,
     purchase_comparison,
     survey_column_form,
+    unmatched_display,
 )
 from ui.show import number, percent
 from ui.sidebar import current_view
@@ -240,7 +242,7 @@ def _purchases(responses, view):
         )
     if len(link.unmatched):
         st.markdown(t("**Answers whose customer is not in the sales log**"))
-        st.dataframe(link.unmatched, hide_index=True)
+        st.dataframe(unmatched_display(link.unmatched), hide_index=True)
         st.download_button(
             t("Download the unmatched answers (.csv)"),
             link.unmatched.to_csv(index=False).encode("utf-8"),
@@ -279,11 +281,11 @@ def _details(result, responses):
     if len(result.invalid):
         st.markdown(
             t(
-                "**{count} values are not whole numbers from 0 to 10** and are left out of every share:",
+                "**Not counted: {count}**. These scores are not whole numbers from 0 to 10, so they are left out of every share. Correct them in your file, or leave them out.",
                 count=len(result.invalid),
             )
         )
-        st.dataframe(result.invalid, hide_index=True)
+        st.dataframe(invalid_display(result.invalid), hide_index=True)
         st.download_button(
             t("Download the invalid answers (.csv)"),
             result.invalid.to_csv(index=False).encode("utf-8"),

@@ -266,3 +266,86 @@ def nps_location_chart(
     )
     layers = [*_reference_layers(band, band_label, target), bars, points]
     return alt.layer(*layers).properties(height=280)
+
+
+def cohort_heatmap(cells: pd.DataFrame, measure: str = "share") -> alt.LayerChart:
+    """The cohort table (from ``retention.cohorts.cohort_cells``) as a heatmap:
+    one row per cohort with its size in the row name, one column per period
+    since the first purchase. Cells a cohort has not reached are absent (blank);
+    cells in a partial period are drawn faded and say so in their tooltip."""
+    percent_measure = measure != "revenue_per_customer"
+    frame = cells.assign(
+        row=cells["label"] + "  (" + cells["customers"].map("{:,}".format) + ")",
+        state=cells["partial"].map({True: t("partial"), False: t("complete")}),
+        text=cells[measure].map(
+            "{:.0f}%".format if percent_measure else "{:,.0f}".format
+        ),
+    )
+    rows = list(dict.fromkeys(frame.sort_values("cohort")["row"]))
+    value_title = t("% of the cohort") if percent_measure else t("Revenue per customer")
+    base = alt.Chart(frame).encode(
+        x=alt.X("age:O", title=t("Periods since first purchase")),
+        y=alt.Y("row:O", sort=rows, title=t("Cohort (first purchase) and its size")),
+    )
+    squares = base.mark_rect().encode(
+        color=alt.Color(
+            f"{measure}:Q",
+            title=value_title,
+            scale=alt.Scale(scheme="greens", domainMin=0),
+        ),
+        opacity=alt.condition(alt.datum.partial, alt.value(0.45), alt.value(1.0)),
+        tooltip=[
+            alt.Tooltip("label:O", title=t("Cohort (first purchase)")),
+            alt.Tooltip("customers:Q", title=t("Customers"), format=","),
+            alt.Tooltip("period_label:O", title=t("Period")),
+            alt.Tooltip("buyers:Q", title=t("Bought in this period"), format=","),
+            alt.Tooltip("share:Q", title=t("% bought in this period"), format=".2f"),
+            alt.Tooltip(
+                "share_or_later:Q", title=t("% bought then or later"), format=".2f"
+            ),
+            alt.Tooltip(
+                "revenue_per_customer:Q",
+                title=t("Revenue per customer so far"),
+                format=",.2f",
+            ),
+            alt.Tooltip("state:N", title=t("Period")),
+        ],
+    )
+    labels = base.mark_text(fontSize=10).encode(text="text:N")
+    height = max(160, 22 * len(rows))
+    return alt.layer(squares, labels).properties(height=height)
+
+
+def first_period_trend_chart(trend: pd.DataFrame) -> alt.LayerChart:
+    """Period-1 retention of each cohort (from
+    ``retention.cohorts.first_period_retention``) with its dashed trend line;
+    partial cells are hollow points."""
+    order = list(trend.sort_values("cohort")["label"])
+    x = alt.X("label:O", sort=order, title=t("Cohort (first purchase)"))
+    y = alt.Y("share:Q", title=t("% back in the next period"))
+    frame = trend.assign(
+        state=trend["partial"].map({True: t("partial"), False: t("complete")})
+    )
+    colour = alt.value(COLOURS["retention"])
+    line = alt.Chart(frame).mark_line(color=COLOURS["retention"]).encode(x=x, y=y)
+    points = (
+        alt.Chart(frame)
+        .mark_point(size=70, color=COLOURS["retention"])
+        .encode(
+            x=x,
+            y=y,
+            fill=alt.condition(alt.datum.partial, alt.value("white"), colour),
+            tooltip=[
+                alt.Tooltip("label:O", title=t("Cohort (first purchase)")),
+                alt.Tooltip("customers:Q", title=t("Customers"), format=","),
+                alt.Tooltip("share:Q", title="%", format=".2f"),
+                alt.Tooltip("state:N", title=t("Period")),
+            ],
+        )
+    )
+    trend_line = (
+        alt.Chart(frame.dropna(subset=["trend"]))
+        .mark_line(strokeDash=[6, 4], color=COLOURS["benchmark"])
+        .encode(x=x, y="trend:Q")
+    )
+    return alt.layer(line, points, trend_line).properties(height=260)

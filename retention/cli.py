@@ -2,6 +2,7 @@
 
 python -m retention summary FILE [--period month] [--window 1] [--json]
 python -m retention nps FILE [--column NAME] [--scale-confirmed] [--json]
+python -m retention cohorts FILE [--period month] [--json]
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from retention.cohorts import COHORT_MEASURES, cohort_average, cohort_cells
 from retention.i18n import t
 from retention.nps import format_nps
 from retention.overview import range_summary
@@ -153,6 +155,52 @@ def _print_nps(result: dict) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
+def cohorts(path: str, period: str) -> dict:
+    """Everything ``cohorts`` prints, as plain data: per cohort its size and,
+    for each measure, one value per age up to the oldest cohort's (null where
+    the cohort has not lived to reach it), plus the weighted average row."""
+    cells = cohort_cells(load_sales_log(path).orders, period)
+    ages = int(cells["age"].max()) + 1 if len(cells) else 0
+    rows = []
+    for (label, customers), cohort in cells.groupby(["label", "customers"], sort=False):
+        by_age = cohort.set_index("age")
+        row = {"label": label, "customers": int(customers)}
+        for measure in [*COHORT_MEASURES, "partial"]:
+            values = by_age[measure].reindex(range(ages))
+            row[measure] = [_plain(value) for value in values.astype(object)]
+        rows.append(row)
+    average = {
+        measure: [_plain(v) for v in cohort_average(cells, measure)["value"]]
+        for measure in COHORT_MEASURES
+    }
+    return {"file": path, "period": period, "cohorts": rows, "average": average}
+
+
+def _cell(value: float | None, partial: object, width: int = 7) -> str:
+    if value is None:
+        return " " * (width + 1)
+    return f"{value:>{width}.1f}{'*' if partial else ' '}"
+
+
+def _print_cohorts(result: dict) -> None:
+    ages = len(result["average"]["share"])
+    header = f"{t('Cohort'):<10} {t('Size'):>7} " + "".join(
+        f"{'+' + str(age):>8}" for age in range(ages)
+    )
+    lines = [f"{result['file']}: {t('% of each cohort who bought k periods later')}"]
+    lines.append(header)
+    for row in result["cohorts"]:
+        cells = "".join(
+            _cell(value, partial)
+            for value, partial in zip(row["share"], row["partial"], strict=True)
+        )
+        lines.append(f"{row['label']:<10} {row['customers']:>7} {cells}".rstrip())
+    average = "".join(_cell(value, False) for value in result["average"]["share"])
+    lines.append(f"{t('Average'):<10} {'':>7} {average}".rstrip())
+    lines.append(f"* {t('partial period: the data stops inside it')}")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
 def parser() -> argparse.ArgumentParser:
     commands = argparse.ArgumentParser(
         prog="python -m retention",
@@ -178,24 +226,36 @@ def parser() -> argparse.ArgumentParser:
         help=t("The question was asked on a 0-10 scale, even if no answer is above 7."),
     )
     nps_command.add_argument("--json", action="store_true")
+    cohorts_command = sub.add_parser(
+        "cohorts", help=t("Cohort table: share of each cohort buying k periods later.")
+    )
+    cohorts_command.add_argument("file")
+    cohorts_command.add_argument("--period", choices=PERIODS, default="month")
+    cohorts_command.add_argument("--json", action="store_true")
     return commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    compute, show = COMMANDS[args.command]
     try:
-        if args.command == "nps":
-            result = nps_summary(args.file, args.column, args.scale_confirmed)
-        else:
-            result = summary(args.file, args.period, args.window)
+        result = compute(args)
     except (ValueError, OSError) as error:
         sys.stderr.write(f"{error}\n")
         return 2
     if args.json:
         text = json.dumps(result, indent=2, ensure_ascii=False, default=_plain)
         sys.stdout.write(text + "\n")
-    elif args.command == "nps":
-        _print_nps(result)
     else:
-        _print_summary(result)
+        show(result)
     return 0
+
+
+COMMANDS = {
+    "summary": (lambda a: summary(a.file, a.period, a.window), _print_summary),
+    "cohorts": (lambda a: cohorts(a.file, a.period), _print_cohorts),
+    "nps": (
+        lambda a: nps_summary(a.file, a.column, a.scale_confirmed),
+        _print_nps,
+    ),
+}

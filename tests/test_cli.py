@@ -100,3 +100,31 @@ def test_nps_with_an_unknown_column_says_so(cases_dir):
 
     assert done.returncode == 2
     assert "no column x" in done.stderr
+
+
+def test_cohorts_json_leaves_cells_not_yet_reached_empty(cases_dir):
+    done = run_cli(
+        "cohorts", str(cases_dir / "F02_orders_export_mid_june.csv"), "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    april, may, june = result["cohorts"]
+    assert (april["label"], april["customers"]) == ("Apr 2024", 4)
+    assert april["share"] == [100.0, 75.0, 25.0]
+    assert april["partial"] == [False, False, True]
+    assert may["share"] == [100.0, 50.0, None]  # not lived to reach: null, not 0
+    assert june["share"] == [100.0, None, None]
+    assert result["average"]["share"] == [100.0, 75.0, None]
+
+
+def test_cohorts_text_by_quarter_marks_the_partial_cell(cases_dir):
+    done = run_cli(
+        "cohorts", str(cases_dir / "F01_orders_q1_q2.csv"), "--period", "quarter"
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    q1 = next(line for line in lines if line.startswith("2024 Q1"))
+    # C01, C02, C05 first bought in Q1; C01 and C02 came back in Q2 (ends 5 June)
+    assert q1.split() == ["2024", "Q1", "3", "100.0", "66.7*"]
+    q2 = next(line for line in lines if line.startswith("2024 Q2"))
+    assert q2.split() == ["2024", "Q2", "2", "100.0*"]

@@ -76,7 +76,8 @@ def test_f16_invalid_scores_are_listed_with_their_rows(cases_dir):
     assert metrics(app)["Net Promoter Score"][0] == "25"
     assert any("Only 4 answers" in w.value for w in app.warning)
     invalid = app.dataframe[-1].value
-    assert invalid["row"].tolist() == [4, 5, 7, 8]
+    assert invalid["Row"].tolist() == [4, 5, 7, 8]
+    assert invalid["Written"].tolist() == ["6.5", "8.5", "11", "-1"]
     assert app.get("download_button")
 
 
@@ -113,9 +114,11 @@ def test_a_cafe_survey_links_answers_to_the_uploaded_sales_log():
     assert comparison.loc["Customers matched"].tolist() == ["1", "1", "1"]
     assert comparison.loc["Average order value", "Promoters (9-10)"] == "25.00"
     unmatched = next(
-        frame.value for frame in app.dataframe if "customer_id" in frame.value.columns
+        frame.value
+        for frame in app.dataframe
+        if "Customer id or email" in frame.value.columns
     )
-    assert unmatched["customer_id"].tolist() == ["dora@example.com"]
+    assert unmatched["Customer id or email"].tolist() == ["dora@example.com"]
 
 
 def test_comments_are_searched_and_filtered_by_group():

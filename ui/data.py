@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from retention.cohorts import cohort_cells
 from retention.columns import ColumnMapping, detect_columns
 from retention.i18n import t
 from retention.reading import RawTable
@@ -106,6 +107,12 @@ def retention_table(
 ) -> pd.DataFrame:
     """``retention_by_period`` cached by the data's hash and the settings."""
     return retention_by_period(_orders, period, window)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cohort_table(content_hash: str, period: str, _orders: pd.DataFrame) -> pd.DataFrame:
+    """``cohort_cells`` cached by the data's hash and the period."""
+    return cohort_cells(_orders, period)
 
 
 SAMPLE_SURVEY = SAMPLE_DIR / "carpentries_instructor_training_nps_2016-2018.csv"

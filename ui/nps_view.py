@@ -138,3 +138,20 @@ def comment_display(found: pd.DataFrame) -> pd.DataFrame:
             t("Comment"): found["comment"],
         }
     )
+
+
+def invalid_display(invalid: pd.DataFrame) -> pd.DataFrame:
+    return invalid.rename(
+        columns={"row": t("Row"), "value": t("Written"), "reason": t("Why")}
+    )
+
+
+def unmatched_display(unmatched: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("Row"): unmatched["row"],
+            t("Customer id or email"): unmatched["customer_id"],
+            t("Score"): unmatched["score"],
+            t("Group"): unmatched["group"].map(group_names()),
+        }
+    )
