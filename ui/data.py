@@ -17,6 +17,7 @@ from retention.nps import read_survey
 from retention.reading import RawTable
 from retention.retention_rates import retention_by_period
 from retention.sales_log import SalesLog, build_orders, read_raw
+from ui import access
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLE_SALES_LOG = SAMPLE_DIR / "Online_Retail_subset_cust_mod10.xlsx"
@@ -36,6 +37,8 @@ class Source:
 
 
 def current_source() -> Source:
+    if (shared := access.current_access().dataset) is not None:
+        return Source(shared.name, b"", is_sample=False)
     upload = st.session_state.get(UPLOAD_KEY)
     if upload is not None:
         return Source(upload.name, upload.getvalue(), is_sample=False)
@@ -84,6 +87,8 @@ def current_raw() -> RawTable:
 def current_sales_log() -> SalesLog:
     """The sales log of the current view; raises ``SalesLogError`` (a
     ``ValueError`` with a message for the owner) for a file it cannot use."""
+    if (shared := access.shared_sales_log()) is not None:
+        return shared
     raw = current_raw()
     return _build(
         raw.content_hash,
