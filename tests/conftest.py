@@ -7,6 +7,11 @@
   ``browser``. Chromium is Debian's ``/usr/bin/chromium``: Playwright's own browser
   download is not used. Without Chromium the browser tests are skipped, unless
   ``REGULARS_REQUIRE_BROWSER=1`` (set by ``.ci/run``), where they fail instead.
+- ``store_url``: a fresh, empty database for each test, once SQLite and once the
+  PostgreSQL server named by ``REGULARS_TEST_POSTGRES_URL`` (``.ci/run`` starts
+  one). Without that URL the PostgreSQL runs are skipped, except under CI, where
+  they fail. The app under test (AppTest or the server) saves its datasets in a
+  SQLite file of its own, never in the repository's ``data/`` folder.
 """
 
 from __future__ import annotations
@@ -60,6 +65,47 @@ def _skip_or_fail(reason: str) -> None:
     if os.environ.get("REGULARS_REQUIRE_BROWSER") == "1":
         pytest.fail(f"{reason} (REGULARS_REQUIRE_BROWSER=1, so this is an error)")
     pytest.skip(reason)
+
+
+# Databases
+
+
+@pytest.fixture(scope="session", autouse=True)
+def app_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The database the app saves uploads in while tests run (a temporary file)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('app_db') / 'regulars.sqlite'}"
+    previous = os.environ.get("REGULARS_DATABASE_URL")
+    os.environ["REGULARS_DATABASE_URL"] = url
+    yield url
+    if previous is None:
+        del os.environ["REGULARS_DATABASE_URL"]
+    else:
+        os.environ["REGULARS_DATABASE_URL"] = previous
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database, once SQLite and once PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
+        return
+    url = os.environ.get("REGULARS_TEST_POSTGRES_URL")
+    if not url:
+        reason = "no PostgreSQL server: set REGULARS_TEST_POSTGRES_URL"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI must test PostgreSQL)")
+        pytest.skip(reason)
+    from sqlalchemy import create_engine
+
+    from retention.store import metadata
+
+    engine = create_engine(url)
+    metadata.drop_all(engine)
+    engine.dispose()
+    yield url
+    engine = create_engine(url)
+    metadata.drop_all(engine)
+    engine.dispose()
 
 
 # Data beside the repository

@@ -1,0 +1,521 @@
+"""Saved datasets and their share links, in a database through SQLAlchemy.
+
+A dataset is one uploaded sales log after reading and cleaning: its orders
+table (one database row per order), the column mapping and reading settings
+that produced it, and its quality report. It is identified by the content hash
+of the uploaded bytes, so uploading the same file again finds the saved dataset
+instead of making a second one; saving it with other settings (a corrected
+column) replaces its orders.
+
+A share link gives read-only access to one dataset. Its token is 256 random
+bits from :mod:`secrets`, handed out once; the database keeps only the token's
+SHA-256, so a copy of the database does not give access. A link can expire and
+can be revoked; deleting a dataset deletes its orders, report and every link.
+
+Any database SQLAlchemy speaks works; the project tests SQLite (the default,
+one file, no set-up) and PostgreSQL (through psycopg). Times are stored as UTC
+without a time zone, the same on both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, make_url
+
+from retention.columns import ColumnMapping
+from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
+from retention.quality import Notice, QualityReport
+from retention.sales_log import SalesLog
+
+__all__ = [
+    "Dataset",
+    "DatasetStore",
+    "LinkRefused",
+    "ShareLink",
+    "database_url",
+    "token_hash",
+]
+
+TOKEN_BYTES = 32
+INSERT_CHUNK = 10_000
+
+metadata = MetaData()
+
+datasets = Table(
+    "datasets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("settings", JSON, nullable=False),
+    Column("columns", JSON, nullable=False),
+    Column("order_count", Integer, nullable=False),
+    Column("first_order", DateTime),
+    Column("last_order", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("saved_at", DateTime, nullable=False),
+)
+
+orders_table = Table(
+    "orders",
+    metadata,
+    Column(
+        "dataset_id",
+        ForeignKey("datasets.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("position", Integer, primary_key=True),
+    Column("order_id", Text, nullable=False),
+    Column("customer_id", Text),
+    Column("timestamp", DateTime, nullable=False),
+    Column("revenue", Float, nullable=False),
+    Column("items", Integer),
+    Column("is_purchase", Boolean, nullable=False),
+    *(Column(name, Text) for name in OPTIONAL_COLUMNS),
+)
+
+reports = Table(
+    "quality_reports",
+    metadata,
+    Column(
+        "dataset_id",
+        ForeignKey("datasets.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("row_table", LargeBinary, nullable=False),
+    Column("raw_table", LargeBinary, nullable=False),
+    Column("figures", JSON, nullable=False),
+)
+
+links = Table(
+    "share_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "dataset_id",
+        ForeignKey("datasets.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(200), nullable=False),
+    Column("mask_contacts", Boolean, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime),
+    Column("revoked_at", DateTime),
+)
+
+
+def database_url(configured: str | None, data_dir: Path) -> str:
+    """The SQLAlchemy URL to use: the configured one, or a SQLite file in
+    ``data_dir``. ``postgresql://`` and ``postgres://`` URLs get the psycopg
+    driver, the one the project installs."""
+    if not configured:
+        return f"sqlite:///{data_dir / 'regulars.sqlite'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if configured.startswith(prefix):
+            return "postgresql+psycopg://" + configured[len(prefix) :]
+    return configured
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 of a share token, as stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A saved dataset as the owner's list shows it."""
+
+    id: int
+    content_hash: str
+    name: str
+    settings: dict
+    order_count: int
+    first_order: datetime | None
+    last_order: datetime | None
+    created_at: datetime
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    """A read-only link to one dataset (the token itself is never stored).
+
+    ``expires_at`` is the first moment (UTC) the link no longer works.
+    """
+
+    id: int
+    dataset_id: int
+    label: str
+    mask_contacts: bool
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    def status(self, now: datetime) -> str:
+        """``"active"``, ``"expired"`` or ``"revoked"`` at ``now`` (UTC)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and now >= self.expires_at:
+            return "expired"
+        return "active"
+
+
+class LinkRefused(Exception):
+    """A share token that opens nothing; ``reason`` is ``"unknown"``,
+    ``"expired"`` or ``"revoked"``, and ``link`` the link when it was found."""
+
+    def __init__(self, reason: str, link: ShareLink | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.link = link
+
+
+def _row_to_dataset(row) -> Dataset:
+    return Dataset(
+        id=row.id,
+        content_hash=row.content_hash,
+        name=row.name,
+        settings=dict(row.settings),
+        order_count=row.order_count,
+        first_order=row.first_order,
+        last_order=row.last_order,
+        created_at=row.created_at,
+        saved_at=row.saved_at,
+    )
+
+
+def _row_to_link(row) -> ShareLink:
+    return ShareLink(
+        id=row.id,
+        dataset_id=row.dataset_id,
+        label=row.label,
+        mask_contacts=bool(row.mask_contacts),
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def _parquet(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    return buffer.getvalue()
+
+
+def _order_records(orders: pd.DataFrame) -> Iterator[list[dict]]:
+    """The orders as database rows, in chunks; NA becomes NULL."""
+    names = ORDER_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in orders.columns]
+    frame = orders[names].astype(object).where(orders[names].notna(), None)
+    frame["timestamp"] = list(orders["timestamp"].dt.to_pydatetime())
+    frame.insert(0, "position", range(len(frame)))
+    records = frame.to_dict("records")
+    for start in range(0, len(records), INSERT_CHUNK):
+        yield records[start : start + INSERT_CHUNK]
+
+
+def _orders_frame(rows: list, optional: list[str]) -> pd.DataFrame:
+    """Database rows back into the canonical orders table and its dtypes."""
+    names = ORDER_COLUMNS + optional
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    dtypes = {
+        "order_id": "string",
+        "customer_id": "string",
+        "timestamp": "datetime64[ns]",
+        "revenue": "float64",
+        "items": "Int64",
+        "is_purchase": "bool",
+    }
+    dtypes.update({name: "string" for name in optional})
+    return frame.astype(dtypes)
+
+
+class DatasetStore:
+    """Datasets and share links in the database at ``url``.
+
+    The tables are created when missing. Every method runs in its own
+    transaction, so a failed save leaves the previous state.
+    """
+
+    def __init__(self, url: str) -> None:
+        url_object = make_url(url)
+        if url_object.get_backend_name() == "sqlite" and url_object.database:
+            Path(url_object.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(url)
+        if url_object.get_backend_name() == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_foreign_keys)
+        metadata.create_all(self.engine)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as connection:
+            yield connection
+
+    # datasets
+
+    def save(
+        self, name: str, log: SalesLog, reading: dict | None = None
+    ) -> tuple[Dataset, bool]:
+        """Save ``log`` under ``name``; return the dataset and whether it is new.
+
+        ``reading`` holds the reading settings that made ``log`` (date order,
+        time zone); they are saved with the column mapping as the dataset's
+        ``settings``. A dataset with the same content is found again and keeps
+        its name and links; when its settings differ from the saved ones, its
+        orders and report are replaced with ``log``'s.
+        """
+        settings = json.loads(
+            json.dumps({"mapping": log.mapping.as_dict(), **(reading or {})})
+        )
+        found = self.find(log.content_hash)
+        if found is not None and found.settings == settings:
+            return found, False
+        with self._transaction() as connection:
+            now = utc_now()
+            values = _dataset_values(log, settings, now)
+            if found is None:
+                values.update(name=name, content_hash=log.content_hash, created_at=now)
+                dataset_id = connection.execute(
+                    insert(datasets).values(**values)
+                ).inserted_primary_key[0]
+            else:
+                dataset_id = found.id
+                connection.execute(
+                    update(datasets).where(datasets.c.id == found.id).values(**values)
+                )
+                connection.execute(
+                    delete(orders_table).where(orders_table.c.dataset_id == found.id)
+                )
+                connection.execute(
+                    delete(reports).where(reports.c.dataset_id == found.id)
+                )
+            _insert_contents(connection, dataset_id, log)
+        return self.get(dataset_id), found is None
+
+    def find(self, content_hash: str) -> Dataset | None:
+        """The saved dataset of this content, if there is one."""
+        query = select(datasets).where(datasets.c.content_hash == content_hash)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else _row_to_dataset(row)
+
+    def get(self, dataset_id: int) -> Dataset | None:
+        query = select(datasets).where(datasets.c.id == dataset_id)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else _row_to_dataset(row)
+
+    def list_datasets(self) -> list[Dataset]:
+        """Every saved dataset, the most recently saved first."""
+        query = select(datasets).order_by(datasets.c.saved_at.desc(), datasets.c.id)
+        with self.engine.connect() as connection:
+            return [_row_to_dataset(row) for row in connection.execute(query)]
+
+    def rename(self, dataset_id: int, name: str) -> None:
+        name = name.strip()
+        if not name:
+            raise ValueError("a dataset needs a name")
+        with self._transaction() as connection:
+            connection.execute(
+                update(datasets).where(datasets.c.id == dataset_id).values(name=name)
+            )
+
+    def delete(self, dataset_id: int) -> None:
+        """Delete a dataset with its orders, its report and every link to it."""
+        with self._transaction() as connection:
+            for table in (links, orders_table, reports):
+                connection.execute(
+                    delete(table).where(table.c.dataset_id == dataset_id)
+                )
+            connection.execute(delete(datasets).where(datasets.c.id == dataset_id))
+
+    def load(self, dataset_id: int) -> SalesLog:
+        """The saved sales log: orders, mapping, report and columns as saved."""
+        dataset = self.get(dataset_id)
+        if dataset is None:
+            raise KeyError(dataset_id)
+        with self.engine.connect() as connection:
+            stored = connection.execute(
+                select(datasets.c.columns).where(datasets.c.id == dataset_id)
+            ).scalar_one()
+            optional = [c for c in OPTIONAL_COLUMNS if c in stored["orders"]]
+            rows = connection.execute(
+                select(*(orders_table.c[n] for n in ORDER_COLUMNS + optional))
+                .where(orders_table.c.dataset_id == dataset_id)
+                .order_by(orders_table.c.position)
+            ).all()
+            report_row = connection.execute(
+                select(reports).where(reports.c.dataset_id == dataset_id)
+            ).one()
+        return SalesLog(
+            orders=_orders_frame(rows, optional),
+            mapping=ColumnMapping(**dataset.settings["mapping"]),
+            report=_report_from_row(report_row),
+            columns=tuple(stored["raw"]),
+            content_hash=dataset.content_hash,
+        )
+
+    # share links
+
+    def create_link(
+        self,
+        dataset_id: int,
+        *,
+        label: str = "",
+        expires_at: datetime | None = None,
+        mask_contacts: bool = True,
+    ) -> tuple[str, ShareLink]:
+        """A new read-only link: the token (shown once, never stored) and the link."""
+        if self.get(dataset_id) is None:
+            raise KeyError(dataset_id)
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        with self._transaction() as connection:
+            link_id = connection.execute(
+                insert(links).values(
+                    dataset_id=dataset_id,
+                    token_hash=token_hash(token),
+                    label=label.strip(),
+                    mask_contacts=mask_contacts,
+                    created_at=utc_now(),
+                    expires_at=expires_at,
+                )
+            ).inserted_primary_key[0]
+        return token, self._link(links.c.id == link_id)
+
+    def open_link(self, token: str, now: datetime | None = None) -> ShareLink:
+        """The active link of ``token``; raises :class:`LinkRefused` otherwise."""
+        link = self._link(links.c.token_hash == token_hash(token))
+        if link is None:
+            raise LinkRefused("unknown")
+        status = link.status(now or utc_now())
+        if status != "active":
+            raise LinkRefused(status, link)
+        return link
+
+    def revoke_link(self, link_id: int) -> None:
+        with self._transaction() as connection:
+            connection.execute(
+                update(links)
+                .where(links.c.id == link_id, links.c.revoked_at.is_(None))
+                .values(revoked_at=utc_now())
+            )
+
+    def links_for(self, dataset_id: int) -> list[ShareLink]:
+        """Every link to a dataset, the newest first."""
+        query = (
+            select(links)
+            .where(links.c.dataset_id == dataset_id)
+            .order_by(links.c.created_at.desc(), links.c.id.desc())
+        )
+        with self.engine.connect() as connection:
+            return [_row_to_link(row) for row in connection.execute(query)]
+
+    def count_rows(self, dataset_id: int) -> dict[str, int]:
+        """Rows each table holds for a dataset (what a delete must remove)."""
+        with self.engine.connect() as connection:
+            return {
+                table.name: connection.execute(
+                    select(func.count())
+                    .select_from(table)
+                    .where(table.c.dataset_id == dataset_id)
+                ).scalar_one()
+                for table in (orders_table, reports, links)
+            }
+
+    def _link(self, condition) -> ShareLink | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(links).where(condition)).first()
+        return None if row is None else _row_to_link(row)
+
+
+def _sqlite_foreign_keys(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _dataset_values(log: SalesLog, settings: dict, now: datetime) -> dict:
+    stamps = log.orders["timestamp"]
+    optional = [c for c in OPTIONAL_COLUMNS if c in log.orders.columns]
+    return {
+        "settings": settings,
+        "columns": {"raw": list(log.columns), "orders": optional},
+        "order_count": len(log.orders),
+        "first_order": stamps.min().to_pydatetime() if len(stamps) else None,
+        "last_order": stamps.max().to_pydatetime() if len(stamps) else None,
+        "saved_at": now,
+    }
+
+
+def _insert_contents(connection: Connection, dataset_id: int, log: SalesLog) -> None:
+    for chunk in _order_records(log.orders):
+        for record in chunk:
+            record["dataset_id"] = dataset_id
+        connection.execute(insert(orders_table), chunk)
+    report = log.report
+    connection.execute(
+        insert(reports).values(
+            dataset_id=dataset_id,
+            row_table=_parquet(report.row_table),
+            raw_table=_parquet(report.raw_table),
+            figures={
+                "notices": [[n.code, n.message] for n in report.notices],
+                "orders_found": report.orders_found,
+                "customers_found": report.customers_found,
+                "guest_orders": report.guest_orders,
+                "revenue": report.revenue,
+                "currency": report.currency,
+                "date_order": report.date_order,
+                "date_order_ambiguous": report.date_order_ambiguous,
+            },
+        )
+    )
+
+
+def _report_from_row(row) -> QualityReport:
+    figures = dict(row.figures)
+    notices = [Notice(code, message) for code, message in figures.pop("notices")]
+    return QualityReport(
+        row_table=pl.read_parquet(io.BytesIO(row.row_table)),
+        raw_table=pl.read_parquet(io.BytesIO(row.raw_table)),
+        notices=notices,
+        **figures,
+    )
