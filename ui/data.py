@@ -13,9 +13,11 @@ import streamlit as st
 from retention.cohorts import cohort_cells
 from retention.columns import ColumnMapping, detect_columns
 from retention.i18n import t
+from retention.leaks import customers_at_start
 from retention.reading import RawTable
 from retention.retention_rates import retention_by_period
 from retention.sales_log import SalesLog, build_orders, read_raw
+from retention.selection import Selection
 from retention.survey import (
     Responses,
     SurveyColumns,
@@ -24,6 +26,7 @@ from retention.survey import (
     read_survey,
     survey_responses,
 )
+from ui import access
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLE_SALES_LOG = SAMPLE_DIR / "Online_Retail_subset_cust_mod10.xlsx"
@@ -43,6 +46,8 @@ class Source:
 
 
 def current_source() -> Source:
+    if (shared := access.current_access().dataset) is not None:
+        return Source(shared.name, b"", is_sample=False)
     upload = st.session_state.get(UPLOAD_KEY)
     if upload is not None:
         return Source(upload.name, upload.getvalue(), is_sample=False)
@@ -91,6 +96,8 @@ def current_raw() -> RawTable:
 def current_sales_log() -> SalesLog:
     """The sales log of the current view; raises ``SalesLogError`` (a
     ``ValueError`` with a message for the owner) for a file it cannot use."""
+    if (shared := access.shared_sales_log()) is not None:
+        return shared
     raw = current_raw()
     return _build(
         raw.content_hash,
@@ -113,6 +120,14 @@ def retention_table(
 def cohort_table(content_hash: str, period: str, _orders: pd.DataFrame) -> pd.DataFrame:
     """``cohort_cells`` cached by the data's hash and the period."""
     return cohort_cells(_orders, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def at_start_customers(
+    content_hash: str, selection: Selection, _orders: pd.DataFrame
+) -> pd.DataFrame:
+    """``customers_at_start`` cached by the data's hash and the selection."""
+    return customers_at_start(_orders, selection)
 
 
 SAMPLE_SURVEY = SAMPLE_DIR / "carpentries_instructor_training_nps_2016-2018.csv"
