@@ -8,7 +8,7 @@ from retention.charts import cohort_heatmap, first_period_trend_chart
 from retention.cohorts import cohort_matrix, first_period_retention, first_period_trend
 from retention.i18n import t
 from ui import data
-from ui.show import is_missing, number
+from ui.show import as_text, is_missing, number
 from ui.sidebar import require_view
 
 view = require_view()
@@ -48,16 +48,15 @@ st.altair_chart(cohort_heatmap(cells, measure), width="stretch")
 
 matrix = cohort_matrix(cells, measure, average_label=t("Average (weighted by size)"))
 ages = [column for column in matrix.columns if isinstance(column, int)]
-unit = "%.1f %%" if measure != "revenue_per_customer" else "%.2f"
+unit = "{:.1f} %" if measure != "revenue_per_customer" else "{:,.2f}"
+shown = matrix.rename(
+    columns={"label": t("Cohort"), "customers": t("Customers")}
+    | {age: f"+{age}" for age in ages}
+)
+# cells a cohort has not reached stay blank, never "0" or "None"
 st.dataframe(
-    matrix.rename(
-        columns={"label": t("Cohort"), "customers": t("Customers")}
-        | {age: f"+{age}" for age in ages}
-    ),
+    shown.assign(**{f"+{age}": as_text(shown[f"+{age}"], unit) for age in ages}),
     hide_index=True,
-    column_config={
-        f"+{age}": st.column_config.NumberColumn(format=unit) for age in ages
-    },
 )
 st.caption(
     t(

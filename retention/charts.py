@@ -156,7 +156,12 @@ def cohort_heatmap(cells: pd.DataFrame, measure: str = "share") -> alt.LayerChar
     value_title = t("% of the cohort") if percent_measure else t("Revenue per customer")
     base = alt.Chart(frame).encode(
         x=alt.X("age:O", title=t("Periods since first purchase")),
-        y=alt.Y("row:O", sort=rows, title=t("Cohort (first purchase) and its size")),
+        y=alt.Y(
+            "row:O",
+            sort=rows,
+            title=t("Cohort (first purchase) and its size"),
+            axis=alt.Axis(labelOverlap=False),
+        ),
     )
     squares = base.mark_rect().encode(
         color=alt.Color(
@@ -183,7 +188,7 @@ def cohort_heatmap(cells: pd.DataFrame, measure: str = "share") -> alt.LayerChar
         ],
     )
     labels = base.mark_text(fontSize=10).encode(text="text:N")
-    height = max(160, 22 * len(rows))
+    height = max(160, 24 * len(rows))
     return alt.layer(squares, labels).properties(height=height)
 
 
@@ -220,3 +225,101 @@ def first_period_trend_chart(trend: pd.DataFrame) -> alt.LayerChart:
         .encode(x=x, y="trend:Q")
     )
     return alt.layer(line, points, trend_line).properties(height=260)
+
+
+def customer_flow_chart(steps: pd.DataFrame) -> alt.LayerChart:
+    """The waterfall from S to E (from ``retention.changes.customer_flow``):
+    totals in grey, lost in red, new and won back in green."""
+    names = {
+        "customers_at_start": t("At start (S)"),
+        "lost": t("Lost"),
+        "new_customers": t("New"),
+        "won_back": t("Won back"),
+        "customers_at_end": t("At end (E)"),
+    }
+    colours = {
+        "total": COLOURS["benchmark"],
+        "decrease": COLOURS["churn"],
+        "increase": COLOURS["retention"],
+    }
+    frame = steps.assign(
+        name=steps["step"].map(names),
+        text=steps["change"]
+        .map("{:+,}".format)
+        .where(steps["kind"] != "total", steps["change"].map("{:,}".format)),
+        label_at=steps[["before", "after"]].max(axis=1),
+    )
+    x = alt.X(
+        "name:N", sort=list(names.values()), title=None, axis=alt.Axis(labelAngle=0)
+    )
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("before:Q", title=t("Customers")),
+            y2="after:Q",
+            color=alt.Color(
+                "kind:N",
+                legend=None,
+                scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title=t("Step")),
+                alt.Tooltip("change:Q", title=t("Customers"), format=","),
+            ],
+        )
+    )
+    text = alt.Chart(frame).mark_text(dy=-8).encode(x=x, y="label_at:Q", text="text:N")
+    return alt.layer(bars, text).properties(height=300)
+
+
+def revenue_effects_chart(effects: pd.DataFrame) -> alt.Chart:
+    """The revenue change split into its parts, as horizontal bars. ``effects``
+    has ``name`` (translated part) and ``effect`` (money, signed)."""
+    return (
+        alt.Chart(effects)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "name:N",
+                sort=list(effects["name"]),
+                title=None,
+                axis=alt.Axis(labelLimit=260),
+            ),
+            x=alt.X("effect:Q", title=t("Change in revenue")),
+            color=alt.condition(
+                alt.datum.effect < 0,
+                alt.value(COLOURS["churn"]),
+                alt.value(COLOURS["retention"]),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title=t("Part")),
+                alt.Tooltip("effect:Q", title=t("Change in revenue"), format="+,.2f"),
+            ],
+        )
+        .properties(height=160)
+    )
+
+
+def churn_leaks_chart(table: pd.DataFrame, group_title: str) -> alt.Chart:
+    """Churn per group (from ``retention.leaks.churn_leaks``): bar length is the
+    number lost, the tooltip gives the churn rate and the customers at start."""
+    order = list(table["group"])
+    return (
+        alt.Chart(table)
+        .mark_bar(color=COLOURS["churn"])
+        .encode(
+            y=alt.Y("group:N", sort=order, title=group_title),
+            x=alt.X("lost:Q", title=t("Customers lost")),
+            tooltip=[
+                alt.Tooltip("group:N", title=group_title),
+                alt.Tooltip("lost:Q", title=t("Customers lost"), format=","),
+                alt.Tooltip(
+                    "customers_at_start:Q", title=t("At start (S)"), format=","
+                ),
+                alt.Tooltip("churn_rate:Q", title=t("Churn %"), format=".2f"),
+            ],
+        )
+        .properties(height=max(120, 24 * len(table)))
+    )

@@ -3,8 +3,6 @@ blank where a cohort has not lived long enough, with the weighted average row.""
 
 from __future__ import annotations
 
-import math
-
 from retention.cohorts import cohort_cells, cohort_matrix
 from retention.sales_log import load_sales_log
 from tests.test_pages import SAMPLE, navigation_pages, open_app, upload  # noqa: F401
@@ -24,9 +22,9 @@ def test_cohort_page_shows_the_packages_table_for_the_sample():
     expected = cohort_matrix(cohort_cells(orders, "month"), "share")
     assert list(shown["Cohort"][:-1]) == list(expected["label"])
     assert list(shown["Customers"][:-1]) == list(expected["customers"])
-    assert shown["+1"].iloc[0] == expected[1].iloc[0]
+    assert shown["+1"].iloc[0] == f"{expected[1].iloc[0]:.1f} %"
     assert shown["Cohort"].iloc[-1] == "Average (weighted by size)"
-    assert math.isnan(shown["+1"].iloc[-2])  # the youngest cohort: blank, not 0
+    assert shown["+1"].iloc[-2] == ""  # the youngest cohort: blank, not 0
     heatmap, trend = app.get("vega_lite_chart")
     assert '"rect"' in heatmap.proto.spec and '"line"' in trend.proto.spec
 
@@ -35,15 +33,19 @@ def test_cohort_page_toggles_to_bought_then_or_later(cases_dir):
     app = open_cohorts()
     upload(app, cases_dir / "F02_orders_export_mid_june.csv")
     table = app.dataframe[0].value.set_index("Cohort")
-    assert list(table.loc["Apr 2024", ["+0", "+1", "+2"]]) == [100.0, 75.0, 25.0]
-    assert math.isnan(table.loc["May 2024", "+2"])
+    assert list(table.loc["Apr 2024", ["+0", "+1", "+2"]]) == [
+        "100.0 %",
+        "75.0 %",
+        "25.0 %",
+    ]
+    assert table.loc["May 2024", "+2"] == ""
     app.radio(key="cohort_measure").set_value("share_or_later").run()
     table = app.dataframe[0].value.set_index("Cohort")
     # C01 bought in April, May and June; C02, C03 in April and May; C04 never again
-    assert list(table.loc["Apr 2024", ["+0", "+1", "+2"]]) == [100.0, 75.0, 25.0]
-    assert table.loc["May 2024", "+1"] == 50.0  # C05 came back in June, C06 did not
+    assert list(table.loc["Apr 2024", ["+1", "+2"]]) == ["75.0 %", "25.0 %"]
+    assert table.loc["May 2024", "+1"] == "50.0 %"  # C05 came back in June
     app.radio(key="cohort_measure").set_value("revenue_per_customer").run()
     table = app.dataframe[0].value.set_index("Cohort")
-    assert table.loc["Apr 2024", "+0"] == (30 + 22 + 41 + 18) / 4
-    assert table.loc["Apr 2024", "+1"] == (111 + 27 + 35 + 12) / 4
+    assert table.loc["Apr 2024", "+0"] == "27.75"  # (30 + 22 + 41 + 18) / 4
+    assert table.loc["Apr 2024", "+1"] == "46.25"  # (111 + 27 + 35 + 12) / 4
     assert "three cohorts" in " ".join(c.value for c in app.caption)

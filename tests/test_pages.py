@@ -19,6 +19,7 @@ SAMPLE = REPO / "sample_data" / "Online_Retail_subset_cust_mod10.xlsx"
 PAGES = [
     "pages/overview.py",
     "pages/retention_rates.py",
+    "pages/changes.py",
     "pages/cohorts.py",
     "pages/customer_value.py",
     "pages/nps.py",

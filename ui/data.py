@@ -16,10 +16,12 @@ import streamlit as st
 from retention.cohorts import cohort_cells
 from retention.columns import ColumnMapping, detect_columns
 from retention.layouts import LayoutMemory, data_dir, layout_key
+from retention.leaks import customers_at_start
 from retention.nps import read_survey
 from retention.reading import Progress, RawTable, sheet_names
 from retention.retention_rates import retention_by_period
 from retention.sales_log import SalesLog, build_orders, read_raw
+from retention.selection import Selection
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLE_SALES_LOG = SAMPLE_DIR / "Online_Retail_subset_cust_mod10.xlsx"
@@ -203,6 +205,14 @@ def retention_table(
 def cohort_table(content_hash: str, period: str, _orders: pd.DataFrame) -> pd.DataFrame:
     """``cohort_cells`` cached by the data's hash and the period."""
     return cohort_cells(_orders, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def at_start_customers(
+    content_hash: str, selection: Selection, _orders: pd.DataFrame
+) -> pd.DataFrame:
+    """``customers_at_start`` cached by the data's hash and the selection."""
+    return customers_at_start(_orders, selection)
 
 
 SAMPLE_SURVEY = SAMPLE_DIR / "carpentries_instructor_training_nps_2016-2018.csv"

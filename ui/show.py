@@ -64,3 +64,9 @@ def change(figure: str, value: float | None) -> str | None:
     if FORMATS[figure] is number:
         return f"{value:+,.0f}"
     return f"{value:+,.2f}"
+
+
+def as_text(values, fmt: str):
+    """Values written with ``fmt``; a missing value is an empty cell, so a table
+    shows a blank rather than "None" or "nan"."""
+    return values.map(lambda v: "" if is_missing(v) else fmt.format(v))

@@ -1,0 +1,144 @@
+"""What changed: for one period, the customer flow from S to E, the revenue
+change split into its factors, a summary in words, and where churn leaks."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from retention.changes import customer_flow, period_summary, revenue_change
+from retention.charts import (
+    churn_leaks_chart,
+    customer_flow_chart,
+    revenue_effects_chart,
+)
+from retention.i18n import t
+from retention.leaks import churn_leaks, leak_dimensions
+from retention.retention_rates import latest_complete_period
+from ui import data
+from ui.downloads import list_downloads
+from ui.show import money, number, percent
+from ui.sidebar import require_view
+
+view = require_view()
+selection = view.selection
+log = view.sales_log
+orders = log.orders
+table = data.retention_table(
+    log.content_hash, selection.period, selection.window, orders
+)
+shown = table[
+    (table["period"] >= selection.first) & (table["period"] <= selection.last)
+].set_index("period", drop=False)
+
+st.title(t("What changed"))
+latest = latest_complete_period(shown)
+options = list(shown["period"])
+chosen = st.selectbox(
+    t("Period"),
+    options,
+    index=options.index(latest["period"]) if latest is not None else len(options) - 1,
+    format_func=lambda p: (
+        shown.loc[p, "label"]
+        + (f" ({t('partial')})" if shown.loc[p, "partial"] else "")
+    ),
+    key="changes_period",
+)
+row = shown.loc[chosen]
+one_period = replace(selection, first=int(chosen), last=int(chosen))
+st.info(period_summary(orders, row, one_period, money))
+
+st.subheader(t("Customer flow: from the start of the period to its end"))
+st.altair_chart(customer_flow_chart(customer_flow(row)), width="stretch")
+st.caption(
+    t(
+        "At start (S) − lost + new + won back = at end (E). Customers at the start "
+        "bought in the last {k} period(s) before {label}.",
+        k=selection.window,
+        label=row["label"],
+    )
+)
+
+st.subheader(t("Revenue against the period before"))
+change = revenue_change(orders, one_period.previous(), one_period)
+before, after = change.before, change.after
+columns = st.columns(4)
+columns[0].metric(
+    t("Customers"), number(after.customers), f"{after.customers - before.customers:+,}"
+)
+columns[1].metric(
+    t("Orders per customer"),
+    number(after.orders_per_customer, 2),
+    f"{after.orders_per_customer - before.orders_per_customer:+,.2f}",
+)
+columns[2].metric(
+    t("Order value"),
+    money(after.order_value),
+    f"{after.order_value - before.order_value:+,.2f}",
+)
+columns[3].metric(t("Revenue"), money(after.revenue), f"{change.change:+,.2f}")
+parts = {
+    "customers": t("More or fewer customers"),
+    "orders_per_customer": t("Orders per customer"),
+    "order_value": t("Order value"),
+    "other": t("Guest orders and unmatched refunds"),
+}
+effects = change.effect_table()
+st.altair_chart(
+    revenue_effects_chart(effects.assign(name=effects["part"].map(parts))),
+    width="stretch",
+)
+st.caption(
+    t(
+        "Revenue of known customers = customers × orders per customer × order value. "
+        "The change is split among the three so that the parts add up exactly to the "
+        "change (each part is its average effect over every order of applying the "
+        "three changes); guest orders and refunds without a matching purchase are a "
+        "part of their own."
+    )
+)
+
+st.subheader(t("Where customers leak away"))
+st.caption(
+    t(
+        "Customers lost in every period of the selected range ({range}), by what they "
+        "had in common. A customer lost twice counts twice.",
+        range=selection.label,
+    )
+)
+members = data.at_start_customers(log.content_hash, selection, orders)
+dimensions = leak_dimensions(orders)
+dimension = st.selectbox(
+    t("Break down by"), list(dimensions), format_func=dimensions.get, key="leak_by"
+)
+leaks = churn_leaks(members, dimension)
+st.altair_chart(churn_leaks_chart(leaks, dimensions[dimension]), width="stretch")
+st.dataframe(
+    leaks.assign(
+        churn_rate=leaks["churn_rate"].map(percent),
+        share_of_lost=leaks["share_of_lost"].map(percent),
+    ).rename(
+        columns={
+            "group": dimensions[dimension],
+            "customers_at_start": t("At start (S)"),
+            "lost": t("Lost (L)"),
+            "churn_rate": t("Churn"),
+            "share_of_lost": t("Share of all lost"),
+        }
+    ),
+    hide_index=True,
+)
+lost = members[members["lost"]].drop(columns=["lost", "period", "last_purchase"])
+st.markdown(t("**Lost customers** ({count})", count=number(len(lost))))
+st.dataframe(
+    lost.rename(
+        columns={
+            "customer_id": t("Customer"),
+            "label": t("Lost in"),
+            "cohort": t("First purchase (cohort)"),
+            "past_orders": t("Orders before"),
+            "past_orders_group": t("Orders before (group)"),
+        }
+    ),
+    hide_index=True,
+)
+list_downloads(lost, "lost_customers", "lost")

@@ -1,0 +1,208 @@
+"""Where churn concentrates: the customers lost in each period and what they had
+in common.
+
+With the activity window of k periods (``retention.retention_rates``), a
+customer is *at the start* of period P (in S) when they bought in one of the k
+periods before P, and *lost* in P (in L) when they are in S but bought in none
+of the last k periods up to P: their last purchase was in P - k and they did not
+buy in P. Over several periods each (customer, period) counts once, so a
+customer lost in March, won back in May and lost again in July is two losses.
+
+Each loss is described by what was known about the customer at the start of P:
+
+- ``cohort``: the period of their first purchase anywhere in the data;
+- ``past_orders``: their purchases before P, grouped as in ``PAST_ORDER_GROUPS``;
+- ``category``, ``store``, ``channel``: the product category, store and sales
+  channel of their first purchase, when the data has that column.
+
+Only purchases by identified customers count, as in every customer figure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from retention.i18n import t
+from retention.orders import OPTIONAL_COLUMNS, customer_purchases
+from retention.periods import period_label, period_ordinals
+from retention.selection import Selection
+
+__all__ = [
+    "LEAK_DIMENSIONS",
+    "PAST_ORDER_GROUPS",
+    "churn_leaks",
+    "customers_at_start",
+    "leak_dimensions",
+    "lost_customers",
+]
+
+# (lowest number of past orders, group name) from the smallest up
+PAST_ORDER_GROUPS = [(1, "1"), (2, "2"), (3, "3"), (4, "4-5"), (6, "6-10"), (11, "11+")]
+LEAK_DIMENSIONS = ["cohort", "past_orders", *OPTIONAL_COLUMNS]
+AT_START_COLUMNS = [
+    "customer_id",
+    "period",
+    "label",
+    "lost",
+    "last_purchase",
+    "cohort",
+    "past_orders",
+    "past_orders_group",
+    *OPTIONAL_COLUMNS,
+]
+
+
+def leak_dimensions(orders: pd.DataFrame) -> dict[str, str]:
+    """The ways churn can be broken down for these orders, by translated name
+    (store, channel and category only when the data has them)."""
+    names = {
+        "cohort": t("First purchase (cohort)"),
+        "past_orders": t("Orders before they left"),
+        "category": t("First product category"),
+        "store": t("First store"),
+        "channel": t("First sales channel"),
+    }
+    return {
+        name: names[name]
+        for name in LEAK_DIMENSIONS
+        if name not in OPTIONAL_COLUMNS or name in orders.columns
+    }
+
+
+def _past_orders_group(counts: np.ndarray) -> np.ndarray:
+    edges = [low for low, _ in PAST_ORDER_GROUPS]
+    names = np.array([name for _, name in PAST_ORDER_GROUPS], dtype=object)
+    return names[np.searchsorted(edges, counts, side="right") - 1]
+
+
+def customers_at_start(orders: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """Every customer in S for each period of ``selection``, and whether they
+    were lost in it.
+
+    One row per (customer, period), columns ``AT_START_COLUMNS``:
+    ``customer_id`` (as in the file), ``period`` (ordinal), ``label``, ``lost``,
+    ``last_purchase`` (ordinal of their last purchase period before P),
+    ``cohort`` (label), ``past_orders`` (count) and ``past_orders_group``, and
+    the optional columns the data has (of the customer's first purchase).
+    """
+    bought = customer_purchases(orders)
+    optional = [name for name in OPTIONAL_COLUMNS if name in orders.columns]
+    if bought.empty:
+        return pd.DataFrame(columns=[*AT_START_COLUMNS[:8], *optional])
+    bought = bought.sort_values("timestamp", kind="stable")
+    codes, uniques = pd.factorize(bought["customer_id"])
+    ordinals = period_ordinals(bought["timestamp"], selection.period)
+    window = selection.window
+
+    # orders per (customer, period), and the running count up to that period
+    per_pair = (
+        pd.DataFrame({"customer": codes, "q": ordinals})
+        .groupby(["customer", "q"], sort=True)
+        .size()
+    )
+    pair_customer = per_pair.index.get_level_values("customer").to_numpy()
+    pair_q = per_pair.index.get_level_values("q").to_numpy()
+    running = per_pair.groupby(level="customer").cumsum().to_numpy()
+
+    # a purchase in q puts the customer in S of periods q + 1 .. q + window
+    near = (pair_q >= selection.first - window) & (pair_q < selection.last)
+    step = np.repeat(np.arange(1, window + 1), near.sum())
+    member_customer = np.tile(pair_customer[near], window)
+    member_q = np.tile(pair_q[near], window)
+    member_orders = np.tile(running[near], window)
+    member_p = member_q + step
+    inside = (member_p >= selection.first) & (member_p <= selection.last)
+    members = pd.DataFrame(
+        {
+            "customer": member_customer[inside],
+            "period": member_p[inside],
+            "last_purchase": member_q[inside],
+            "past_orders": member_orders[inside],
+        }
+    ).sort_values(["customer", "period", "last_purchase"], kind="stable")
+    members = members.drop_duplicates(["customer", "period"], keep="last")
+
+    # lost: the last purchase was k periods back and none in P itself
+    span = int(max(pair_q.max(), selection.last)) + 2
+    bought_keys = pair_customer * span + pair_q
+    member_keys = members["customer"].to_numpy() * span + members["period"].to_numpy()
+    bought_in_p = np.isin(member_keys, bought_keys)
+    members["lost"] = (
+        members["last_purchase"].to_numpy() == members["period"].to_numpy() - window
+    ) & ~bought_in_p
+
+    # what was known about each customer
+    first_rows = np.unique(codes, return_index=True)[1]
+    cohort = ordinals[first_rows]
+    customer = members["customer"].to_numpy()
+    labels = {p: period_label(p, selection.period) for p in np.unique(cohort)}
+    table = pd.DataFrame(
+        {
+            "customer_id": uniques.to_numpy()[customer],
+            "period": members["period"].to_numpy(),
+            "label": [
+                period_label(p, selection.period) for p in members["period"].to_numpy()
+            ],
+            "lost": members["lost"].to_numpy(),
+            "last_purchase": members["last_purchase"].to_numpy(),
+            "cohort": pd.Categorical(
+                [labels[c] for c in cohort[customer]],
+                categories=[labels[c] for c in sorted(labels)],
+            ),
+            "past_orders": members["past_orders"].to_numpy(),
+            "past_orders_group": pd.Categorical(
+                _past_orders_group(members["past_orders"].to_numpy()),
+                categories=[name for _, name in PAST_ORDER_GROUPS],
+            ),
+        }
+    )
+    for name in optional:
+        table[name] = bought[name].to_numpy()[first_rows][customer]
+    return table.reset_index(drop=True)
+
+
+def lost_customers(orders: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """The customers lost in each period of ``selection``: the rows of
+    ``customers_at_start`` with ``lost`` set (same columns, without ``lost``)."""
+    members = customers_at_start(orders, selection)
+    return members[members["lost"]].drop(columns="lost").reset_index(drop=True)
+
+
+def _percent(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """part / whole x 100, NaN where whole is 0."""
+    whole = np.asarray(whole, dtype="float64")
+    safe = np.where(whole > 0, whole, np.nan)
+    return np.asarray(part, dtype="float64") * 100.0 / safe
+
+
+def churn_leaks(members: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Lost customers and churn by group, from ``customers_at_start``.
+
+    ``dimension`` is one of ``LEAK_DIMENSIONS``. Columns: ``group``,
+    ``customers_at_start`` (S summed over the periods), ``lost`` (L summed),
+    ``churn_rate`` = lost / customers_at_start x 100 and ``share_of_lost`` =
+    lost / all lost x 100 (NaN when nobody was lost). Sorted by ``lost``,
+    largest first (ties in the group's own order). A missing store, channel or
+    category is its own group, "unknown".
+    """
+    column = "past_orders_group" if dimension == "past_orders" else dimension
+    if column not in members.columns:
+        raise ValueError(f"the orders have no {dimension} column")
+    groups = members[column]
+    if not isinstance(groups.dtype, pd.CategoricalDtype):
+        groups = groups.astype("string").fillna(t("unknown"))
+    table = (
+        members.assign(group=groups)
+        .groupby("group", observed=True, sort=True)
+        .agg(customers_at_start=("lost", "size"), lost=("lost", "sum"))
+        .reset_index()
+    )
+    table["group"] = table["group"].astype(str)
+    table["lost"] = table["lost"].astype("int64")
+    table["churn_rate"] = _percent(table["lost"], table["customers_at_start"])
+    total_lost = np.full(len(table), table["lost"].sum())
+    table["share_of_lost"] = _percent(table["lost"], total_lost)
+    return table.sort_values("lost", ascending=False, kind="stable").reset_index(
+        drop=True
+    )

@@ -1,0 +1,39 @@
+import io
+
+import openpyxl
+import pandas as pd
+
+from retention.export import list_as_csv, list_as_xlsx
+
+
+def customer_list() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": pd.array(
+                ["00421", "10001", "anna@example.com"], dtype="string"
+            ),
+            "segment": pd.Categorical(["New", "At risk", "New"]),
+            "revenue": [12.5, 300.0, 7.25],
+        }
+    )
+
+
+def test_csv_keeps_ids_exactly_as_read():
+    text = list_as_csv(customer_list()).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "customer_id,segment,revenue"
+    assert lines[1] == "00421,New,12.5"
+    assert lines[2].startswith("10001,")
+
+
+def test_xlsx_writes_ids_as_text_cells():
+    book = openpyxl.load_workbook(io.BytesIO(list_as_xlsx(customer_list(), "At risk")))
+    sheet = book["At risk"]
+    assert [cell.value for cell in sheet["A"]] == [
+        "customer_id",
+        "00421",
+        "10001",
+        "anna@example.com",
+    ]
+    assert all(cell.data_type == "s" for cell in sheet["A"])
+    assert sheet["B3"].value == "At risk" and sheet["C3"].value == 300.0

@@ -1,0 +1,114 @@
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retention.leaks import (
+    churn_leaks,
+    customers_at_start,
+    leak_dimensions,
+    lost_customers,
+)
+from retention.periods import period_ordinals
+from retention.retention_rates import retention_by_period
+from retention.selection import Selection
+from tests.order_tables import make_orders, monthly_orders
+
+
+def months(first: str, last: str, window: int = 1) -> Selection:
+    ordinals = period_ordinals(pd.Series(pd.to_datetime([first, last])), "month")
+    return Selection("month", int(ordinals[0]), int(ordinals[1]), window)
+
+
+def test_lost_customers_are_named_with_their_cohort_and_past_orders():
+    orders = monthly_orders(
+        {
+            "A": ["2024-01", "2024-02", "2024-03"],  # stays
+            "B": ["2024-01", "2024-02"],  # lost in March after 2 orders
+            "C": ["2024-02"],  # lost in March after 1 order
+            "D": ["2024-01", "2024-03"],  # lost in February, won back in March
+        }
+    )
+    lost = lost_customers(orders, months("2024-02-01", "2024-03-01"))
+    rows = {(r.customer_id, r.label): r for r in lost.itertuples()}
+    assert set(rows) == {("D", "Feb 2024"), ("B", "Mar 2024"), ("C", "Mar 2024")}
+    assert rows[("B", "Mar 2024")].past_orders == 2
+    assert rows[("B", "Mar 2024")].cohort == "Jan 2024"
+    assert rows[("C", "Mar 2024")].cohort == "Feb 2024"
+    assert rows[("D", "Feb 2024")].past_orders == 1
+
+
+def test_with_a_two_month_window_a_customer_is_lost_after_two_quiet_months():
+    orders = monthly_orders({"A": ["2024-01", "2024-02"], "B": ["2024-01", "2024-05"]})
+    lost = lost_customers(orders, months("2024-02-01", "2024-05-01", window=2))
+    assert list(zip(lost["customer_id"], lost["label"], strict=True)) == [
+        ("A", "Apr 2024"),
+        ("B", "Mar 2024"),
+    ]
+
+
+def test_leaks_by_past_orders_give_churn_per_group():
+    orders = monthly_orders(
+        {
+            "A": ["2024-01", "2024-02"],
+            "B": ["2024-01"],
+            "C": ["2024-01"],
+            "D": ["2023-11", "2023-12", "2024-01", "2024-02"],
+        }
+    )
+    members = customers_at_start(orders, months("2024-02-01", "2024-02-01"))
+    table = churn_leaks(members, "past_orders").set_index("group")
+    assert table.loc["1", "customers_at_start"] == 3  # A, B, C bought once
+    assert table.loc["1", "lost"] == 2
+    assert table.loc["1", "churn_rate"] == pytest.approx(200 / 3)
+    assert table.loc["1", "share_of_lost"] == 100.0
+    assert table.loc["3", "lost"] == 0  # D had 3 orders before February
+    assert list(table.index)[0] == "1"  # the biggest leak first
+
+
+def test_leaks_by_store_use_the_first_purchase_and_name_missing_ones():
+    orders = make_orders(
+        [
+            ("1", "A", "2024-01-05", 10.0),
+            ("2", "B", "2024-01-06", 10.0),
+            ("3", "C", "2024-01-07", 10.0),
+            ("4", "A", "2024-02-05", 10.0),
+        ]
+    )
+    orders["store"] = pd.array(["North", "South", None, "South"], dtype="string")
+    assert "store" in leak_dimensions(orders)
+    assert "channel" not in leak_dimensions(orders)
+    members = customers_at_start(orders, months("2024-02-01", "2024-02-01"))
+    table = churn_leaks(members, "store").set_index("group")
+    assert table.loc["North", "lost"] == 0  # A's first purchase was in North
+    assert table.loc["South", "lost"] == 1
+    assert table.loc["unknown", "lost"] == 1
+
+
+def test_a_dimension_the_data_lacks_is_an_error():
+    orders = monthly_orders({"A": ["2024-01"]})
+    members = customers_at_start(orders, months("2024-02-01", "2024-02-01"))
+    with pytest.raises(ValueError, match="channel"):
+        churn_leaks(members, "channel")
+
+
+purchase_months = st.dictionaries(
+    st.sampled_from([f"C{i}" for i in range(8)]),
+    st.lists(st.sampled_from([f"2024-{m:02d}" for m in range(1, 10)]), min_size=1),
+    min_size=1,
+)
+
+
+@settings(max_examples=60)
+@given(purchase_months, st.integers(1, 3))
+def test_at_start_and_lost_add_up_to_the_retention_table(purchases, window):
+    orders = monthly_orders(purchases)
+    table = retention_by_period(orders, "month", window)
+    selection = Selection(
+        "month", int(table["period"].iloc[0]), int(table["period"].iloc[-1]), window
+    )
+    members = customers_at_start(orders, selection)
+    counted = members.groupby("period")["lost"].agg(["size", "sum"])
+    counted = counted.reindex(table["period"], fill_value=0)
+    assert list(counted["size"]) == list(table["customers_at_start"])
+    assert list(counted["sum"]) == list(table["lost"])

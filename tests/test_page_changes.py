@@ -1,0 +1,75 @@
+"""The What changed page in Streamlit's AppTest, on a small uploaded file whose
+figures are worked out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_pages import navigation_pages, open_app, upload  # noqa: F401
+
+# A: Jan, Feb, Mar; B, C: Feb only (first-time buyers, lost in March);
+# D: Jan, Feb (lost in March); E: new in March. March ends on the 31st.
+ROWS = [
+    ("1", "A", "2024-01-10", 10.0),
+    ("2", "D", "2024-01-11", 10.0),
+    ("3", "A", "2024-02-10", 10.0),
+    ("4", "B", "2024-02-11", 10.0),
+    ("5", "C", "2024-02-12", 10.0),
+    ("6", "D", "2024-02-13", 10.0),
+    ("7", "A", "2024-03-10", 10.0),
+    ("8", "E", "2024-03-31", 30.0),
+]
+
+
+def write_csv(folder: Path) -> Path:
+    path = folder / "shop.csv"
+    lines = ["order_id,customer_id,order_date,amount"]
+    lines += [",".join(map(str, row)) for row in ROWS]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_what_changed_tells_the_story_of_the_last_complete_month(tmp_path):
+    app = open_app()
+    upload(app, write_csv(tmp_path))
+    app.switch_page("pages/changes.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert (
+        app.selectbox(key="changes_period").format_func(
+            app.selectbox(key="changes_period").value
+        )
+        == "Mar 2024"
+    )
+    summary = app.info[0].value
+    assert summary.startswith(
+        "In Mar 2024 you kept 1 of 4 customers; 1 new, 0 back after a break; 3 left."
+    )
+    assert "Most of them (2) had bought only once" in summary
+    assert "Revenue went from 40.00 to 40.00 (+0.00)" in summary
+    metrics = {m.label: (m.value, m.delta) for m in app.metric}
+    assert metrics["Customers"] == ("2", "-2")
+    assert metrics["Order value"] == ("20.00", "+10.00")
+    leaks = app.dataframe[0].value.set_index("First purchase (cohort)")
+    # over Jan-Mar: Feb has S = {A, D} and no loss; Mar has S = {A, B, C, D}
+    assert leaks.loc["Feb 2024", "Lost (L)"] == 2
+    assert leaks.loc["Jan 2024", "Lost (L)"] == 1
+    assert leaks.loc["Jan 2024", "At start (S)"] == 4  # A, D in Feb and Mar
+    lost = app.dataframe[1].value
+    assert sorted(lost["Customer"]) == ["B", "C", "D"]
+    assert [b.label for b in app.get("download_button")] == [
+        "Download 3 rows (.csv)",
+        "Download 3 rows (.xlsx)",
+    ]
+
+
+def test_what_changed_breaks_leaks_down_by_past_orders(tmp_path):
+    app = open_app()
+    upload(app, write_csv(tmp_path))
+    app.switch_page("pages/changes.py").run()
+    app.selectbox(key="leak_by").set_value("past_orders").run()
+    leaks = app.dataframe[0].value.set_index("Orders before they left")
+    assert leaks.loc["1", "Lost (L)"] == 2  # B and C
+    assert leaks.loc["2", "Lost (L)"] == 1  # D
+    app.selectbox(key="changes_period").select_index(1).run()
+    assert not app.exception
+    assert app.info[0].value.startswith("In Feb 2024 you kept 2 of 2 customers")
