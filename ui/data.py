@@ -22,6 +22,7 @@ from retention.reading import Progress, RawTable, sheet_names
 from retention.retention_rates import retention_by_period
 from retention.sales_log import SalesLog, build_orders, read_raw
 from retention.selection import Selection
+from ui import access
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLE_SALES_LOG = SAMPLE_DIR / "Online_Retail_subset_cust_mod10.xlsx"
@@ -55,6 +56,8 @@ def _uploads() -> list:
 
 
 def current_source() -> Source:
+    if (shared := access.current_access().dataset) is not None:
+        return Source(shared.name, b"", is_sample=False)
     files = tuple((upload.name, upload.getvalue()) for upload in _uploads())
     if files:
         name = " + ".join(file_name for file_name, _ in files)
@@ -183,6 +186,8 @@ def current_raw() -> RawTable:
 def current_sales_log() -> SalesLog:
     """The sales log of the current view; raises ``SalesLogError`` (a
     ``ValueError`` with a message for the owner) for a file it cannot use."""
+    if (shared := access.shared_sales_log()) is not None:
+        return shared
     raw = current_raw()
     return _build(
         raw.content_hash,

@@ -15,7 +15,7 @@ from retention.periods import period_label, period_names, period_ordinals
 from retention.sales_log import SalesLog
 from retention.selection import Selection
 from retention.settings import MAX_WINDOW, setting_help
-from ui import data
+from ui import access, data, saved
 from ui.view import NOTICES, write_url
 
 
@@ -170,8 +170,12 @@ def _other_controls() -> None:
 def render_sidebar() -> View | None:
     """Draw the sidebar, put the view in the URL, and return it (None when the
     file cannot be read: the message is shown instead)."""
+    partner = access.current_access().is_partner
     with st.sidebar:
-        _data_controls()
+        if partner:
+            access.shared_caption()
+        else:
+            _data_controls()
         for notice in st.session_state.pop(NOTICES, ()):
             st.warning(notice)
         try:
@@ -180,6 +184,8 @@ def render_sidebar() -> View | None:
             st.error(str(error))
             st.caption(t("The Data page lets you choose the columns yourself."))
             return None
+        if not partner:
+            saved.remember_upload()
         _period_controls(log.orders)
         _other_controls()
     view = current_view()
