@@ -4,6 +4,8 @@ never reads a file again. Nothing here computes a figure itself."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -66,7 +68,13 @@ def _build(
     _raw: RawTable,
 ) -> SalesLog:
     mapping = replace(detect_columns(_raw.frame), **dict(overrides))
-    return build_orders(_raw, mapping, timezone=timezone, date_order=date_order)
+    log = build_orders(_raw, mapping, timezone=timezone, date_order=date_order)
+    if not overrides and date_order == "auto" and timezone is None:
+        return log
+    # Figures are cached by the log's hash: a corrected reading of a file gets
+    # a hash of its own, so two readings of one file never share results.
+    reading = json.dumps([content_hash, overrides, date_order, timezone])
+    return replace(log, content_hash=hashlib.sha256(reading.encode()).hexdigest())
 
 
 def current_mapping(raw: RawTable) -> ColumnMapping:
