@@ -10,8 +10,8 @@
 - ``store_url``: a fresh, empty database for each test, once SQLite and once the
   PostgreSQL server named by ``REGULARS_TEST_POSTGRES_URL`` (``.ci/run`` starts
   one). Without that URL the PostgreSQL runs are skipped, except under CI, where
-  they fail. The app under test (AppTest or the server) saves its datasets in a
-  SQLite file of its own, never in the repository's ``data/`` folder.
+  they fail. The app under test (AppTest or the server) keeps its datasets in
+  the temporary data folder of ``private_data_dir``.
 """
 
 from __future__ import annotations
@@ -52,6 +52,20 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """What the app remembers (column choices per file layout) goes to a fresh
+    folder, not to the user's home."""
+    folder = tmp_path_factory.mktemp("regulars-data")
+    previous = os.environ.get("REGULARS_DATA_DIR")
+    os.environ["REGULARS_DATA_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("REGULARS_DATA_DIR", None)
+    else:
+        os.environ["REGULARS_DATA_DIR"] = previous
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that uses the app server or the browser as ``browser``,
     so ``pytest -m "not browser"`` runs the fast suite alone."""
@@ -68,19 +82,6 @@ def _skip_or_fail(reason: str) -> None:
 
 
 # Databases
-
-
-@pytest.fixture(scope="session", autouse=True)
-def app_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The database the app saves uploads in while tests run (a temporary file)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('app_db') / 'regulars.sqlite'}"
-    previous = os.environ.get("REGULARS_DATABASE_URL")
-    os.environ["REGULARS_DATABASE_URL"] = url
-    yield url
-    if previous is None:
-        del os.environ["REGULARS_DATABASE_URL"]
-    else:
-        os.environ["REGULARS_DATABASE_URL"] = previous
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -15,13 +15,13 @@ from tests.test_pages import (  # noqa: F401
 
 MORNING = "order,customer,date,amount\n1,C1,2024-01-02,10\n2,C2,2024-01-03,20\n"
 EVENING = "order,customer,date,amount\n1,C7,2024-01-05,500\n"
-# Two candidate customer columns: the detected one, and another a person picks.
-TWO_IDS = (
-    "order,customer,card,date,amount\n"
-    "1,C1,K1,2024-01-10,10\n"
-    "2,C2,K1,2024-01-11,10\n"
-    "3,C1,K2,2024-02-10,10\n"
-    "4,C3,K1,2024-02-11,10\n"
+# Dates like 01/02/2024 read day first (13/03 says so) or, if chosen, month first.
+TWO_READINGS = (
+    "order,customer,date,amount\n"
+    "1,C1,01/02/2024,10\n"
+    "2,C2,01/03/2024,10\n"
+    "3,C1,02/03/2024,10\n"
+    "4,C3,13/03/2024,10\n"
 )
 
 
@@ -72,21 +72,21 @@ def test_choices_stay_in_their_session(tmp_path):
     assert first.query_params["period"] == "quarter"
 
 
-def test_a_corrected_column_changes_only_that_sessions_figures(tmp_path):
-    """Both open the same file; one picks the loyalty card as the customer id.
-    Cached per-period tables are keyed by the reading, not only by the file."""
-    path = write(tmp_path, "a", TWO_IDS)
+def test_a_reading_choice_changes_only_that_sessions_figures(tmp_path):
+    """Both open the same file; one reads its dates month first. Cached
+    per-period tables are keyed by the reading, not only by the file."""
+    path = write(tmp_path, "a", TWO_READINGS)
     picker, other = open_app(), open_app()
     for app in (picker, other):
         upload(app, path)
         app.switch_page("pages/retention_rates.py").run()
     before = other.dataframe[0].value["At end (E)"].tolist()
-    assert before == [2, 2]
+    assert before == [1, 3]  # Feb: C1; Mar: C1, C2, C3
 
     picker.switch_page("pages/data_quality.py").run()
-    picker.selectbox(key="role_customer").set_value("card").run()
+    picker.radio(key="date_order").set_value("month_first").run()
     picker.switch_page("pages/retention_rates.py").run()
     other.run()
 
-    assert picker.dataframe[0].value["At end (E)"].tolist() == [1, 2]
+    assert picker.dataframe[0].value["At end (E)"].tolist() == [2, 1]
     assert other.dataframe[0].value["At end (E)"].tolist() == before
