@@ -3,12 +3,14 @@
 import streamlit as st
 
 from retention.i18n import set_language, t
+from ui.access import allowed_pages, check_access
 from ui.sidebar import render_sidebar
 from ui.view import seed_from_url
 
 st.set_page_config(page_title="Regulars", page_icon="☕", layout="wide")
 seed_from_url()
 set_language(st.session_state.get("lang", "en"))
+check_access()
 
 pages = [
     st.Page(
@@ -21,7 +23,8 @@ pages = [
     st.Page("pages/customer_value.py", title=t("Customer value"), url_path="value"),
     st.Page("pages/nps.py", title=t("NPS"), url_path="nps"),
     st.Page("pages/data_quality.py", title=t("Data"), url_path="data"),
+    st.Page("pages/share.py", title=t("Share"), url_path="share"),
 ]
-navigation = st.navigation(pages)
+navigation = st.navigation(allowed_pages(pages))
 render_sidebar()
 navigation.run()

@@ -25,14 +25,15 @@ except ValueError as error:
 
 st.subheader(t("Columns used"))
 st.caption(
-    t("Regulars guessed which column holds what. Correct it here; every page follows.")
+    t(
+        "Regulars guessed which column holds what. Correct it here; every page "
+        "follows, and your choice is used again for files with the same columns."
+    )
 )
 
 
 def _choose(role: str) -> None:
-    chosen = dict(data.mapping_overrides())
-    chosen[role] = st.session_state[f"role_{role}"]
-    st.session_state[data.MAPPING_KEY] = chosen
+    data.choose_column(raw, role, st.session_state[f"role_{role}"])
 
 
 options = [None, *raw.columns]
@@ -70,6 +71,23 @@ if problem is not None:
     st.error(problem)
     st.stop()
 report = log.report
+if report.date_order_ambiguous:
+    st.warning(
+        t(
+            "No date in the file shows whether the day or the month comes first, "
+            "so they were read day first (03/04/2024 as 3 April). If that is "
+            "wrong, choose month first above."
+        )
+    )
+elif report.date_order:
+    st.caption(
+        t(
+            "Dates like 03/04/2024 were read {order}; change it above if needed.",
+            order=t("day first")
+            if report.date_order == "day_first"
+            else t("month first"),
+        )
+    )
 st.subheader(t("What was read"))
 for notice in report.notice_texts():
     st.caption(notice)

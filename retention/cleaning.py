@@ -74,7 +74,8 @@ PARTIAL_WORDS = r"partial|részleg|teilweise|częściow"
 FAILED_WORDS = r"fail|declin|sikertelen|elutasít|abgelehnt|odrzuc"
 TOTAL_ROW = (
     r"(?i)^\s*(?:grand\s+|sub\s*-?)?totals?(?:\W|$)|^\s*(?:összesen|mindösszesen|razem"
-    r"|suma|summe|gesamt|sum)\s*:?\s*$"
+    r"|suma|summe|gesamt|gesamtsumme|zwischensumme|sum|végösszeg|részösszeg)\s*:?\s*$"
+    r"|\b(?:sub\s*-?)?totals?\s*:?\s*$|\bösszesen\s*:?\s*$"
 )
 CURRENCY_CODES = {
     "us$": "USD", "$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR",

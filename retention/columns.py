@@ -3,7 +3,9 @@
 The mapping is detected from the header names (English, plus common Hungarian
 and a few Polish and German words) and checked against the content: a date
 column must hold dates, an amount column numbers, and an id column must not be
-all dates or prices. The user confirms or corrects it; :func:`check_mapping`
+all dates or prices. A date, amount or customer column that no header names
+is then looked for by content: the column of dates, of money amounts, of
+email addresses. The user confirms or corrects it; :func:`check_mapping`
 then says, in words, what is still missing.
 """
 
@@ -287,11 +289,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 _NUMBER = re.compile(r"^[-+(−]?\s*[^\d\s]{0,3}\s*[-−]?\d[\d\s.,' ]*\)?\s*[^\d\s]{0,3}$")
 _SERIAL = re.compile(r"^[2-7]\d{4}(\.\d+)?$")  # Excel day numbers 1954-2173
 _DATE = re.compile(
-    r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
+    r"^\d{4}[-/.]\s?\d{1,2}[-/.]\s?\d{1,2}|^\d{1,2}[-/.]\s?\d{1,2}[-/.]\s?\d{2,4}"
     r"|^[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|^\d{1,2}\.? [A-Za-z]{3,9}\.? \d{4}"
 )
 _MONEY = re.compile(r"[.,]\d{1,2}$")
 SAMPLE_ROWS = 500
+# share of a column's filled cells that must look alike to choose it by content
+CONTENT_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -389,7 +393,29 @@ def detect_columns(raw: pd.DataFrame | pl.DataFrame) -> ColumnMapping:
         if role not in chosen and column not in used:
             chosen[role] = column
             used.add(column)
+    _detect_by_content(chosen, used, profiles)
     return ColumnMapping(**chosen)
+
+
+def _detect_by_content(
+    chosen: dict[str, str], used: set[str], profiles: dict[str, dict[str, float]]
+) -> None:
+    """Fill the date, amount and customer roles that no header named from the
+    columns' content: the column most full of dates, of money, of emails."""
+    tests = {
+        "timestamp": lambda p: max(p["dates"], p["serials"]),
+        # numbers with cents in some rows (12.00 alone could be an id)
+        "amount": lambda p: p["numbers"] if p["money"] >= 0.3 else 0.0,
+        "customer": lambda p: p["emails"],
+    }
+    for role, share in tests.items():
+        if role in chosen or (role == "amount" and "unit_price" in chosen):
+            continue
+        free = [column for column in profiles if column not in used]
+        best = max(free, key=lambda column: share(profiles[column]), default=None)
+        if best is not None and share(profiles[best]) >= CONTENT_SHARE:
+            chosen[role] = best
+            used.add(best)
 
 
 def detected_preset(raw: pd.DataFrame | pl.DataFrame) -> str | None:
@@ -553,6 +579,7 @@ def _profile(values: pd.Series) -> dict[str, float]:
             "numbers": 0.0,
             "money": 0.0,
             "times": 0.0,
+            "emails": 0.0,
         }
     is_date = sample.str.match(_DATE)
     is_number = sample.str.match(_NUMBER) & ~is_date
@@ -562,6 +589,7 @@ def _profile(values: pd.Series) -> dict[str, float]:
             sample.str.match(r"^\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?$").mean()
         ),
         "dates": float(is_date.mean()),
+        "emails": float(sample.str.match(r"^\s*[^@\s]+@[^@\s]+\.\w+\s*$").mean()),
         "serials": float(sample.str.match(_SERIAL).mean()),
         "numbers": float(is_number.mean()),
         # 421.0 is an id written as a float, not money

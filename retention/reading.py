@@ -29,7 +29,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -47,6 +47,7 @@ __all__ = [
     "CSV_EXTENSIONS",
     "EXCEL_EXTENSIONS",
     "MAX_EXPANDED_BYTES",
+    "Progress",
     "RawTable",
     "SalesLogError",
     "combine_tables",
@@ -76,10 +77,15 @@ _OTHER_MAGIC = {
     b"\xff\xd8\xff": "JPEG image",
     b"GIF8": "GIF image",
 }
+_ISO_T = r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})$"
 _NUMBER_LIKE = re.compile(r"^[-+(]?[$€£]?\s?\d[\d\s.,']*\)?$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[./-]\s?\d{1,2}[./-]\s?\d{1,4}")
 # UTF-8 text that was decoded as cp1252 once too often: "RenÃ©e" for "Renée"
 _MOJIBAKE = r"[ÃÂÄÅÆÐÑ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+
+
+# Called with the share done (0-1) and a translated status line.
+Progress = Callable[[float, str], None]
 
 
 class SalesLogError(ValueError):
@@ -145,6 +151,8 @@ def read_table(
     *,
     name: str | None = None,
     sheet: str | Sequence[str] | None = None,
+    limit_mb: float | None = None,
+    progress: Progress | None = None,
 ) -> RawTable:
     """Read one sales file into a :class:`RawTable`.
 
@@ -158,13 +166,18 @@ def read_table(
     sheet : str or list of str, optional
         Workbook sheet to read, the first by default; several sheets of the
         same layout are stacked. Ignored for a text file.
+    limit_mb : float, optional
+        The largest file accepted, in megabytes (the app passes Streamlit's
+        ``server.maxUploadSize``).
+    progress : callable, optional
+        Told the share done and a status line before each step.
 
     Raises
     ------
     SalesLogError
-        Empty file, unsupported extension, a file that is not what its name
-        says, a corrupt, password-protected or absurdly large workbook, an
-        unknown sheet.
+        Empty file, a file over the size limit, unsupported extension, a file
+        that is not what its name says, a corrupt, password-protected or
+        absurdly large workbook, an unknown sheet.
     """
     if isinstance(data, (str, Path)):
         name = name or Path(data).name
@@ -173,15 +186,21 @@ def read_table(
     extension = Path(name).suffix.lower()
     if not data.strip():
         raise SalesLogError(t("The file {name} is empty.", name=name))
+    if limit_mb is not None and len(data) > limit_mb * 1e6:
+        raise SalesLogError(_too_large_message(name, len(data), limit_mb))
+    if progress is not None:
+        progress(0.0, t("Reading {name}…", name=name))
     if extension in EXCEL_EXTENSIONS:
-        table = _read_workbook(data, name, sheet)
+        table = _read_workbook(data, name, sheet, progress)
     elif extension in CSV_EXTENSIONS:
         table = _read_text(data, name)
     else:
         raise SalesLogError(_unsupported_message(name))
-    return replace(
-        table, content_hash=hashlib.sha256(data).hexdigest(), sources=(name,)
-    )
+    digest = hashlib.sha256(data)
+    if sheet is not None and extension in EXCEL_EXTENSIONS:
+        # another sheet of the same file is another dataset
+        digest.update("\x00".join(_as_list(sheet)).encode())
+    return replace(table, content_hash=digest.hexdigest(), sources=(name,))
 
 
 def sheet_names(data: bytes | str | Path, *, name: str | None = None) -> list[str]:
@@ -206,10 +225,11 @@ def combine_tables(tables: Sequence[RawTable]) -> RawTable:
     rows = pl.concat([table.rows for table in tables])
     hashes = sorted(table.content_hash for table in tables)
     notices = tuple(
-        f"{table.sources[0] if table.sources else ''}: {notice}"
+        f"{table.sources[0]}: {notice}" if table.sources else notice
         for table in tables
         for notice in table.notices
     )
+    notices += _layout_differences(tables, cells.columns)
     return RawTable(
         cells=cells,
         rows=rows,
@@ -221,6 +241,31 @@ def combine_tables(tables: Sequence[RawTable]) -> RawTable:
         header_row=tables[0].header_row,
         sources=tuple(source for table in tables for source in table.sources),
     )
+
+
+def _layout_differences(
+    tables: Sequence[RawTable], columns: Sequence[str]
+) -> tuple[str, ...]:
+    """A note for each file or sheet that lacks some of the stacked columns."""
+    notes = []
+    for position, table in enumerate(tables, start=1):
+        missing = [column for column in columns if column not in table.cells.columns]
+        if missing:
+            notes.append(
+                t(
+                    "{part} has no column {columns}; those cells are empty for its rows.",
+                    part=_part_name(table, position),
+                    columns=", ".join(missing),
+                )
+            )
+    return tuple(notes)
+
+
+def _part_name(table: RawTable, position: int) -> str:
+    if table.sources:
+        return table.sources[0]
+    sheet = table.rows["sheet"][0] if table.rows.height else ""
+    return t("The sheet {sheet}", sheet=sheet) if sheet else t("Part {n}", n=position)
 
 
 # --- workbooks -------------------------------------------------------------
@@ -276,7 +321,10 @@ def _check_expanded_size(data: bytes, name: str) -> None:
 
 
 def _read_workbook(
-    data: bytes, name: str, sheet: str | Sequence[str] | None
+    data: bytes,
+    name: str,
+    sheet: str | Sequence[str] | None,
+    progress: Progress | None = None,
 ) -> RawTable:
     workbook = _open_workbook(data, name)
     names = list(workbook.sheet_names)
@@ -294,7 +342,12 @@ def _read_workbook(
                     sheets=", ".join(names),
                 )
             )
-    tables = [_read_sheet(workbook, data, name, chosen) for chosen in wanted]
+    tables = []
+    for position, chosen in enumerate(wanted):
+        if progress is not None:
+            message = t("Reading sheet {sheet} of {name}…", sheet=chosen, name=name)
+            progress(position / len(wanted), message)
+        tables.append(_read_sheet(workbook, data, name, chosen))
     table = combine_tables(tables) if len(tables) > 1 else tables[0]
     if len(wanted) == 1:
         note = t("Read sheet {sheet} of {sheets}.", sheet=wanted[0], sheets=len(names))
@@ -324,6 +377,9 @@ def _read_sheet(
         )
     grid = grid.rename({old: str(i) for i, old in enumerate(grid.columns)})
     grid = _exact_numbers(workbook, sheet, grid)
+    # OpenDocument dates come as 2024-01-05T10:30:00; written like Excel's here
+    stamped = [c for c in grid.columns if grid[c].str.contains(_ISO_T).any()]
+    grid = grid.with_columns(pl.col(stamped).str.replace(_ISO_T, "$1 $2"))
     # a time of day alone comes out on Excel's day zero; a date alone at 00:00
     times = [c for c in grid.columns if grid[c].str.starts_with("1899-12-3").any()]
     days = [c for c in grid.columns if grid[c].str.ends_with(" 00:00:00").any()]
@@ -427,6 +483,17 @@ def _sheet_path(archive: zipfile.ZipFile, position: int) -> str | None:
         return None
     path = target.group(1).lstrip("/")
     return path if path.startswith("xl/") else f"xl/{path}"
+
+
+def _too_large_message(name: str, size: int, limit_mb: float) -> str:
+    return t(
+        "{name} is {size} MB; the limit is {limit} MB per file. Export a shorter "
+        "period (for example one year per file) and upload the files together, or "
+        "raise maxUploadSize under [server] in .streamlit/config.toml.",
+        name=name,
+        size=f"{size / 1e6:,.1f}",
+        limit=f"{limit_mb:,.0f}",
+    )
 
 
 def _protected_message(name: str) -> str:
@@ -713,10 +780,36 @@ def _find_header(top: pd.DataFrame) -> int:
         raise SalesLogError(t("The file has no data rows."))
     wide = counts >= max(2, int(np.ceil(counts.max() / 2)))
     for position in np.flatnonzero(wide.to_numpy()):
-        cells = top.iloc[position][filled.iloc[position]]
-        if not any(_looks_like_value(cell) for cell in cells):
+        if _reads_like_labels(top, position):
+            if _second_header_line(top, position, wide.to_numpy()):
+                return int(position) + 1
             return int(position)
     return int(np.flatnonzero(counts.to_numpy())[0])
+
+
+def _reads_like_labels(top: pd.DataFrame, position: int) -> bool:
+    cells = top.iloc[position]
+    return not any(_looks_like_value(cell) for cell in cells[cells != ""])
+
+
+def _second_header_line(top: pd.DataFrame, position: int, wide: np.ndarray) -> bool:
+    """Whether the row below a header row is the header's second line.
+
+    It is when it is wide and reads like labels, the next row holds values,
+    and none of its cells comes again in its column below (a label is written
+    once; a customer or a product name of a first data row comes back).
+    """
+    below, values = position + 1, position + 2
+    if values >= len(top) or not wide[below] or not _reads_like_labels(top, below):
+        return False
+    if _reads_like_labels(top, values):
+        return False
+    rest = top.iloc[values:]
+    for column in top.columns:
+        cell = top.iloc[below][column]
+        if cell and (rest[column] == cell).any():
+            return False
+    return True
 
 
 def _looks_like_value(cell: str) -> bool:
@@ -726,7 +819,8 @@ def _looks_like_value(cell: str) -> bool:
 def _column_names(
     grid: pl.DataFrame, top: pd.DataFrame, header_index: int
 ) -> list[str]:
-    """Header labels, prefixed by a merged group header on the row above.
+    """Header labels, prefixed by a merged group header or the first line of a
+    two-line header on the row above.
 
     Unnamed columns that are empty all the way down are marked for removal
     with a leading NUL; other unnamed columns get a "Column N" name.
@@ -752,7 +846,7 @@ def _group_labels(top: pd.DataFrame, header_index: int, labels: list[str]) -> li
         return empty
     above = [_clean_label(cell) for cell in top.iloc[header_index - 1]]
     filled = [cell for cell in above if cell]
-    if len(filled) < 2 or len(filled) >= sum(1 for label in labels if label):
+    if len(filled) < 2:
         return empty
     if any(_looks_like_value(cell) for cell in filled):
         return empty

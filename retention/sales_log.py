@@ -26,7 +26,13 @@ from retention.cleaning import CleaningOptions, clean_orders
 from retention.columns import ColumnMapping, detect_columns, detected_preset
 from retention.i18n import t
 from retention.quality import QualityReport
-from retention.reading import RawTable, SalesLogError, combine_tables, read_table
+from retention.reading import (
+    Progress,
+    RawTable,
+    SalesLogError,
+    combine_tables,
+    read_table,
+)
 
 __all__ = ["SalesLog", "Source", "build_orders", "load_sales_log", "read_raw"]
 
@@ -73,6 +79,8 @@ def read_raw(
     *,
     name: str | None = None,
     sheet: str | Sequence[str] | None = None,
+    limit_mb: float | None = None,
+    progress: Progress | None = None,
 ) -> RawTable:
     """Read one file or several into one raw table of text cells.
 
@@ -80,25 +88,49 @@ def read_raw(
     ----------
     source : path, (name, bytes), upload object, or a list of these
         Several files (say, monthly exports) are stacked, columns matched by
-        name.
+        name; a row repeated in two files is later counted once.
     name : str, optional
         The file name when ``source`` is bare bytes.
     sheet : str or list of str, optional
         The workbook sheet to read (the first by default); several sheets of
         the same layout are stacked.
+    limit_mb : float, optional
+        The largest file accepted, in megabytes.
+    progress : callable, optional
+        Told the share done (0-1) and a status line before each file.
     """
+    files = _files(source, name)
+    if not files:
+        raise SalesLogError(t("No file was given."))
+    tables = []
+    for position, (file_name, data) in enumerate(files):
+        step = None
+        if progress is not None:
+            step = _step(progress, position / len(files), 1 / len(files))
+        tables.append(
+            read_table(
+                data, name=file_name, sheet=sheet, limit_mb=limit_mb, progress=step
+            )
+        )
+    return combine_tables(tables)
+
+
+def _files(source: Source, name: str | None) -> list[tuple[str | None, bytes | Path]]:
+    """The (name, bytes or path) of each file in ``source``."""
     if isinstance(source, bytes):
-        return read_table(source, name=name, sheet=sheet)
-    if isinstance(source, (list, tuple)) and not _is_named_bytes(source):
-        if not source:
-            raise SalesLogError(t("No file was given."))
-        return combine_tables([read_raw(item, sheet=sheet) for item in source])
+        return [(name, source)]
     if _is_named_bytes(source):
-        file_name, data = source
-        return read_table(data, name=file_name, sheet=sheet)
+        return [(source[0], bytes(source[1]))]
+    if isinstance(source, (list, tuple)):
+        return [file for item in source for file in _files(item, None)]
     if hasattr(source, "getvalue"):
-        return read_table(source.getvalue(), name=source.name, sheet=sheet)
-    return read_table(source, name=name, sheet=sheet)
+        return [(source.name, source.getvalue())]
+    return [(name or Path(source).name, Path(source))]
+
+
+def _step(progress: Progress, start: float, width: float) -> Progress:
+    """A progress callback for one part, mapped into ``[start, start + width]``."""
+    return lambda done, message: progress(start + done * width, message)
 
 
 def build_orders(
@@ -107,12 +139,18 @@ def build_orders(
     *,
     timezone: str | None = None,
     date_order: str = "auto",
+    progress: Progress | None = None,
 ) -> SalesLog:
     """Map and clean a raw table into a :class:`SalesLog`.
 
     ``mapping`` defaults to :func:`retention.columns.detect_columns`; an unusable
-    mapping raises ``SalesLogError`` naming what to choose.
+    mapping raises ``SalesLogError`` naming what to choose. ``progress`` is
+    told when mapping and cleaning start.
     """
+    if progress is not None:
+        progress(
+            0.0, t("Finding the columns and cleaning {n} rows…", n=f"{len(raw):,}")
+        )
     if mapping is None:
         mapping = detect_columns(raw.cells)
         if preset := detected_preset(raw.cells):

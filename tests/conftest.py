@@ -52,6 +52,20 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """What the app remembers (column choices per file layout) goes to a fresh
+    folder, not to the user's home."""
+    folder = tmp_path_factory.mktemp("regulars-data")
+    previous = os.environ.get("REGULARS_DATA_DIR")
+    os.environ["REGULARS_DATA_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("REGULARS_DATA_DIR", None)
+    else:
+        os.environ["REGULARS_DATA_DIR"] = previous
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that uses the app server or the browser as ``browser``,
     so ``pytest -m "not browser"`` runs the fast suite alone."""

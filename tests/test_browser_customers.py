@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import openpyxl
 from conftest import wait_for_app
@@ -29,7 +30,7 @@ def open_at_risk(page, app_server, tmp_path) -> None:
 def download(page, label: str) -> bytes:
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name=label).click()
-    content = open(info.value.path(), "rb").read()
+    content = Path(info.value.path()).read_bytes()
     wait_for_app(page)
     return content
 

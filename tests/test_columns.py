@@ -120,3 +120,26 @@ def test_a_column_used_twice_or_missing_is_reported():
     assert "two roles" in mapping_problems(twice, raw)[0]
     missing = ColumnMapping(customer="x", timestamp="d", amount="a")
     assert "not in the file" in mapping_problems(missing, raw)[0]
+
+
+def test_date_amount_and_email_columns_are_found_by_content_when_no_header_names_them():
+    raw = pd.DataFrame(
+        {
+            "who": ["anna@example.com", "BEN@example.org ", "anna@example.com"],
+            "n": ["1", "2", "3"],
+            "when": ["2024-01-02", "2024-01-03", "2024-02-01"],
+            "paid": ["5.50", "12.00", "3.25"],
+        }
+    )
+    mapping = detect_columns(raw)
+    assert (mapping.customer, mapping.timestamp, mapping.amount) == (
+        "who",
+        "when",
+        "paid",
+    )
+
+
+def test_content_detection_leaves_a_role_empty_when_no_column_fits():
+    raw = pd.DataFrame({"x": ["a", "b"], "y": ["1", "2"]})
+    mapping = detect_columns(raw)
+    assert (mapping.customer, mapping.timestamp, mapping.amount) == (None, None, None)

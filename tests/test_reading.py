@@ -169,3 +169,139 @@ def test_unsupported_extension_is_a_clear_error():
 
 def test_sales_log_error_is_a_value_error():
     assert issubclass(SalesLogError, ValueError)
+
+
+# --- more formats ------------------------------------------------------------
+
+SALES = [
+    ["Order", "Customer", "Date", "Amount"],
+    ["1001", "00421", dt.datetime(2024, 1, 5, 10, 30), 12.5],
+    ["1002", "C02", dt.datetime(2024, 2, 6), 20.0],
+]
+
+
+def ods_bytes(rows: list[list[object]]) -> bytes:
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    pd.DataFrame(rows[1:], columns=rows[0]).to_excel(
+        buffer, engine="odf", index=False, sheet_name="Sales"
+    )
+    return buffer.getvalue()
+
+
+def xls_bytes(rows: list[list[object]]) -> bytes:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sales")
+    stamp = xlwt.easyxf(num_format_str="YYYY-MM-DD HH:MM")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.datetime):
+                sheet.write(r, c, value, stamp)
+            else:
+                sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "make"), [("x.ods", ods_bytes), ("x.xls", xls_bytes)])
+def test_ods_and_xls_workbooks_read_like_xlsx(name, make):
+    table = read_table(make(SALES), name=name)
+    assert table.columns == ["Order", "Customer", "Date", "Amount"]
+    assert table.frame.values.tolist() == [
+        ["1001", "00421", "2024-01-05 10:30:00", "12.5"],
+        ["1002", "C02", "2024-02-06", "20"],
+    ]
+    assert table.origin["row_number"].tolist() == [2, 3]
+
+
+def test_xlsm_is_read_as_a_workbook():
+    table = read_table(workbook_bytes({"S": SALES}), name="macro.xlsm")
+    assert table.frame["Customer"].tolist() == ["00421", "C02"]
+
+
+def test_two_line_header_is_joined_into_one_name_per_column():
+    text = "Customer,Order,Order,Line\nID,Date,Number,Total\nC1,2024-01-05,1,10\nC2,2024-01-06,2,12\n"
+    table = read_table(text.encode(), name="two.csv")
+    assert table.columns == ["Customer ID", "Order Date", "Order Number", "Line Total"]
+    assert table.header_row == 2
+
+
+def test_a_first_data_row_of_text_is_not_taken_for_a_second_header_line():
+    text = "customer,store,note\nAnna,Budapest,first\nAnna,Budapest,12.5\n"
+    table = read_table(text.encode(), name="text.csv")
+    assert table.columns == ["customer", "store", "note"]
+    assert len(table) == 2
+
+
+def test_stacked_sheets_of_two_years_and_another_sheet_hash_differently():
+    data = workbook_bytes(
+        {"2023": [["x", "y"], [1, 2]], "2024": [["x", "y"], [3, 4], [5, 6]]}
+    )
+    both = read_table(data, name="years.xlsx", sheet=["2023", "2024"])
+    assert both.frame["x"].tolist() == ["1", "3", "5"]
+    assert both.origin["sheet"].tolist() == ["2023", "2024", "2024"]
+    first = read_table(data, name="years.xlsx")
+    other = read_table(data, name="years.xlsx", sheet="2024")
+    assert len({first.content_hash, other.content_hash, both.content_hash}) == 3
+
+
+def test_progress_is_told_each_sheet_it_reads():
+    data = workbook_bytes({"A": [["x", "y"], [1, 2]], "B": [["x", "y"], [3, 4]]})
+    steps = []
+    read_table(
+        data, name="m.xlsx", sheet=["A", "B"], progress=lambda *s: steps.append(s)
+    )
+    assert [round(done, 2) for done, _ in steps] == [0.0, 0.0, 0.5]
+    assert "Reading sheet B of m.xlsx…" in steps[-1][1]
+
+
+# --- bad input: one clear message each --------------------------------------
+
+
+def test_file_over_the_size_limit_says_its_size_and_the_limit():
+    data = b"customer,date,amount\n" + b"C1,2024-01-01,5\n" * 70_000
+    with pytest.raises(SalesLogError) as error:
+        read_table(data, name="big.csv", limit_mb=1)
+    assert "big.csv is 1.1 MB; the limit is 1 MB per file" in str(error.value)
+    assert "maxUploadSize" in str(error.value)
+
+
+def test_workbook_that_would_unpack_to_an_absurd_size_is_refused(monkeypatch):
+    from retention import reading
+
+    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", 1_000_000)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * 5_000_000)
+    assert len(buffer.getvalue()) < 20_000
+    with pytest.raises(SalesLogError, match="would unpack to 5 MB"):
+        read_table(buffer.getvalue(), name="bomb.xlsx")
+
+
+def test_really_encrypted_workbook_is_a_clear_error():
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(workbook_bytes({"S": SALES}))).encrypt("secret", encrypted)
+    with pytest.raises(SalesLogError, match="password-protected"):
+        read_table(encrypted.getvalue(), name="locked.xlsx")
+
+
+def test_truncated_workbook_is_a_clear_error():
+    data = workbook_bytes({"S": SALES})
+    with pytest.raises(SalesLogError, match="damaged"):
+        read_table(data[: len(data) // 2], name="cut.xlsx")
+
+
+def test_image_named_csv_is_a_clear_error():
+    with pytest.raises(SalesLogError, match="PNG image, not a CSV file"):
+        read_table(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, name="orders.csv")
+
+
+def test_file_of_blank_lines_is_empty():
+    with pytest.raises(SalesLogError, match="empty"):
+        read_table(b"\r\n \n\t\n", name="orders.csv")

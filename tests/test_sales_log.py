@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -173,3 +174,38 @@ def test_generated_xlsx_reads_back_to_the_same_orders(rows):
     buffer = io.BytesIO()
     workbook.save(buffer)
     compare(load_sales_log(("sales.xlsx", buffer.getvalue())), rows)
+
+
+# --- several files, progress and missing columns -------------------------------
+
+
+def test_progress_goes_through_each_file_and_the_cleaning():
+    steps = []
+    files = [("jan.csv", LOG), ("feb.csv", LOG.replace(b"2024", b"2025"))]
+    raw = read_raw(files, progress=lambda done, text: steps.append((done, text)))
+    build_orders(raw, progress=lambda done, text: steps.append((done, text)))
+    assert [done for done, _ in steps] == [0.0, 0.5, 0.0]
+    assert steps[1][1] == "Reading feb.csv…"
+    assert steps[2][1].startswith("Finding the columns and cleaning")
+
+
+def test_files_with_different_columns_are_stacked_and_the_gap_is_said():
+    other = b"customer,date,amount,store\nC9,2024-03-01,7,Pest\n"
+    raw = read_raw(
+        [("a.csv", b"customer,date,amount\nC1,2024-01-01,5\n"), ("b.csv", other)]
+    )
+    assert raw.frame["store"].tolist() == ["", "Pest"]
+    assert (
+        "a.csv has no column store; those cells are empty for its rows." in raw.notices
+    )
+
+
+def test_no_customer_column_says_what_to_choose():
+    with pytest.raises(SalesLogError, match="Choose the column with the customer id"):
+        load_sales_log(("log.csv", b"date,amount\n2024-01-01,5\n2024-01-02,6\n"))
+
+
+def test_no_usable_date_column_says_what_to_choose():
+    data = b"customer,date,amount\nC1,soon,5\nC2,later,6\n"
+    with pytest.raises(SalesLogError, match="No date column was found"):
+        load_sales_log(("log.csv", data))

@@ -4,7 +4,10 @@ never reads a file again. Nothing here computes a figure itself."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -12,14 +15,22 @@ import streamlit as st
 
 from retention.cohorts import cohort_cells
 from retention.columns import ColumnMapping, detect_columns
-from retention.i18n import t
+from retention.layouts import LayoutMemory, data_dir, layout_key
 from retention.leaks import customers_at_start
-from retention.nps import read_survey
-from retention.reading import RawTable
+from retention.reading import Progress, RawTable, sheet_names
 from retention.retention_rates import retention_by_period
 from retention.sales_log import SalesLog, build_orders, read_raw
 from retention.segments import customer_segments
 from retention.selection import Selection
+from retention.survey import (
+    Responses,
+    SurveyColumns,
+    SurveyFile,
+    detect_survey_columns,
+    read_survey,
+    survey_responses,
+)
+from ui import access
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLE_SALES_LOG = SAMPLE_DIR / "Online_Retail_subset_cust_mod10.xlsx"
@@ -27,22 +38,45 @@ UPLOAD_KEY = "sales_upload"
 MAPPING_KEY = "mapping_overrides"
 DATE_ORDER_KEY = "date_order"
 TIMEZONE_KEY = "timezone"
+SHEETS_KEY = "sheets"
+# Sizes above which reading or cleaning takes about a second here
+# (scripts/bench_reading.py): a bar is shown from the start.
+SLOW_READ_BYTES = 3_000_000
+SLOW_CLEAN_ROWS = 200_000
 
 
 @dataclass(frozen=True)
 class Source:
-    """Where the current sales log comes from."""
+    """Where the current sales log comes from: one file or several."""
 
     name: str
     content: bytes
     is_sample: bool
+    files: tuple[tuple[str, bytes], ...] = ()
+
+
+def _uploads() -> list:
+    """The uploaded files (the uploader takes several), in upload order."""
+    uploads = st.session_state.get(UPLOAD_KEY)
+    if uploads is None:
+        return []
+    return list(uploads) if isinstance(uploads, (list, tuple)) else [uploads]
 
 
 def current_source() -> Source:
-    upload = st.session_state.get(UPLOAD_KEY)
-    if upload is not None:
-        return Source(upload.name, upload.getvalue(), is_sample=False)
-    return Source(SAMPLE_SALES_LOG.name, _sample_bytes(), is_sample=True)
+    if (shared := access.current_access().dataset) is not None:
+        return Source(shared.name, b"", is_sample=False)
+    files = tuple((upload.name, upload.getvalue()) for upload in _uploads())
+    if files:
+        name = " + ".join(file_name for file_name, _ in files)
+        return Source(name, files[0][1], is_sample=False, files=files)
+    content = _sample_bytes()
+    return Source(
+        SAMPLE_SALES_LOG.name,
+        content,
+        is_sample=True,
+        files=((SAMPLE_SALES_LOG.name, content),),
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,9 +84,65 @@ def _sample_bytes() -> bytes:
     return SAMPLE_SALES_LOG.read_bytes()
 
 
+def upload_limit_mb() -> float:
+    """The upload limit set in ``.streamlit/config.toml`` (server.maxUploadSize)."""
+    return float(st.get_option("server.maxUploadSize"))
+
+
+def workbook_sheets(source: Source) -> list[str]:
+    """The sheets of the one uploaded workbook; ``[]`` for text or several files."""
+    if len(source.files) != 1:
+        return []
+    name, content = source.files[0]
+    return _sheet_names(name, content)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _read(name: str, content: bytes) -> RawTable:
-    return read_raw((name, content))
+def _sheet_names(name: str, content: bytes) -> list[str]:
+    try:
+        return sheet_names(content, name=name)
+    except ValueError:
+        return []  # the read itself says what is wrong with the file
+
+
+def chosen_sheets(source: Source) -> tuple[str, ...] | None:
+    """The sheets the owner chose, when they are sheets of this workbook."""
+    chosen = tuple(st.session_state.get(SHEETS_KEY) or ())
+    names = workbook_sheets(source)
+    if not chosen or not set(chosen) <= set(names) or list(chosen) == names[:1]:
+        return None
+    return chosen
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _read(
+    files: tuple[tuple[str, bytes], ...],
+    sheets: tuple[str, ...] | None,
+    limit_mb: float,
+) -> RawTable:
+    size = sum(len(content) for _, content in files)
+    with progress_bar(slow=size >= SLOW_READ_BYTES) as progress:
+        return read_raw(list(files), sheet=sheets, limit_mb=limit_mb, progress=progress)
+
+
+@contextmanager
+def progress_bar(*, slow: bool) -> Iterator[Progress]:
+    """A progress bar with a status line, cleared when the work is done.
+
+    Shown from the first step when the work is expected to take over a second
+    (``slow``), else only from a step reached after a second.
+    """
+    started = time.perf_counter()
+    slot = st.empty()
+
+    def show(done: float, message: str) -> None:
+        if slow or time.perf_counter() - started >= 1.0:
+            slot.progress(min(max(done, 0.0), 1.0), text=message)
+
+    try:
+        yield show
+    finally:
+        slot.empty()
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -64,33 +154,52 @@ def _build(
     _raw: RawTable,
 ) -> SalesLog:
     mapping = replace(detect_columns(_raw.frame), **dict(overrides))
-    return build_orders(_raw, mapping, timezone=timezone, date_order=date_order)
+    with progress_bar(slow=len(_raw) >= SLOW_CLEAN_ROWS) as progress:
+        return build_orders(
+            _raw, mapping, timezone=timezone, date_order=date_order, progress=progress
+        )
 
 
 def current_mapping(raw: RawTable) -> ColumnMapping:
     """The detected columns with the owner's corrections applied."""
-    return replace(detect_columns(raw.frame), **mapping_overrides())
+    return replace(detect_columns(raw.frame), **mapping_overrides(raw))
 
 
-def mapping_overrides() -> dict[str, str | None]:
-    """The owner's corrections to the detected columns (a choice, not data)."""
-    return dict(st.session_state.get(MAPPING_KEY, {}))
+def mapping_overrides(raw: RawTable | None = None) -> dict[str, str | None]:
+    """The owner's corrections to the detected columns (a choice, not data):
+    those made for this file, else those remembered for its layout."""
+    if MAPPING_KEY in st.session_state or raw is None:
+        return dict(st.session_state.get(MAPPING_KEY, {}))
+    return layout_memory().recall(layout_key(raw.columns), raw.columns)
+
+
+def choose_column(raw: RawTable, role: str, column: str | None) -> None:
+    """Record the owner's column for a role, and remember it for this layout."""
+    chosen = mapping_overrides(raw)
+    chosen[role] = column
+    st.session_state[MAPPING_KEY] = chosen
+    layout_memory().remember(layout_key(raw.columns), chosen)
+
+
+def layout_memory() -> LayoutMemory:
+    return LayoutMemory(data_dir() / "layouts.sqlite")
 
 
 def current_raw() -> RawTable:
-    """The raw table of the current file, read once per file content."""
+    """The raw table of the current file(s), read once per content and sheets."""
     source = current_source()
-    with st.spinner(t("Reading {name}…", name=source.name)):
-        return _read(source.name, source.content)
+    return _read(source.files, chosen_sheets(source), upload_limit_mb())
 
 
 def current_sales_log() -> SalesLog:
     """The sales log of the current view; raises ``SalesLogError`` (a
     ``ValueError`` with a message for the owner) for a file it cannot use."""
+    if (shared := access.shared_sales_log()) is not None:
+        return shared
     raw = current_raw()
     return _build(
         raw.content_hash,
-        tuple(sorted(mapping_overrides().items())),
+        tuple(sorted(mapping_overrides(raw).items())),
         st.session_state.get(DATE_ORDER_KEY, "auto"),
         st.session_state.get(TIMEZONE_KEY) or None,
         raw,
@@ -129,16 +238,60 @@ def segments_table(
 
 SAMPLE_SURVEY = SAMPLE_DIR / "carpentries_instructor_training_nps_2016-2018.csv"
 SURVEY_KEY = "survey_upload"
+SURVEY_COLUMNS_KEY = "survey_columns"
 
 
 def current_survey_source() -> Source:
     upload = st.session_state.get(SURVEY_KEY)
     if upload is not None:
         return Source(upload.name, upload.getvalue(), is_sample=False)
-    return Source(SAMPLE_SURVEY.name, SAMPLE_SURVEY.read_bytes(), is_sample=True)
+    return Source(SAMPLE_SURVEY.name, _sample_survey_bytes(), is_sample=True)
+
+
+@st.cache_resource(show_spinner=False)
+def _sample_survey_bytes() -> bytes:
+    return SAMPLE_SURVEY.read_bytes()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_survey(name: str, content: bytes) -> SurveyFile:
+    """The survey file, read once per content with the sales log's reader."""
+    return read_survey((name, content))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def detected_survey_columns(content_hash: str, _survey: SurveyFile) -> SurveyColumns:
+    return detect_survey_columns(_survey.table)
+
+
+def survey_columns(survey: SurveyFile) -> SurveyColumns:
+    """The detected survey columns with the owner's choices applied."""
+    detected = detected_survey_columns(survey.content_hash, survey)
+    chosen = st.session_state.get(SURVEY_COLUMNS_KEY, {})
+    if chosen.get("content_hash") != survey.content_hash:
+        return detected
+    return replace(detected, **chosen["columns"])
+
+
+def choose_survey_columns(survey: SurveyFile, columns: dict[str, str | None]) -> None:
+    """Remember the owner's choice of columns for this survey file."""
+    st.session_state[SURVEY_COLUMNS_KEY] = {
+        "content_hash": survey.content_hash,
+        "columns": columns,
+    }
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def load_survey(name: str, content: bytes) -> pd.DataFrame:
-    """The survey table of a file, read once per content."""
-    return read_survey((name, content))
+def _responses(
+    content_hash: str,
+    columns: tuple[str | None, ...],
+    date_order: str,
+    _survey: SurveyFile,
+) -> Responses:
+    return survey_responses(_survey, SurveyColumns(*columns), date_order=date_order)
+
+
+def responses(survey: SurveyFile, columns: SurveyColumns) -> Responses:
+    """The responses table for these columns, built once per file and choice."""
+    date_order = st.session_state.get(DATE_ORDER_KEY, "auto")
+    return _responses(survey.content_hash, astuple(columns), date_order, survey)

@@ -15,7 +15,7 @@ from retention.periods import period_label, period_names, period_ordinals
 from retention.sales_log import SalesLog
 from retention.selection import Selection
 from retention.settings import MAX_WINDOW, setting_help
-from ui import data
+from ui import access, data, saved
 from ui.view import NOTICES, write_url
 
 
@@ -86,22 +86,44 @@ def require_view() -> View:
 
 def _data_controls() -> None:
     st.file_uploader(
-        t("Your sales log (.xlsx or .csv)"),
-        type=["xlsx", "xlsm", "csv", "txt"],
+        t("Your sales log (.xlsx, .xls, .ods or .csv; several files at once)"),
+        type=["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"],
+        accept_multiple_files=True,
         key=data.UPLOAD_KEY,
         help=t(
             "One row per order or per line item, with a customer, a date and an "
-            "amount. Nothing leaves this app."
+            "amount. Monthly exports can be uploaded together; a row found in two "
+            "files counts once. Up to {limit} MB per file. Nothing leaves this app.",
+            limit=f"{data.upload_limit_mb():,.0f}",
         ),
-        on_change=lambda: st.session_state.pop(data.MAPPING_KEY, None),
+        on_change=_forget_file_choices,
     )
-    if st.session_state.get(data.UPLOAD_KEY) is None:
+    source = data.current_source()
+    if source.is_sample:
         st.caption(
             t(
                 "Showing the sample: a year of a UK gift shop's sales "
                 "(Online Retail, 1 in 10 customers)."
             )
         )
+    sheets = data.workbook_sheets(source)
+    if len(sheets) > 1:
+        st.multiselect(
+            t("Sheets to read"),
+            sheets,
+            default=sheets[:1],
+            key=data.SHEETS_KEY,
+            help=t(
+                "Pick one sheet, or several of the same layout (say, one per "
+                "year) to read them as one sales log."
+            ),
+        )
+
+
+def _forget_file_choices() -> None:
+    """A new upload starts from its own columns and sheets."""
+    for key in (data.MAPPING_KEY, data.SHEETS_KEY):
+        st.session_state.pop(key, None)
 
 
 def _period_controls(orders: pd.DataFrame) -> None:
@@ -148,8 +170,12 @@ def _other_controls() -> None:
 def render_sidebar() -> View | None:
     """Draw the sidebar, put the view in the URL, and return it (None when the
     file cannot be read: the message is shown instead)."""
+    partner = access.current_access().is_partner
     with st.sidebar:
-        _data_controls()
+        if partner:
+            access.shared_caption()
+        else:
+            _data_controls()
         for notice in st.session_state.pop(NOTICES, ()):
             st.warning(notice)
         try:
@@ -158,6 +184,8 @@ def render_sidebar() -> View | None:
             st.error(str(error))
             st.caption(t("The Data page lets you choose the columns yourself."))
             return None
+        if not partner:
+            saved.remember_upload()
         _period_controls(log.orders)
         _other_controls()
     view = current_view()

@@ -1,0 +1,119 @@
+"""Uploading through the sidebar: several files, sheets, and bad files, with
+Streamlit's AppTest. The app keeps running after every bad file."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_pages import navigation_pages, open_app, shown_metrics  # noqa: F401
+
+
+def upload(app: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    app.sidebar.file_uploader[0].set_value(
+        [(name, content, "application/octet-stream") for name, content in files]
+    )
+    return app.run()
+
+
+def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_two_monthly_files_are_read_as_one_log(cases_dir):
+    """F14 through the uploader: 5 orders, 130.00, 3 customers."""
+    app = upload(
+        open_app(),
+        *[
+            (name, (cases_dir / name).read_bytes())
+            for name in ["F14_jan_export.csv", "F14_feb_export.csv"]
+        ],
+    )
+    assert not app.exception
+    metrics = shown_metrics(app)
+    assert (metrics["Orders"], metrics["Revenue"], metrics["Customers"]) == (
+        "5",
+        "130.00",
+        "3",
+    )
+
+
+def test_sheets_of_two_years_can_be_read_together():
+    header = ["Order", "Customer", "Date", "Amount"]
+    data = workbook(
+        {
+            "2023": [header, [1, "C1", "2023-05-02", 10], [2, "C2", "2023-06-02", 20]],
+            "2024": [header, [3, "C1", "2024-05-02", 30]],
+        }
+    )
+    app = upload(open_app(), ("years.xlsx", data))
+    assert app.sidebar.multiselect(key="sheets").value == ["2023"]
+    assert shown_metrics(app)["Orders"] == "2"
+    app.sidebar.multiselect(key="sheets").set_value(["2023", "2024"]).run()
+    app.switch_page("pages/data_quality.py").run()
+    assert not app.exception
+    assert shown_metrics(app)["Orders found"] == "3"
+    assert shown_metrics(app)["Customers found"] == "2"
+
+
+BAD_FILES = [
+    ("empty.csv", b"", "empty"),
+    ("report.xlsx", b"%PDF-1.7\n1 0 obj\n", "is a PDF document, not a spreadsheet"),
+    ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "password"),
+    ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 100, "damaged"),
+    ("sales.csv", b"date,amount\n2024-01-01,5\n", "customer id"),
+    ("sales.csv", b"customer,amount\nC1,5\n", "No date column"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD_FILES)
+def test_a_bad_file_gets_its_message_and_the_app_keeps_running(name, content, message):
+    app = upload(open_app(), (name, content))
+    assert not app.exception
+    errors = " ".join(error.value for error in app.sidebar.error)
+    assert message in errors
+    app.switch_page("pages/data_quality.py").run()
+    assert not app.exception
+    good = b"customer,date,amount\nC1,2024-01-01,5\nC2,2024-02-01,7\n"
+    upload(app, ("good.csv", good))
+    assert not app.exception
+    assert not app.sidebar.error
+
+
+def test_a_file_over_the_upload_limit_is_refused_in_plain_words(monkeypatch):
+    from ui import data
+
+    monkeypatch.setattr(data, "upload_limit_mb", lambda: 0.001)
+    app = upload(
+        open_app(), ("big.csv", b"customer,date,amount\n" + b"C1,2024-01-01,5\n" * 200)
+    )
+    assert not app.exception
+    errors = " ".join(error.value for error in app.sidebar.error)
+    assert "big.csv is 0.0 MB; the limit is 0 MB per file" in errors
+
+
+def test_a_column_chosen_for_a_layout_is_chosen_again_for_the_next_file():
+    jan = b"customer,alt,date,amount\nC1,X1,2024-01-02,5\nC2,X2,2024-01-03,6\n"
+    feb = b"customer,alt,date,amount\nC1,X9,2024-02-02,5\nC3,X9,2024-02-03,6\n"
+    app = upload(open_app(), ("jan.csv", jan))
+    app.switch_page("pages/data_quality.py").run()
+    app.selectbox(key="role_customer").set_value("alt").run()
+    assert shown_customers(app) == "2"
+    upload(app, ("feb.csv", feb))
+    assert not app.exception
+    assert app.selectbox(key="role_customer").value == "alt"
+    assert shown_customers(app) == "1"  # X9 twice
+
+
+def shown_customers(app: AppTest) -> str:
+    return shown_metrics(app)["Customers found"]

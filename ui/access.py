@@ -1,0 +1,202 @@
+"""Who is looking: the owner, or a business partner through a share link.
+
+:func:`check_access` runs first on every run of a session:
+
+- with ``?share=TOKEN`` in the address (or a token this session opened with),
+  the link is checked on every run, so a revoked or expired link stops working
+  at the partner's next click. A refused link shows one message and nothing
+  else. An accepted link makes a *partner* session: its one dataset comes from
+  the database, read-only, with emails and phone numbers masked unless the
+  owner chose otherwise; there is no upload, no Data, NPS or Share page, and
+  no way to name another dataset;
+- otherwise the session is the *owner's*. When a password is configured
+  (``password`` in the secrets, or ``REGULARS_PASSWORD``), nothing is shown
+  until it is typed. A share link is its own key and needs no password, unless
+  ``password_for_links`` is set to ``true``.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import polars as pl
+import streamlit as st
+
+from retention.i18n import t
+from retention.privacy import mask_contacts
+from retention.sales_log import SalesLog
+from retention.store import Dataset, LinkRefused, ShareLink
+from ui.store import dataset_store, secret
+
+SHARE_PARAM = "share"
+TOKEN_KEY = "_share_token"
+ACCESS_KEY = "_access"
+PASSWORD_KEY = "_password_ok"
+PAGES_KEY = "_partner_pages"
+# Pages a partner does not see: the owner's data and mapping, the survey
+# upload, and the datasets and links.
+OWNER_PAGES = {"data", "nps", "share"}
+
+
+@dataclass(frozen=True)
+class Access:
+    """The session's access: ``link`` and ``dataset`` are set for a partner."""
+
+    link: ShareLink | None = None
+    dataset: Dataset | None = None
+
+    @property
+    def is_partner(self) -> bool:
+        return self.link is not None
+
+
+def current_access() -> Access:
+    """The access :func:`check_access` granted on this run."""
+    return st.session_state.get(ACCESS_KEY, Access())
+
+
+def check_access() -> Access:
+    """Decide who is looking, or show why not and stop the run."""
+    token = st.session_state.get(TOKEN_KEY) or st.query_params.get(SHARE_PARAM)
+    access = Access()
+    if token:
+        access = _partner_access(token)
+        if secret("password_for_links") in {"true", "1", "yes"}:
+            _require_password()
+    else:
+        _require_password()
+    st.session_state[ACCESS_KEY] = access
+    return access
+
+
+def _partner_access(token: str) -> Access:
+    store = dataset_store()
+    try:
+        link = store.open_link(token)
+    except LinkRefused as refused:
+        _stop_with(_refusal(refused))
+    dataset = store.get(link.dataset_id)
+    if dataset is None:
+        _stop_with(_refusal(LinkRefused("unknown")))
+    st.session_state[TOKEN_KEY] = token
+    if st.query_params.get(SHARE_PARAM) != token:
+        st.query_params[SHARE_PARAM] = token
+    return Access(link, dataset)
+
+
+def _refusal(refused: LinkRefused) -> str:
+    ask = t("Ask the person who sent it for a new link.")
+    if refused.reason == "expired":
+        day = last_day(refused.link)
+        return t("This share link expired at the end of {day}.", day=day) + " " + ask
+    if refused.reason == "revoked":
+        return t("This share link was withdrawn by its owner.") + " " + ask
+    return (
+        t("This share link is not valid: check that the whole address was copied.")
+        + " "
+        + ask
+    )
+
+
+def _stop_with(message: str) -> None:
+    """Show ``message`` alone: no sidebar, no pages."""
+    st.error(message)
+    _no_pages()
+
+
+def _no_pages() -> None:
+    page = st.Page(_nothing, title="Regulars", url_path="regulars", default=True)
+    st.navigation([page], position="hidden")
+    st.stop()
+
+
+def _nothing() -> None:
+    """The only page of a refused session: it shows nothing."""
+
+
+def _require_password() -> None:
+    """When a password is configured, show only the password form until it is
+    typed (compared in constant time)."""
+    expected = secret("password")
+    if not expected or st.session_state.get(PASSWORD_KEY):
+        return
+    st.title("Regulars")
+    with st.form("password_form"):
+        typed = st.text_input(t("Password"), type="password")
+        submitted = st.form_submit_button(t("Open"))
+    if submitted:
+        if hmac.compare_digest(typed.encode(), expected.encode()):
+            st.session_state[PASSWORD_KEY] = True
+            st.rerun()
+        st.error(t("That password is not right."))
+    _no_pages()
+
+
+def allowed_pages(pages: list) -> list:
+    """The pages this session may open: all for the owner, the figures only for
+    a partner (remembered for :func:`partner_pages`)."""
+    shared = [page for page in pages if page.url_path not in OWNER_PAGES]
+    st.session_state[PAGES_KEY] = {page.url_path: page.title for page in shared}
+    return shared if current_access().is_partner else pages
+
+
+def partner_pages() -> dict[str, str]:
+    """The pages a share link can open on: URL path -> title."""
+    return dict(st.session_state.get(PAGES_KEY, {"overview": t("Overview")}))
+
+
+def shared_sales_log() -> SalesLog | None:
+    """A partner's sales log (None for the owner), read from the database once
+    per dataset content, save and masking."""
+    access = current_access()
+    if not access.is_partner:
+        return None
+    dataset = access.dataset
+    return _saved_log(
+        dataset.id, dataset.content_hash, dataset.saved_at, access.link.mask_contacts
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _saved_log(dataset_id: int, content_hash: str, saved_at, masked: bool) -> SalesLog:
+    log = dataset_store().load(dataset_id)
+    orders = mask_contacts(log.orders) if masked else log.orders
+    # The input rows as uploaded are the owner's: a shared view keeps only the
+    # outcome of each row, never its cells.
+    hidden = pl.DataFrame({"cells": pl.repeat("", log.report.rows_read, eager=True)})
+    report = replace(log.report, raw_table=hidden)
+    # Caches are keyed by the content hash: masked figures get their own key,
+    # so an owner's unmasked results are never served to a partner.
+    content_key = f"{content_hash}-masked" if masked else content_hash
+    return replace(log, orders=orders, report=report, content_hash=content_key)
+
+
+def shared_caption() -> None:
+    """What a partner reads in place of the upload: whose data, read-only."""
+    access = current_access()
+    st.markdown(t("**{name}**, shared with you (read-only).", name=access.dataset.name))
+    if access.link.mask_contacts:
+        st.caption(t("Customer emails and phone numbers are masked."))
+    if access.link.expires_at is not None:
+        st.caption(
+            t(
+                "This link works until {day}.",
+                day=last_day(access.link),
+            )
+        )
+
+
+def last_day(link: ShareLink) -> str:
+    """The last day (UTC) a link with an expiry works, as ``YYYY-MM-DD``."""
+    return (link.expires_at - timedelta(microseconds=1)).date().isoformat()
+
+
+def share_url(token: str, page: str, view: dict[str, str]) -> str:
+    """The address of a share link: the app's address, the page, the view and
+    the token."""
+    base = (st.context.url or "").rstrip("/")
+    query = urlencode({**view, SHARE_PARAM: token})
+    return f"{base}/{page}?{query}"
