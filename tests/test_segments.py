@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retention.segments import (
@@ -172,6 +172,7 @@ purchases = st.lists(
 )
 
 
+@settings(deadline=None)
 @given(purchases)
 def test_every_customer_gets_exactly_one_segment_and_scores_1_to_5(rows):
     base = pd.Timestamp("2024-01-01")
