@@ -4,6 +4,8 @@ never reads a file again. Nothing here computes a figure itself."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -155,9 +157,15 @@ def _build(
 ) -> SalesLog:
     mapping = replace(detect_columns(_raw.frame), **dict(overrides))
     with progress_bar(slow=len(_raw) >= SLOW_CLEAN_ROWS) as progress:
-        return build_orders(
+        log = build_orders(
             _raw, mapping, timezone=timezone, date_order=date_order, progress=progress
         )
+    if not overrides and date_order == "auto" and timezone is None:
+        return log
+    # Figures are cached by the log's hash: a corrected reading of a file gets
+    # a hash of its own, so two readings of one file never share results.
+    reading = json.dumps([content_hash, overrides, date_order, timezone])
+    return replace(log, content_hash=hashlib.sha256(reading.encode()).hexdigest())
 
 
 def current_mapping(raw: RawTable) -> ColumnMapping:
