@@ -284,24 +284,29 @@ def _comments(responses):
     st.dataframe(comment_display(found), hide_index=True)
 
 
+def _invalid_answers(result):
+    if not len(result.invalid):
+        return
+    st.markdown(
+        t(
+            "**Not counted: {count}**. These scores are not whole numbers from 0 to 10, so they are left out of every share. Correct them in your file, or leave them out.",
+            count=len(result.invalid),
+        )
+    )
+    st.dataframe(invalid_display(result.invalid), hide_index=True)
+    st.download_button(
+        t("Download the invalid answers (.csv)"),
+        result.invalid.to_csv(index=False).encode("utf-8"),
+        file_name="invalid_answers.csv",
+        mime="text/csv",
+    )
+
+
 def _details(result, responses):
     st.dataframe(detail_table(result), hide_index=True)
     for notice in responses.notices:
         st.caption(notice)
-    if len(result.invalid):
-        st.markdown(
-            t(
-                "**Not counted: {count}**. These scores are not whole numbers from 0 to 10, so they are left out of every share. Correct them in your file, or leave them out.",
-                count=len(result.invalid),
-            )
-        )
-        st.dataframe(invalid_display(result.invalid), hide_index=True)
-        st.download_button(
-            t("Download the invalid answers (.csv)"),
-            result.invalid.to_csv(index=False).encode("utf-8"),
-            file_name="invalid_answers.csv",
-            mime="text/csv",
-        )
+    _invalid_answers(result)
 
 
 st.title(t("Would your customers recommend you?"))
@@ -324,6 +329,7 @@ except ValueError as error:
 result = _scale_checked(responses)
 if result.nps is None:
     st.info(t("No valid 0-10 answers in this column."))
+    _invalid_answers(result)
     st.stop()
 
 industry = view.industry if view is not None else "retail"

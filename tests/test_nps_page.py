@@ -179,3 +179,16 @@ def test_a_score_column_with_an_unknown_header_is_chosen_by_the_owner():
 
     assert not app.error
     assert metrics(app)["Net Promoter Score"][0] == "33"
+
+
+def test_a_column_of_only_invalid_scores_still_lists_them():
+    app = open_nps()
+    upload_survey(app, "bad.csv", b"id,NPS score\nA,11\nB,6.5\nC,12\n")
+    assert "No column of 0-10 answers was found" in app.error[0].value
+    score_box = next(box for box in app.selectbox if box.label == "Score (0-10)")
+    score_box.set_value("NPS score").run()
+
+    assert any("No valid 0-10 answers" in info.value for info in app.info)
+    invalid = app.dataframe[-1].value
+    assert invalid["Row"].tolist() == [2, 3, 4]
+    assert invalid["Why"].tolist()[1] == "not a whole number"
