@@ -81,6 +81,7 @@ _ISO_T = r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})$"
 _NUMBER_LIKE = re.compile(r"^[-+(]?[$€£]?\s?\d[\d\s.,']*\)?$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[./-]\s?\d{1,2}[./-]\s?\d{1,4}")
 # UTF-8 text that was decoded as cp1252 once too often: "RenÃ©e" for "Renée"
+_MOJIBAKE_LEADS = "ÃÂÄÅÆÐÑ"
 _MOJIBAKE = r"[ÃÂÄÅÆÐÑ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 
 
@@ -626,7 +627,9 @@ def _read_text(data: bytes, name: str) -> RawTable:
     text, encoding = decode_text(data)
     delimiter = detect_delimiter(text)
     grid, line_numbers = _parse_delimited(text, delimiter)
-    grid, repaired = _repair_mojibake(grid)
+    repaired = 0
+    if any(lead in text for lead in _MOJIBAKE_LEADS):
+        grid, repaired = _repair_mojibake(grid)
     table = _table_from_grid(grid, line_numbers, name, "")
     notices = (
         t("Text encoding: {encoding}.", encoding=encoding),
