@@ -4,6 +4,7 @@ never reads a file again. Nothing here computes a figure itself."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ import streamlit as st
 
 from retention.cohorts import cohort_cells
 from retention.columns import ColumnMapping, detect_columns
-from retention.layouts import LayoutMemory, data_dir, layout_key
+from retention.layouts import LayoutMemory, layout_key
 from retention.leaks import customers_at_start
 from retention.nps import read_survey
 from retention.reading import Progress, RawTable, sheet_names
@@ -23,6 +24,7 @@ from retention.retention_rates import retention_by_period
 from retention.sales_log import SalesLog, build_orders, read_raw
 from retention.selection import Selection
 from ui import access
+from ui.store import DATA_DIR
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLE_SALES_LOG = SAMPLE_DIR / "Online_Retail_subset_cust_mod10.xlsx"
@@ -174,7 +176,10 @@ def choose_column(raw: RawTable, role: str, column: str | None) -> None:
 
 
 def layout_memory() -> LayoutMemory:
-    return LayoutMemory(data_dir() / "layouts.sqlite")
+    """The column choices per layout, in ``data/layouts.sqlite`` (the folder can
+    be moved with ``REGULARS_DATA_DIR``)."""
+    folder = os.environ.get("REGULARS_DATA_DIR") or DATA_DIR
+    return LayoutMemory(Path(folder) / "layouts.sqlite")
 
 
 def current_raw() -> RawTable:
