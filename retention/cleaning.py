@@ -468,7 +468,9 @@ def _parse_numeric_dates(
     if is_year_first.any():
         values = _assemble(year_first, day_first=False).zip_with(is_year_first, values)
     if is_year_last.any():
-        parts = year_last.with_columns(weight=rest["weight"]).filter(is_year_last)
+        parts = year_last.with_columns(weight=rest["weight"], text=rest["text"]).filter(
+            is_year_last
+        )
         day_first = _choose_date_order(parts, date_order, parsed)
         values = _assemble(year_last, day_first=day_first).zip_with(
             is_year_last, values
@@ -512,7 +514,7 @@ def _choose_date_order(parts: pl.DataFrame, requested: str, parsed: _Stamps) -> 
             t(
                 "Dates were read {order}, because values such as {example} only make sense that way.",
                 order=_order_words(day_first),
-                example=f"{example['first']}.{example['second']}.{example['year']}",
+                example=example["text"],
             ),
         )
     parsed.date_order = "day_first" if day_first else "month_first"
