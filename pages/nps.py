@@ -1,110 +1,352 @@
-"""NPS: survey answers (0-10) as promoters, passives and detractors."""
+"""NPS: survey answers (0-10) as promoters, passives and detractors, with the
+margin of error, benchmarks, trends, places, comments and what each group buys."""
 
 import streamlit as st
 
-from retention.charts import score_distribution_chart
+from retention.charts import (
+    nps_location_chart,
+    nps_period_chart,
+    score_distribution_chart,
+)
 from retention.i18n import t
-from retention.nps import (
-    detect_score_column,
-    format_nps,
-    net_promoter_score,
-    score_distribution,
-)
+from retention.nps import MIN_ANSWERS, format_nps, score_distribution
+from retention.nps_benchmarks import benchmark_caption, nps_benchmark_range
+from retention.nps_breakdown import comments, nps_by_location, nps_by_period
+from retention.nps_purchases import link_purchases
+from retention.periods import period_names
 from ui import data
-from ui.show import number, percent
-
-st.title(t("Would your customers recommend you?"))
-st.file_uploader(
-    t(
-        "Survey answers (.xlsx or .csv) with a 0-10 “how likely are you to recommend "
-        "us” column"
-    ),
-    type=["xlsx", "xlsm", "csv", "txt"],
-    key=data.SURVEY_KEY,
+from ui.nps_view import (
+    breakdown_display,
+    comment_display,
+    detail_table,
+    invalid_display,
+    purchase_comparison,
+    survey_column_form,
+    unmatched_display,
 )
-source = data.current_survey_source()
-if source.is_sample:
-    st.caption(
+from ui.show import number, percent
+from ui.sidebar import current_view
+
+
+def _view():
+    try:
+        return current_view()
+    except ValueError:
+        return None
+
+
+def _load_survey():
+    st.file_uploader(
         t(
-            "Showing the sample: The Carpentries' instructor-training survey "
-            "(CC BY 4.0)."
+            "Survey answers (.xlsx or .csv) with a 0-10 “how likely are you to "
+            "recommend us” column"
+        ),
+        type=["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"],
+        key=data.SURVEY_KEY,
+    )
+    source = data.current_survey_source()
+    if source.is_sample:
+        st.caption(
+            t(
+                "Showing the sample: The Carpentries' instructor-training survey "
+                "(CC BY 4.0). Upload your own answers above."
+            )
+        )
+    try:
+        return data.load_survey(source.name, source.content)
+    except ValueError as error:
+        st.error(str(error))
+        st.stop()
+
+
+def _scale_checked(responses):
+    result = responses.result()
+    if not result.needs_scale_confirmation:
+        return result
+    st.warning(result.scale_warning)
+    if st.checkbox(t("Yes, it was asked on a 0-10 scale: compute the NPS")):
+        return responses.result(confirmed_scale=True)
+    st.metric(t("Mean rating"), number(result.mean_score, 2))
+    st.info(
+        t(
+            "An NPS needs the 0-10 question. A 1-5 or 1-7 rating cannot be turned into one honestly, so none is shown."
         )
     )
+    st.stop()
+
+
+def _headline(result):
+    share = 100 / result.answered
+    nps_col, promoters, passives, detractors = st.columns(4)
+    nps_col.metric(
+        t("Net Promoter Score"),
+        format_nps(result.nps),
+        delta=t("± {margin} points", margin=number(result.margin_of_error, 0)),
+        delta_color="off",
+        delta_arrow="off",
+    )
+    for column, name, count in (
+        (promoters, t("Promoters (9-10)"), result.promoters),
+        (passives, t("Passives (7-8)"), result.passives),
+        (detractors, t("Detractors (0-6)"), result.detractors),
+    ):
+        column.metric(
+            name,
+            percent(count * share),
+            delta=t("{count} answers", count=number(count)),
+            delta_color="off",
+            delta_arrow="off",
+        )
+    low = format_nps(max(result.nps - result.margin_of_error, -100))
+    high = format_nps(min(result.nps + result.margin_of_error, 100))
+    st.markdown(
+        t(
+            "Of **{answered}** customers who answered, {promoters} would recommend you (9 or 10) and {detractors} would not (0 to 6). NPS = % promoters − % detractors = **{nps}**. With this many answers the true figure is most likely between **{low}** and **{high}** (95 % margin of error).",
+            answered=number(result.answered),
+            promoters=percent(result.promoters * share),
+            detractors=percent(result.detractors * share),
+            nps=format_nps(result.nps),
+            low=low,
+            high=high,
+        )
+    )
+    if result.answered < MIN_ANSWERS:
+        st.warning(
+            t(
+                "Only {answered} answers: an NPS from fewer than {minimum} answers can move a long way by chance. Read it as a first impression and collect more answers.",
+                answered=result.answered,
+                minimum=MIN_ANSWERS,
+            )
+        )
+
+
+def _comparison(result, band, target):
+    parts = []
+    if band is not None:
+        low, high = band
+        place = (
+            t("below")
+            if result.nps < low
+            else t("above")
+            if result.nps > high
+            else t("within")
+        )
+        parts.append(
+            t(
+                "Your {nps} is {place} the range published for your industry ({low:+.0f} to {high:+.0f}).",
+                nps=format_nps(result.nps),
+                place=place,
+                low=low,
+                high=high,
+            )
+        )
+    if target is not None:
+        gap = result.nps - target
+        parts.append(
+            t(
+                "Your target is {target:+.0f}: you are {gap} points {side} it.",
+                target=target,
+                gap=format_nps(abs(gap)),
+                side=t("above") if gap >= 0 else t("below"),
+            )
+        )
+    if parts:
+        st.caption(" ".join(parts))
+
+
+def _over_time(responses, period, band, band_label, target):
+    if responses.columns.date is None:
+        st.info(
+            t(
+                "Choose the column with the date of each answer to see the NPS over time."
+            )
+        )
+        return
+    table = nps_by_period(responses, period)
+    if table.empty:
+        st.info(t("None of the answers has a date that could be read."))
+        return
+    st.caption(
+        t(
+            "NPS per {period} (the sidebar's period) with its 95 % margin of error as a bar. Hollow grey points have fewer than {minimum} answers: their figure is too uncertain to read as exact, so the line skips them.",
+            period=period_names()[period].lower(),
+            minimum=MIN_ANSWERS,
+        )
+    )
+    st.altair_chart(
+        nps_period_chart(table, band, band_label, target), use_container_width=True
+    )
+    st.dataframe(breakdown_display(table, "label", t("Period")), hide_index=True)
+
+
+def _by_location(responses, band, band_label, target):
+    if responses.columns.location is None:
+        st.info(t("Choose the column with the shop or location to compare places."))
+        return
+    table = nps_by_location(responses)
+    st.altair_chart(
+        nps_location_chart(table, band, band_label, target), use_container_width=True
+    )
+    st.dataframe(breakdown_display(table, "location", t("Location")), hide_index=True)
+
+
+def _purchases(responses, view):
+    if responses.columns.customer is None:
+        st.info(
+            t(
+                "Choose the column with the customer id or email to see what promoters, passives and detractors buy. It is matched with the customer column of your sales log."
+            )
+        )
+        return
+    if view is None:
+        st.info(t("The sales log could not be read: see the message in the sidebar."))
+        return
+    selection = view.selection
+    link = link_purchases(
+        responses,
+        view.sales_log.orders,
+        period=selection.period,
+        window=selection.window,
+    )
+    st.markdown(
+        t(
+            "**{matched}** of {with_id} answers with a customer id or email were found in your sales log (match rate {rate}). {without} answers carry no id.",
+            matched=number(link.matched),
+            with_id=number(link.with_id),
+            rate=percent(link.match_rate),
+            without=number(link.without_id),
+        )
+    )
+    if link.matched:
+        detractors = link.groups.set_index("group").loc["detractor"]
+        if detractors["customers"]:
+            st.metric(
+                t("Detractors who stopped buying"),
+                percent(detractors["stopped_share"]),
+                delta=t(
+                    "{stopped} of {customers}",
+                    stopped=number(detractors["stopped"]),
+                    customers=number(detractors["customers"]),
+                ),
+                delta_color="off",
+                delta_arrow="off",
+            )
+        st.dataframe(purchase_comparison(link), hide_index=True)
+        st.caption(
+            t(
+                "Still buying: bought on or after {since} (the last {window} complete periods of the sales log, the sidebar's activity window). A customer who answered twice counts once, with the latest answer. CLV = average order value × orders per year × lifespan ({lifespan} years, the same for every group).",
+                since=link.active_since.date().isoformat(),
+                window=selection.window,
+                lifespan=number(link.lifespan_years, 1),
+            )
+        )
+    if len(link.unmatched):
+        st.markdown(t("**Answers whose customer is not in the sales log**"))
+        st.dataframe(unmatched_display(link.unmatched), hide_index=True)
+        st.download_button(
+            t("Download the unmatched answers (.csv)"),
+            link.unmatched.to_csv(index=False).encode("utf-8"),
+            file_name="unmatched_answers.csv",
+            mime="text/csv",
+        )
+
+
+def _comments(responses):
+    if responses.columns.comment is None:
+        st.info(t("Choose the column with the customers' comments to read them here."))
+        return
+    search_box, group_box = st.columns([2, 1])
+    search = search_box.text_input(t("Search the comments"), key="nps_comment_search")
+    names = {
+        "promoter": t("Promoters"),
+        "passive": t("Passives"),
+        "detractor": t("Detractors"),
+    }
+    groups = group_box.multiselect(
+        t("From"),
+        list(names),
+        default=list(names),
+        format_func=names.get,
+        key="nps_comment_groups",
+    )
+    found = comments(responses, search, tuple(groups))
+    st.caption(t("{count} comments", count=number(len(found))))
+    st.dataframe(comment_display(found), hide_index=True)
+
+
+def _details(result, responses):
+    st.dataframe(detail_table(result), hide_index=True)
+    for notice in responses.notices:
+        st.caption(notice)
+    if len(result.invalid):
+        st.markdown(
+            t(
+                "**Not counted: {count}**. These scores are not whole numbers from 0 to 10, so they are left out of every share. Correct them in your file, or leave them out.",
+                count=len(result.invalid),
+            )
+        )
+        st.dataframe(invalid_display(result.invalid), hide_index=True)
+        st.download_button(
+            t("Download the invalid answers (.csv)"),
+            result.invalid.to_csv(index=False).encode("utf-8"),
+            file_name="invalid_answers.csv",
+            mime="text/csv",
+        )
+
+
+st.title(t("Would your customers recommend you?"))
+view = _view()
+survey = _load_survey()
+with st.expander(
+    t("Columns used"), expanded=not data.current_survey_source().is_sample
+):
+    st.caption(
+        t(
+            "Regulars guessed which column holds what. Check the score column and correct any guess; every figure on this page follows."
+        )
+    )
+    columns = survey_column_form(survey, data.survey_columns(survey))
 try:
-    survey = data.load_survey(source.name, source.content)
+    responses = data.responses(survey, columns)
 except ValueError as error:
     st.error(str(error))
     st.stop()
-
-columns = list(survey.columns)
-detected = detect_score_column(survey)
-score_column = st.selectbox(
-    t("Column with the 0-10 score"),
-    columns,
-    index=columns.index(detected) if detected in columns else 0,
-)
-result = net_promoter_score(survey[score_column])
-if result.needs_scale_confirmation:
-    st.warning(result.scale_warning)
-    if st.checkbox(t("This was a 0-10 question: compute the NPS anyway")):
-        result = net_promoter_score(survey[score_column], confirmed_scale=True)
-    elif result.mean_score is not None:
-        st.metric(t("Mean rating"), number(result.mean_score, 2))
-        st.stop()
-
+result = _scale_checked(responses)
 if result.nps is None:
     st.info(t("No valid 0-10 answers in this column."))
     st.stop()
 
-share = 100 / result.answered
-nps_col, promoters, passives, detractors = st.columns(4)
-nps_col.metric(
-    t("Net Promoter Score"),
-    format_nps(result.nps),
-    help=t(
-        "± {margin} points (95 % margin of error)",
-        margin=number(result.margin_of_error, 1),
-    ),
+industry = view.industry if view is not None else "retail"
+band = nps_benchmark_range(industry)
+band_label = benchmark_caption(industry)
+_headline(result)
+benchmark_column, target_column = st.columns([3, 1])
+target = target_column.number_input(
+    t("Your own NPS target"),
+    min_value=-100,
+    max_value=100,
+    value=None,
+    step=5,
+    key="nps_target",
 )
-promoters.metric(
-    t("Promoters (9-10)"),
-    number(result.promoters),
-    delta=percent(result.promoters * share),
-    delta_color="off",
-)
-passives.metric(
-    t("Passives (7-8)"),
-    number(result.passives),
-    delta=percent(result.passives * share),
-    delta_color="off",
-)
-detractors.metric(
-    t("Detractors (0-6)"),
-    number(result.detractors),
-    delta=percent(result.detractors * share),
-    delta_color="off",
-)
-st.caption(
-    t(
-        "NPS = % promoters − % detractors over {answered} answers: exactly "
-        "{exact}, ± {margin} points (95 %). {blank} blank cells are not answers; "
-        "{invalid} invalid values are left out.",
-        answered=number(result.answered),
-        exact=f"{result.nps:.2f}",
-        margin=number(result.margin_of_error, 1),
-        blank=number(result.blank),
-        invalid=number(len(result.invalid)),
-    )
-)
+with benchmark_column:
+    st.caption(band_label)
+    _comparison(result, band, target)
 st.altair_chart(
     score_distribution_chart(score_distribution(result)), use_container_width=True
 )
-if len(result.invalid):
-    st.subheader(t("Invalid answers"))
-    st.dataframe(result.invalid, hide_index=True)
-    st.download_button(
-        t("Download the invalid answers (.csv)"),
-        result.invalid.to_csv(index=False).encode("utf-8"),
-        file_name="invalid_answers.csv",
-        mime="text/csv",
-    )
+
+period = view.selection.period if view is not None else "month"
+tabs = st.tabs(
+    [t("Over time"), t("By location"), t("Purchases"), t("Comments"), t("Details")]
+)
+with tabs[0]:
+    _over_time(responses, period, band, band_label, target)
+with tabs[1]:
+    _by_location(responses, band, band_label, target)
+with tabs[2]:
+    _purchases(responses, view)
+with tabs[3]:
+    _comments(responses)
+with tabs[4]:
+    _details(result, responses)

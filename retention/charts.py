@@ -15,6 +15,8 @@ COLOURS = {
     "promoter": "#2a7f62",
     "passive": "#e0b84c",
     "detractor": "#c8553d",
+    "nps": "#1f5f8b",
+    "target": "#7b3f98",
 }
 
 
@@ -137,6 +139,133 @@ def score_distribution_chart(distribution: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=260)
     )
+
+
+def _reference_layers(
+    band: tuple[float, float] | None, band_label: str, target: float | None
+) -> list[alt.Chart]:
+    """A shaded band for published benchmarks and a dashed line for a target."""
+    layers = []
+    if band is not None:
+        frame = pd.DataFrame(
+            {"low": [band[0]], "high": [band[1]], "name": [band_label]}
+        )
+        layers.append(
+            alt.Chart(frame)
+            .mark_rect(color=COLOURS["benchmark"], opacity=0.15)
+            .encode(
+                y="low:Q",
+                y2="high:Q",
+                tooltip=[alt.Tooltip("name:N", title=t("Benchmark"))],
+            )
+        )
+    if target is not None:
+        frame = pd.DataFrame({"nps": [target], "name": [t("Your target")]})
+        layers.append(
+            alt.Chart(frame)
+            .mark_rule(strokeDash=[6, 4], color=COLOURS["target"])
+            .encode(y="nps:Q", tooltip=[alt.Tooltip("name:N", title=t("Target"))])
+        )
+    return layers
+
+
+def _nps_tooltip(key: str, title: str) -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip(f"{key}:N", title=title),
+        alt.Tooltip("nps:Q", title="NPS", format=".1f"),
+        alt.Tooltip("margin_of_error:Q", title=t("± (95 %)"), format=".1f"),
+        alt.Tooltip("answered:Q", title=t("Answers")),
+        alt.Tooltip("state:N", title=t("Reliability")),
+    ]
+
+
+def _with_state(table: pd.DataFrame) -> pd.DataFrame:
+    frame = table.dropna(subset=["nps"]).copy()
+    frame["state"] = frame["too_few"].map(
+        {True: t("too few answers"), False: t("enough answers")}
+    )
+    return frame
+
+
+def nps_period_chart(
+    table: pd.DataFrame,
+    band: tuple[float, float] | None = None,
+    band_label: str = "",
+    target: float | None = None,
+) -> alt.LayerChart:
+    """NPS per period (from ``nps_by_period``) as points with their 95 % margin
+    of error as vertical bars. Periods with too few answers are hollow grey
+    points, left out of the line, so they do not read as exact; periods
+    without answers have no point. An optional benchmark band and target line."""
+    frame = _with_state(table)
+    order = list(table["label"])
+    x = alt.X("label:O", sort=order, scale=alt.Scale(domain=order), title=t("Period"))
+    y = alt.Y("nps:Q", title="NPS", scale=alt.Scale(domain=[-100, 100]))
+    colour = alt.condition(
+        alt.datum.too_few, alt.value(COLOURS["benchmark"]), alt.value(COLOURS["nps"])
+    )
+    bars = (
+        alt.Chart(frame)
+        .mark_rule(strokeWidth=2, opacity=0.5)
+        .encode(x=x, y=alt.Y("low:Q"), y2="high:Q", color=colour)
+    )
+    line = (
+        alt.Chart(frame[~frame["too_few"]])
+        .mark_line(color=COLOURS["nps"])
+        .encode(x=x, y=y)
+    )
+    points = (
+        alt.Chart(frame)
+        .mark_point(size=80, filled=False, strokeWidth=2)
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            fill=alt.condition(
+                alt.datum.too_few, alt.value("white"), alt.value(COLOURS["nps"])
+            ),
+            tooltip=_nps_tooltip("label", t("Period")),
+        )
+    )
+    layers = [*_reference_layers(band, band_label, target), bars, line, points]
+    return alt.layer(*layers).properties(height=300)
+
+
+def nps_location_chart(
+    table: pd.DataFrame,
+    band: tuple[float, float] | None = None,
+    band_label: str = "",
+    target: float | None = None,
+) -> alt.LayerChart:
+    """NPS per location (from ``nps_by_location``) as points with their 95 %
+    margin of error; locations with too few answers are hollow and grey."""
+    frame = _with_state(table)
+    order = list(frame["location"])
+    x = alt.X("location:N", sort=order, title=t("Location"))
+    y = alt.Y("nps:Q", title="NPS", scale=alt.Scale(domain=[-100, 100]))
+    colour = alt.condition(
+        alt.datum.too_few, alt.value(COLOURS["benchmark"]), alt.value(COLOURS["nps"])
+    )
+    bars = (
+        alt.Chart(frame)
+        .mark_rule(strokeWidth=2, opacity=0.5)
+        .encode(x=x, y=alt.Y("low:Q"), y2="high:Q", color=colour)
+    )
+    points = (
+        alt.Chart(frame)
+        .mark_point(size=90, filled=False, strokeWidth=2)
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            fill=alt.condition(
+                alt.datum.too_few, alt.value("white"), alt.value(COLOURS["nps"])
+            ),
+            tooltip=_nps_tooltip("location", t("Location")),
+        )
+    )
+    layers = [*_reference_layers(band, band_label, target), bars, points]
+    return alt.layer(*layers).properties(height=280)
 
 
 def cohort_heatmap(cells: pd.DataFrame, measure: str = "share") -> alt.LayerChart:

@@ -1,6 +1,7 @@
 """The command line: the same figures as the app, for people and scripts.
 
 python -m retention summary FILE [--period month] [--window 1] [--json]
+python -m retention nps FILE [--column NAME] [--scale-confirmed] [--json]
 python -m retention cohorts FILE [--period month] [--json]
 """
 
@@ -11,16 +12,19 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pandas as pd
 
 from retention.cohorts import COHORT_MEASURES, cohort_average, cohort_cells
 from retention.i18n import t
+from retention.nps import format_nps
 from retention.overview import range_summary
 from retention.periods import PERIODS, period_ordinals
 from retention.retention_rates import RETENTION_COLUMNS, retention_by_period
 from retention.sales_log import load_sales_log
 from retention.selection import Selection
+from retention.survey import detect_survey_columns, read_survey, survey_responses
 
 
 def _plain(value: object) -> object:
@@ -84,6 +88,73 @@ def _print_summary(result: dict) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
+def nps_summary(path: str, column: str | None, confirmed_scale: bool) -> dict:
+    """Everything ``nps`` prints, as plain data."""
+    survey = read_survey(path)
+    columns = detect_survey_columns(survey.table)
+    if column is not None:
+        if column not in survey.table.columns:
+            raise ValueError(t("The file has no column {column}.", column=column))
+        columns = replace(columns, score=column)
+    result = survey_responses(survey, columns).result(confirmed_scale)
+    answered = result.answered
+    counts = {
+        "promoters": result.promoters,
+        "passives": result.passives,
+        "detractors": result.detractors,
+    }
+    return {
+        "file": path,
+        "column": columns.score,
+        "answered": answered,
+        "blank": result.blank,
+        "invalid": result.invalid.to_dict(orient="records"),
+        **counts,
+        "shares": {
+            name: count * 100 / answered if answered else None
+            for name, count in counts.items()
+        },
+        "nps": result.nps,
+        "nps_shown": format_nps(result.nps),
+        "margin_of_error": result.margin_of_error,
+        "mean_score": result.mean_score,
+        "scale_warning": result.scale_warning if result.nps is None else None,
+    }
+
+
+def _print_nps(result: dict) -> None:
+    shares = result["shares"]
+    lines = [f"{result['file']}: {t('column')} {result['column']}"]
+    if result["nps"] is not None:
+        lines += [
+            f"{t(name.capitalize()):<11} {result[name]:>6} {shares[name]:>7.2f} %"
+            for name in ("promoters", "passives", "detractors")
+        ]
+    lines.append(
+        f"{t('Answers')}: {result['answered']}  {t('blank')}: {result['blank']}"
+        f"  {t('invalid')}: {len(result['invalid'])}"
+    )
+    if result["nps"] is None:
+        lines.append(result["scale_warning"] or t("No NPS: no valid 0-10 answers."))
+        if result["scale_warning"]:
+            lines.append(
+                t(
+                    "Mean rating {mean:.2f}. If it was a 0-10 question, run again with --scale-confirmed.",
+                    mean=result["mean_score"],
+                )
+            )
+    else:
+        lines.append(
+            f"NPS: {result['nps_shown']} ({result['nps']:.2f}) "
+            f"± {result['margin_of_error']:.1f} {t('points (95 %)')}"
+        )
+    lines += [
+        f"  {t('row')} {row['row']}: {row['value']!r} {row['reason']}"
+        for row in result["invalid"]
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
 def cohorts(path: str, period: str) -> dict:
     """Everything ``cohorts`` prints, as plain data: per cohort its size and,
     for each measure, one value per age up to the oldest cohort's (null where
@@ -143,6 +214,18 @@ def parser() -> argparse.ArgumentParser:
     summary_command.add_argument("--period", choices=PERIODS, default="month")
     summary_command.add_argument("--window", type=int, default=1)
     summary_command.add_argument("--json", action="store_true")
+    nps_command = sub.add_parser(
+        "nps",
+        help=t("Promoters, passives, detractors, NPS and its margin of error."),
+    )
+    nps_command.add_argument("file")
+    nps_command.add_argument("--column", help=t("The 0-10 score column."))
+    nps_command.add_argument(
+        "--scale-confirmed",
+        action="store_true",
+        help=t("The question was asked on a 0-10 scale, even if no answer is above 7."),
+    )
+    nps_command.add_argument("--json", action="store_true")
     cohorts_command = sub.add_parser(
         "cohorts", help=t("Cohort table: share of each cohort buying k periods later.")
     )
@@ -161,7 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{error}\n")
         return 2
     if args.json:
-        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(result, indent=2, ensure_ascii=False, default=_plain)
+        sys.stdout.write(text + "\n")
     else:
         show(result)
     return 0
@@ -170,4 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 COMMANDS = {
     "summary": (lambda a: summary(a.file, a.period, a.window), _print_summary),
     "cohorts": (lambda a: cohorts(a.file, a.period), _print_cohorts),
+    "nps": (
+        lambda a: nps_summary(a.file, a.column, a.scale_confirmed),
+        _print_nps,
+    ),
 }

@@ -15,6 +15,9 @@ Definitions (see ``design.md``):
 - **Margin of error** (95 %, in NPS points) =
   1.96 x sqrt((p_pro + p_det - (p_pro - p_det)^2) / n) x 100, with the shares p as
   fractions and n the number of answers.
+- **Too few answers**: under ``MIN_ANSWERS`` (30) answers the margin of error is
+  typically 20 points or more either way, so the figure is shown with a warning
+  and, per period or place, marked rather than drawn as if exact.
 - **Scale check**: when no answer is above 7 the column looks like a 1-5 or 1-7
   rating rather than a 0-10 question; then no NPS is given until the caller confirms
   the scale (``confirmed_scale=True``), since every answer would be a "detractor".
@@ -22,13 +25,11 @@ Definitions (see ``design.md``):
 
 from __future__ import annotations
 
-import io
 import math
 import numbers
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pandas as pd
 
@@ -37,12 +38,14 @@ from retention.i18n import t
 __all__ = [
     "NPSResult",
     "classify_score",
-    "detect_date_column",
     "detect_score_column",
     "format_nps",
+    "group_of",
+    "group_names",
+    "margin_of_error",
     "net_promoter_score",
-    "parse_survey_dates",
-    "read_survey",
+    "nps_from_counts",
+    "reason_text",
     "round_half_away_from_zero",
     "score_distribution",
 ]
@@ -50,9 +53,11 @@ __all__ = [
 SCORES = range(0, 11)
 PROMOTER_MIN = 9
 PASSIVE_MIN = 7
+GROUPS = ("promoter", "passive", "detractor")
 # The highest answer at or below which a column does not look like a 0-10 question.
 SCALE_CHECK_MAX = 7
 Z_95 = 1.96
+MIN_ANSWERS = 30
 
 # Cells that mean "no answer", compared case-insensitively after trimming spaces.
 # "NA" is what R writes for a missing value, "nan" and "null" what other tools do.
@@ -71,30 +76,11 @@ SCORE_HEADER_WORDS = {
     "rating": 1,
     "pont": 1,
 }
-DATE_HEADER_WORDS = ("date", "time", "submitted", "dátum", "datum", "idő", "created")
-# Tried in order; the first that reads every filled cell is used.
-DATE_FORMATS = (
-    "ISO8601",
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y",
-    "%Y.%m.%d. %H:%M:%S",
-    "%Y.%m.%d.",
-)
-# Slash dates read month first or day first; used only when exactly one order fits.
-SLASH_DATE_FORMATS = {
-    "month first": ("%m/%d/%y %H:%M", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y"),
-    "day first": ("%d/%m/%y %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y"),
-}
 # A score column: numbers in 90 % of its filled cells, whole 0-10 in half of them.
 MIN_SHARE_OF_NUMBERS = 0.9
 MIN_SHARE_OF_ANSWERS = 0.5
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
-CSV_SUFFIXES = {".csv", ".txt"}
-CSV_ENCODINGS = ("utf-8-sig", "cp1252")
-
-# Why a cell is not an answer (codes; ``_reason_text`` gives the words)
+# Why a cell is not an answer (codes; ``reason_text`` gives the words)
 NOT_A_NUMBER = "not_a_number"
 NOT_WHOLE = "not_whole"
 OUT_OF_RANGE = "out_of_range"
@@ -117,7 +103,7 @@ class NPSResult:
         Cells with no answer (empty, ``N/A``, ``NA``, ``-``...); not in any share.
     invalid:
         One row per invalid cell, columns ``row`` (the row label of the input,
-        which ``read_survey`` numbers as a spreadsheet does), ``value`` (the cell
+        which ``retention.survey.read_survey`` numbers as a spreadsheet does), ``value`` (the cell
         as text) and ``reason``. Not in any share.
     score_counts:
         Answers per score, indexed 0 to 10 (zeros included).
@@ -127,8 +113,8 @@ class NPSResult:
     margin_of_error:
         Half-width of the 95 % interval around ``nps`` in NPS points; None when
         ``nps`` is None.
-    highest_score, mean_score:
-        The largest answer and the mean answer; None without answers.
+    highest_score, lowest_score, mean_score:
+        The largest, smallest and mean answer; None without answers.
     scale_warning:
         A message when no answer is above 7 (a 1-5 or 1-7 rating, not a 0-10
         question); None when the scale looks right.
@@ -146,6 +132,7 @@ class NPSResult:
     nps: float | None
     margin_of_error: float | None
     highest_score: int | None
+    lowest_score: int | None
     mean_score: float | None
     scale_warning: str | None
     scale_confirmed: bool
@@ -159,7 +146,7 @@ class NPSResult:
 # Scores
 
 
-def _reason_text(code: str) -> str:
+def reason_text(code: str) -> str:
     texts = {
         NOT_A_NUMBER: t("not a number"),
         NOT_WHOLE: t("not a whole number"),
@@ -228,23 +215,43 @@ def _invalid_rows(series: pd.Series, codes: list[str | None]) -> pd.DataFrame:
         {
             "row": series.index[flags].tolist(),
             "value": [str(value) for value in series[flags].tolist()],
-            "reason": [_reason_text(code) for code in codes if code is not None],
+            "reason": [reason_text(code) for code in codes if code is not None],
         }
     )
 
 
-def _scale_warning(highest: int | None) -> str | None:
+def _scale_warning(lowest: int | None, highest: int | None) -> str | None:
     if highest is None or highest > SCALE_CHECK_MAX:
         return None
     return t(
-        "The highest score is {highest} and no answer is above it, so this does not look like a 0-10 'how likely are you to recommend us' question (it may be a 1-5 or 1-7 rating). Confirm that the question was asked on a 0-10 scale to see the NPS.",
+        "Every answer in this column is between {lowest} and {highest}. That looks like a 1-{highest} rating (stars or smileys), not the 0-10 “how likely are you to recommend us” question: on a 0-10 scale not one of these answers would count as a promoter. Was the question asked on a 0-10 scale?",
+        lowest=lowest,
         highest=highest,
     )
 
 
-def _margin_of_error(p_promoters: float, p_detractors: float, answered: int) -> float:
-    spread = p_promoters + p_detractors - (p_promoters - p_detractors) ** 2
+def margin_of_error(promoters: int, detractors: int, answered: int) -> float | None:
+    """The 95 % margin of error of an NPS, in NPS points.
+
+    Each answer counts +1 (promoter), 0 (passive) or -1 (detractor); the NPS is
+    the mean of these x 100. With p+ and p- the shares of promoters and
+    detractors, the variance of one answer is p+ + p- - (p+ - p-)^2, so the
+    standard error of the NPS is sqrt((p+ + p- - (p+ - p-)^2) / n) x 100 and the
+    margin is 1.96 times that (normal approximation; it can reach past -100 or
+    +100 for a handful of answers). None without answers.
+    """
+    if not answered:
+        return None
+    p_pro, p_det = promoters / answered, detractors / answered
+    spread = p_pro + p_det - (p_pro - p_det) ** 2
     return Z_95 * math.sqrt(max(spread, 0.0) / answered) * 100
+
+
+def nps_from_counts(promoters: int, passives: int, detractors: int) -> float | None:
+    """NPS = (promoters - detractors) / answers x 100: % promoters - % detractors
+    without rounding either share; None without answers."""
+    answered = promoters + passives + detractors
+    return (promoters - detractors) * 100 / answered if answered else None
 
 
 def net_promoter_score(
@@ -274,12 +281,13 @@ def net_promoter_score(
     passives = int(counts.loc[PASSIVE_MIN : PROMOTER_MIN - 1].sum())
     detractors = int(counts.loc[: PASSIVE_MIN - 1].sum())
     highest = int(valid.max()) if answered else None
-    warning = _scale_warning(highest)
+    lowest = int(valid.min()) if answered else None
+    warning = _scale_warning(lowest, highest)
 
     nps = margin = None
     if answered and (warning is None or confirmed_scale):
-        nps = (promoters - detractors) * 100 / answered
-        margin = _margin_of_error(promoters / answered, detractors / answered, answered)
+        nps = nps_from_counts(promoters, passives, detractors)
+        margin = margin_of_error(promoters, detractors, answered)
 
     return NPSResult(
         promoters=promoters,
@@ -292,18 +300,28 @@ def net_promoter_score(
         nps=nps,
         margin_of_error=margin,
         highest_score=highest,
+        lowest_score=lowest,
         mean_score=float(valid.mean()) if answered else None,
         scale_warning=warning,
         scale_confirmed=confirmed_scale,
     )
 
 
-def _group_of(score: int) -> str:
+def group_of(score: int) -> str:
     if score >= PROMOTER_MIN:
         return "promoter"
     if score >= PASSIVE_MIN:
         return "passive"
     return "detractor"
+
+
+def group_names() -> dict[str, str]:
+    """The three groups by their code, named for people."""
+    return {
+        "promoter": t("Promoters (9-10)"),
+        "passive": t("Passives (7-8)"),
+        "detractor": t("Detractors (0-6)"),
+    }
 
 
 def score_distribution(result: NPSResult) -> pd.DataFrame:
@@ -321,7 +339,7 @@ def score_distribution(result: NPSResult) -> pd.DataFrame:
     }
     answers = result.score_counts.to_numpy()
     total = result.answered
-    groups = [_group_of(score) for score in SCORES]
+    groups = [group_of(score) for score in SCORES]
     return pd.DataFrame(
         {
             "score": list(SCORES),
@@ -353,70 +371,6 @@ def format_nps(value: float | None, decimals: int = 0) -> str:
     text = f"{rounded:.{decimals}f}"
     # "-0" after rounding a small negative is just 0
     return text[1:] if float(text) == 0 and text.startswith("-") else text
-
-
-# Reading a survey
-
-
-def _decode(data: bytes) -> str:
-    for encoding in CSV_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError(
-        t(
-            "The file is neither UTF-8 nor Windows-1252 text. Save it from your spreadsheet as 'CSV UTF-8' and upload it again."
-        )
-    )
-
-
-def _csv_delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
-    return max(counts, key=counts.get) if any(counts.values()) else ","
-
-
-def _read_table(name: str, data: bytes) -> pd.DataFrame:
-    # NOTE: the sales-log reader (retention/sales_log.py) will take this over.
-    suffix = Path(name).suffix.lower()
-    if suffix in CSV_SUFFIXES:
-        text = _decode(data)
-        return pd.read_csv(
-            io.StringIO(text),
-            sep=_csv_delimiter(text),
-            dtype=str,
-            keep_default_na=False,
-        )
-    if suffix in SPREADSHEET_SUFFIXES:
-        return pd.read_excel(io.BytesIO(data), sheet_name=0, engine="calamine")
-    raise ValueError(
-        t(
-            "{name} is not a survey file Regulars can read. Upload a .csv or .xlsx file.",
-            name=name,
-        )
-    )
-
-
-def read_survey(source: str | Path | tuple[str, bytes]) -> pd.DataFrame:
-    """Read a survey export (.csv or .xlsx) into a table, one row per response.
-
-    ``source`` is a path or ``(file name, file bytes)`` as an upload gives.
-    CSV cells are kept as text exactly as written (an empty cell is ``""``), so
-    nothing is guessed before the answers are checked; CSV text is read as UTF-8
-    (with or without a byte-order mark), else as Windows-1252, with ``,``, ``;`` or
-    tab between fields. Spreadsheets are read from their first sheet.
-
-    The index is named ``row`` and numbers rows as a spreadsheet does: the header
-    is row 1, so the first response is row 2. Invalid answers are reported with it.
-    """
-    if isinstance(source, tuple):
-        name, data = source
-    else:
-        name, data = str(source), Path(source).read_bytes()
-    table = _read_table(name, data)
-    table.index = pd.RangeIndex(2, len(table) + 2, name="row")
-    return table
 
 
 # Finding the columns
@@ -461,40 +415,3 @@ def detect_score_column(table: pd.DataFrame) -> str | None:
         if best_rank is None or rank > best_rank:
             best, best_rank = column, rank
     return best
-
-
-def parse_survey_dates(values: pd.Series) -> pd.Series | None:
-    """Response dates as datetimes (NaT where blank), or None when no single
-    format reads every filled cell, or slash dates fit both month-first and
-    day-first (ambiguous: better no date than a wrong one)."""
-    text = values.astype("string").str.strip()
-    filled = text[text.notna() & (text != "")]
-    if filled.empty:
-        return None
-    for fmt in DATE_FORMATS:
-        parsed = pd.to_datetime(filled, format=fmt, errors="coerce")
-        if parsed.notna().all():
-            return parsed.reindex(values.index)
-    fits = {}
-    for order, formats in SLASH_DATE_FORMATS.items():
-        for fmt in formats:
-            parsed = pd.to_datetime(filled, format=fmt, errors="coerce")
-            if parsed.notna().all():
-                fits[order] = parsed
-                break
-    if len(fits) != 1:
-        return None
-    return next(iter(fits.values())).reindex(values.index)
-
-
-def detect_date_column(table: pd.DataFrame) -> str | None:
-    """The first column whose header reads like a date (date, time, submitted,
-    dátum...) and whose filled cells all read as dates; None when there is none."""
-    for column in table.columns:
-        words = dict.fromkeys(DATE_HEADER_WORDS, 1)
-        if (
-            _header_weight(column, words)
-            and parse_survey_dates(table[column]) is not None
-        ):
-            return column
-    return None

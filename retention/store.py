@@ -292,7 +292,12 @@ class DatasetStore:
     # datasets
 
     def save(
-        self, name: str, log: SalesLog, reading: dict | None = None
+        self,
+        name: str,
+        log: SalesLog,
+        reading: dict | None = None,
+        *,
+        content_hash: str | None = None,
     ) -> tuple[Dataset, bool]:
         """Save ``log`` under ``name``; return the dataset and whether it is new.
 
@@ -300,19 +305,21 @@ class DatasetStore:
         time zone); they are saved with the column mapping as the dataset's
         ``settings``. A dataset with the same content is found again and keeps
         its name and links; when its settings differ from the saved ones, its
-        orders and report are replaced with ``log``'s.
+        orders and report are replaced with ``log``'s. ``content_hash`` (the
+        hash of the uploaded bytes) defaults to ``log.content_hash``.
         """
+        content_hash = content_hash or log.content_hash
         settings = json.loads(
             json.dumps({"mapping": log.mapping.as_dict(), **(reading or {})})
         )
-        found = self.find(log.content_hash)
+        found = self.find(content_hash)
         if found is not None and found.settings == settings:
             return found, False
         with self._transaction() as connection:
             now = utc_now()
             values = _dataset_values(log, settings, now)
             if found is None:
-                values.update(name=name, content_hash=log.content_hash, created_at=now)
+                values.update(name=name, content_hash=content_hash, created_at=now)
                 dataset_id = connection.execute(
                     insert(datasets).values(**values)
                 ).inserted_primary_key[0]

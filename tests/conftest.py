@@ -10,8 +10,8 @@
 - ``store_url``: a fresh, empty database for each test, once SQLite and once the
   PostgreSQL server named by ``REGULARS_TEST_POSTGRES_URL`` (``.ci/run`` starts
   one). Without that URL the PostgreSQL runs are skipped, except under CI, where
-  they fail. The app under test (AppTest or the server) saves its datasets in a
-  SQLite file of its own, never in the repository's ``data/`` folder.
+  they fail. The app under test (AppTest or the server) keeps its datasets in
+  the temporary data folder of ``private_data_dir``.
 """
 
 from __future__ import annotations
@@ -82,19 +82,6 @@ def _skip_or_fail(reason: str) -> None:
 
 
 # Databases
-
-
-@pytest.fixture(scope="session", autouse=True)
-def app_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The database the app saves uploads in while tests run (a temporary file)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('app_db') / 'regulars.sqlite'}"
-    previous = os.environ.get("REGULARS_DATABASE_URL")
-    os.environ["REGULARS_DATABASE_URL"] = url
-    yield url
-    if previous is None:
-        del os.environ["REGULARS_DATABASE_URL"]
-    else:
-        os.environ["REGULARS_DATABASE_URL"] = previous
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -58,6 +58,50 @@ def test_a_file_that_cannot_be_read_gives_a_message_not_a_traceback(tmp_path):
     assert "Traceback" not in done.stderr and done.stderr.strip()
 
 
+def test_nps_prints_counts_shares_nps_and_margin(shared_dir):
+    path = shared_dir / "data" / "nps_carpentries" / "20180908_post_clean.csv"
+
+    done = run_cli("nps", str(path))
+
+    assert done.returncode == 0, done.stderr
+    assert "Promoters      501   56.36 %" in done.stdout
+    assert "Detractors      71    7.99 %" in done.stdout
+    assert "NPS: 48 (48.37) ± 4.2 points (95 %)" in done.stdout
+
+
+def test_nps_json_lists_the_invalid_rows_of_f16(cases_dir):
+    done = run_cli("nps", str(cases_dir / "F16_nps_invalid_scores.csv"), "--json")
+
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["promoters"], result["passives"], result["detractors"]) == (2, 1, 1)
+    assert result["shares"]["promoters"] == pytest.approx(50.0)
+    assert result["nps"] == pytest.approx(25.0)
+    assert result["nps_shown"] == "25"
+    assert result["margin_of_error"] == pytest.approx(81.257, abs=1e-3)
+    assert [row["row"] for row in result["invalid"]] == [4, 5, 7, 8]
+
+
+def test_nps_of_a_one_to_five_rating_asks_for_the_scale(cases_dir):
+    path = str(cases_dir / "F17_rating_1_to_5.csv")
+
+    asked = run_cli("nps", path)
+    confirmed = run_cli("nps", path, "--scale-confirmed", "--json")
+
+    assert asked.returncode == 0
+    assert "between 2 and 5" in asked.stdout and "NPS:" not in asked.stdout
+    assert json.loads(confirmed.stdout)["nps"] == pytest.approx(-100.0)
+
+
+def test_nps_with_an_unknown_column_says_so(cases_dir):
+    done = run_cli(
+        "nps", str(cases_dir / "F16_nps_invalid_scores.csv"), "--column", "x"
+    )
+
+    assert done.returncode == 2
+    assert "no column x" in done.stderr
+
+
 def test_cohorts_json_leaves_cells_not_yet_reached_empty(cases_dir):
     done = run_cli(
         "cohorts", str(cases_dir / "F02_orders_export_mid_june.csv"), "--json"

@@ -6,13 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from retention.nps import net_promoter_score, read_survey
+from retention.nps import net_promoter_score
 from retention.order_metrics import order_figures
 from retention.overview import range_summary
 from retention.periods import period_ordinals
 from retention.retention_rates import latest_complete_period, retention_by_period
 from retention.sales_log import load_sales_log
 from retention.selection import Selection
+from retention.survey import read_survey
 
 
 def period_of(day: str, period: str) -> int:
@@ -94,7 +95,7 @@ def test_f14_february_retention_across_two_files(cases_dir):
 
 
 def test_f16_invalid_scores_are_left_out_of_the_denominator(cases_dir):
-    survey = read_survey(cases_dir / "F16_nps_invalid_scores.csv")
+    survey = read_survey(cases_dir / "F16_nps_invalid_scores.csv").table
     result = net_promoter_score(survey["score"])
     assert result.answered == 4
     assert (result.promoters, result.passives, result.detractors) == (2, 1, 1)

@@ -4,14 +4,14 @@ and view, read-only; expired, revoked and mistyped links show one message."""
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from retention.layouts import data_dir
 from retention.sales_log import load_sales_log
-from retention.store import DatasetStore
+from retention.store import DatasetStore, database_url
 from tests.test_pages import (  # noqa: F401
     navigation_pages,
     open_app,
@@ -24,8 +24,8 @@ F20_VIEW = {"granularity": "Q", "start": "2024-01-01", "end": "2024-03-31"}
 
 @pytest.fixture
 def app_store():
-    """The database the app under test saves in (see conftest's app_database)."""
-    store = DatasetStore(os.environ["REGULARS_DATABASE_URL"])
+    """The database the app under test saves in (see conftest's private_data_dir)."""
+    store = DatasetStore(database_url(None, data_dir()))
     yield store
     store.engine.dispose()
 

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -168,9 +169,10 @@ def _saved_log(dataset_id: int, content_hash: str, saved_at, masked: bool) -> Sa
     # outcome of each row, never its cells.
     hidden = pl.DataFrame({"cells": pl.repeat("", log.report.rows_read, eager=True)})
     report = replace(log.report, raw_table=hidden)
-    # Caches are keyed by the content hash: masked figures get their own key,
-    # so an owner's unmasked results are never served to a partner.
-    content_key = f"{content_hash}-masked" if masked else content_hash
+    # Figures are cached by the log's hash: each saved version, masked or not,
+    # gets one of its own, so an owner's results never reach a partner.
+    version = f"{content_hash} {saved_at} {'masked' if masked else 'shown'}"
+    content_key = hashlib.sha256(version.encode()).hexdigest()
     return replace(log, orders=orders, report=report, content_hash=content_key)
 
 

@@ -4,11 +4,13 @@ never reads a file again. Nothing here computes a figure itself."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -18,11 +20,18 @@ from retention.cohorts import cohort_cells
 from retention.columns import ColumnMapping, detect_columns
 from retention.layouts import LayoutMemory, layout_key
 from retention.leaks import customers_at_start
-from retention.nps import read_survey
 from retention.reading import Progress, RawTable, sheet_names
 from retention.retention_rates import retention_by_period
 from retention.sales_log import SalesLog, build_orders, read_raw
 from retention.selection import Selection
+from retention.survey import (
+    Responses,
+    SurveyColumns,
+    SurveyFile,
+    detect_survey_columns,
+    read_survey,
+    survey_responses,
+)
 from ui import access
 from ui.store import DATA_DIR
 
@@ -149,9 +158,15 @@ def _build(
 ) -> SalesLog:
     mapping = replace(detect_columns(_raw.frame), **dict(overrides))
     with progress_bar(slow=len(_raw) >= SLOW_CLEAN_ROWS) as progress:
-        return build_orders(
+        log = build_orders(
             _raw, mapping, timezone=timezone, date_order=date_order, progress=progress
         )
+    if not overrides and date_order == "auto" and timezone is None:
+        return log
+    # Figures are cached by the log's hash: a corrected reading of a file gets
+    # a hash of its own, so two readings of one file never share results.
+    reading = json.dumps([content_hash, overrides, date_order, timezone])
+    return replace(log, content_hash=hashlib.sha256(reading.encode()).hexdigest())
 
 
 def current_mapping(raw: RawTable) -> ColumnMapping:
@@ -227,16 +242,60 @@ def at_start_customers(
 
 SAMPLE_SURVEY = SAMPLE_DIR / "carpentries_instructor_training_nps_2016-2018.csv"
 SURVEY_KEY = "survey_upload"
+SURVEY_COLUMNS_KEY = "survey_columns"
 
 
 def current_survey_source() -> Source:
     upload = st.session_state.get(SURVEY_KEY)
     if upload is not None:
         return Source(upload.name, upload.getvalue(), is_sample=False)
-    return Source(SAMPLE_SURVEY.name, SAMPLE_SURVEY.read_bytes(), is_sample=True)
+    return Source(SAMPLE_SURVEY.name, _sample_survey_bytes(), is_sample=True)
+
+
+@st.cache_resource(show_spinner=False)
+def _sample_survey_bytes() -> bytes:
+    return SAMPLE_SURVEY.read_bytes()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_survey(name: str, content: bytes) -> SurveyFile:
+    """The survey file, read once per content with the sales log's reader."""
+    return read_survey((name, content))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def detected_survey_columns(content_hash: str, _survey: SurveyFile) -> SurveyColumns:
+    return detect_survey_columns(_survey.table)
+
+
+def survey_columns(survey: SurveyFile) -> SurveyColumns:
+    """The detected survey columns with the owner's choices applied."""
+    detected = detected_survey_columns(survey.content_hash, survey)
+    chosen = st.session_state.get(SURVEY_COLUMNS_KEY, {})
+    if chosen.get("content_hash") != survey.content_hash:
+        return detected
+    return replace(detected, **chosen["columns"])
+
+
+def choose_survey_columns(survey: SurveyFile, columns: dict[str, str | None]) -> None:
+    """Remember the owner's choice of columns for this survey file."""
+    st.session_state[SURVEY_COLUMNS_KEY] = {
+        "content_hash": survey.content_hash,
+        "columns": columns,
+    }
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def load_survey(name: str, content: bytes) -> pd.DataFrame:
-    """The survey table of a file, read once per content."""
-    return read_survey((name, content))
+def _responses(
+    content_hash: str,
+    columns: tuple[str | None, ...],
+    date_order: str,
+    _survey: SurveyFile,
+) -> Responses:
+    return survey_responses(_survey, SurveyColumns(*columns), date_order=date_order)
+
+
+def responses(survey: SurveyFile, columns: SurveyColumns) -> Responses:
+    """The responses table for these columns, built once per file and choice."""
+    date_order = st.session_state.get(DATE_ORDER_KEY, "auto")
+    return _responses(survey.content_hash, astuple(columns), date_order, survey)

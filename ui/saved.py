@@ -29,7 +29,8 @@ def remember_upload() -> None:
     if source.is_sample:
         return
     log = data.current_sales_log()
-    if log.content_hash in st.session_state.get(DELETED_KEY, ()):
+    content_hash = data.current_raw().content_hash  # of the bytes, as uploaded
+    if content_hash in st.session_state.get(DELETED_KEY, ()):
         st.caption(t("Not saved: you deleted this dataset on the Share page."))
         return
     reading = {
@@ -37,7 +38,9 @@ def remember_upload() -> None:
         "timezone": st.session_state.get(data.TIMEZONE_KEY) or None,
     }
     with st.spinner(t("Saving…")):
-        dataset, is_new = dataset_store().save(source.name, log, reading)
+        dataset, is_new = dataset_store().save(
+            source.name, log, reading, content_hash=content_hash
+        )
 
     # the first time this session sees the dataset decides what to say
     seen = dict(st.session_state.get(SEEN_KEY, {}))

@@ -5,14 +5,12 @@ through its own upload or its share link, see :mod:`ui.access`)."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from retention.layouts import data_dir
 from retention.store import DatasetStore, database_url
-
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 
 def secret(name: str) -> str | None:
@@ -35,5 +33,6 @@ def _store(url: str) -> DatasetStore:
 
 def dataset_store() -> DatasetStore:
     """The store of the configured database (``database_url``), by default the
-    SQLite file ``data/regulars.sqlite``."""
-    return _store(database_url(secret("database_url"), DATA_DIR))
+    SQLite file ``regulars.sqlite`` in the app's data folder
+    (``$REGULARS_DATA_DIR``, else ``~/.regulars``)."""
+    return _store(database_url(secret("database_url"), data_dir()))

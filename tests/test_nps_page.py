@@ -1,0 +1,144 @@
+"""The NPS page through Streamlit's AppTest: the sample, uploaded surveys with
+invalid scores, a 1-5 rating, and answers linked to an uploaded sales log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_pages import navigation_pages  # noqa: F401  (AppTest runs app.py each time)
+
+REPO = Path(__file__).resolve().parents[1]
+
+CAFE_SALES = """order,email,date,total
+1,anna@example.com,2024-01-10,20.00
+2,anna@example.com,2024-03-10,30.00
+3,bela@example.com,2024-01-12,12.00
+4,cili@example.com,2024-03-30,8.00
+"""
+CAFE_SURVEY = (
+    "Submitted at,Email,Shop,How likely are you to recommend us?,Anything else?\n"
+    "2024-02-01 09:10,Anna@Example.com,Main Street,10,Lovely cinnamon rolls every time\n"
+    "2024-02-02 10:00,bela@example.com,Station,6,The queue was far too long today\n"
+    "2024-02-09 11:30,dora@example.com,Main Street,9,Best coffee in town by far\n"
+    "2024-03-03 08:05,cili@example.com ,Station,8,Good coffee but the music is loud\n"
+)
+
+
+def open_nps() -> AppTest:
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    app.run()
+    app.switch_page("pages/nps.py").run()
+    return app
+
+
+def upload_survey(app: AppTest, name: str, content: bytes) -> AppTest:
+    app.file_uploader(key="survey_upload").set_value((name, content, "text/csv"))
+    return app.run()
+
+
+def metrics(app: AppTest) -> dict[str, tuple[str, str]]:
+    return {m.label: (m.value, m.proto.delta) for m in app.metric}
+
+
+def test_the_sample_survey_shows_nps_48_with_its_margin_and_exact_value():
+    app = open_nps()
+
+    assert not app.exception
+    shown = metrics(app)
+    assert shown["Net Promoter Score"] == ("48", "± 4 points")
+    assert shown["Promoters (9-10)"] == ("56.36 %", "501 answers")
+    assert shown["Detractors (0-6)"] == ("7.99 %", "71 answers")
+    details = app.dataframe[-1].value
+    exact = details.set_index("Figure").loc["Net Promoter Score", "Exact"]
+    assert exact == "(501 − 71) / 889 × 100 = 48.3690"
+    assert app.selectbox(key="survey_role_score").value == "LikelyToRecommend"
+
+
+def test_the_sample_is_compared_with_the_sidebar_industry_and_a_target():
+    app = open_nps()
+    app.sidebar.selectbox(key="industry").set_value("hospitality").run()
+    app.number_input(key="nps_target").set_value(60).run()
+
+    text = " ".join(c.value for c in app.caption)
+    assert "Quick service restaurants +35" in text
+    assert "within" not in text and "above the range" in text
+    assert "Your target is +60: you are 12 points below it." in text
+
+
+def test_f16_invalid_scores_are_listed_with_their_rows(cases_dir):
+    app = open_nps()
+    path = cases_dir / "F16_nps_invalid_scores.csv"
+    upload_survey(app, path.name, path.read_bytes())
+
+    assert not app.exception
+    assert metrics(app)["Net Promoter Score"][0] == "25"
+    assert any("Only 4 answers" in w.value for w in app.warning)
+    invalid = app.dataframe[-1].value
+    assert invalid["Row"].tolist() == [4, 5, 7, 8]
+    assert invalid["Written"].tolist() == ["6.5", "8.5", "11", "-1"]
+    assert app.get("download_button")
+
+
+def test_f17_a_one_to_five_rating_is_questioned_not_scored(cases_dir):
+    app = open_nps()
+    path = cases_dir / "F17_rating_1_to_5.csv"
+    upload_survey(app, path.name, path.read_bytes())
+
+    assert "between 2 and 5" in app.warning[0].value
+    assert "Net Promoter Score" not in metrics(app)
+    assert metrics(app)["Mean rating"][0] == "4.00"
+
+    app.checkbox[0].check().run()
+    assert metrics(app)["Net Promoter Score"][0] == "-100"
+
+
+def test_a_cafe_survey_links_answers_to_the_uploaded_sales_log():
+    app = open_nps()
+    app.sidebar.file_uploader[0].set_value(
+        ("sales.csv", CAFE_SALES.encode(), "text/csv")
+    )
+    app.run()
+    upload_survey(app, "survey.csv", CAFE_SURVEY.encode())
+
+    assert not app.exception
+    text = " ".join(m.value for m in app.markdown)
+    assert "**3** of 4 answers with a customer id or email" in text
+    assert "75.00 %" in text
+    comparison = next(
+        frame.value
+        for frame in app.dataframe
+        if "Figure" in frame.value.columns and "Promoters (9-10)" in frame.value.columns
+    ).set_index("Figure")
+    assert comparison.loc["Customers matched"].tolist() == ["1", "1", "1"]
+    assert comparison.loc["Average order value", "Promoters (9-10)"] == "25.00"
+    unmatched = next(
+        frame.value
+        for frame in app.dataframe
+        if "Customer id or email" in frame.value.columns
+    )
+    assert unmatched["Customer id or email"].tolist() == ["dora@example.com"]
+
+
+def test_comments_are_searched_and_filtered_by_group():
+    app = open_nps()
+    upload_survey(app, "survey.csv", CAFE_SURVEY.encode())
+
+    app.text_input(key="nps_comment_search").input("coffee").run()
+    found = next(f.value for f in app.dataframe if "Comment" in f.value.columns)
+    assert len(found) == 2
+    app.multiselect(key="nps_comment_groups").set_value(["promoter"]).run()
+    found = next(f.value for f in app.dataframe if "Comment" in f.value.columns)
+    assert found["Comment"].tolist() == ["Best coffee in town by far"]
+
+
+@pytest.mark.parametrize("period", ["week", "quarter"])
+def test_the_period_control_changes_the_nps_over_time(period):
+    app = open_nps()
+    app.sidebar.selectbox(key="period").set_value(period).run()
+
+    assert not app.exception
+    table = next(f.value for f in app.dataframe if "Period" in f.value.columns)
+    assert table["Answers"].sum() == 889
+    assert table.iloc[0]["Period"] == ("2016-W23" if period == "week" else "2016 Q2")
