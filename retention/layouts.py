@@ -3,15 +3,16 @@
 A layout is a file's list of column names, compared without case, spaces or
 order; next month's export of the same till has the same layout, so the
 columns the owner chose for this month's file are chosen again for it. The
-choices are kept in a small SQLite database (Python's own ``sqlite3``), by
-the app in ``data/layouts.sqlite`` beside the saved datasets, so they outlive
-the browser session and the app's restart.
+choices are kept in a small SQLite database (Python's own ``sqlite3``),
+``layouts.sqlite`` in the app's data folder (:func:`data_dir`) beside the
+saved datasets, so they outlive the browser session and the app's restart.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
@@ -20,7 +21,16 @@ from pathlib import Path
 
 from retention.columns import ROLES
 
-__all__ = ["LayoutMemory", "layout_key"]
+__all__ = ["LayoutMemory", "data_dir", "layout_key"]
+
+DATA_DIR_VARIABLE = "REGULARS_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """Where the app keeps what it remembers: ``$REGULARS_DATA_DIR``, else
+    ``~/.regulars``."""
+    configured = os.environ.get(DATA_DIR_VARIABLE)
+    return Path(configured) if configured else Path.home() / ".regulars"
 
 
 def layout_key(columns: Iterable[str]) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ import streamlit as st
 
 from retention.cohorts import cohort_cells
 from retention.columns import ColumnMapping, detect_columns
-from retention.layouts import LayoutMemory, layout_key
+from retention.layouts import LayoutMemory, data_dir, layout_key
 from retention.leaks import customers_at_start
 from retention.reading import Progress, RawTable, sheet_names
 from retention.retention_rates import retention_by_period
@@ -33,7 +32,6 @@ from retention.survey import (
     survey_responses,
 )
 from ui import access
-from ui.store import DATA_DIR
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLE_SALES_LOG = SAMPLE_DIR / "Online_Retail_subset_cust_mod10.xlsx"
@@ -191,10 +189,8 @@ def choose_column(raw: RawTable, role: str, column: str | None) -> None:
 
 
 def layout_memory() -> LayoutMemory:
-    """The column choices per layout, in ``data/layouts.sqlite`` (the folder can
-    be moved with ``REGULARS_DATA_DIR``)."""
-    folder = os.environ.get("REGULARS_DATA_DIR") or DATA_DIR
-    return LayoutMemory(Path(folder) / "layouts.sqlite")
+    """The column choices per layout, ``layouts.sqlite`` in the data folder."""
+    return LayoutMemory(data_dir() / "layouts.sqlite")
 
 
 def current_raw() -> RawTable:
