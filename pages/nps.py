@@ -4,6 +4,8 @@ margin of error, benchmarks, trends, places, comments and what each group buys."
 import streamlit as st
 
 from retention.charts import (
+    GAUGE_HEIGHT,
+    nps_benchmark_chart,
     nps_location_chart,
     nps_period_chart,
     score_distribution_chart,
@@ -333,8 +335,15 @@ target = target_column.number_input(
     key="nps_target",
 )
 with benchmark_column:
-    st.caption(band_label)
+    st.altair_chart(
+        nps_benchmark_chart(
+            result.nps, result.margin_of_error, band, band_label, target
+        ),
+        width="stretch",
+        height=GAUGE_HEIGHT * 2,
+    )
     _comparison(result, band, target)
+    st.caption(band_label)
 st.altair_chart(score_distribution_chart(score_distribution(result)), width="stretch")
 
 period = view.selection.period if view is not None else "month"
