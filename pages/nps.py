@@ -45,8 +45,13 @@ def _load_survey():
         ),
         type=["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"],
         key=data.SURVEY_KEY,
+        on_change=data.keep_survey_upload,
     )
     source = data.current_survey_source()
+    if not source.is_sample and st.session_state.get(data.SURVEY_KEY) is None:
+        shown, back = st.columns([3, 1])
+        shown.caption(t("Showing your survey: {name}", name=source.name))
+        back.button(t("Back to the sample"), on_click=data.forget_survey_upload)
     if source.is_sample:
         st.caption(
             t(
