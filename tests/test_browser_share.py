@@ -46,14 +46,19 @@ def test_a_partner_opens_the_link_on_the_retention_page_with_the_same_crr(
         dataset = owner.locator('[data-testid="stExpander"]').filter(
             has_text="link_shop.xlsx"
         )
-        if not dataset.get_by_role("button", name="Create link").is_visible():
-            dataset.locator("summary").click()
+        summary = dataset.locator("summary")
+        summary.wait_for()
+        if dataset.locator("details").get_attribute("open") is None:
+            summary.click()
+        dataset.get_by_role("button", name="Create link").wait_for()
         dataset.get_by_role("combobox", name="Opens on the page").click()
         owner.get_by_role("option", name="Retention", exact=True).click()
         wait_for_app(owner)
         dataset.get_by_role("button", name="Create link").click()
         wait_for_app(owner)
-        address = owner.locator('[data-testid="stCode"]').last.inner_text().strip()
+        code = dataset.locator('[data-testid="stCode"]')
+        code.wait_for()
+        address = code.inner_text().strip()
         assert urlparse(address).path.endswith("/retention"), address
         assert "/share/" not in urlparse(address).path
 
