@@ -207,7 +207,7 @@ def test_the_report_says_what_the_overview_page_shows(cases_dir):
     """F20 in the app: the page's metrics and the workbook's summary agree."""
     app = open_app({"granularity": "Q", "start": "2024-01-01", "end": "2024-03-31"})
     upload(app, cases_dir / "F20_orders_for_share_link.csv")
-    assert app.get("download_button"), "the sidebar offers the workbook"
+    assert app.sidebar.get("download_button"), "the sidebar offers the workbook"
     shown = shown_metrics(app)
 
     orders = load_sales_log(cases_dir / "F20_orders_for_share_link.csv").orders
