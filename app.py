@@ -19,6 +19,7 @@ pages = [
     st.Page("pages/retention_rates.py", title=t("Retention"), url_path="retention"),
     st.Page("pages/changes.py", title=t("What changed"), url_path="changes"),
     st.Page("pages/cohorts.py", title=t("Cohorts"), url_path="cohorts"),
+    st.Page("pages/customers.py", title=t("Customers"), url_path="customers"),
     st.Page("pages/customer_value.py", title=t("Customer value"), url_path="value"),
     st.Page("pages/nps.py", title=t("NPS"), url_path="nps"),
     st.Page("pages/data_quality.py", title=t("Data"), url_path="data"),

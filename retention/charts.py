@@ -452,3 +452,41 @@ def churn_leaks_chart(table: pd.DataFrame, group_title: str) -> alt.Chart:
         )
         .properties(height=max(120, 24 * len(table)))
     )
+
+
+def segment_chart(summary: pd.DataFrame) -> alt.Chart:
+    """Each segment's share of customers beside its share of revenue (from
+    ``retention.segments.segment_summary``, with a translated ``name``)."""
+    shares = {"customer_share": t("% of customers"), "revenue_share": t("% of revenue")}
+    long = summary.melt(
+        id_vars=["name", "customers", "revenue"],
+        value_vars=list(shares),
+        var_name="measure",
+        value_name="share",
+    )
+    long["measure"] = long["measure"].map(shares)
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", sort=list(summary["name"]), title=None),
+            yOffset=alt.YOffset("measure:N", sort=list(shares.values())),
+            x=alt.X("share:Q", title="%"),
+            color=alt.Color(
+                "measure:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=list(shares.values()),
+                    range=[COLOURS["benchmark"], COLOURS["retention"]],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title=t("Segment")),
+                alt.Tooltip("measure:N", title=t("Measure")),
+                alt.Tooltip("share:Q", title="%", format=".1f"),
+                alt.Tooltip("customers:Q", title=t("Customers"), format=","),
+                alt.Tooltip("revenue:Q", title=t("Revenue"), format=",.2f"),
+            ],
+        )
+        .properties(height=34 * len(summary))
+    )

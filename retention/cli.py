@@ -3,6 +3,7 @@
 python -m retention summary FILE [--period month] [--window 1] [--json]
 python -m retention nps FILE [--column NAME] [--scale-confirmed] [--json]
 python -m retention cohorts FILE [--period month] [--json]
+python -m retention segments FILE [--json]
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ from retention.overview import range_summary
 from retention.periods import PERIODS, period_ordinals
 from retention.retention_rates import RETENTION_COLUMNS, retention_by_period
 from retention.sales_log import load_sales_log
+from retention.segments import (
+    customer_segments,
+    customers_at_risk,
+    segment_names,
+    segment_summary,
+    vip_customers,
+)
 from retention.selection import Selection
 from retention.survey import detect_survey_columns, read_survey, survey_responses
 
@@ -201,6 +209,75 @@ def _print_cohorts(result: dict) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
+LIST_FIELDS = ["customer_id", "segment", "rfm", "orders", "revenue", "last_purchase"]
+
+
+def _records(frame: pd.DataFrame, fields: list[str]) -> list[dict]:
+    return [
+        {name: _plain(value) for name, value in zip(fields, row, strict=True)}
+        for row in frame[fields].astype({"segment": str}).itertuples(index=False)
+    ]
+
+
+def segments(path: str) -> dict:
+    """Everything ``segments`` prints, as plain data: the segments' sizes and
+    revenue shares, every customer's segment, the VIPs and the customers at
+    risk with their reasons, all as of the last day of the data."""
+    orders = load_sales_log(path).orders
+    as_of = orders["timestamp"].max().normalize()
+    table = customer_segments(orders, as_of)
+    summary = segment_summary(table)
+    return {
+        "file": path,
+        "as_of": _plain(as_of),
+        "segments": [
+            {name: _plain(value) for name, value in row.items()}
+            for row in summary.to_dict("records")
+        ],
+        "customers": _records(table, LIST_FIELDS),
+        "vips": _records(vip_customers(orders, table, as_of), LIST_FIELDS),
+        "at_risk": _records(
+            customers_at_risk(table), [*LIST_FIELDS, "usual_gap_days", "reason"]
+        ),
+    }
+
+
+SHOWN_IN_TEXT = 10
+
+
+def _print_list(title: str, rows: list[dict], extra: str | None = None) -> list[str]:
+    lines = ["", f"{title} ({len(rows)})"]
+    names = segment_names()
+    for row in rows[:SHOWN_IN_TEXT]:
+        line = (
+            f"  {row['customer_id']:<16} {names[row['segment']]:<18} {row['orders']:>6} "
+            f"{row['revenue']:>12,.2f}"
+        )
+        lines.append(line + (f"  {row[extra]}" if extra else ""))
+    if len(rows) > SHOWN_IN_TEXT:
+        lines.append(
+            f"  … {t('and {more} more (all of them with --json)', more=len(rows) - SHOWN_IN_TEXT)}"
+        )
+    return lines
+
+
+def _print_segments(result: dict) -> None:
+    lines = [
+        f"{result['file']}: {t('segments on')} {result['as_of'][:10]}",
+        f"{t('Segment'):<18} {t('Customers'):>10} {'%':>7} {t('Revenue'):>12} {'%':>7}",
+    ]
+    names = segment_names()
+    for row in result["segments"]:
+        share = _rate(row["revenue_share"])
+        lines.append(
+            f"{names[row['segment']]:<18} {row['customers']:>10} "
+            f"{row['customer_share']:>7.2f} {row['revenue']:>12,.2f} {share:>7}"
+        )
+    lines += _print_list(t("VIPs"), result["vips"])
+    lines += _print_list(t("At risk"), result["at_risk"], extra="reason")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
 def parser() -> argparse.ArgumentParser:
     commands = argparse.ArgumentParser(
         prog="python -m retention",
@@ -232,6 +309,11 @@ def parser() -> argparse.ArgumentParser:
     cohorts_command.add_argument("file")
     cohorts_command.add_argument("--period", choices=PERIODS, default="month")
     cohorts_command.add_argument("--json", action="store_true")
+    segments_command = sub.add_parser(
+        "segments", help=t("RFM segments, VIPs and customers at risk.")
+    )
+    segments_command.add_argument("file")
+    segments_command.add_argument("--json", action="store_true")
     return commands
 
 
@@ -254,6 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 COMMANDS = {
     "summary": (lambda a: summary(a.file, a.period, a.window), _print_summary),
     "cohorts": (lambda a: cohorts(a.file, a.period), _print_cohorts),
+    "segments": (lambda a: segments(a.file), _print_segments),
     "nps": (
         lambda a: nps_summary(a.file, a.column, a.scale_confirmed),
         _print_nps,

@@ -16,13 +16,20 @@ __all__ = ["list_as_csv", "list_as_xlsx"]
 
 
 def _plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Categories as their text, so both files show the same values."""
+    """Categories as their text and lists (a monthly history) as numbers
+    separated by spaces, so both files show the same values."""
     categorical = [
         name
         for name, dtype in frame.dtypes.items()
         if isinstance(dtype, pd.CategoricalDtype)
     ]
-    return frame.astype({name: "string" for name in categorical})
+    plain = frame.astype({name: "string" for name in categorical})
+    for name in plain.columns:
+        if plain[name].dtype == object and plain[name].map(type).eq(list).any():
+            plain[name] = plain[name].map(
+                lambda v: " ".join(map(str, v)) if isinstance(v, list) else v
+            )
+    return plain
 
 
 def list_as_csv(frame: pd.DataFrame) -> bytes:

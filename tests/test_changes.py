@@ -1,6 +1,6 @@
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retention.changes import (
@@ -99,6 +99,7 @@ amounts = st.lists(
 )
 
 
+@settings(deadline=None)
 @given(amounts)
 def test_the_effects_always_add_up_to_the_revenue_change(rows):
     orders = make_orders(

@@ -128,3 +128,28 @@ def test_cohorts_text_by_quarter_marks_the_partial_cell(cases_dir):
     assert q1.split() == ["2024", "Q1", "3", "100.0", "66.7*"]
     q2 = next(line for line in lines if line.startswith("2024 Q2"))
     assert q2.split() == ["2024", "Q2", "2", "100.0*"]
+
+
+def test_segments_json_lists_segments_vips_and_customers_at_risk(tmp_path):
+    sales = tmp_path / "sales.csv"
+    sales.write_text(
+        "order_id,customer_id,order_date,amount\n"
+        "1,00421,2024-01-01,40.00\n"
+        "2,00421,2024-01-10,40.00\n"
+        "3,00421,2024-01-19,40.00\n"
+        "4,E1,2024-02-15,12.00\n"
+    )
+    done = run_cli("segments", str(sales), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["as_of"].startswith("2024-02-15")
+    sizes = {row["segment"]: row["customers"] for row in result["segments"]}
+    assert sizes["new"] == 1 and sum(sizes.values()) == 2
+    (risk,) = result["at_risk"]
+    assert risk["customer_id"] == "00421"  # exactly as in the file
+    assert risk["reason"] == "usually every 9 days, last seen 27 days ago"
+    assert {row["customer_id"] for row in result["customers"]} == {"00421", "E1"}
+    text = run_cli("segments", str(sales))
+    assert text.returncode == 0, text.stderr
+    assert "usually every 9 days, last seen 27 days ago" in text.stdout
+    assert "New" in text.stdout

@@ -2,7 +2,7 @@ import math
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retention.charts import cohort_heatmap
@@ -174,6 +174,7 @@ purchase_months = st.dictionaries(
 )
 
 
+@settings(deadline=None)
 @given(purchase_months)
 def test_cohort_properties_on_any_purchases(purchases):
     orders = monthly_orders(purchases)

@@ -37,3 +37,10 @@ def test_xlsx_writes_ids_as_text_cells():
     ]
     assert all(cell.data_type == "s" for cell in sheet["A"])
     assert sheet["B3"].value == "At risk" and sheet["C3"].value == 300.0
+
+
+def test_a_monthly_history_is_written_as_numbers_in_one_cell():
+    frame = pd.DataFrame({"customer_id": ["A"], "monthly_orders": [[1, 0, 2]]})
+    assert list_as_csv(frame).decode("utf-8-sig").splitlines()[1] == "A,1 0 2"
+    book = openpyxl.load_workbook(io.BytesIO(list_as_xlsx(frame)))
+    assert book.active["B2"].value == "1 0 2"

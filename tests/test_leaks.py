@@ -99,7 +99,7 @@ purchase_months = st.dictionaries(
 )
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(purchase_months, st.integers(1, 3))
 def test_at_start_and_lost_add_up_to_the_retention_table(purchases, window):
     orders = monthly_orders(purchases)

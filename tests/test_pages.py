@@ -21,6 +21,7 @@ PAGES = [
     "pages/retention_rates.py",
     "pages/changes.py",
     "pages/cohorts.py",
+    "pages/customers.py",
     "pages/customer_value.py",
     "pages/nps.py",
     "pages/data_quality.py",

@@ -22,6 +22,7 @@ from retention.leaks import customers_at_start
 from retention.reading import Progress, RawTable, sheet_names
 from retention.retention_rates import retention_by_period
 from retention.sales_log import SalesLog, build_orders, read_raw
+from retention.segments import customer_segments
 from retention.selection import Selection
 from retention.survey import (
     Responses,
@@ -233,6 +234,14 @@ def at_start_customers(
 ) -> pd.DataFrame:
     """``customers_at_start`` cached by the data's hash and the selection."""
     return customers_at_start(_orders, selection)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def segments_table(
+    content_hash: str, as_of: pd.Timestamp, _orders: pd.DataFrame
+) -> pd.DataFrame:
+    """``customer_segments`` cached by the data's hash and the day."""
+    return customer_segments(_orders, as_of)
 
 
 SAMPLE_SURVEY = SAMPLE_DIR / "carpentries_instructor_training_nps_2016-2018.csv"

@@ -24,6 +24,7 @@ def list_downloads(frame: pd.DataFrame, file_stem: str, key: str) -> None:
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         key=f"{key}_csv",
+        on_click="ignore",
         disabled=frame.empty,
     )
     right.download_button(
@@ -32,5 +33,6 @@ def list_downloads(frame: pd.DataFrame, file_stem: str, key: str) -> None:
         file_name=f"{file_stem}.xlsx",
         mime=XLSX_MIME,
         key=f"{key}_xlsx",
+        on_click="ignore",
         disabled=frame.empty,
     )

@@ -1,0 +1,344 @@
+"""Customer segments: RFM scores and named segments, VIPs, and customers at risk.
+
+Everything is measured **as of a day** (``as_of``, by default the day of the last
+order): purchases after it are ignored. Only purchases by identified customers
+count.
+
+Per customer (``customer_summary``): ``first_purchase`` and ``last_purchase``
+(days), ``orders``, ``revenue`` (net, all time up to ``as_of``),
+``recency_days`` = as_of - last purchase, ``age_days`` = as_of - first
+purchase, ``purchase_days`` (distinct days with a purchase) and
+``usual_gap_days``: the median number of days between consecutive purchase
+days (NaN with fewer than two purchase days).
+
+**RFM scores** (1 to 5, 5 best) rank each customer among all customers: score =
+1 + floor(5 x the share of customers strictly worse), where worse means more
+days since the last purchase (R), fewer orders (F) or less revenue (M).
+Customers with equal values always get equal scores, whatever the row order.
+
+**Named segments** come from ``SEGMENT_RULES``, the first rule that matches
+wins. A customer whose first purchase is at most ``new_days`` days old is
+*New*, whatever their scores, so a brand-new customer is never called inactive.
+
+**VIPs**: customers with M = 5 and F >= 4 (top fifth by value, and among the
+most frequent), ranked by revenue.
+
+**At risk**: customers with at least two purchase days whose time since their
+last purchase exceeds ``overdue_factor`` times their own usual gap (and at
+least ``MIN_OVERDUE_DAYS``), ranked by revenue; each with its reason in words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from retention.i18n import t
+from retention.orders import customer_purchases
+from retention.periods import ordinal_to_period
+
+__all__ = [
+    "SEGMENTS",
+    "as_of_days",
+    "SEGMENT_RULES",
+    "SegmentRule",
+    "customer_segments",
+    "customer_summary",
+    "customers_at_risk",
+    "rfm_scores",
+    "segment_moves",
+    "segment_names",
+    "segment_summary",
+    "vip_customers",
+]
+
+NEW_DAYS = 30
+OVERDUE_FACTOR = 2.0
+MIN_OVERDUE_DAYS = 7
+HISTORY_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class SegmentRule:
+    """A named segment: customers with R and F scores in the given ranges."""
+
+    name: str
+    recency: tuple[int, int]
+    frequency: tuple[int, int]
+    help: str
+
+
+SEGMENT_RULES = [
+    SegmentRule("champions", (4, 5), (4, 5), "Bought recently and often."),
+    SegmentRule("loyal", (3, 5), (3, 5), "Buy regularly; not all very recently."),
+    SegmentRule("promising", (4, 5), (1, 2), "Bought recently, only a few times."),
+    SegmentRule("needs_attention", (3, 3), (1, 2), "Neither recent nor frequent."),
+    SegmentRule("slipping", (1, 2), (3, 5), "Used to buy often; not lately."),
+    SegmentRule("hibernating", (2, 2), (1, 2), "Few purchases, a while ago."),
+    SegmentRule("lost", (1, 1), (1, 2), "Few purchases, long ago."),
+]
+SEGMENTS = ["new", *[rule.name for rule in SEGMENT_RULES]]
+
+
+def segment_names() -> dict[str, str]:
+    """The segments by translated name, in their order."""
+    return {
+        "new": t("New"),
+        "champions": t("Champions"),
+        "loyal": t("Loyal"),
+        "promising": t("Promising"),
+        "needs_attention": t("Needs attention"),
+        "slipping": t("Slipping regulars"),
+        "hibernating": t("Hibernating"),
+        "lost": t("Lost"),
+    }
+
+
+def as_of_days(orders: pd.DataFrame, selection) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The days segments are measured on for a ``Selection``: the last day of
+    its last period (or of the data, if earlier), and the last day of the
+    period before, for the moves between segments."""
+    last_day = orders["timestamp"].max().normalize()
+    end = min(selection.end - pd.Timedelta(days=1), last_day).normalize()
+    last_period = ordinal_to_period(selection.last, selection.period)
+    before = (last_period.start_time - pd.Timedelta(days=1)).normalize()
+    return end, min(before, end)
+
+
+def _as_of_day(bought: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.Timestamp:
+    if as_of is None:
+        return bought["timestamp"].max().normalize()
+    return pd.Timestamp(as_of).normalize()
+
+
+SUMMARY_COLUMNS = [
+    "customer_id",
+    "first_purchase",
+    "last_purchase",
+    "orders",
+    "revenue",
+    "recency_days",
+    "age_days",
+    "purchase_days",
+    "usual_gap_days",
+]
+
+
+def customer_summary(
+    orders: pd.DataFrame, as_of: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """One row per customer who bought on or before ``as_of``, in the columns
+    ``SUMMARY_COLUMNS`` (see the module docstring); ids exactly as read."""
+    bought = customer_purchases(orders)
+    if bought.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    as_of = _as_of_day(bought, as_of)
+    bought = bought[bought["timestamp"] < as_of + pd.Timedelta(days=1)]
+    codes, uniques = pd.factorize(bought["customer_id"])
+    days = bought["timestamp"].to_numpy().astype("datetime64[D]").astype("int64")
+    by_customer = pd.DataFrame({"customer": codes, "day": days}).groupby("customer")
+    first, last = by_customer["day"].min(), by_customer["day"].max()
+    revenue = np.bincount(codes, weights=bought["revenue"].to_numpy(dtype="float64"))
+
+    # gaps between consecutive distinct purchase days of the same customer
+    span = int(days.max() - days.min()) + 1
+    pairs = np.unique(codes.astype("int64") * span + (days - days.min()))
+    pair_customer = pairs // span
+    same = pair_customer[1:] == pair_customer[:-1]
+    gaps = pd.Series(np.diff(pairs)[same]).groupby(pair_customer[1:][same]).median()
+    as_of_day = int(as_of.to_datetime64().astype("datetime64[D]").astype("int64"))
+    summary = pd.DataFrame(
+        {
+            "customer_id": uniques,
+            "first_purchase": first.to_numpy().astype("datetime64[D]"),
+            "last_purchase": last.to_numpy().astype("datetime64[D]"),
+            "orders": np.bincount(codes),
+            "revenue": revenue,
+            "recency_days": as_of_day - last.to_numpy(),
+            "age_days": as_of_day - first.to_numpy(),
+            "purchase_days": np.bincount(pair_customer),
+            "usual_gap_days": gaps.reindex(range(len(uniques))).to_numpy(),
+        }
+    )
+    return summary.astype(
+        {"first_purchase": "datetime64[ns]", "last_purchase": "datetime64[ns]"}
+    )
+
+
+def _score(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
+    """1 + floor(5 x share of customers strictly worse); equal values score equal."""
+    values = np.asarray(values, dtype="float64")
+    ordered = np.sort(values)
+    if higher_is_better:
+        worse = np.searchsorted(ordered, values, side="left")
+    else:
+        worse = len(values) - np.searchsorted(ordered, values, side="right")
+    return 1 + (5 * worse) // max(len(values), 1)
+
+
+def rfm_scores(summary: pd.DataFrame) -> pd.DataFrame:
+    """``customer_summary`` with ``r``, ``f`` and ``m`` scores (1-5) and
+    ``rfm`` (the three digits as text, say ``"545"``)."""
+    scored = summary.copy()
+    scored["r"] = _score(summary["recency_days"], higher_is_better=False)
+    scored["f"] = _score(summary["orders"], higher_is_better=True)
+    scored["m"] = _score(summary["revenue"], higher_is_better=True)
+    scored["rfm"] = (
+        scored["r"].astype(str) + scored["f"].astype(str) + scored["m"].astype(str)
+    )
+    return scored
+
+
+def customer_segments(
+    orders: pd.DataFrame, as_of: pd.Timestamp | None = None, new_days: int = NEW_DAYS
+) -> pd.DataFrame:
+    """Every customer with their RFM scores and ``segment`` (a name from
+    ``SEGMENTS``), as of ``as_of``: the columns of ``rfm_scores`` plus
+    ``segment``. Sorted by revenue, largest first, then by id."""
+    scored = rfm_scores(customer_summary(orders, as_of))
+    segment = np.full(len(scored), "", dtype=object)
+    r, f = scored["r"].to_numpy(), scored["f"].to_numpy()
+    segment[scored["age_days"].to_numpy() <= new_days] = "new"
+    for rule in SEGMENT_RULES:
+        match = (
+            (segment == "")
+            & (r >= rule.recency[0])
+            & (r <= rule.recency[1])
+            & (f >= rule.frequency[0])
+            & (f <= rule.frequency[1])
+        )
+        segment[match] = rule.name
+    scored["segment"] = pd.Categorical(segment, categories=SEGMENTS)
+    return scored.sort_values(
+        ["revenue", "customer_id"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def segment_summary(segments: pd.DataFrame) -> pd.DataFrame:
+    """Size and revenue share of each segment, from ``customer_segments``.
+
+    Columns: ``segment``, ``customers``, ``customer_share`` (% of customers),
+    ``revenue`` and ``revenue_share`` (% of all customers' revenue), one row
+    per segment in ``SEGMENTS`` order (empty segments included, with 0).
+    """
+    table = (
+        segments.groupby("segment", observed=False)
+        .agg(customers=("customer_id", "size"), revenue=("revenue", "sum"))
+        .reindex(SEGMENTS)
+        .fillna(0)
+        .reset_index()
+    )
+    total_customers = max(int(table["customers"].sum()), 1)
+    total_revenue = table["revenue"].sum()
+    table["customers"] = table["customers"].astype("int64")
+    table["customer_share"] = table["customers"] / total_customers * 100.0
+    table["revenue_share"] = (
+        table["revenue"] / total_revenue * 100.0 if total_revenue else np.nan
+    )
+    table["segment"] = table["segment"].astype(str)
+    return table[["segment", "customers", "customer_share", "revenue", "revenue_share"]]
+
+
+NOT_YET = "not_yet_a_customer"
+
+
+def segment_moves(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """How customers moved between segments from one day to a later one, from
+    two ``customer_segments`` tables.
+
+    Columns: ``from_segment`` (``NOT_YET`` for customers who had not bought
+    yet), ``to_segment`` and ``customers``; only moves with customers, largest
+    first. Customers staying in their segment are rows too (from = to).
+    """
+    earlier = before.set_index("customer_id")["segment"].astype(str)
+    later = after.set_index("customer_id")["segment"].astype(str)
+    moves = pd.DataFrame(
+        {
+            "from_segment": earlier.reindex(later.index).fillna(NOT_YET).to_numpy(),
+            "to_segment": later.to_numpy(),
+        }
+    )
+    table = moves.value_counts().rename("customers").reset_index()
+    return table.sort_values(
+        ["customers", "from_segment", "to_segment"],
+        ascending=[False, True, True],
+        kind="stable",
+    ).reset_index(drop=True)
+
+
+def _monthly_orders(
+    orders: pd.DataFrame, customer_ids: pd.Series, as_of: pd.Timestamp
+) -> list[list[int]]:
+    """Orders per calendar month over the ``HISTORY_MONTHS`` months up to
+    ``as_of``, for each of ``customer_ids``."""
+    bought = customer_purchases(orders)
+    last_month = as_of.to_period("M")
+    first_month = last_month - (HISTORY_MONTHS - 1)
+    window = bought[
+        bought["customer_id"].isin(customer_ids)
+        & (bought["timestamp"] >= first_month.start_time)
+        & (bought["timestamp"] < as_of + pd.Timedelta(days=1))
+    ]
+    position = pd.Index(customer_ids).get_indexer(window["customer_id"])
+    month = (
+        window["timestamp"].dt.year.to_numpy() * 12
+        + window["timestamp"].dt.month.to_numpy()
+        - (first_month.year * 12 + first_month.month)
+    )
+    counts = np.bincount(
+        position * HISTORY_MONTHS + month, minlength=len(customer_ids) * HISTORY_MONTHS
+    ).reshape(len(customer_ids), HISTORY_MONTHS)
+    return counts.tolist()
+
+
+def vip_customers(
+    orders: pd.DataFrame, segments: pd.DataFrame, as_of: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """VIPs (M = 5 and F >= 4, from ``customer_segments``), ranked by revenue,
+    with their history: the columns of ``customer_segments`` plus ``aov``
+    (revenue / orders) and ``monthly_orders`` (a list of orders per month for
+    the last ``HISTORY_MONTHS`` months up to ``as_of``, oldest first)."""
+    vips = segments[(segments["m"] == 5) & (segments["f"] >= 4)].copy()
+    if vips.empty:
+        return vips.assign(aov=pd.Series(dtype="float64"), monthly_orders=None)
+    as_of = _as_of_day(customer_purchases(orders), as_of)
+    vips["aov"] = vips["revenue"] / vips["orders"]
+    vips["monthly_orders"] = _monthly_orders(orders, vips["customer_id"], as_of)
+    return vips.reset_index(drop=True)
+
+
+def _overdue_reason(gap: float, days: int) -> str:
+    if round(gap) <= 1:
+        return t("usually every day, last seen {days} days ago", days=f"{days:,}")
+    return t(
+        "usually every {gap} days, last seen {days} days ago",
+        gap=f"{gap:,.0f}",
+        days=f"{days:,}",
+    )
+
+
+def customers_at_risk(
+    segments: pd.DataFrame, overdue_factor: float = OVERDUE_FACTOR
+) -> pd.DataFrame:
+    """Customers overdue against their own usual gap, from ``customer_segments``.
+
+    A customer is at risk when they have at least two purchase days and
+    recency_days > overdue_factor x usual_gap_days and recency_days >=
+    ``MIN_OVERDUE_DAYS``. Columns: those of ``customer_segments`` plus
+    ``overdue`` (recency / usual gap) and ``reason`` ("usually every 9 days,
+    last seen 27 days ago"). Ranked by revenue, largest first, then by id.
+    """
+    gap = segments["usual_gap_days"]
+    recency = segments["recency_days"]
+    overdue = (
+        gap.notna() & (recency > overdue_factor * gap) & (recency >= MIN_OVERDUE_DAYS)
+    )
+    risk = segments[overdue].copy()
+    risk["overdue"] = risk["recency_days"] / risk["usual_gap_days"]
+    risk["reason"] = [
+        _overdue_reason(g, int(d))
+        for g, d in zip(risk["usual_gap_days"], risk["recency_days"], strict=True)
+    ]
+    return risk.reset_index(drop=True)
