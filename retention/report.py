@@ -11,6 +11,8 @@ used, and each (but the summary) with a native Excel chart:
 - **Cohorts**: the cohorts that started in the range, the share of each that
   bought k periods later, and the size-weighted average row (a line chart of
   the average);
+- **Segments**: the RFM segments on the last day of the range, with their
+  customers and revenue shares (a bar chart of customers per segment);
 - **Customer value**: the CLV factors and CLV by acquisition quarter (a bar
   chart);
 - **NPS**: promoters, passives, detractors, the NPS with its margin of error
@@ -47,9 +49,15 @@ from retention.nps import NPSResult, score_distribution
 from retention.overview import overview
 from retention.periods import period_names
 from retention.retention_rates import retention_by_period
+from retention.segments import (
+    as_of_days,
+    customer_segments,
+    segment_names,
+    segment_summary,
+)
 from retention.selection import Selection
 
-__all__ = ["FORMULA_STARTS", "ReportView", "safe_text", "view_report"]
+__all__ = ["FORMULA_STARTS", "ReportView", "safe_text", "segment_rows", "view_report"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
@@ -360,6 +368,42 @@ def _customer_value(sheet: Worksheet, view: ReportView) -> None:
     sheet.column_dimensions["A"].width = 28
 
 
+def segment_rows(view: ReportView) -> pd.DataFrame:
+    """The Segments sheet's rows: ``segment_summary`` on the range's last day,
+    with the segments' names."""
+    as_of, _ = as_of_days(view.orders, view.selection)
+    summary = segment_summary(customer_segments(view.orders, as_of))
+    names = segment_names()
+    return summary.assign(segment=summary["segment"].map(names))
+
+
+def _segments(sheet: Worksheet, view: ReportView) -> None:
+    top = _note(sheet, view, t("Customer segments (RFM)"))
+    as_of, _ = as_of_days(view.orders, view.selection)
+    _put(sheet, top - 1, 1, t("Measured on {day}", day=f"{as_of:%Y-%m-%d}"))
+    rows = segment_rows(view)
+    header = [
+        t("Segment"),
+        t("Customers"),
+        t("Share of customers (%)"),
+        t("Revenue"),
+        t("Share of revenue (%)"),
+    ]
+    values = rows.astype(object).where(rows.notna(), None).itertuples(index=False)
+    last = _table(sheet, top, header, values, {3: PERCENT, 4: MONEY, 5: PERCENT})
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = t("Customers per segment")
+    chart.add_data(
+        Reference(sheet, min_col=2, min_row=top, max_row=last), titles_from_data=True
+    )
+    chart.set_categories(Reference(sheet, min_col=1, min_row=top + 1, max_row=last))
+    chart.legend = None
+    chart.width, chart.height = 20, 10
+    sheet.add_chart(chart, f"G{top}")
+    sheet.column_dimensions["A"].width = 28
+
+
 def _nps(sheet: Worksheet, view: ReportView) -> None:
     result = view.nps
     top = _note(sheet, view, t("Would your customers recommend you?"))
@@ -407,6 +451,7 @@ def view_report(view: ReportView) -> bytes:
     book.active.title = t("Summary")
     _retention(book.create_sheet(t("Retention")), view)
     _cohorts(book.create_sheet(t("Cohorts")), view)
+    _segments(book.create_sheet(t("Segments")), view)
     _customer_value(book.create_sheet(t("Customer value")), view)
     if view.nps is not None and view.nps.nps is not None:
         _nps(book.create_sheet(t("NPS")), view)

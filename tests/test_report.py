@@ -26,6 +26,12 @@ from retention.report import (
 )
 from retention.retention_rates import retention_by_period
 from retention.sales_log import load_sales_log
+from retention.segments import (
+    as_of_days,
+    customer_segments,
+    segment_names,
+    segment_summary,
+)
 from retention.selection import Selection
 from tests.test_pages import (  # noqa: F401
     navigation_pages,
@@ -79,6 +85,7 @@ def test_the_workbook_has_its_sheets_each_with_a_chart(q1_2024):
         "Summary",
         "Retention",
         "Cohorts",
+        "Segments",
         "Customer value",
         "NPS",
     ]
@@ -148,6 +155,23 @@ def test_the_cohort_sheet_is_the_cohort_table(f20):
         for cell, value in zip(row, cohort, strict=True):
             assert same(cell, value), cohort["label"]
     assert rows[-1][0] == "Average (weighted by size)"
+
+
+def test_the_segments_sheet_is_the_segment_summary():
+    from tests.test_pages import SAMPLE
+
+    orders = load_sales_log(SAMPLE).orders
+    view = ReportView("Sample", orders, Selection("month", 491, 503), "retail")
+    sheet = openpyxl.load_workbook(io.BytesIO(view_report(view)))["Segments"]
+    as_of, _ = as_of_days(orders, view.selection)
+    expected = segment_summary(customer_segments(orders, as_of))
+    rows = table(sheet)
+    assert [row[0] for row in rows] == [segment_names()[s] for s in expected["segment"]]
+    assert sum(row[1] for row in rows) == expected["customers"].sum() > 0
+    for row, (_, segment) in zip(rows, expected.iterrows(), strict=True):
+        for cell, column in zip(row[1:], expected.columns[1:], strict=True):
+            assert same(cell, segment[column]), (segment["segment"], column)
+    assert sheet["A6"].value == f"Measured on {as_of:%Y-%m-%d}"
 
 
 def test_the_customer_value_sheet_is_the_clv_by_cohort():
