@@ -101,7 +101,7 @@ def _headline(result):
     high = format_nps(min(result.nps + result.margin_of_error, 100))
     st.markdown(
         t(
-            "Of **{answered}** customers who answered, {promoters} would recommend you (9 or 10) and {detractors} would not (0 to 6). NPS = % promoters − % detractors = **{nps}**. With this many answers the true figure is most likely between **{low}** and **{high}** (95 % margin of error).",
+            "Of **{answered}** answers, {promoters} would recommend you (9 or 10) and {detractors} would not (0 to 6). NPS = % promoters − % detractors = **{nps}**. With this many answers the true figure is most likely between **{low}** and **{high}** (95 % margin of error).",
             answered=number(result.answered),
             promoters=percent(result.promoters * share),
             detractors=percent(result.detractors * share),
@@ -168,14 +168,12 @@ def _over_time(responses, period, band, band_label, target):
         return
     st.caption(
         t(
-            "NPS per {period} (the sidebar's period) with its 95 % margin of error as a bar. Hollow grey points have fewer than {minimum} answers: their figure is too uncertain to read as exact, so the line skips them.",
+            "NPS per {period} (the sidebar's period) with its 95 % margin of error as a bar. Hollow grey points have fewer than {minimum} answers: their figure is too uncertain to read as exact (with so few, the margin can even read 0 when everyone gave the same kind of answer), so the line skips them. The grey band is the range of published figures for your industry; the dashed line is your target.",
             period=period_names()[period].lower(),
             minimum=MIN_ANSWERS,
         )
     )
-    st.altair_chart(
-        nps_period_chart(table, band, band_label, target), use_container_width=True
-    )
+    st.altair_chart(nps_period_chart(table, band, band_label, target), width="stretch")
     st.dataframe(breakdown_display(table, "label", t("Period")), hide_index=True)
 
 
@@ -185,7 +183,7 @@ def _by_location(responses, band, band_label, target):
         return
     table = nps_by_location(responses)
     st.altair_chart(
-        nps_location_chart(table, band, band_label, target), use_container_width=True
+        nps_location_chart(table, band, band_label, target), width="stretch"
     )
     st.dataframe(breakdown_display(table, "location", t("Location")), hide_index=True)
 
@@ -234,9 +232,14 @@ def _purchases(responses, view):
         st.dataframe(purchase_comparison(link), hide_index=True)
         st.caption(
             t(
-                "Still buying: bought on or after {since} (the last {window} complete periods of the sales log, the sidebar's activity window). A customer who answered twice counts once, with the latest answer. CLV = average order value × orders per year × lifespan ({lifespan} years, the same for every group).",
+                "Still buying: bought on or after {since}, the start of {window} (the sidebar's activity window). A customer who answered twice counts once, with the latest answer. CLV = average order value × orders per year × lifespan ({lifespan} years, the same for every group).",
                 since=link.active_since.date().isoformat(),
-                window=selection.window,
+                window=t("the last complete period of the sales log")
+                if selection.window == 1
+                else t(
+                    "the last {count} complete periods of the sales log",
+                    count=selection.window,
+                ),
                 lifespan=number(link.lifespan_years, 1),
             )
         )
@@ -332,9 +335,7 @@ target = target_column.number_input(
 with benchmark_column:
     st.caption(band_label)
     _comparison(result, band, target)
-st.altair_chart(
-    score_distribution_chart(score_distribution(result)), use_container_width=True
-)
+st.altair_chart(score_distribution_chart(score_distribution(result)), width="stretch")
 
 period = view.selection.period if view is not None else "month"
 tabs = st.tabs(

@@ -53,7 +53,8 @@ def test_the_sample_survey_shows_nps_48_with_its_margin_and_exact_value():
     details = app.dataframe[-1].value
     exact = details.set_index("Figure").loc["Net Promoter Score", "Exact"]
     assert exact == "(501 − 71) / 889 × 100 = 48.3690"
-    assert app.selectbox(key="survey_role_score").value == "LikelyToRecommend"
+    score_box = next(box for box in app.selectbox if box.label == "Score (0-10)")
+    assert score_box.value == "LikelyToRecommend"
 
 
 def test_the_sample_is_compared_with_the_sidebar_industry_and_a_target():
@@ -142,3 +143,26 @@ def test_the_period_control_changes_the_nps_over_time(period):
     table = next(f.value for f in app.dataframe if "Period" in f.value.columns)
     assert table["Answers"].sum() == 889
     assert table.iloc[0]["Period"] == ("2016-W23" if period == "week" else "2016 Q2")
+
+
+def test_a_new_survey_file_starts_from_its_own_detected_columns():
+    app = open_nps()
+    upload_survey(app, "survey.csv", CAFE_SURVEY.encode())
+
+    boxes = {box.label: box.value for box in app.selectbox}
+    assert boxes["Customer id or email"] == "Email"
+    assert boxes["Shop or location"] == "Shop"
+    assert boxes["Comment"] == "Anything else?"
+
+
+def test_choosing_no_comment_column_keeps_the_other_choices():
+    app = open_nps()
+    upload_survey(app, "survey.csv", CAFE_SURVEY.encode())
+    assert metrics(app)["Net Promoter Score"][0] == "25"
+
+    comment_box = next(box for box in app.selectbox if box.label == "Comment")
+    comment_box.select_index(0).run()
+    boxes = {box.label: box.value for box in app.selectbox}
+    assert boxes["Comment"] is None
+    assert boxes["Customer id or email"] == "Email"
+    assert any("comments to read them" in info.value for info in app.info)

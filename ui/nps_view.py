@@ -17,16 +17,22 @@ from ui.show import money, number, percent
 
 def role_names() -> dict[str, str]:
     return {
-        "score": t("0-10 score (how likely to recommend)"),
-        "date": t("Date of the answer"),
+        "score": t("Score (0-10)"),
+        "date": t("Date"),
         "customer": t("Customer id or email"),
         "location": t("Shop or location"),
         "comment": t("Comment"),
     }
 
 
+def role_key(survey: SurveyFile, role: str) -> str:
+    """The widget key of a column choice, one per file so that a new file
+    starts from what was detected in it."""
+    return f"survey_role_{role}_{survey.content_hash[:12]}"
+
+
 def _remember(survey: SurveyFile, roles: tuple[str, ...]) -> None:
-    chosen = {role: st.session_state[f"survey_role_{role}"] for role in roles}
+    chosen = {role: st.session_state[role_key(survey, role)] for role in roles}
     data.choose_survey_columns(survey, chosen)
 
 
@@ -44,7 +50,7 @@ def survey_column_form(survey: SurveyFile, detected: SurveyColumns) -> SurveyCol
             options,
             index=options.index(current) if current in options else 0,
             format_func=lambda column: t("(none)") if column is None else column,
-            key=f"survey_role_{role}",
+            key=role_key(survey, role),
             on_change=_remember,
             args=(survey, roles),
         )
