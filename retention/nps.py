@@ -38,6 +38,7 @@ from retention.i18n import t
 __all__ = [
     "NPSResult",
     "classify_score",
+    "classify_scores",
     "detect_score_column",
     "format_nps",
     "group_of",
@@ -201,6 +202,17 @@ def classify_score(value: object) -> tuple[int | None, str | None]:
     return None, NOT_A_NUMBER
 
 
+def classify_scores(values: pd.Series) -> list[tuple[int | None, str | None]]:
+    """:func:`classify_score` for every cell of a column, each distinct cell
+    read once (a survey column holds a handful of different cells)."""
+    if values.dtype == object and any(type(value) is bool for value in values):
+        # True and 1 would be taken for one cell
+        return [classify_score(value) for value in values.tolist()]
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    read = [classify_score(value) for value in uniques]
+    return [read[code] for code in codes]
+
+
 def _as_series(scores: pd.Series | list | tuple) -> pd.Series:
     if isinstance(scores, pd.Series):
         return scores
@@ -268,7 +280,7 @@ def net_promoter_score(
     ``nps`` is None unless ``confirmed_scale`` is True.
     """
     series = _as_series(scores)
-    classified = [classify_score(value) for value in series.tolist()]
+    classified = classify_scores(series)
     valid = pd.Series(
         [score for score, _ in classified], index=series.index, dtype="Int64"
     ).dropna()
@@ -385,7 +397,7 @@ def _score_column_fit(values: pd.Series) -> tuple[float, int, int] | None:
     """(share of valid answers, top answer, answers) for a column that reads as
     scores: numbers in at least 90 % of its filled cells, whole 0-10 in at least
     half (a column with a few 6.5s or 11s is still the score column)."""
-    classified = [classify_score(value) for value in values.tolist()]
+    classified = classify_scores(values)
     filled = [(score, code) for score, code in classified if score is not None or code]
     answers = [score for score, _ in filled if score is not None]
     numeric = [code for _, code in filled if code != NOT_A_NUMBER]

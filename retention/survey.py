@@ -38,7 +38,7 @@ from retention.i18n import t
 from retention.nps import (
     NOT_A_NUMBER,
     NPSResult,
-    classify_score,
+    classify_scores,
     detect_score_column,
     group_of,
     net_promoter_score,
@@ -112,6 +112,8 @@ MAX_LOCATIONS = 50
 # different texts, more than half (a rating scale in words repeats a few).
 MIN_COMMENT_LENGTH = 12
 MIN_SHARE_OF_DISTINCT_COMMENTS = 0.5
+# Rows looked at to find the columns (the whole file is read for the figures).
+SAMPLE_ROWS = 2000
 _CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NOT_A_LETTER = re.compile(r"[^\w]+|_")
 
@@ -239,7 +241,7 @@ def _looks_like_comments(values: pd.Series) -> bool:
     filled = _filled(values)
     if filled.empty:
         return False
-    numbers = [classify_score(value)[1] != NOT_A_NUMBER for value in filled]
+    numbers = [code != NOT_A_NUMBER for _, code in classify_scores(filled)]
     return (
         filled.str.len().mean() >= MIN_COMMENT_LENGTH
         and filled.nunique() > MIN_SHARE_OF_DISTINCT_COMMENTS * len(filled)
@@ -287,8 +289,9 @@ def detect_survey_columns(table: pd.DataFrame) -> SurveyColumns:
       characters or more on average that is mostly not numbers.
 
     A column is used for one role only, in the order score, date, customer,
-    location, comment.
+    location, comment. Only the first ``SAMPLE_ROWS`` rows are looked at.
     """
+    table = table.head(SAMPLE_ROWS)
     score = detect_score_column(table)
     taken = {score} if score is not None else set()
     found: dict[str, str | None] = {}
@@ -303,7 +306,7 @@ def detect_survey_columns(table: pd.DataFrame) -> SurveyColumns:
 
 
 def _scores(values: pd.Series) -> pd.DataFrame:
-    classified = [classify_score(value) for value in values.tolist()]
+    classified = classify_scores(values)
     scores = pd.array([score for score, _ in classified], dtype="Int64")
     codes = [code for _, code in classified]
     status = [

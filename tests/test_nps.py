@@ -424,3 +424,10 @@ def test_read_survey_keeps_csv_cells_as_written():
     table = read_survey(("s.csv", b"score\n007\n")).table
 
     assert table["score"].tolist() == ["007"]
+
+
+def test_true_is_not_read_as_the_score_1():
+    result = net_promoter_score([1, True, 10, 1.0])
+
+    assert result.score_counts[1] == 2
+    assert result.invalid["value"].tolist() == ["True"]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from retention.nps import MIN_ANSWERS
 from retention.nps_breakdown import comments, nps_by_location, nps_by_period
@@ -121,3 +124,51 @@ def test_comments_are_searched_without_case_and_filtered_by_group():
     assert detractors["group_label"].unique().tolist() == ["Detractors (0-6)"]
     coffee_promoters = comments(responses, "coffee", groups=("promoter",))
     assert coffee_promoters["row"].tolist() == [4]
+
+
+def test_carpentries_nps_per_country_matches_a_plain_pandas_count(shared_dir):
+    from retention.survey import read_survey
+
+    path = shared_dir / "data" / "nps_carpentries" / "longterm_data_20170701.csv"
+    table = nps_by_location(survey_responses(read_survey(path))).set_index("location")
+
+    plain = pd.read_csv(path).dropna(subset=["Likely-To-Recommend", "Country"])
+    for country, scores in plain.groupby("Country")["Likely-To-Recommend"]:
+        promoters, detractors = int((scores >= 9).sum()), int((scores <= 6).sum())
+        assert table.loc[country, "answered"] == len(scores)
+        assert table.loc[country, "nps"] == pytest.approx(
+            (promoters - detractors) * 100 / len(scores)
+        )
+        assert table.loc[country, "margin_of_error"] == pytest.approx(
+            direct_margin(promoters, detractors, len(scores))
+        )
+    assert table.loc["USA", "answered"] == 194
+
+
+answer_rows = st.lists(
+    st.tuples(
+        st.dates(min_value=date(2023, 1, 1), max_value=date(2024, 12, 31)),
+        st.sampled_from([str(score) for score in range(11)] + ["", "6.5", "x"]),
+        st.sampled_from(["Main", "Station", ""]),
+    ),
+    max_size=80,
+)
+
+
+@given(answer_rows, st.sampled_from(["week", "month", "quarter", "year"]))
+def test_every_dated_answer_is_in_exactly_one_period(rows, period):
+    responses = responses_of(
+        [(day.isoformat(), score, shop, "") for day, score, shop in rows]
+    )
+    table = nps_by_period(responses, period)
+
+    assert table["answered"].sum() == len(responses.answers)
+    filled = table[table["answered"] > 0]
+    expected = (filled["promoters"] - filled["detractors"]) * 100 / filled["answered"]
+    assert filled["nps"].tolist() == pytest.approx(expected.tolist())
+    assert (filled["low"] <= filled["nps"]).all() and (
+        filled["nps"] <= filled["high"]
+    ).all()
+    assert table["too_few"].tolist() == (table["answered"] < MIN_ANSWERS).tolist()
+    shops = nps_by_location(responses)
+    assert shops["answered"].sum() == (responses.answers["location"] != "").sum()
