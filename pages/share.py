@@ -8,11 +8,18 @@ import streamlit as st
 from retention.i18n import t
 from retention.store import Dataset, utc_now
 from ui import saved
-from ui.access import current_access, last_day, partner_pages, share_url
+from ui.access import (
+    current_access,
+    last_day,
+    partner_pages,
+    require_app_frame,
+    share_url,
+)
 from ui.show import number
 from ui.store import dataset_store, secret
 from ui.view import VIEW_KEYS
 
+require_app_frame()
 if current_access().is_partner:
     st.stop()
 

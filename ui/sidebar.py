@@ -77,6 +77,7 @@ def current_view() -> View:
 def require_view() -> View:
     """The current view for a page, or a pointer to the sidebar's message when the
     file cannot be read (the page stops there)."""
+    access.require_app_frame()
     try:
         return current_view()
     except ValueError:
