@@ -12,7 +12,7 @@ from retention.charts import (
     revenue_effects_chart,
 )
 from retention.i18n import t
-from retention.leaks import churn_leaks, leak_dimensions
+from retention.leaks import churn_leaks, leak_dimensions, lost_in_groups
 from retention.retention_rates import latest_complete_period
 from ui import data
 from ui.downloads import list_downloads
@@ -127,7 +127,12 @@ st.dataframe(
     ),
     hide_index=True,
 )
-lost = members[members["lost"]].drop(columns=["lost", "period", "last_purchase"])
+chosen_groups = st.multiselect(
+    t("Only the lost customers in"),
+    list(leaks["group"]),
+    key=f"lost_filter_{dimension}",
+)
+lost = lost_in_groups(members, dimension, chosen_groups)
 st.markdown(t("**Lost customers** ({count})", count=number(len(lost))))
 st.dataframe(
     lost.rename(

@@ -1,11 +1,16 @@
-"""Retention: CRR and churn per period, the counts behind them, and the
-industry benchmark."""
+"""Retention: CRR and churn per period, the counts behind them, rolling annual
+retention, and the industry benchmark or the owner's own target."""
 
 import streamlit as st
 
 from retention.annual import annual_retention
-from retention.benchmarks import benchmark, industry_names
-from retention.charts import retention_chart
+from retention.benchmarks import (
+    benchmark,
+    benchmark_table,
+    comparison_line,
+    industry_names,
+)
+from retention.charts import annual_retention_chart, retention_chart
 from retention.i18n import t
 from retention.retention_rates import latest_complete_period
 from ui import data
@@ -23,6 +28,7 @@ shown = table[
 ]
 reference = benchmark(view.industry)
 industry = industry_names()[view.industry]
+line = comparison_line(view.industry, view.target)
 
 st.title(t("Retention and churn per period"))
 latest = latest_complete_period(shown)
@@ -35,18 +41,7 @@ if latest is not None:
     end.metric(t("At end (E)"), number(latest["customers_at_end"]))
     gained.metric(t("Gained (N)"), number(latest["gained"]))
     lost.metric(t("Lost (L)"), number(latest["lost"]))
-st.altair_chart(
-    retention_chart(
-        shown,
-        reference.annual_retention,
-        t(
-            "{industry}: {rate} kept per year",
-            industry=industry,
-            rate=percent(reference.annual_retention),
-        ),
-    ),
-    use_container_width=True,
-)
+st.altair_chart(retention_chart(shown, line.rate, line.label), use_container_width=True)
 partial = shown[shown["partial"]]
 for _, row in partial.iterrows():
     st.info(
@@ -83,14 +78,47 @@ else:
             bench=percent(reference.annual_retention),
         )
     )
+    if line.own_target:
+        st.markdown(
+            t(
+                "Your target: **{target}** kept per year; you are {gap} points "
+                "{side} it.",
+                target=percent(line.rate),
+                gap=number(abs(annual.rate - line.rate), 2),
+                side=t("above") if annual.rate >= line.rate else t("below"),
+            )
+        )
+
+st.subheader(t("Annual retention, month by month"))
+rolling = data.rolling_annual(log.content_hash, log.orders)
+rolling = rolling[rolling["month_end"] < selection.end]
+if rolling.empty:
+    st.caption(
+        t(
+            "Rolling annual retention needs two full years of sales: at each month "
+            "end it follows the customers of the year before last into the last year."
+        )
+    )
+else:
+    st.altair_chart(
+        annual_retention_chart(rolling, line.rate, line.label), width="stretch"
+    )
+    st.caption(
+        t(
+            "At each month end: of the customers who bought in the 12 months before "
+            "the last 12, the share who bought again in the last 12 months."
+        )
+    )
 st.caption(
     t(
-        "Benchmark source: {source}, {year}. Rough secondary figures, not a grade.",
+        "Benchmark source: {source}, {year}. These are rough secondary figures from "
+        "a survey of companies, measured in ways it does not define: a comparison, "
+        "not a grade. Enter your own target in the sidebar to compare with that "
+        "instead.",
         source=reference.source,
         year=reference.year,
     )
 )
-
 st.subheader(t("The counts behind each rate"))
 columns = {
     "label": t("Period"),
@@ -116,3 +144,19 @@ st.caption(
         "start (S = 0) both are undefined: “no data”."
     )
 )
+with st.expander(t("All benchmarks")):
+    benchmarks = benchmark_table()
+    st.dataframe(
+        benchmarks.assign(
+            annual_retention=benchmarks["annual_retention"].map(percent)
+        ).rename(
+            columns={
+                "industry": t("Industry"),
+                "annual_retention": t("Customers kept per year"),
+                "definition": t("Definition"),
+                "year": t("Year"),
+                "source": t("Source"),
+            }
+        ),
+        hide_index=True,
+    )

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from retention.orders import customer_purchases
+from retention.periods import period_label, period_ordinals
 
 MIN_HALF_WINDOW_MONTHS = 3
 
@@ -89,4 +91,70 @@ def annual_retention(
         window_months=window,
         customers_at_start=len(earlier),
         retained=len(earlier & later),
+    )
+
+
+ROLLING_COLUMNS = [
+    "month",
+    "label",
+    "month_end",
+    "customers_at_start",
+    "retained",
+    "rate",
+]
+
+
+def rolling_annual_retention(orders: pd.DataFrame) -> pd.DataFrame:
+    """Annual retention at the end of every complete calendar month that has two
+    full years of data before it.
+
+    At the end of month M: S = customers who bought in the months M-23 to M-12,
+    retained = those of S who bought again in the months M-11 to M; rate =
+    retained / S x 100 (NaN when S = 0). The same figure as
+    ``annual_retention`` at that month end, counted on calendar months. The
+    first month of the data counts as a whole month even if the data starts
+    inside it; a last month the data stops inside is not a month end yet.
+
+    Columns (``ROLLING_COLUMNS``): ``month`` (month ordinal), ``label``,
+    ``month_end`` (last day), ``customers_at_start``, ``retained``, ``rate``.
+    Empty with less than 24 complete months.
+    """
+    bought = customer_purchases(orders)
+    if bought.empty:
+        return pd.DataFrame(columns=ROLLING_COLUMNS)
+    months = period_ordinals(bought["timestamp"], "month")
+    first = int(months.min())
+    last_day = orders["timestamp"].max().normalize()
+    last = (
+        int(period_ordinals(pd.Series([last_day + pd.Timedelta(days=1)]), "month")[0])
+        - 1
+    )
+    span = last - first + 1
+    if span < 24:
+        return pd.DataFrame(columns=ROLLING_COLUMNS)
+
+    # one row of purchase flags per customer, one column per month
+    codes, uniques = pd.factorize(bought["customer_id"])
+    inside = months <= last
+    flags = np.zeros((len(uniques), span + 1), dtype=np.int16)
+    flags[codes[inside], months[inside] - first + 1] = 1
+    running = np.cumsum(flags, axis=1)  # running[:, m + 1] = months 0..m
+
+    ends = np.arange(23, span)
+    earlier = running[:, ends - 11] - running[:, ends - 23]  # months M-23 .. M-12
+    later = running[:, ends + 1] - running[:, ends - 11]  # months M-11 .. M
+    at_start = (earlier > 0).sum(axis=0)
+    retained = ((earlier > 0) & (later > 0)).sum(axis=0)
+    ordinals = ends + first
+    index = pd.PeriodIndex.from_ordinals(ordinals, freq="M")
+    rate = np.where(at_start > 0, retained / np.maximum(at_start, 1) * 100.0, np.nan)
+    return pd.DataFrame(
+        {
+            "month": ordinals,
+            "label": [period_label(o, "month") for o in ordinals],
+            "month_end": index.end_time.normalize(),
+            "customers_at_start": at_start,
+            "retained": retained,
+            "rate": rate,
+        }
     )

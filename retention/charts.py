@@ -490,3 +490,40 @@ def segment_chart(summary: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=34 * len(summary))
     )
+
+
+def annual_retention_chart(
+    table: pd.DataFrame, line_rate: float | None, line_label: str
+) -> alt.LayerChart:
+    """Rolling annual retention (from ``retention.annual.rolling_annual_retention``)
+    with a dashed line for the benchmark or the owner's target."""
+    order = list(table["label"])
+    x = alt.X("label:O", sort=order, title=t("Month end"))
+    y = alt.Y("rate:Q", title="%", scale=alt.Scale(domain=[0, 100]))
+    tooltip = [
+        alt.Tooltip("label:O", title=t("Month end")),
+        alt.Tooltip("rate:Q", title=t("Annual retention %"), format=".2f"),
+        alt.Tooltip(
+            "customers_at_start:Q", title=t("Customers a year before"), format=","
+        ),
+        alt.Tooltip("retained:Q", title=t("Of them bought again"), format=","),
+    ]
+    line = (
+        alt.Chart(table)
+        .mark_line(point=True, color=COLOURS["retention"])
+        .encode(x=x, y=y, tooltip=tooltip)
+    )
+    layers = [line]
+    if line_rate is not None:
+        rule_frame = pd.DataFrame({"rate": [line_rate], "name": [line_label]})
+        layers.append(
+            alt.Chart(rule_frame)
+            .mark_rule(strokeDash=[6, 4], color=COLOURS["benchmark"])
+            .encode(y="rate:Q", tooltip=[alt.Tooltip("name:N", title=t("Benchmark"))])
+        )
+        layers.append(
+            alt.Chart(rule_frame)
+            .mark_text(align="left", dx=4, dy=-6, color=COLOURS["benchmark"])
+            .encode(y="rate:Q", x=alt.value(0), text="name:N")
+        )
+    return alt.layer(*layers).properties(height=280)

@@ -35,6 +35,7 @@ __all__ = [
     "customers_at_start",
     "leak_dimensions",
     "lost_customers",
+    "lost_in_groups",
 ]
 
 # (lowest number of past orders, group name) from the smallest up
@@ -176,6 +177,32 @@ def _percent(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     return np.asarray(part, dtype="float64") * 100.0 / safe
 
 
+def _groups(members: pd.DataFrame, dimension: str) -> pd.Series:
+    column = "past_orders_group" if dimension == "past_orders" else dimension
+    if column not in members.columns:
+        raise ValueError(f"the orders have no {dimension} column")
+    groups = members[column]
+    if not isinstance(groups.dtype, pd.CategoricalDtype):
+        groups = groups.astype("string").fillna(t("unknown"))
+    return groups
+
+
+def lost_in_groups(
+    members: pd.DataFrame, dimension: str, groups: list[str] | None = None
+) -> pd.DataFrame:
+    """The lost customers of ``customers_at_start`` whose ``dimension`` is one
+    of ``groups`` (all of them when ``groups`` is empty), without the columns
+    ``lost``, ``period`` and ``last_purchase``."""
+    lost = members["lost"].to_numpy()
+    if groups:
+        lost = lost & _groups(members, dimension).astype(str).isin(groups).to_numpy()
+    return (
+        members[lost]
+        .drop(columns=["lost", "period", "last_purchase"])
+        .reset_index(drop=True)
+    )
+
+
 def churn_leaks(members: pd.DataFrame, dimension: str) -> pd.DataFrame:
     """Lost customers and churn by group, from ``customers_at_start``.
 
@@ -186,12 +213,7 @@ def churn_leaks(members: pd.DataFrame, dimension: str) -> pd.DataFrame:
     largest first (ties in the group's own order). A missing store, channel or
     category is its own group, "unknown".
     """
-    column = "past_orders_group" if dimension == "past_orders" else dimension
-    if column not in members.columns:
-        raise ValueError(f"the orders have no {dimension} column")
-    groups = members[column]
-    if not isinstance(groups.dtype, pd.CategoricalDtype):
-        groups = groups.astype("string").fillna(t("unknown"))
+    groups = _groups(members, dimension)
     table = (
         members.assign(group=groups)
         .groupby("group", observed=True, sort=True)

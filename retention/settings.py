@@ -27,6 +27,11 @@ SETTINGS = {
             "Activity window k: a customer is lost after k periods without a purchase.",
         ),
         Setting("industry", "retail", "Industry whose benchmark the charts show."),
+        Setting(
+            "target",
+            None,
+            "Your own annual retention target in %, shown instead of the benchmark.",
+        ),
         Setting("language", "en", "Language of the app."),
         Setting("timezone", None, "Shop time zone for stamps that carry an offset."),
     ]

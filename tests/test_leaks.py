@@ -8,6 +8,7 @@ from retention.leaks import (
     customers_at_start,
     leak_dimensions,
     lost_customers,
+    lost_in_groups,
 )
 from retention.periods import period_ordinals
 from retention.retention_rates import retention_by_period
@@ -112,3 +113,14 @@ def test_at_start_and_lost_add_up_to_the_retention_table(purchases, window):
     counted = counted.reindex(table["period"], fill_value=0)
     assert list(counted["size"]) == list(table["customers_at_start"])
     assert list(counted["sum"]) == list(table["lost"])
+
+
+def test_lost_customers_can_be_picked_by_group():
+    orders = monthly_orders(
+        {"A": ["2024-01"], "B": ["2023-12", "2024-01"], "C": ["2024-01", "2024-02"]}
+    )
+    members = customers_at_start(orders, months("2024-02-01", "2024-02-01"))
+    assert sorted(lost_in_groups(members, "past_orders")["customer_id"]) == ["A", "B"]
+    once = lost_in_groups(members, "past_orders", ["1"])
+    assert list(once["customer_id"]) == ["A"]
+    assert "lost" not in once.columns

@@ -70,6 +70,9 @@ def test_what_changed_breaks_leaks_down_by_past_orders(tmp_path):
     leaks = app.dataframe[0].value.set_index("Orders before they left")
     assert leaks.loc["1", "Lost (L)"] == 2  # B and C
     assert leaks.loc["2", "Lost (L)"] == 1  # D
+    app.multiselect(key="lost_filter_past_orders").set_value(["1"]).run()
+    lost = app.dataframe[1].value
+    assert sorted(lost["Customer"]) == ["B", "C"]
     app.selectbox(key="changes_period").select_index(1).run()
     assert not app.exception
     assert app.info[0].value.startswith("In Feb 2024 you kept 2 of 2 customers")

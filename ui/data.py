@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from retention.annual import rolling_annual_retention
 from retention.cohorts import cohort_cells
 from retention.columns import ColumnMapping, detect_columns
 from retention.layouts import LayoutMemory, data_dir, layout_key
@@ -220,6 +221,12 @@ def retention_table(
 ) -> pd.DataFrame:
     """``retention_by_period`` cached by the data's hash and the settings."""
     return retention_by_period(_orders, period, window)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def rolling_annual(content_hash: str, _orders: pd.DataFrame) -> pd.DataFrame:
+    """``rolling_annual_retention`` cached by the data's hash."""
+    return rolling_annual_retention(_orders)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

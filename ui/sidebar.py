@@ -26,6 +26,7 @@ class View:
     industry: str
     is_sample: bool
     source_name: str
+    target: float | None = None
 
 
 def available_periods(orders: pd.DataFrame, period: str) -> list[int]:
@@ -71,6 +72,7 @@ def current_view() -> View:
         st.session_state.get("industry", "retail"),
         source.is_sample,
         source.name,
+        target=st.session_state.get("target"),
     )
 
 
@@ -162,6 +164,15 @@ def _other_controls() -> None:
         key="industry",
         help=setting_help("industry"),
     )
+    st.number_input(
+        t("Your own target: customers kept per year (%)"),
+        min_value=1.0,
+        max_value=100.0,
+        step=1.0,
+        key="target",
+        help=setting_help("target"),
+        placeholder=t("the industry's figure"),
+    )
     if len(LANGUAGES) > 1:
         st.selectbox(
             t("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang"
@@ -197,6 +208,7 @@ def render_sidebar() -> View | None:
             "end": (view.selection.end - pd.Timedelta(days=1)).date().isoformat(),
             "window": str(view.selection.window),
             "industry": view.industry,
+            "target": None if view.target is None else f"{view.target:g}",
             "lang": st.session_state.get("lang", "en"),
         }
     )

@@ -1,6 +1,7 @@
 """The view the owner is looking at, kept in the URL's query parameters.
 
-Each choice (period, date range, activity window, industry, language) lives in a
+Each choice (period, date range, activity window, industry, own retention
+target, language) lives in a
 widget whose state is seeded from the URL on the first run of a session and
 written back to the URL on every run, so a copied address reproduces the view.
 A value in the URL that is not allowed falls back to its default with a notice.
@@ -20,7 +21,7 @@ from retention.settings import MAX_WINDOW, default
 
 # Short forms people write in links (``granularity=Q``) for each period.
 PERIOD_ALIASES = {"w": "week", "m": "month", "q": "quarter", "y": "year"}
-VIEW_KEYS = ("period", "start", "end", "window", "industry", "lang")
+VIEW_KEYS = ("period", "start", "end", "window", "industry", "target", "lang")
 SEEDED = "_view_seeded"
 NOTICES = "_view_notices"
 
@@ -36,6 +37,7 @@ class UrlView:
     start: pd.Timestamp | None
     end: pd.Timestamp | None
     notices: tuple[str, ...]
+    target: float | None = None
 
 
 def _period(raw: str | None, notices: list[str]) -> str:
@@ -84,6 +86,22 @@ def _date(raw: str | None, notices: list[str]) -> pd.Timestamp | None:
         return None
 
 
+def _target(raw: str | None, notices: list[str]) -> float | None:
+    """The owner's own annual retention target in percent, 1 to 100."""
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if 1 <= value <= 100:
+        return value
+    notices.append(
+        t("The link's target “{value}” is not a percentage from 1 to 100.", value=raw)
+    )
+    return None
+
+
 def read_url(params: dict[str, str]) -> UrlView:
     """Check every view parameter of a URL; unknown values become defaults."""
     notices: list[str] = []
@@ -107,6 +125,7 @@ def read_url(params: dict[str, str]) -> UrlView:
         ),
         start=_date(params.get("start"), notices),
         end=_date(params.get("end"), notices),
+        target=_target(params.get("target"), notices),
         notices=tuple(notices),
     )
 
@@ -120,6 +139,7 @@ def seed_from_url() -> UrlView | None:
     st.session_state["period"] = view.period
     st.session_state["window"] = view.window
     st.session_state["industry"] = view.industry
+    st.session_state["target"] = view.target
     st.session_state["lang"] = view.language
     st.session_state["url_range"] = (view.start, view.end)
     st.session_state[NOTICES] = view.notices

@@ -1,0 +1,83 @@
+"""Rolling annual retention against the benchmark or the owner's own target, on
+the Retention page (AppTest), with the target kept in the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from tests.test_pages import navigation_pages, open_app, upload  # noqa: F401
+
+ROWS = [
+    ("1", "A", "2022-01-10", 10.0),
+    ("2", "B", "2022-03-10", 10.0),
+    ("3", "A", "2023-01-10", 10.0),
+    ("4", "C", "2023-01-20", 10.0),
+    ("5", "E", "2024-01-31", 10.0),
+]
+
+
+def write_csv(folder: Path) -> Path:
+    path = folder / "two_years.csv"
+    lines = ["order_id,customer_id,order_date,amount"]
+    lines += [",".join(map(str, row)) for row in ROWS]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def charts(app) -> list[str]:
+    """Each chart's spec with the text of its data sets, which Streamlit sends
+    apart from the spec as Arrow tables."""
+    texts = []
+    for chart in app.get("vega_lite_chart"):
+        frames = [
+            pa.ipc.open_stream(dataset.data.data).read_pandas().to_csv()
+            for dataset in chart.proto.datasets
+        ]
+        texts.append(chart.proto.spec + "".join(frames))
+    return texts
+
+
+def test_own_target_from_the_url_replaces_the_benchmark_line(tmp_path):
+    app = open_app({"target": "70"})
+    assert app.number_input(key="target").value == 70.0
+    assert app.query_params["target"] == "70"
+    upload(app, write_csv(tmp_path))
+    app.switch_page("pages/retention_rates.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    specs = charts(app)
+    assert len(specs) == 2  # per period, and annual month by month
+    assert all("Your target: 70 %" in spec for spec in specs)
+    assert "Retail and e-commerce: 63 % kept per year" not in specs[1]
+    text = " ".join(m.value for m in app.markdown)
+    assert "Your target: **70.00 %**" in text
+
+
+def test_rolling_annual_retention_is_charted_against_the_industry(tmp_path):
+    app = open_app()
+    upload(app, write_csv(tmp_path))
+    app.switch_page("pages/retention_rates.py").run()
+    annual = charts(app)[1]
+    assert "Retail and e-commerce: 63 % kept per year" in annual
+    assert '"Dec 2023"' in annual and '"Jan 2024"' in annual
+    sources = " ".join(c.value for c in app.caption)
+    assert "rough secondary figures" in sources
+    benchmarks = next(
+        frame.value
+        for frame in app.dataframe
+        if "Customers kept per year" in frame.value
+    )
+    assert list(benchmarks["Customers kept per year"]) == [
+        "63.00 %",
+        "55.00 %",
+        "84.00 %",
+    ]
+    assert set(benchmarks["Year"]) == {2018}
+
+
+def test_a_target_outside_1_to_100_falls_back_with_a_notice():
+    app = open_app({"target": "250"})
+    assert app.number_input(key="target").value is None
+    assert "“250”" in " ".join(w.value for w in app.sidebar.warning)
+    assert "target" not in app.query_params
