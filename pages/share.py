@@ -133,6 +133,7 @@ def _rename_and_delete(dataset: Dataset) -> None:
 
 
 datasets = store.list_datasets()
+current = saved.current_dataset_id()  # the file in the uploader: open first
 if not datasets:
     st.info(t("Nothing is saved yet: upload a sales log in the sidebar."))
 for dataset in datasets:
@@ -148,7 +149,7 @@ for dataset in datasets:
             orders=number(dataset.order_count),
             span=span,
         ),
-        expanded=len(datasets) == 1,
+        expanded=len(datasets) == 1 or dataset.id == current,
     ):
         st.caption(t("Saved {day}", day=f"{dataset.saved_at:%Y-%m-%d %H:%M} UTC"))
         st.subheader(t("Links"))
