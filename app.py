@@ -5,10 +5,11 @@ import streamlit as st
 from retention.i18n import set_language, t
 from ui.access import allowed_pages, check_access
 from ui.sidebar import render_sidebar
-from ui.view import seed_from_url
+from ui.view import keep_page_choices, seed_from_url
 
 st.set_page_config(page_title="Regulars", page_icon="☕", layout="wide")
 seed_from_url()
+keep_page_choices()
 set_language(st.session_state.get("lang", "en"))
 check_access()
 

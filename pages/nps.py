@@ -4,6 +4,8 @@ margin of error, benchmarks, trends, places, comments and what each group buys."
 import streamlit as st
 
 from retention.charts import (
+    GAUGE_HEIGHT,
+    nps_benchmark_chart,
     nps_location_chart,
     nps_period_chart,
     score_distribution_chart,
@@ -44,8 +46,13 @@ def _load_survey():
         ),
         type=["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"],
         key=data.SURVEY_KEY,
+        on_change=data.keep_survey_upload,
     )
     source = data.current_survey_source()
+    if not source.is_sample and st.session_state.get(data.SURVEY_KEY) is None:
+        shown, back = st.columns([3, 1])
+        shown.caption(t("Showing your survey: {name}", name=source.name))
+        back.button(t("Back to the sample"), on_click=data.forget_survey_upload)
     if source.is_sample:
         st.caption(
             t(
@@ -335,8 +342,15 @@ target = target_column.number_input(
     key="nps_target",
 )
 with benchmark_column:
-    st.caption(band_label)
+    st.altair_chart(
+        nps_benchmark_chart(
+            result.nps, result.margin_of_error, band, band_label, target
+        ),
+        width="stretch",
+        height=GAUGE_HEIGHT * 2,
+    )
     _comparison(result, band, target)
+    st.caption(band_label)
 st.altair_chart(score_distribution_chart(score_distribution(result)), width="stretch")
 
 period = view.selection.period if view is not None else "month"

@@ -492,6 +492,86 @@ def segment_chart(summary: pd.DataFrame) -> alt.Chart:
     )
 
 
+GAUGE_HEIGHT = 60
+
+
+def nps_benchmark_chart(
+    nps: float,
+    margin: float,
+    band: tuple[float, float] | None = None,
+    band_label: str = "",
+    target: float | None = None,
+) -> alt.LayerChart:
+    """One NPS on the -100 to +100 scale: a point with its 95 % margin of error
+    as a bar, over the grey band of published figures and the dashed target."""
+    # a hidden vertical scale from 0 to 1: the band fills it, the point sits halfway
+    row = alt.Y("middle:Q", axis=None, title=None, scale=alt.Scale(domain=[0, 1]))
+    full = {
+        "y": alt.Y("bottom:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
+        "y2": "top:Q",
+    }
+    frame = pd.DataFrame(
+        {
+            "middle": [0.5],
+            "nps": [nps],
+            "low": [max(nps - margin, -100)],
+            "high": [min(nps + margin, 100)],
+            "name": [t("Your NPS")],
+        }
+    )
+    x = alt.X("nps:Q", title="NPS", scale=alt.Scale(domain=[-100, 100]))
+    layers = []
+    if band is not None:
+        band_frame = pd.DataFrame(
+            {
+                "bottom": [0],
+                "top": [1],
+                "low": [band[0]],
+                "high": [band[1]],
+                "name": [band_label],
+            }
+        )
+        layers.append(
+            alt.Chart(band_frame)
+            .mark_rect(color=COLOURS["benchmark"], opacity=0.25)
+            .encode(
+                x="low:Q",
+                x2="high:Q",
+                **full,
+                tooltip=[alt.Tooltip("name:N", title=t("Benchmark"))],
+            )
+        )
+    if target is not None:
+        target_frame = pd.DataFrame({"bottom": [0], "top": [1], "nps": [target]})
+        layers.append(
+            alt.Chart(target_frame)
+            .mark_rule(strokeDash=[4, 3], strokeWidth=2, color=COLOURS["target"])
+            .encode(
+                x="nps:Q",
+                **full,
+                tooltip=[alt.Tooltip("nps:Q", title=t("Your target"))],
+            )
+        )
+    layers += [
+        alt.Chart(frame)
+        .mark_rule(strokeWidth=3, color=COLOURS["nps"], opacity=0.6)
+        .encode(x=alt.X("low:Q"), x2="high:Q", y=row),
+        alt.Chart(frame)
+        .mark_point(size=160, filled=True, color=COLOURS["nps"])
+        .encode(
+            x=x,
+            y=row,
+            tooltip=[
+                alt.Tooltip("name:N", title=""),
+                alt.Tooltip("nps:Q", title="NPS", format=".1f"),
+                alt.Tooltip("low:Q", title=t("From"), format=".1f"),
+                alt.Tooltip("high:Q", title=t("To"), format=".1f"),
+            ],
+        ),
+    ]
+    return alt.layer(*layers).properties(height=GAUGE_HEIGHT)
+
+
 def annual_retention_chart(
     table: pd.DataFrame, line_rate: float | None, line_label: str
 ) -> alt.LayerChart:

@@ -166,3 +166,16 @@ def test_choosing_no_comment_column_keeps_the_other_choices():
     assert boxes["Comment"] is None
     assert boxes["Customer id or email"] == "Email"
     assert any("comments to read them" in info.value for info in app.info)
+
+
+def test_a_score_column_with_an_unknown_header_is_chosen_by_the_owner():
+    app = open_nps()
+    upload_survey(app, "q.csv", b"Q1,Q2\n9,yes\n10,no\n3,yes\n")
+
+    assert "No column of 0-10 answers was found" in app.error[0].value
+    score_box = next(box for box in app.selectbox if box.label == "Score (0-10)")
+    assert score_box.value is None
+    score_box.set_value("Q1").run()
+
+    assert not app.error
+    assert metrics(app)["Net Promoter Score"][0] == "33"

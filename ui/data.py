@@ -256,10 +256,31 @@ SURVEY_KEY = "survey_upload"
 SURVEY_COLUMNS_KEY = "survey_columns"
 
 
-def current_survey_source() -> Source:
+SURVEY_FILE_KEY = "survey_file"
+
+
+def keep_survey_upload() -> None:
+    """Keep the uploaded survey for the rest of the session (the uploader's
+    ``on_change``): Streamlit empties an uploader when its page is left, and the
+    owner expects their answers to be there when they come back to the page."""
     upload = st.session_state.get(SURVEY_KEY)
-    if upload is not None:
-        return Source(upload.name, upload.getvalue(), is_sample=False)
+    if upload is None:
+        st.session_state.pop(SURVEY_FILE_KEY, None)
+    else:
+        st.session_state[SURVEY_FILE_KEY] = Source(
+            upload.name, upload.getvalue(), is_sample=False
+        )
+
+
+def forget_survey_upload() -> None:
+    """Go back to the bundled sample survey."""
+    st.session_state.pop(SURVEY_FILE_KEY, None)
+
+
+def current_survey_source() -> Source:
+    kept = st.session_state.get(SURVEY_FILE_KEY)
+    if kept is not None:
+        return kept
     return Source(SAMPLE_SURVEY.name, _sample_survey_bytes(), is_sample=True)
 
 

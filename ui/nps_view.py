@@ -43,7 +43,7 @@ def survey_column_form(survey: SurveyFile, detected: SurveyColumns) -> SurveyCol
     names = role_names()
     boxes = st.columns(len(roles))
     for box, role in zip(boxes, roles, strict=True):
-        options = columns if role == "score" else [None, *columns]
+        options = [None, *columns]
         current = getattr(detected, role)
         box.selectbox(
             names[role],

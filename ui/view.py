@@ -18,6 +18,7 @@ from retention.benchmarks import BENCHMARKS
 from retention.i18n import LANGUAGES, t
 from retention.periods import PERIODS
 from retention.settings import MAX_WINDOW, default
+from ui import data
 
 # Short forms people write in links (``granularity=Q``) for each period.
 PERIOD_ALIASES = {"w": "week", "m": "month", "q": "quarter", "y": "year"}
@@ -155,3 +156,16 @@ def write_url(values: dict[str, str]) -> None:
                 del st.query_params[key]
         elif st.query_params.get(key) != value:
             st.query_params[key] = value
+
+
+# Choices made on one page that must still hold on the others: Streamlit forgets
+# the value of a widget in any run that does not draw it, so each run hands the
+# value back to the session before the page is drawn.
+PAGE_CHOICES = (data.DATE_ORDER_KEY, data.TIMEZONE_KEY, "nps_target")
+
+
+def keep_page_choices() -> None:
+    """Carry the page-bound choices of ``PAGE_CHOICES`` over to this run."""
+    for key in PAGE_CHOICES:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
