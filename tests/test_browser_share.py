@@ -25,6 +25,7 @@ def test_a_partner_opens_the_owners_link_and_sees_the_same_crr(
     owner.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(
         str(cases_dir / "F20_orders_for_share_link.csv")
     )
+    owner.get_by_text("F20_orders_for_share_link.csv").first.wait_for(timeout=60_000)
     text = wait_for_app(owner)
     assert "Saved as" in text or "uploaded this file before" in text
     owners_crr = crr(owner)
@@ -43,6 +44,7 @@ def test_a_partner_opens_the_owners_link_and_sees_the_same_crr(
     try:
         partner = partner_context.new_page()
         partner.goto(link, wait_until="domcontentloaded")
+        partner.get_by_text("shared with you (read-only)").wait_for(timeout=60_000)
         text = wait_for_app(partner)
         assert "shared with you (read-only)" in text
         assert crr(partner) == owners_crr
@@ -53,6 +55,7 @@ def test_a_partner_opens_the_owners_link_and_sees_the_same_crr(
         assert not partner.locator('[data-testid="stException"]').count()
 
         partner.goto(link.replace("share=", "share=x"), wait_until="domcontentloaded")
+        partner.get_by_text("This share link is not valid").wait_for(timeout=60_000)
         text = wait_for_app(partner)
         assert "This share link is not valid" in text
         assert not partner.locator('[data-testid="stMetric"]').count()
