@@ -96,7 +96,7 @@ def share_link(data_dir: str, base: str) -> str:
     return f"{base}/overview?period=month&window=1&share={token}"
 
 
-async def settled(page, timeout_s: float = 60) -> None:
+async def settled(page, timeout_s: float = 180) -> None:
     """Wait until the script has finished and the page stays still."""
     deadline = time.monotonic() + timeout_s
     still = 0
@@ -122,6 +122,7 @@ async def one_partner(
     browser, link: str, number: int, times: list, errors: list
 ) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(120_000)
     page = await context.new_page()
     try:
         started = time.monotonic()
@@ -182,7 +183,7 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10)
-    parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--timeout", type=float, default=600)
     arguments = parser.parse_args()
 
     port = free_port()
