@@ -11,7 +11,7 @@ from retention.charts import (
     customer_flow_chart,
     revenue_effects_chart,
 )
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.leaks import churn_leaks, leak_dimensions, lost_in_groups
 from retention.retention_rates import latest_complete_period
 from ui import data
@@ -50,10 +50,12 @@ st.info(period_summary(orders, row, one_period, money))
 st.subheader(t("Customer flow: from the start of the period to its end"))
 st.altair_chart(customer_flow_chart(customer_flow(row)), width="stretch")
 st.caption(
-    t(
+    t_count(
+        selection.window,
         "At start (S) − lost + new + won back = at end (E). Customers at the start "
-        "bought in the last {k} period(s) before {label}.",
-        k=selection.window,
+        "bought in the period before {label}.",
+        "At start (S) − lost + new + won back = at end (E). Customers at the start "
+        "bought in the last {count} periods before {label}.",
         label=row["label"],
     )
 )

@@ -17,7 +17,7 @@ from retention.segments import (
 )
 from ui import data
 from ui.downloads import list_downloads
-from ui.show import percent
+from ui.show import money, percent
 from ui.sidebar import require_view
 
 view = require_view()
@@ -61,6 +61,7 @@ def segment_tab() -> None:
     st.dataframe(
         summary.assign(
             customer_share=summary["customer_share"].map(percent),
+            revenue=summary["revenue"].map(money),
             revenue_share=summary["revenue_share"].map(percent),
         )[["name", "customers", "customer_share", "revenue", "revenue_share"]].rename(
             columns={

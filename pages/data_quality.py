@@ -6,7 +6,7 @@ from functools import partial
 import streamlit as st
 
 from retention.columns import ROLES, role_label
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.quality import reason_label
 from ui import data
 from ui.show import number
@@ -125,10 +125,11 @@ def _rows_csv(reason: str) -> bytes:
 
 for reason in counts.loc[counts["reason"] != "ok", "reason"]:
     st.download_button(
-        t(
-            "Download: {label} ({rows} rows)",
+        t_count(
+            report.count(reason),
+            "Download: {label} ({count} row)",
+            "Download: {label} ({count} rows)",
             label=reason_label(reason),
-            rows=number(report.count(reason)),
         ),
         partial(_rows_csv, reason),
         file_name=f"rows_{reason}.csv",

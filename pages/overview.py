@@ -3,7 +3,7 @@ and the last complete period's retention."""
 
 import streamlit as st
 
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.overview import overview, range_retention
 from retention.retention_rates import latest_complete_period
 from ui import data
@@ -19,10 +19,11 @@ figures = overview(orders, selection).set_index("figure")
 earlier_data = figures.loc["orders", "previous"] > 0
 if earlier_data:
     st.caption(
-        t(
-            "{range}, compared with the {count} period(s) before it.",
+        t_count(
+            selection.length,
+            "{range}, compared with the period before it.",
+            "{range}, compared with the {count} periods before it.",
             range=selection.label,
-            count=selection.length,
         )
     )
 else:

@@ -41,7 +41,7 @@ if latest is not None:
     end.metric(t("At end (E)"), number(latest["customers_at_end"]))
     gained.metric(t("Gained (N)"), number(latest["gained"]))
     lost.metric(t("Lost (L)"), number(latest["lost"]))
-st.altair_chart(retention_chart(shown, line.rate, line.label), use_container_width=True)
+st.altair_chart(retention_chart(shown, line.rate, line.label), width="stretch")
 partial = shown[shown["partial"]]
 for _, row in partial.iterrows():
     st.info(

@@ -1,0 +1,66 @@
+"""How figures and counts read on the pages: thousands separators, singular and
+plural wording, the NPS margin against its range, and no deprecated arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_pages import navigation_pages, open_app, upload  # noqa: F401
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def texts(app) -> list[str]:
+    return [e.value for e in (*app.markdown, *app.caption, *app.info, *app.warning)]
+
+
+def test_segment_revenue_is_written_with_thousands_separators():
+    app = open_app()
+    app.switch_page("pages/customers.py").run()
+    assert not app.exception
+    summary = next(f.value for f in app.dataframe if "% of revenue" in f.value)
+    revenue = list(summary["Revenue"])
+    assert all(isinstance(value, str) for value in revenue)
+    assert any("," in value for value in revenue), revenue  # the sample's 24,457.33
+    assert all(
+        value.count(".") == 1 and len(value.split(".")[1]) == 2 for value in revenue
+    )
+
+
+def test_one_period_and_one_row_are_singular(cases_dir):
+    app = open_app({"period": "quarter", "start": "2024-04-01", "end": "2024-06-30"})
+    upload(app, cases_dir / "F01_orders_q1_q2.csv")
+    assert not app.exception
+    captions = [c.value for c in app.caption]
+    assert any("compared with the period before it." in c for c in captions), captions
+    assert not any("period(s)" in text for text in texts(app))
+
+    app.switch_page("pages/changes.py").run()
+    assert not app.exception
+    assert any("bought in the period before" in c for c in texts(app))
+    assert not any("period(s)" in text for text in texts(app))
+
+
+def test_a_single_flagged_row_downloads_as_one_row(cases_dir):
+    app = open_app()
+    upload(app, cases_dir / "F12_currency_formatted.csv")
+    app.switch_page("pages/data_quality.py").run()
+    assert not app.exception
+    labels = [button.label for button in app.get("download_button")]
+    assert any(label.endswith("(1 row)") for label in labels), labels
+    assert not any("(1 rows)" in label for label in labels)
+
+
+def test_nps_range_adds_up_to_the_margin_shown():
+    app = open_app()
+    app.switch_page("pages/nps.py").run()
+    assert not app.exception
+    nps = next(m for m in app.metric if m.label == "Net Promoter Score")
+    assert (nps.value, nps.proto.delta) == ("48", "± 4 points")
+    assert any("between **44** and **52**" in m.value for m in app.markdown)
+
+
+def test_no_page_uses_the_deprecated_container_width_argument():
+    sources = [*REPO.glob("pages/*.py"), *REPO.glob("ui/*.py"), REPO / "app.py"]
+    offenders = [p.name for p in sources if "use_container_width" in p.read_text()]
+    assert offenders == []
