@@ -75,6 +75,7 @@ def _rate(value: float | None) -> str:
 
 def _print_summary(result: dict) -> None:
     figures = result["figures"]
+    width = _label_width(result["periods"])
     lines = [
         f"{result['file']}: {result['first_order']} .. {result['last_order']}",
         f"{t('Customers')}: {figures['customers']}  {t('Orders')}: {figures['orders']}"
@@ -82,13 +83,13 @@ def _print_summary(result: dict) -> None:
         f"{t('Orders per customer')}: {_rate(figures['purchase_frequency'])}"
         f"  {t('Repeat purchase rate')}: {_rate(figures['repeat_purchase_rate'])} %",
         "",
-        f"{t('Period'):<10} {'S':>7} {'E':>7} {'N':>7} {t('new'):>7} "
+        f"{t('Period'):<{width}} {'S':>7} {'E':>7} {'N':>7} {t('new'):>7} "
         f"{t('back'):>7} {'L':>7} {'CRR %':>7} {t('churn %'):>8}",
     ]
     for row in result["periods"]:
         mark = f" ({t('partial')})" if row["partial"] else ""
         lines.append(
-            f"{row['label']:<10} {row['customers_at_start']:>7} "
+            f"{row['label']:<{width}} {row['customers_at_start']:>7} "
             f"{row['customers_at_end']:>7} {row['gained']:>7} "
             f"{row['new_customers']:>7} {row['won_back']:>7} {row['lost']:>7} "
             f"{_rate(row['retention_rate']):>7} {_rate(row['churn_rate']):>8}{mark}"
@@ -184,6 +185,12 @@ def cohorts(path: str, period: str) -> dict:
     return {"file": path, "period": period, "cohorts": rows, "average": average}
 
 
+def _label_width(rows: list[dict]) -> int:
+    """The width of the label column: 10, or the longest label ("week of 28 Nov
+    2011")."""
+    return max([10, *(len(row["label"]) for row in rows)])
+
+
 def _cell(value: float | None, partial: object, width: int = 7) -> str:
     if value is None:
         return " " * (width + 1)
@@ -192,7 +199,8 @@ def _cell(value: float | None, partial: object, width: int = 7) -> str:
 
 def _print_cohorts(result: dict) -> None:
     ages = len(result["average"]["share"])
-    header = f"{t('Cohort'):<10} {t('Size'):>7} " + "".join(
+    width = _label_width(result["cohorts"])
+    header = f"{t('Cohort'):<{width}} {t('Size'):>7} " + "".join(
         f"{'+' + str(age):>8}" for age in range(ages)
     )
     lines = [f"{result['file']}: {t('% of each cohort who bought k periods later')}"]
@@ -202,9 +210,9 @@ def _print_cohorts(result: dict) -> None:
             _cell(value, partial)
             for value, partial in zip(row["share"], row["partial"], strict=True)
         )
-        lines.append(f"{row['label']:<10} {row['customers']:>7} {cells}".rstrip())
+        lines.append(f"{row['label']:<{width}} {row['customers']:>7} {cells}".rstrip())
     average = "".join(_cell(value, False) for value in result["average"]["share"])
-    lines.append(f"{t('Average'):<10} {'':>7} {average}".rstrip())
+    lines.append(f"{t('Average'):<{width}} {'':>7} {average}".rstrip())
     lines.append(f"* {t('partial period: the data stops inside it')}")
     sys.stdout.write("\n".join(lines) + "\n")
 

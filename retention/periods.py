@@ -63,12 +63,12 @@ def ordinal_to_period(ordinal: int, period: str) -> pd.Period:
 
 
 def period_label(ordinal: int, period: str) -> str:
-    """A short label: ``2024-W05`` (ISO week of its Monday), ``Mar 2024``,
-    ``2024 Q1``, ``2024``."""
+    """A short label: ``week of 29 Jan 2024`` (the week's Monday: people do not
+    know ISO week numbers), ``Mar 2024``, ``2024 Q1``, ``2024``."""
     value = ordinal_to_period(ordinal, period)
     if period == "week":
-        year, week, _ = value.start_time.isocalendar()
-        return f"{year}-W{week:02d}"
+        monday = value.start_time
+        return t("week of {day}", day=f"{monday.day} {monday:%b %Y}")
     if period == "month":
         return value.start_time.strftime("%b %Y")
     if period == "quarter":

@@ -153,3 +153,16 @@ def test_segments_json_lists_segments_vips_and_customers_at_risk(tmp_path):
     assert text.returncode == 0, text.stderr
     assert "usually every 9 days, last seen 27 days ago" in text.stdout
     assert "New" in text.stdout
+
+
+def test_weeks_are_named_by_their_monday_in_aligned_columns(cases_dir):
+    done = run_cli(
+        "summary", str(cases_dir / "F01_orders_q1_q2.csv"), "--period", "week"
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    rows = [line for line in lines if line.startswith("week of ")]
+    assert rows[0].startswith("week of 15 Jan 2024 ") and "-W" not in done.stdout
+    header = next(line for line in lines if line.startswith("Period"))
+    end_of_s = header.index(" S ") + 2  # S is right-aligned over its column
+    assert all(row[end_of_s - 1].isdigit() and row[end_of_s] == " " for row in rows)

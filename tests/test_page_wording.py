@@ -64,3 +64,16 @@ def test_no_page_uses_the_deprecated_container_width_argument():
     sources = [*REPO.glob("pages/*.py"), *REPO.glob("ui/*.py"), REPO / "app.py"]
     offenders = [p.name for p in sources if "use_container_width" in p.read_text()]
     assert offenders == []
+
+
+def test_weeks_are_named_by_their_monday_on_the_pages():
+    app = open_app({"period": "week"})
+    assert not app.exception
+    shown = " ".join(texts(app))
+    assert "week of 29 Nov 2010 – week of 5 Dec 2011" in shown  # the range
+    assert "-W" not in shown
+    app.switch_page("pages/retention_rates.py").run()
+    assert not app.exception
+    assert any("week of 28 Nov 2011" in c.value for c in app.caption)
+    periods = next(f.value for f in app.dataframe if "Partial" in f.value.columns)
+    assert periods["Period"].iloc[0] == "week of 29 Nov 2010"
