@@ -166,3 +166,10 @@ def test_weeks_are_named_by_their_monday_in_aligned_columns(cases_dir):
     header = next(line for line in lines if line.startswith("Period"))
     end_of_s = header.index(" S ") + 2  # S is right-aligned over its column
     assert all(row[end_of_s - 1].isdigit() and row[end_of_s] == " " for row in rows)
+
+
+def test_nps_of_a_file_without_a_score_column_says_what_to_do(cases_dir):
+    done = run_cli("nps", str(cases_dir / "F01_orders_q1_q2.csv"))
+
+    assert done.returncode == 2
+    assert "No column of 0-10 answers" in done.stderr and "--column" in done.stderr
