@@ -77,3 +77,23 @@ def test_weeks_are_named_by_their_monday_on_the_pages():
     assert any("week of 28 Nov 2011" in c.value for c in app.caption)
     periods = next(f.value for f in app.dataframe if "Partial" in f.value.columns)
     assert periods["Period"].iloc[0] == "week of 29 Nov 2010"
+
+
+def test_a_fresh_upload_headlines_the_last_complete_period_f02(cases_dir):
+    """F02 on the default whole range: nothing before April to compare the range
+    with, so the headline is May's hand-worked CRR and churn."""
+    app = open_app()
+    upload(app, cases_dir / "F02_orders_export_mid_june.csv")
+    assert not app.exception
+    crr = next(m for m in app.metric if m.label == "Retention rate (CRR)")
+    churn = next(m for m in app.metric if m.label == "Churn rate")
+    assert (crr.value, crr.proto.delta) == ("75.00 %", "in May 2024")
+    assert (churn.value, churn.proto.delta) == ("25.00 %", "in May 2024")
+    text = " ".join(m.value for m in app.markdown)
+    assert "Of the **0** customers" not in text
+    assert "**In May 2024:** of the **4** customers" in text
+    assert "**3** bought again and **1** did not (L)" in text
+    assert "**5** customers bought in May 2024 (E), **2** of them" in text
+    assert any(
+        "those of the last complete period, May 2024" in c.value for c in app.caption
+    )
