@@ -13,6 +13,7 @@ from retention.charts import (
 )
 from retention.i18n import t, t_count
 from retention.leaks import churn_leaks, leak_dimensions, lost_in_groups
+from retention.periods import coverage_notes
 from retention.retention_rates import latest_complete_period
 from ui import data
 from ui.downloads import list_downloads
@@ -46,6 +47,12 @@ chosen = st.selectbox(
 row = shown.loc[chosen]
 one_period = replace(selection, first=int(chosen), last=int(chosen))
 st.info(period_summary(orders, row, one_period, money))
+before = table[table["period"] == row["period"] - 1]
+notes = coverage_notes(row) + [
+    note for _, earlier in before.iterrows() for note in coverage_notes(earlier)
+]
+if notes:
+    st.warning(t("Read this comparison with care. {notes}", notes=" ".join(notes)))
 
 st.subheader(t("Customer flow: from the start of the period to its end"))
 st.altair_chart(customer_flow_chart(customer_flow(row)), width="stretch")

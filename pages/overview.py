@@ -7,6 +7,7 @@ import streamlit as st
 
 from retention.i18n import t, t_count
 from retention.overview import overview, range_retention
+from retention.periods import coverage_notes
 from retention.retention_rates import latest_complete_period
 from ui import data
 from ui.show import change, figure_names, formatted, number, percent
@@ -61,6 +62,14 @@ else:
             range=selection.label,
         )
     )
+if earlier_data:
+    compared = table[
+        (table["period"] >= selection.previous().first)
+        & (table["period"] <= selection.last)
+    ]
+    notes = [note for _, row in compared.iterrows() for note in coverage_notes(row)]
+    if notes:
+        st.warning(t("Read this comparison with care. {notes}", notes=" ".join(notes)))
 names = figure_names()
 for row_of_figures in (list(figures.index[:4]), list(figures.index[4:])):
     for column, figure in zip(st.columns(4), row_of_figures, strict=True):

@@ -97,3 +97,27 @@ def test_a_fresh_upload_headlines_the_last_complete_period_f02(cases_dir):
     assert any(
         "those of the last complete period, May 2024" in c.value for c in app.caption
     )
+
+
+def test_what_changed_by_year_says_2010_is_one_month_and_2011_stops_early():
+    app = open_app({"period": "year"})
+    app.switch_page("pages/changes.py").run()
+    assert not app.exception
+    warning = " ".join(w.value for w in app.warning)
+    assert "2011: the data stops on 9 Dec 2011, after 343 of its 365 days." in warning
+    assert "2010: the data starts on 1 Dec 2010, so it holds only 31 of its 365" in (
+        warning
+    )
+
+
+def test_overview_comparison_marks_a_late_first_and_a_partial_last_quarter_f01(
+    cases_dir,
+):
+    app = open_app({"period": "quarter", "start": "2024-04-01", "end": "2024-06-30"})
+    upload(app, cases_dir / "F01_orders_q1_q2.csv")
+    assert not app.exception
+    warning = " ".join(w.value for w in app.warning)
+    assert "2024 Q1: the data starts on 15 Jan 2024, so it holds only 77 of its 91" in (
+        warning
+    )
+    assert "2024 Q2: the data stops on 5 Jun 2024, after 66 of its 91 days." in warning
