@@ -120,11 +120,17 @@ else:
     )
 if per_period is not None:
     st.markdown(
-        t(
+        t_count(
+            selection.window,
             "**In {label}:** of the **{start}** customers who had bought in the "
-            "periods just before (S), **{kept}** bought again and **{lost}** did "
-            "not (L): retention {crr}, churn {churn}. **{end}** customers bought in "
+            "period before (S), **{kept}** bought again and **{lost}** did not "
+            "(L): retention {crr}, churn {churn}. **{end}** customers bought in "
             "{label} (E), **{gained}** of them new or back after a break (N).",
+            "**In {label}:** of the **{start}** customers who had bought in the "
+            "{count} periods before (S), **{kept}** bought again and **{lost}** "
+            "did not (L): retention {crr}, churn {churn}. **{end}** customers "
+            "bought in {label} (E), **{gained}** of them new or back after a "
+            "break (N).",
             label=per_period["label"],
             start=number(per_period["customers_at_start"]),
             kept=number(per_period["retained"]),
