@@ -4,7 +4,7 @@ the customers at risk, each as a list to filter and download."""
 import streamlit as st
 
 from retention.charts import segment_chart
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.segments import (
     NOT_YET,
     OVERDUE_FACTOR,
@@ -164,7 +164,11 @@ def risk_tab() -> None:
         key: name for key, name in LIST_COLUMNS.items() if key != "customer_id"
     }
     table = readable(risk, columns)
-    st.markdown(t("**{count} customers at risk**", count=f"{len(table):,}"))
+    st.markdown(
+        t_count(
+            len(table), "**{count} customer at risk**", "**{count} customers at risk**"
+        )
+    )
     st.dataframe(table, hide_index=True)
     list_downloads(table, "customers_at_risk", "risk")
 

@@ -285,7 +285,7 @@ def _comments(responses):
         key="nps_comment_groups",
     )
     found = comments(responses, search, tuple(groups))
-    st.caption(t("{count} comments", count=number(len(found))))
+    st.caption(t_count(len(found), "{count} comment", "{count} comments"))
     st.dataframe(comment_display(found), hide_index=True)
 
 
