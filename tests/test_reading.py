@@ -305,3 +305,9 @@ def test_image_named_csv_is_a_clear_error():
 def test_file_of_blank_lines_is_empty():
     with pytest.raises(SalesLogError, match="empty"):
         read_table(b"\r\n \n\t\n", name="orders.csv")
+
+
+def test_a_quote_mark_never_closed_is_refused_with_its_line():
+    text = 'customer,date,amount\nC1,2024-01-01,5\nC2,"2024-01-02,6\nC3,2024-01-03,7\n'
+    with pytest.raises(SalesLogError, match="Line 3 opens a quote mark"):
+        read_table(text.encode(), name="open.csv")
