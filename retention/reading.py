@@ -29,7 +29,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -64,6 +64,10 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # Code pages tried when a text file is not UTF-8, in charset-normalizer's names.
 CODE_PAGES = ["cp1250", "cp1252", "latin_1"]
 HEADER_SEARCH_ROWS = 50
+# The csv module refuses a cell over 131,072 characters by default; a note or a
+# product description pasted into one cell can be longer. 2**31 - 1 fits the C
+# long the limit is stored in on every platform.
+CSV_FIELD_LIMIT = 2**31 - 1
 # A workbook whose parts unpack to more than this is refused before reading:
 # 1,000,000 rows x 8 columns of real sales data unpack to about 300 MB, and a
 # "zip bomb" of a few kilobytes can unpack to many gigabytes.
@@ -594,7 +598,7 @@ def detect_delimiter(text: str) -> str:
     lines = [line for line in text[:200_000].splitlines()[:60] if line.strip()]
     best, best_score = ",", (0, 0)
     for delimiter in DELIMITERS:
-        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        widths = [len(row) for row in _csv_reader(lines, delimiter)]
         if not widths:
             continue
         common = max(set(widths), key=widths.count)
@@ -602,6 +606,13 @@ def detect_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _csv_reader(lines: Iterable[str], delimiter: str) -> Iterator[list[str]]:
+    """csv's reader with a field limit no cell of an uploaded file can reach."""
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+    return csv.reader(lines, delimiter=delimiter)
 
 
 def _read_text(data: bytes, name: str) -> RawTable:
@@ -653,9 +664,7 @@ def _parse_delimited(text: str, delimiter: str) -> tuple[pl.DataFrame, np.ndarra
     through pandas' parser, which keeps blank lines so records can be placed.
     """
     sample = text[:200_000].splitlines()[:200]
-    width = max(
-        (len(row) for row in csv.reader(sample, delimiter=delimiter)), default=1
-    )
+    width = max((len(row) for row in _csv_reader(sample, delimiter)), default=1)
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     simple = "\n\n" not in text and "\n\r\n" not in text and not text.startswith("\n")
     if simple:
@@ -684,7 +693,7 @@ def _parse_with_pandas(
         frame = _read_csv_text(text, delimiter, width)
     except pd.errors.ParserError:
         # a line further down has more fields than the first lines
-        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows = _csv_reader(io.StringIO(text, newline=""), delimiter)
         frame = _read_csv_text(text, delimiter, max(len(row) for row in rows))
     frame = frame.fillna("")
     grid = pl.DataFrame({str(i): frame[c].tolist() for i, c in enumerate(frame)})

@@ -305,3 +305,23 @@ def test_image_named_csv_is_a_clear_error():
 def test_file_of_blank_lines_is_empty():
     with pytest.raises(SalesLogError, match="empty"):
         read_table(b"\r\n \n\t\n", name="orders.csv")
+
+
+def huge_cell_csv(length: int) -> bytes:
+    lines = ["order_id,customer_id,order_date,amount,note"]
+    for i in range(10):
+        note = '"' + "x" * length + '"' if i == 4 else "ok"
+        lines.append(f"{i},C{i % 3},2024-01-{10 + i},{5 + i},{note}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("blank_line", [False, True])
+def test_cell_larger_than_the_csv_field_limit_is_kept_whole(blank_line):
+    data = huge_cell_csv(3_000_000)
+    if blank_line:  # the pandas path instead of polars
+        data = data.replace(b"\n5,", b"\n\n5,")
+    table = read_table(data, name="huge_cell.csv")
+    assert table.delimiter == ","
+    assert len(table) == 10
+    assert table.cells["note"].str.len_chars().to_list()[4] == 3_000_000
+    assert table.cells["amount"].to_list()[9] == "14"

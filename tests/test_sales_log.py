@@ -130,13 +130,15 @@ def money(value: Decimal, decimal: str) -> str:
     decimal=st.sampled_from([".", ","]),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1250"]),
     date_format=st.sampled_from(["%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%m/%d/%Y %H:%M"]),
+    # a note longer than the csv module's default field limit of 131,072
+    long_note=st.sampled_from([None, 0, 3]),
 )
 def test_generated_csv_reads_back_to_the_same_orders(
-    rows, delimiter, decimal, encoding, date_format
+    rows, delimiter, decimal, encoding, date_format, long_note
 ):
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(["Order ID", "Customer ID", "Order Date", "Total"])
+    writer.writerow(["Order ID", "Customer ID", "Order Date", "Total", "Note"])
     for i, (customer, stamp, amount) in enumerate(rows):
         writer.writerow(
             [
@@ -144,6 +146,7 @@ def test_generated_csv_reads_back_to_the_same_orders(
                 customer or "",
                 stamp.strftime(date_format),
                 money(amount, decimal),
+                "x" * 200_000 if i == long_note else "",
             ]
         )
     assume(any(customer for customer, _, _ in rows))
