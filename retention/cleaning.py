@@ -712,6 +712,8 @@ def clean_orders(
         notices.append(Notice("order_total_repeated", repeated))
     kept = lines.filter(pl.col("excluded") == "")
     orders, keys = _collapse_orders(kept, derived=mapping.order_id is None)
+    if combined := _combined_lines_notice(kept, keys):
+        notices.append(combined)
     reasons = _row_reasons(lines, keys, orders)
     report = _report(raw, reasons, orders, notices, parsed)
     return _canonical(orders, mapping), report
@@ -965,6 +967,25 @@ def _collapse_orders(
     )
     orders = orders.with_columns(matched=_match_refunds(orders))
     return orders, lines.select("row", "key")
+
+
+def _combined_lines_notice(lines: pl.DataFrame, keys: pl.DataFrame) -> Notice | None:
+    """A note when rows with no order number were combined into orders because
+    they share a customer and a time stamp; ``None`` when none were."""
+    unnumbered = lines.select("row", "order_id").join(keys, on="row")
+    unnumbered = unnumbered.filter(pl.col("order_id").is_null())
+    sizes = unnumbered.group_by("key").len().filter(pl.col("len") > 1)
+    if sizes.height == 0:
+        return None
+    message = t(
+        "{rows} rows without an order number share a customer and a time stamp, "
+        "so they were combined into {orders} orders. If each row is a sale of its "
+        "own, choose a date column that carries the time of day, or the order "
+        "number column.",
+        rows=f"{int(sizes['len'].sum()):,}",
+        orders=f"{sizes.height:,}",
+    )
+    return Notice("lines_combined", message)
 
 
 def _order_keys(*, derived: bool) -> pl.Expr:

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from retention.columns import ColumnMapping
+from retention.order_metrics import order_figures
 from retention.reading import SalesLogError
 from retention.sales_log import build_orders, load_sales_log, read_raw
 
@@ -212,3 +213,15 @@ def test_no_usable_date_column_says_what_to_choose():
     data = b"customer,date,amount\nC1,soon,5\nC2,later,6\n"
     with pytest.raises(SalesLogError, match="No date column was found"):
         load_sales_log(("log.csv", data))
+
+
+def test_cafe_sales_with_date_and_datetime_columns_keep_one_order_per_sale(shared_dir):
+    log = load_sales_log(shared_dir / "data" / "coffee_vending_sales" / "index_1.csv")
+    figures = order_figures(log.orders)
+    assert figures.orders == 3636
+    assert figures.revenue == pytest.approx(115_431.58)
+    assert figures.repeat_customers == 545
+    assert figures.repeat_customers / figures.customers == pytest.approx(
+        0.414, abs=5e-4
+    )
+    assert "lines_combined" not in [notice.code for notice in log.report.notices]
