@@ -759,6 +759,8 @@ def _table_from_grid(
     numbers = line_numbers[header_index + 1 :]
     filled = body.select(pl.any_horizontal(pl.all() != "")).to_series()
     body = body.filter(filled)
+    if body.height == 0:
+        raise SalesLogError(_no_rows_message(name, sheet))
     keep = [column for column in body.columns if not column.startswith("\x00")]
     rows = pl.DataFrame(
         {"row_number": numbers[filled.to_numpy()].astype("int64")}
@@ -773,6 +775,20 @@ def _table_from_grid(
         notices = (t("The column headers were found on row {row}.", row=header_row),)
     return RawTable(
         cells=body.select(keep), rows=rows, notices=notices, header_row=header_row
+    )
+
+
+def _no_rows_message(name: str, sheet: str) -> str:
+    if sheet:
+        return t(
+            "The sheet {sheet} of {name} has column names but no rows: export "
+            "again with the sales included.",
+            sheet=sheet,
+            name=name,
+        )
+    return t(
+        "{name} has column names but no rows: export again with the sales included.",
+        name=name,
     )
 
 

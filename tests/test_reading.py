@@ -325,3 +325,16 @@ def test_cell_larger_than_the_csv_field_limit_is_kept_whole(blank_line):
     assert len(table) == 10
     assert table.cells["note"].str.len_chars().to_list()[4] == 3_000_000
     assert table.cells["amount"].to_list()[9] == "14"
+
+
+def test_header_only_csv_says_it_has_column_names_but_no_rows():
+    with pytest.raises(SalesLogError, match="header_only.csv has column names but no"):
+        read_table(b"order_id,customer_id,order_date,amount\n", name="header_only.csv")
+
+
+def test_header_only_sheet_says_it_has_column_names_but_no_rows():
+    data = workbook_bytes(
+        {"Orders": [["order_id", "customer_id", "order_date", "amount"]]}
+    )
+    with pytest.raises(SalesLogError, match="has column names but no rows"):
+        read_table(data, name="orders.xlsx")
