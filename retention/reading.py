@@ -50,6 +50,7 @@ __all__ = [
     "Progress",
     "RawTable",
     "SalesLogError",
+    "TEXT_ENCODINGS",
     "combine_tables",
     "decode_text",
     "detect_delimiter",
@@ -63,6 +64,8 @@ DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # Code pages tried when a text file is not UTF-8, in charset-normalizer's names.
 CODE_PAGES = ["cp1250", "cp1252", "latin_1"]
+# The encodings an owner can choose for a text file on the Data page.
+TEXT_ENCODINGS = ("utf-8", "cp1250", "cp1252", "latin_1")
 HEADER_SEARCH_ROWS = 50
 # The csv module refuses a cell over 131,072 characters by default; a note or a
 # product description pasted into one cell can be longer. 2**31 - 1 fits the C
@@ -157,6 +160,7 @@ def read_table(
     sheet: str | Sequence[str] | None = None,
     limit_mb: float | None = None,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> RawTable:
     """Read one sales file into a :class:`RawTable`.
 
@@ -175,6 +179,9 @@ def read_table(
         ``server.maxUploadSize``).
     progress : callable, optional
         Told the share done and a status line before each step.
+    encoding : str, optional
+        The text encoding of a text file (one of ``TEXT_ENCODINGS``), when the
+        owner chose it; detected otherwise.
 
     Raises
     ------
@@ -197,7 +204,7 @@ def read_table(
     if extension in EXCEL_EXTENSIONS:
         table = _read_workbook(data, name, sheet, progress)
     elif extension in CSV_EXTENSIONS:
-        table = _read_text(data, name)
+        table = _read_text(data, name, encoding)
     else:
         raise SalesLogError(_unsupported_message(name))
     digest = hashlib.sha256(data)
@@ -543,35 +550,79 @@ def decode_text(data: bytes) -> tuple[str, str]:
     UTF-8 (with or without the byte-order mark Excel writes) is taken whenever
     the bytes decode cleanly: in a file of sales rows, bytes that decode as
     UTF-8 by chance are not met in practice. Otherwise charset-normalizer ranks
-    cp1250, cp1252 and latin-1. A short file often decodes "cleanly" in several
-    of them and charset-normalizer then ranks by character statistics that need
-    more text than a sales log's names hold (a four-row Polish export comes out
-    cp1252, ``£ódŸ`` for ``Łódź``), so when it offers more than one, the one
-    whose accented letters sit inside words wins (:func:`_plausibility`).
+    cp1250, cp1252 and latin-1, and its first is taken when its text is far
+    less chaotic than the others'. A short file often decodes "cleanly" in
+    several of them and charset-normalizer then ranks by character statistics
+    that need more text than a sales log's names hold (a four-row Polish export
+    comes out cp1252, ``£ódŸ`` for ``Łódź``), so the one whose accented letters
+    sit inside words wins (:func:`_plausibility`), then the one whose letters
+    fit its languages (:func:`_language_evidence`: ``Peña`` rather than
+    ``Peńa``, ``Dvořák`` rather than ``Dvoøák``).
     """
+    return _decode(data)[:2]
+
+
+def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:
+    """The text, the encoding, and the candidates it could not be told from."""
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 (BOM)"
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 (BOM)", ()
         except UnicodeDecodeError:
             data = data[len(codecs.BOM_UTF8) :]
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "UTF-16"
+        return data.decode("utf-16"), "UTF-16", ()
     try:
-        return data.decode("utf-8"), "UTF-8"
+        return data.decode("utf-8"), "UTF-8", ()
     except UnicodeDecodeError:
         pass
-    matches = charset_normalizer.from_bytes(data, cp_isolation=CODE_PAGES)
+    matches = list(charset_normalizer.from_bytes(data, cp_isolation=CODE_PAGES))
     candidates = [match.encoding for match in matches] or ["cp1252"]
-    if len(candidates) == 1:
-        return data.decode(candidates[0], errors="replace"), candidates[0]
+    # chaos of 0.1 apart is met between right and wrong on short files (F11)
+    confident = len(matches) > 1 and matches[0].chaos + 0.3 <= matches[1].chaos
+    if len(candidates) == 1 or confident:
+        return data.decode(candidates[0], errors="replace"), candidates[0], ()
     decoded = {
         encoding: data.decode(encoding, errors="replace") for encoding in candidates
     }
-    best = max(
-        candidates,
-        key=lambda enc: (_plausibility(decoded[enc]), -candidates.index(enc)),
+    western, central = _language_evidence(
+        decoded.get("cp1252") or decoded[candidates[0]]
     )
-    return decoded[best], best
+
+    def score(encoding: str) -> int:
+        evidence = central if encoding == "cp1250" else western
+        return _plausibility(decoded[encoding]) + 2 * evidence
+
+    ranked = sorted(candidates, key=lambda enc: (-score(enc), candidates.index(enc)))
+    best = ranked[0]
+    tied = tuple(
+        enc
+        for enc in ranked
+        if score(enc) == score(best) and decoded[enc] != decoded[best]
+    )
+    return decoded[best], best, (best, *tied) if tied else ()
+
+
+# Bytes that are one letter in cp1252 and another in cp1250, told apart by what
+# surrounds them (matched in the cp1252 reading, lower case). Spanish ñ comes
+# before a vowel, Polish ń never does; French è comes before a consonant and an
+# e (Lefèvre), Czech č also elsewhere; Czech ř before a vowel (Dvořák), Nordic ø
+# elsewhere (Søren); ő, ű (Hungarian), ů, ě (Czech) against õ, û, ù, ì.
+_WESTERN_LETTERS = re.compile(
+    r"ñ(?=[aeiouáéíóú])|(?<=[a-z])è(?=[^\W\d_aeiouéáíóú]{1,2}e|s\b)"
+    r"|[àåï]|ã(?=o)|ø(?![aeiouáéíóúý])|ì\b"
+)
+_CENTRAL_LETTERS = re.compile(
+    r"ñ(?![aeiouáéíóú])|è(?![^\W\d_aeiouéáíóú]{1,2}e|s\b)|(?<![a-z])è"
+    r"|ø(?=[aeiouáéíóúý])|[õûù]|ì(?=[^\W\d_])"
+)
+
+
+def _language_evidence(text: str) -> tuple[int, int]:
+    """Letters of the cp1252 reading that fit Western languages, and those whose
+    cp1250 letter fits a Central European one."""
+    lowered = text.lower()
+    western = len(_WESTERN_LETTERS.findall(lowered))
+    return western, len(_CENTRAL_LETTERS.findall(lowered))
 
 
 def _plausibility(text: str) -> int:
@@ -615,7 +666,7 @@ def _csv_reader(lines: Iterable[str], delimiter: str) -> Iterator[list[str]]:
     return csv.reader(lines, delimiter=delimiter)
 
 
-def _read_text(data: bytes, name: str) -> RawTable:
+def _read_text(data: bytes, name: str, encoding: str | None = None) -> RawTable:
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise SalesLogError(
             t(
@@ -634,7 +685,10 @@ def _read_text(data: bytes, name: str) -> RawTable:
         raise SalesLogError(
             t("{name} is not a text file; export the sales log as CSV.", name=name)
         )
-    text, encoding = decode_text(data)
+    if encoding is None:
+        text, encoding, undecided = _decode(data)
+    else:
+        text, undecided = data.decode(encoding, errors="replace"), ()
     delimiter = detect_delimiter(text)
     grid, line_numbers = _parse_delimited(text, delimiter)
     grid, repaired = _repair_mojibake(grid)
@@ -643,6 +697,16 @@ def _read_text(data: bytes, name: str) -> RawTable:
         t("Text encoding: {encoding}.", encoding=encoding),
         t("Columns separated by {delimiter}.", delimiter=t(DELIMITER_NAMES[delimiter])),
     )
+    if undecided:
+        notices += (
+            t(
+                "The text encoding could not be told for sure: it could be {options}. "
+                "It was read as {encoding}; if names or places look wrong, choose "
+                "the encoding on the Data page.",
+                options=", ".join(undecided),
+                encoding=encoding,
+            ),
+        )
     if repaired:
         notices += (
             t(

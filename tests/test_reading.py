@@ -338,3 +338,48 @@ def test_header_only_sheet_says_it_has_column_names_but_no_rows():
     )
     with pytest.raises(SalesLogError, match="has column names but no rows"):
         read_table(data, name="orders.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (
+            "Cliente;Fecha;Importe\nPeña Muñoz;13/01/2024;12,50\nJosé Núñez;14/01/2024;3,00\n",
+            "latin-1",
+        ),  # fmt: skip
+        (
+            "Cliente;Fecha;Importe\nPeña Muñoz;13/01/2024;12,50\nJosé Núñez;14/01/2024;3,00\n",
+            "cp1252",
+        ),  # fmt: skip
+        (
+            "Client;Date;Montant\nFrançois Lefèvre;13/01/2024;12,50\nAnaïs Crépin;14/01/2024;3\n",
+            "cp1252",
+        ),  # fmt: skip
+    ],
+)
+def test_spanish_and_french_windows_text_is_not_decoded_as_cp1250(text, encoding):
+    decoded, chosen = decode_text(text.encode(encoding))
+    assert decoded == text
+    assert chosen in ("cp1252", "latin_1")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zákazník;Datum;Částka\nDvořák;13.01.2024;12,50\nČerný;14.01.2024;3,00\n",
+        "Vevő;Dátum;Összeg\nKővári Ödön;2024.01.13;12,50\nSzűcs;2024.01.14;3,00\n",
+        "Klient;Sklep;Kwota\nK1;Gdańsk;12,50\nK2;Mańkowski;3,00\n",
+    ],
+)
+def test_czech_hungarian_and_polish_windows_text_is_decoded_as_cp1250(text):
+    assert decode_text(text.encode("cp1250")) == (text, "cp1250")
+
+
+def test_an_undecided_encoding_is_said_and_can_be_chosen():
+    data = "Klient;Kwota\nBrzęk;12,50\nK2;3,00\n".encode("cp1250")  # Brzêk in cp1252
+    table = read_table(data, name="pos.csv")
+    assert any("could not be told for sure" in notice for notice in table.notices)
+    chosen = read_table(data, name="pos.csv", encoding="cp1250")
+    assert chosen.encoding == "cp1250"
+    assert chosen.frame["Klient"].tolist() == ["Brzęk", "K2"]
+    assert not any("could not be told" in notice for notice in chosen.notices)
