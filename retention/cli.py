@@ -104,6 +104,13 @@ def nps_summary(path: str, column: str | None, confirmed_scale: bool) -> dict:
         if column not in survey.table.columns:
             raise ValueError(t("The file has no column {column}.", column=column))
         columns = replace(columns, score=column)
+    if columns.score is None:
+        raise ValueError(
+            t(
+                "No column of 0-10 answers was found in {file}. Name it with --column.",
+                file=path,
+            )
+        )
     result = survey_responses(survey, columns).result(confirmed_scale)
     answered = result.answered
     counts = {

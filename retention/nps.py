@@ -61,8 +61,25 @@ Z_95 = 1.96
 MIN_ANSWERS = 30
 
 # Cells that mean "no answer", compared case-insensitively after trimming spaces.
-# "NA" is what R writes for a missing value, "nan" and "null" what other tools do.
-NOT_ANSWERED = {"", "n/a", "na", "nan", "null", "-", "\u2013", "\u2014"}
+# "NA" is what R writes for a missing value, "nan" and "null" what other tools do,
+# "#N/A" and "(blank)" what Excel shows; the rest are typed by hand.
+NOT_ANSWERED = {
+    "",
+    "n/a",
+    "na",
+    "n.a.",
+    "#n/a",
+    "nan",
+    "null",
+    "none",
+    "(blank)",
+    "-",
+    "\u2013",
+    "\u2014",
+    "no answer",
+    "not answered",
+    "skipped",
+}
 SCORE_HEADER_WORDS = {
     # a word in the header, and how strongly it points at the NPS question
     "recommend": 3,

@@ -153,3 +153,10 @@ def test_segments_json_lists_segments_vips_and_customers_at_risk(tmp_path):
     assert text.returncode == 0, text.stderr
     assert "usually every 9 days, last seen 27 days ago" in text.stdout
     assert "New" in text.stdout
+
+
+def test_nps_of_a_file_without_a_score_column_says_what_to_do(cases_dir):
+    done = run_cli("nps", str(cases_dir / "F01_orders_q1_q2.csv"))
+
+    assert done.returncode == 2
+    assert "No column of 0-10 answers" in done.stderr and "--column" in done.stderr

@@ -431,3 +431,12 @@ def test_true_is_not_read_as_the_score_1():
 
     assert result.score_counts[1] == 2
     assert result.invalid["value"].tolist() == ["True"]
+
+
+def test_what_spreadsheets_and_people_write_for_no_answer_is_blank():
+    cells = ["#N/A", "(blank)", "None", "n.a.", "No answer", "skipped", "Not answered"]
+
+    result = net_promoter_score([*cells, 9])
+
+    assert (result.blank, result.answered) == (len(cells), 1)
+    assert result.invalid.empty
