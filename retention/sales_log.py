@@ -81,6 +81,7 @@ def read_raw(
     sheet: str | Sequence[str] | None = None,
     limit_mb: float | None = None,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> RawTable:
     """Read one file or several into one raw table of text cells.
 
@@ -98,6 +99,8 @@ def read_raw(
         The largest file accepted, in megabytes.
     progress : callable, optional
         Told the share done (0-1) and a status line before each file.
+    encoding : str, optional
+        The text encoding of text files, when the owner chose it.
     """
     files = _files(source, name)
     if not files:
@@ -109,7 +112,12 @@ def read_raw(
             step = _step(progress, position / len(files), 1 / len(files))
         tables.append(
             read_table(
-                data, name=file_name, sheet=sheet, limit_mb=limit_mb, progress=step
+                data,
+                name=file_name,
+                sheet=sheet,
+                limit_mb=limit_mb,
+                progress=step,
+                encoding=encoding,
             )
         )
     return combine_tables(tables)

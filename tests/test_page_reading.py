@@ -117,3 +117,16 @@ def test_a_column_chosen_for_a_layout_is_chosen_again_for_the_next_file():
 
 def shown_customers(app: AppTest) -> str:
     return shown_metrics(app)["Customers found"]
+
+
+def test_an_undecided_text_encoding_can_be_chosen_on_the_data_page():
+    data = "order,customer,date,amount\n1,Brzęk,2024-01-02,5\n2,K2,2024-01-03,6\n"
+    app = upload(open_app(), ("pos.csv", data.encode("cp1250")))
+    app.switch_page("pages/data_quality.py").run()
+    assert any("could not be told for sure" in c.value for c in app.caption)
+    app.selectbox(key="text_encoding").set_value("cp1250").run()
+    assert not app.exception
+    assert any(c.value == "Text encoding: cp1250." for c in app.caption)
+    app.switch_page("pages/customers.py").run()
+    app.switch_page("pages/data_quality.py").run()
+    assert app.selectbox(key="text_encoding").value == "cp1250"

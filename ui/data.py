@@ -42,6 +42,7 @@ MAPPING_KEY = "mapping_overrides"
 DATE_ORDER_KEY = "date_order"
 TIMEZONE_KEY = "timezone"
 SHEETS_KEY = "sheets"
+ENCODING_KEY = "text_encoding"
 # Sizes above which reading or cleaning takes about a second here
 # (scripts/bench_reading.py): a bar is shown from the start.
 SLOW_READ_BYTES = 3_000_000
@@ -122,10 +123,17 @@ def _read(
     files: tuple[tuple[str, bytes], ...],
     sheets: tuple[str, ...] | None,
     limit_mb: float,
+    encoding: str | None = None,
 ) -> RawTable:
     size = sum(len(content) for _, content in files)
     with progress_bar(slow=size >= SLOW_READ_BYTES) as progress:
-        return read_raw(list(files), sheet=sheets, limit_mb=limit_mb, progress=progress)
+        return read_raw(
+            list(files),
+            sheet=sheets,
+            limit_mb=limit_mb,
+            progress=progress,
+            encoding=encoding,
+        )
 
 
 @contextmanager
@@ -197,7 +205,9 @@ def layout_memory() -> LayoutMemory:
 def current_raw() -> RawTable:
     """The raw table of the current file(s), read once per content and sheets."""
     source = current_source()
-    return _read(source.files, chosen_sheets(source), upload_limit_mb())
+    encoding = st.session_state.get(ENCODING_KEY)
+    encoding = None if encoding in (None, "auto") else encoding
+    return _read(source.files, chosen_sheets(source), upload_limit_mb(), encoding)
 
 
 def current_sales_log() -> SalesLog:

@@ -124,7 +124,7 @@ def _data_controls() -> None:
 
 def _forget_file_choices() -> None:
     """A new upload starts from its own columns and sheets."""
-    for key in (data.MAPPING_KEY, data.SHEETS_KEY):
+    for key in (data.MAPPING_KEY, data.SHEETS_KEY, data.ENCODING_KEY):
         st.session_state.pop(key, None)
 
 
