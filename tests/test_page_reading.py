@@ -130,3 +130,20 @@ def test_an_undecided_text_encoding_can_be_chosen_on_the_data_page():
     app.switch_page("pages/customers.py").run()
     app.switch_page("pages/data_quality.py").run()
     assert app.selectbox(key="text_encoding").value == "cp1250"
+
+
+def test_a_workbook_whose_first_sheet_is_notes_opens_on_the_sales_sheet():
+    rows = [[i, f"C{i % 30}", f"2024-01-{1 + i % 28:02d}", 10] for i in range(100)]
+    data = workbook(
+        {
+            "ReadMe": [["Sales export"], ["Orders are on the next sheet."]],
+            "Orders": [["order_id", "customer_id", "order_date", "amount"], *rows],
+        }
+    )
+    app = upload(open_app(), ("notes_first.xlsx", data))
+    assert not app.exception
+    assert app.sidebar.multiselect(key="sheets").value == ["Orders"]
+    assert shown_metrics(app)["Orders"] == "100"
+    app.sidebar.multiselect(key="sheets").set_value(["ReadMe"]).run()
+    assert not app.exception
+    assert app.error

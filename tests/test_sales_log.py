@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from retention.columns import ColumnMapping
+from retention.columns import ColumnMapping, detect_columns
 from retention.order_metrics import order_figures
 from retention.reading import SalesLogError
-from retention.sales_log import build_orders, load_sales_log, read_raw
+from retention.sales_log import build_orders, load_sales_log, read_raw, sales_sheet
 
 LOG = b"order,customer,date,amount\n1,C1,2024-01-02,5.50\n2,,2024-01-03,4\n"
 
@@ -225,3 +225,26 @@ def test_cafe_sales_with_date_and_datetime_columns_keep_one_order_per_sale(share
         0.414, abs=5e-4
     )
     assert "lines_combined" not in [notice.code for notice in log.report.notices]
+
+
+def notes_first_workbook() -> bytes:
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "ReadMe"
+    notes.append(["Sales export of the shop"])
+    notes.append(["Orders are on the next sheet."])
+    orders = workbook.create_sheet("Orders")
+    orders.append(["order_id", "customer_id", "order_date", "amount"])
+    for i in range(100):
+        orders.append([i, f"C{i % 30}", dt.date(2024, 1, 1 + i % 28), 10 + i % 7])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_first_sheet_of_notes_is_passed_over_for_the_sheet_with_sales_columns():
+    raw = read_raw(("notes_first.xlsx", notes_first_workbook()))
+    assert set(raw.rows.to_pandas()["sheet"]) == {"Orders"}
+    assert any("ReadMe has no sales columns" in notice for notice in raw.notices)
+    assert sales_sheet(notes_first_workbook(), name="notes_first.xlsx") == "Orders"
+    assert len(build_orders(raw, detect_columns(raw.frame)).orders) == 100

@@ -22,7 +22,7 @@ from retention.layouts import LayoutMemory, data_dir, layout_key
 from retention.leaks import customers_at_start
 from retention.reading import Progress, RawTable, sheet_names
 from retention.retention_rates import retention_by_period
-from retention.sales_log import SalesLog, build_orders, read_raw
+from retention.sales_log import SalesLog, build_orders, read_raw, sales_sheet
 from retention.segments import customer_segments
 from retention.selection import Selection
 from retention.survey import (
@@ -109,11 +109,30 @@ def _sheet_names(name: str, content: bytes) -> list[str]:
         return []  # the read itself says what is wrong with the file
 
 
+def default_sheets(source: Source) -> list[str]:
+    """The sheet read when the owner chose none: the first with sales columns."""
+    names = workbook_sheets(source)
+    if not names:
+        return []
+    name, content = source.files[0]
+    return [_sales_sheet(name, content) or names[0]]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _sales_sheet(name: str, content: bytes) -> str | None:
+    try:
+        return sales_sheet(content, name=name)
+    except ValueError:
+        return None
+
+
 def chosen_sheets(source: Source) -> tuple[str, ...] | None:
     """The sheets the owner chose, when they are sheets of this workbook."""
     chosen = tuple(st.session_state.get(SHEETS_KEY) or ())
     names = workbook_sheets(source)
-    if not chosen or not set(chosen) <= set(names) or list(chosen) == names[:1]:
+    if not chosen or not set(chosen) <= set(names):
+        return None
+    if list(chosen) == default_sheets(source):
         return None
     return chosen
 

@@ -113,7 +113,7 @@ def _data_controls() -> None:
         st.multiselect(
             t("Sheets to read"),
             sheets,
-            default=sheets[:1],
+            default=data.default_sheets(source),
             key=data.SHEETS_KEY,
             help=t(
                 "Pick one sheet, or several of the same layout (say, one per "
