@@ -194,6 +194,43 @@ class _Amounts:
     notices: list[Notice] = field(default_factory=list)
 
 
+# --- distinct values ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Distinct:
+    """A column's distinct values in order of first appearance, how many rows
+    hold each (``weights``), and for each row the position of its value
+    (``back``): a long column of few values is parsed once per value."""
+
+    values: pl.Series
+    weights: pl.Series
+    back: pl.Series
+
+    @classmethod
+    def of(cls, text: pl.Series) -> _Distinct:
+        counted = (
+            text.rename("value").to_frame().group_by("value", maintain_order=True).len()
+        )
+        back = (
+            text.rename("value")
+            .to_frame()
+            .join(
+                counted.with_row_index("position").select("value", "position"),
+                on="value",
+                how="left",
+                nulls_equal=True,
+                maintain_order="left",
+            )
+            .get_column("position")
+        )
+        return cls(counted["value"], counted["len"].cast(pl.Int64), back)
+
+    def spread(self, per_value: pl.Series) -> pl.Series:
+        """Per-value results, one per row again."""
+        return per_value.gather(self.back)
+
+
 # --- ids -------------------------------------------------------------------
 
 
@@ -212,6 +249,12 @@ def normalise_ids(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
+    distinct = _Distinct.of(text)
+    ids, repaired = _distinct_ids(distinct.values)
+    return distinct.spread(ids), distinct.spread(repaired)
+
+
+def _distinct_ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
     text = text.str.replace_all("[\u00a0\ufeff]", " ").str.strip_chars()
     blank = text.str.to_lowercase().is_in(BLANK_IDS)
     decimal = text.str.contains(r"^\d+\.0+$") & ~blank
@@ -271,16 +314,17 @@ def _timestamps(
     timezone: str | None = None,
     utc: bool = False,
 ) -> _Stamps:
-    text = text.str.strip_chars()
-    frame = pl.DataFrame({"text": text}).with_columns(
-        value=pl.lit(None, dtype=pl.Datetime("ns")), repair=pl.lit("")
-    )
+    distinct = _Distinct.of(text.str.strip_chars())
+    frame = pl.DataFrame(
+        {"text": distinct.values, "weight": distinct.weights}
+    ).with_columns(value=pl.lit(None, dtype=pl.Datetime("ns")), repair=pl.lit(""))
     parsed = _Stamps(frame["value"], frame["repair"])
     frame = _parse_iso(frame, parsed, timezone, utc)
     frame = _parse_serials(frame)
     frame = _parse_numeric_dates(frame, parsed, date_order)
     frame = _parse_other_dates(frame, parsed)
-    parsed.values, parsed.repairs = frame["value"], frame["repair"]
+    parsed.values = distinct.spread(frame["value"])
+    parsed.repairs = distinct.spread(frame["repair"])
     return parsed
 
 
@@ -306,7 +350,7 @@ def _parse_iso(
     aware = pl.col("text").str.contains(_ISO_AWARE)
     if not frame.select(aware.any()).item():
         return frame
-    count = int(frame.select(aware.sum()).item())
+    count = int(frame.select(pl.col("weight").filter(aware).sum()).item())
     stamped = (
         spaced.str.replace(r"\s*(?:Z|UTC|GMT)$", "+0000")
         .str.replace(r"\s+([+-]\d{2}:?\d{2})$", "$1")
@@ -424,7 +468,9 @@ def _parse_numeric_dates(
     if is_year_first.any():
         values = _assemble(year_first, day_first=False).zip_with(is_year_first, values)
     if is_year_last.any():
-        parts = year_last.filter(is_year_last)
+        parts = year_last.with_columns(weight=rest["weight"], text=rest["text"]).filter(
+            is_year_last
+        )
         day_first = _choose_date_order(parts, date_order, parsed)
         values = _assemble(year_last, day_first=day_first).zip_with(
             is_year_last, values
@@ -442,12 +488,18 @@ def _choose_date_order(parts: pl.DataFrame, requested: str, parsed: _Stamps) -> 
     """Decide day-first or month-first from the numbers, unless the user chose."""
     first = parts["first"].cast(pl.Int64)
     second = parts["second"].cast(pl.Int64)
-    day_evidence, month_evidence = int((first > 12).sum()), int((second > 12).sum())
+    weight = parts["weight"]
+    day_evidence = int(weight.filter(first > 12).sum())
+    month_evidence = int(weight.filter(second > 12).sum())
+    separator = _date_separator(parts["text"][0])
     if requested != "auto":
         day_first = requested == "day_first"
         code, message = (
             "date_order_chosen",
-            t("Dates were read {order}, as chosen.", order=_order_words(day_first)),
+            t(
+                "Dates were read {order}, as chosen.",
+                order=_order_words(day_first, separator),
+            ),
         )
     elif day_evidence == month_evidence == 0:
         day_first, parsed.ambiguous = True, True
@@ -465,8 +517,8 @@ def _choose_date_order(parts: pl.DataFrame, requested: str, parsed: _Stamps) -> 
             "date_order_detected",
             t(
                 "Dates were read {order}, because values such as {example} only make sense that way.",
-                order=_order_words(day_first),
-                example=f"{example['first']}.{example['second']}.{example['year']}",
+                order=_order_words(day_first, _date_separator(example["text"])),
+                example=example["text"],
             ),
         )
     parsed.date_order = "day_first" if day_first else "month_first"
@@ -474,8 +526,17 @@ def _choose_date_order(parts: pl.DataFrame, requested: str, parsed: _Stamps) -> 
     return day_first
 
 
-def _order_words(day_first: bool) -> str:
-    return t("day first (dd.mm.yyyy)") if day_first else t("month first (mm/dd/yyyy)")
+def _date_separator(written: str | None) -> str:
+    """The mark between a date's numbers as written (``/`` in ``13/01/2024``)."""
+    found = re.search(r"\d\s?([./-])", written or "")
+    return found.group(1) if found else "/"
+
+
+def _order_words(day_first: bool, separator: str = "/") -> str:
+    """``day first (dd/mm/yyyy)``, written with the file's own separator."""
+    if day_first:
+        return t("day first ({pattern})", pattern=separator.join(["dd", "mm", "yyyy"]))
+    return t("month first ({pattern})", pattern=separator.join(["mm", "dd", "yyyy"]))
 
 
 def _assemble(parts: pl.DataFrame, *, day_first: bool) -> pl.Series:
@@ -576,32 +637,42 @@ def parse_amounts(values: pd.Series) -> ParsedAmounts:
 
 
 def _amounts(text: pl.Series) -> _Amounts:
+    distinct = _Distinct.of(text)
+    result = _distinct_amounts(distinct.values, distinct.weights)
+    result.values = distinct.spread(result.values)
+    result.formatted = distinct.spread(result.formatted)
+    return result
+
+
+def _distinct_amounts(text: pl.Series, weights: pl.Series) -> _Amounts:
     squeezed = text.str.replace_all(_SPACES, "")
     plain = squeezed.cast(pl.Float64, strict=False)
     plain = plain.set(~plain.is_finite().fill_null(False), None)
-    decimal = _decimal_mark(squeezed)
+    decimal = _decimal_mark(squeezed, weights)
     if decimal == ",":
         plain = pl.Series([None] * len(text), dtype=pl.Float64)
     result = _Amounts(plain, pl.Series([False] * len(text)), decimal_mark=decimal)
     todo = plain.is_null() & (squeezed != "")
     if todo.any():
-        _parse_formatted(squeezed, todo, result)
+        _parse_formatted(squeezed, todo, result, weights)
     return result
 
 
-def _decimal_mark(text: pl.Series) -> str:
+def _decimal_mark(text: pl.Series, weights: pl.Series) -> str:
     if not text.str.contains(r"[.,]\d").any():
         return "."
     frame = pl.DataFrame(
-        {"text": text.str.to_lowercase().str.replace_all(_SYMBOLS, "")}
+        {"text": text.str.to_lowercase().str.replace_all(_SYMBOLS, ""), "w": weights}
     )
+
+    def rows(pattern: str) -> pl.Expr:
+        return pl.col("w").filter(pl.col("text").str.contains(pattern)).sum()
+
     counts = frame.select(
-        comma=pl.col("text").str.contains(r",\d{1,2}\)?-?$|\.\d{3},\d").sum(),
-        point=pl.col("text").str.contains(r"\.\d{1,2}\)?-?$|,\d{3}\.\d").sum(),
-        dot_groups=pl.col("text")
-        .str.contains(r"^\(?-?[1-9]\d{0,2}(?:\.\d{3})+\)?-?$")
-        .sum(),
-        comma_groups=pl.col("text").str.contains(r",\d{3}(?:\D|$)").sum(),
+        comma=rows(r",\d{1,2}\)?-?$|\.\d{3},\d"),
+        point=rows(r"\.\d{1,2}\)?-?$|,\d{3}\.\d"),
+        dot_groups=rows(r"^\(?-?[1-9]\d{0,2}(?:\.\d{3})+\)?-?$"),
+        comma_groups=rows(r",\d{3}(?:\D|$)"),
     ).row(0, named=True)
     if counts["comma"] > counts["point"]:
         return ","
@@ -610,7 +681,9 @@ def _decimal_mark(text: pl.Series) -> str:
     return "."
 
 
-def _parse_formatted(text: pl.Series, todo: pl.Series, result: _Amounts) -> None:
+def _parse_formatted(
+    text: pl.Series, todo: pl.Series, result: _Amounts, weights: pl.Series
+) -> None:
     lowered = text.str.to_lowercase()
     letters = lowered.str.replace_all(r"[^a-z$€£¥₹łč]", "")
     known = letters.is_in(["", *CURRENCY_CODES])
@@ -651,16 +724,22 @@ def _parse_formatted(text: pl.Series, todo: pl.Series, result: _Amounts) -> None
             | text.str.contains(thousands, literal=True)
         )
     )
-    _note_currency(letters.filter(todo & known & (letters != "")), result)
+    written = todo & known & (letters != "")
+    _note_currency(letters.filter(written), weights.filter(written), result)
 
 
-def _note_currency(symbols: pl.Series, result: _Amounts) -> None:
+def _note_currency(symbols: pl.Series, weights: pl.Series, result: _Amounts) -> None:
     if symbols.is_empty():
         return
     codes = symbols.replace_strict(
         CURRENCY_CODES, default=symbols.str.to_uppercase(), return_dtype=pl.String
     )
-    ranked = codes.value_counts(sort=True)
+    ranked = (
+        pl.DataFrame({"code": codes, "rows": weights})
+        .group_by("code", maintain_order=True)
+        .agg(pl.col("rows").sum())
+        .sort("rows", descending=True, maintain_order=True)
+    )
     result.currency = str(ranked[0, 0])
     if ranked.height == 1:
         message = t("Amounts are in {currency}.", currency=result.currency)
@@ -869,7 +948,7 @@ def _mark_exclusions(
         | _total_labels(lines["customer_id"].fill_null(""))
         | _total_labels(lines["order_id"].fill_null(""))
     )
-    duplicate = ~cells.select(pl.struct(pl.all()).is_first_distinct()).to_series()
+    duplicate = _exact_duplicates(cells)
     lines = lines.with_columns(total=total, duplicate=duplicate)
 
     # an order's total may sit on its first line only (Shopify exports)
@@ -892,6 +971,22 @@ def _mark_exclusions(
     for code, rows in rules:
         reason = pl.when(rows).then(pl.lit(code)).otherwise(reason)
     return lines.with_columns(excluded=reason).drop("total", "duplicate", "failed")
+
+
+def _exact_duplicates(cells: pl.DataFrame) -> pl.Series:
+    """True for each row whose every cell equals an earlier row's.
+
+    Rows are first told apart by a hash of their cells (fast); only rows
+    whose hash occurs more than once are compared cell by cell, so a hash
+    collision never drops a row.
+    """
+    shared = cells.hash_rows().is_duplicated()
+    duplicate = pl.Series("duplicate", [False] * cells.height, dtype=pl.Boolean)
+    if not shared.any():
+        return duplicate
+    candidates = cells.filter(shared)
+    repeated = ~candidates.select(pl.struct(pl.all()).is_first_distinct()).to_series()
+    return duplicate.scatter(shared.arg_true(), repeated)
 
 
 def _total_labels(labels: pl.Series) -> pl.Series:

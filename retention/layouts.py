@@ -3,8 +3,9 @@
 A layout is a file's list of column names, compared without case, spaces or
 order; next month's export of the same till has the same layout, so the
 columns the owner chose for this month's file are chosen again for it. The
-choices are kept in a small SQLite database (Python's own ``sqlite3``) in the
-app's data folder, so they outlive the browser session and the app's restart.
+choices are kept in a small SQLite database (Python's own ``sqlite3``),
+``layouts.sqlite`` in the app's data folder (:func:`data_dir`) beside the
+saved datasets, so they outlive the browser session and the app's restart.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -76,6 +77,18 @@ CSV_FIELD_LIMIT = 2**31 - 1
 # "zip bomb" of a few kilobytes can unpack to many gigabytes.
 MAX_EXPANDED_BYTES = 2_000_000_000
 
+# What the workbook libraries raise for a file damaged inside.
+_DAMAGED = (
+    fastexcel.FastExcelError,
+    python_calamine.CalamineError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    ValueError,
+    OSError,
+    NotImplementedError,
+)
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _OTHER_MAGIC = {
@@ -88,6 +101,7 @@ _ISO_T = r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})$"
 _NUMBER_LIKE = re.compile(r"^[-+(]?[$€£]?\s?\d[\d\s.,']*\)?$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[./-]\s?\d{1,2}[./-]\s?\d{1,4}")
 # UTF-8 text that was decoded as cp1252 once too often: "RenÃ©e" for "Renée"
+_MOJIBAKE_LEADS = "ÃÂÄÅÆÐÑ"
 _MOJIBAKE = r"[ÃÂÄÅÆÐÑ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 
 
@@ -312,7 +326,7 @@ def _check_expanded_size(data: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
+    except _DAMAGED as error:
         raise SalesLogError(
             t(
                 "{name} could not be opened as a workbook; it may be damaged. "
@@ -376,12 +390,29 @@ def _read_sheet(
     workbook: fastexcel.ExcelReader, data: bytes, name: str, sheet: str
 ) -> RawTable:
     try:
-        loaded = workbook.load_sheet(sheet, header_row=None, dtypes="string")
-        grid = pl.from_arrow(loaded.to_arrow())
-    except (fastexcel.FastExcelError, ValueError) as error:
+        grid, first = _sheet_cells(workbook, data, name, sheet)
+    except SalesLogError:
+        raise
+    except _DAMAGED as error:
         raise SalesLogError(
-            t("The sheet {sheet} of {name} could not be read.", sheet=sheet, name=name)
+            t(
+                "The sheet {sheet} of {name} could not be read; the file may be "
+                "damaged. Open it in your spreadsheet program and save it again.",
+                sheet=sheet,
+                name=name,
+            )
         ) from error
+    line_numbers = np.arange(first, first + grid.height)
+    table = _table_from_grid(grid, line_numbers, name, sheet)
+    return replace(table, sheet_names=(sheet,))
+
+
+def _sheet_cells(
+    workbook: fastexcel.ExcelReader, data: bytes, name: str, sheet: str
+) -> tuple[pl.DataFrame, int]:
+    """The sheet's cells as text and the sheet row of the first of them."""
+    loaded = workbook.load_sheet(sheet, header_row=None, dtypes="string")
+    grid = pl.from_arrow(loaded.to_arrow())
     if grid.height == 0 or grid.width == 0:
         raise SalesLogError(
             t("The sheet {sheet} of {name} is empty.", sheet=sheet, name=name)
@@ -401,10 +432,7 @@ def _read_sheet(
         .with_columns(pl.col(times).str.replace(r"^1899-12-3[01] ", ""))
         .fill_null("")
     )
-    first = _first_row(data, workbook, name, sheet)
-    line_numbers = np.arange(first, first + grid.height)
-    table = _table_from_grid(grid, line_numbers, name, sheet)
-    return replace(table, sheet_names=(sheet,))
+    return grid, _first_row(data, workbook, name, sheet)
 
 
 def _exact_numbers(
@@ -691,7 +719,9 @@ def _read_text(data: bytes, name: str, encoding: str | None = None) -> RawTable:
         text, undecided = data.decode(encoding, errors="replace"), ()
     delimiter = detect_delimiter(text)
     grid, line_numbers = _parse_delimited(text, delimiter)
-    grid, repaired = _repair_mojibake(grid)
+    repaired = 0
+    if any(lead in text for lead in _MOJIBAKE_LEADS):
+        grid, repaired = _repair_mojibake(grid)
     table = _table_from_grid(grid, line_numbers, name, "")
     notices = (
         t("Text encoding: {encoding}.", encoding=encoding),
@@ -755,10 +785,17 @@ def _parse_with_pandas(
     """Blank lines kept, ragged lines padded with ``""``, quoted line breaks placed."""
     try:
         frame = _read_csv_text(text, delimiter, width)
-    except pd.errors.ParserError:
+    except pd.errors.ParserError as error:
+        _refuse_open_quote(error, text)
         # a line further down has more fields than the first lines
         rows = _csv_reader(io.StringIO(text, newline=""), delimiter)
-        frame = _read_csv_text(text, delimiter, max(len(row) for row in rows))
+        try:
+            frame = _read_csv_text(text, delimiter, max(len(row) for row in rows))
+        except pd.errors.ParserError as again:
+            _refuse_open_quote(again, text)
+            raise SalesLogError(
+                t("The file could not be split into columns. Export it again as CSV.")
+            ) from again
     frame = frame.fillna("")
     grid = pl.DataFrame({str(i): frame[c].tolist() for i, c in enumerate(frame)})
     grid = grid.cast(pl.String) if grid.width else grid
@@ -767,6 +804,33 @@ def _parse_with_pandas(
         breaks = sum(frame[column].str.count("\n") for column in frame.columns)
         records = records + np.concatenate([[0], np.cumsum(breaks.to_numpy())[:-1]])
     return grid, records
+
+
+def _refuse_open_quote(error: pd.errors.ParserError, text: str) -> None:
+    """A quote mark never closed would swallow the rest of the file into one
+    cell: say where it is instead of reading on."""
+    if "EOF inside string" not in str(error):
+        return
+    line = _open_quote_line(text)
+    raise SalesLogError(
+        t(
+            'Line {line} opens a quote mark (") that is never closed, so the rest of the file would be read as one cell. Open the file in a text editor, close or remove that quote mark, and upload it again.',
+            line=line,
+        )
+    ) from error
+
+
+def _open_quote_line(text: str) -> int:
+    """The line of the last quote mark that opens a field and is never closed."""
+    inside, opened, line = False, 1, 1
+    for character in text:
+        if character == '"':
+            inside = not inside
+            if inside:
+                opened = line
+        elif character == "\n":
+            line += 1
+    return opened
 
 
 def _read_csv_text(text: str, delimiter: str, width: int) -> pd.DataFrame:

@@ -217,7 +217,7 @@ def build_orders(
     if mapping is None:
         mapping = detect_columns(raw.cells)
         if preset := detected_preset(raw.cells):
-            note = t("Recognised the layout of a {preset} export.", preset=t(preset))
+            note = t("Recognised the layout of an export: {preset}.", preset=t(preset))
             raw = replace(raw, notices=(*raw.notices, note))
     options = CleaningOptions(timezone=timezone, date_order=date_order)
     orders, report = clean_orders(raw, mapping, options)

@@ -245,3 +245,10 @@ def test_rows_without_order_id_combined_into_one_order_are_counted_in_the_report
 def test_no_combined_notice_when_every_unnumbered_row_is_its_own_order():
     _, report = clean("customer,date,amount\nC1,2024-01-02,5\nC1,2024-01-03,6\n")
     assert "lines_combined" not in [n.code for n in report.notices]
+
+
+def test_day_first_notice_quotes_a_value_and_the_separator_of_the_file():
+    parsed = parse_timestamps(pd.Series(["05/01/2024 10:00", "13/01/2024 09:30"]))
+    message = parsed.notices[0].message
+    assert "13/01/2024" in message and "dd/mm/yyyy" in message
+    assert "13.01.2024" not in message and "dd.mm" not in message

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from retention.order_metrics import order_figures
 from retention.orders import check_orders, purchases
 from retention.sales_log import load_sales_log
 
@@ -266,3 +267,40 @@ def test_online_retail_day_first_csv_reads_like_the_workbook():
         csv.orders.sort_values("order_id").reset_index(drop=True),
         xlsx.orders.sort_values("order_id").reset_index(drop=True),
     )
+
+
+@pytest.mark.parametrize(
+    ("case", "aov", "repeat_rate"),
+    [
+        (["F05_duplicated_rows.csv"], 95.00, 100.00),
+        (["F08_dayfirst_dates.csv"], 13.00, 66.67),
+        (["F09_excel_csv_utf8_bom.csv"], 29.13, 50.00),
+        (["F10_report_title_rows_merged_header.xlsx"], 22.90, 66.67),
+        (["F11_pos_export_cp1250.csv"], 76.44, 33.33),
+        (["F12_currency_formatted.csv"], 826.87, 33.33),
+        (["F13_online_retail_cancellations.csv"], 10.97, 0.00),
+        (["F14_jan_export.csv", "F14_feb_export.csv"], 26.00, 33.33),
+        (["F15_numbers_stored_as_text.xlsx"], 271.00, 66.67),
+    ],
+)
+def test_reading_cases_give_their_worked_order_value_and_repeat_rate(
+    case, aov, repeat_rate
+):
+    orders = load_sales_log([CASES / name for name in case]).orders
+    figures = order_figures(orders)
+    assert round(figures.aov, 2) == aov
+    assert round(figures.repeat_purchase_rate, 2) == repeat_rate
+
+
+def test_f03_without_a_time_zone_keeps_the_clock_time_and_says_so():
+    log = load_sales_log(CASES / "F03_orders_utc_timestamps.csv")
+    stamps = log.orders.set_index("order_id")["timestamp"]
+    assert stamps["2003"] == pd.Timestamp("2024-02-01 01:30")
+    assert any("time zone offset" in text for text in log.report.notice_texts())
+
+
+def test_f10_total_row_is_not_a_customer_and_revenue_is_not_doubled():
+    log = load_sales_log(CASES / "F10_report_title_rows_merged_header.xlsx")
+    assert "Total" not in set(log.orders["customer_id"].dropna())
+    assert log.report.count("total_row") == 1
+    assert round(log.orders["revenue"].sum(), 2) == 114.50

@@ -383,3 +383,9 @@ def test_an_undecided_encoding_is_said_and_can_be_chosen():
     assert chosen.encoding == "cp1250"
     assert chosen.frame["Klient"].tolist() == ["Brzęk", "K2"]
     assert not any("could not be told" in notice for notice in chosen.notices)
+
+
+def test_a_quote_mark_never_closed_is_refused_with_its_line():
+    text = 'customer,date,amount\nC1,2024-01-01,5\nC2,"2024-01-02,6\nC3,2024-01-03,7\n'
+    with pytest.raises(SalesLogError, match="Line 3 opens a quote mark"):
+        read_table(text.encode(), name="open.csv")

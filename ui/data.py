@@ -218,6 +218,7 @@ def choose_column(raw: RawTable, role: str, column: str | None) -> None:
 
 
 def layout_memory() -> LayoutMemory:
+    """The column choices per layout, ``layouts.sqlite`` in the data folder."""
     return LayoutMemory(data_dir() / "layouts.sqlite")
 
 
