@@ -30,8 +30,8 @@ if not secret("password"):
     st.warning(
         t(
             "No password is set: anyone who can open this app can see, share and "
-            "delete these datasets. Set one before you put the app online (see the "
-            "README, “Deploying”)."
+            "delete these datasets. Set one before you put the app online (see "
+            "“A password” in the README)."
         )
     )
 

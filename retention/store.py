@@ -56,6 +56,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, make_url
 
 from retention.columns import ColumnMapping
+from retention.order_metrics import order_figures
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
 from retention.quality import Notice, QualityReport
 from retention.sales_log import SalesLog
@@ -485,7 +486,7 @@ def _dataset_values(log: SalesLog, settings: dict, now: datetime) -> dict:
     return {
         "settings": settings,
         "columns": {"raw": list(log.columns), "orders": optional},
-        "order_count": len(log.orders),
+        "order_count": order_figures(log.orders).orders,
         "first_order": stamps.min().to_pydatetime() if len(stamps) else None,
         "last_order": stamps.max().to_pydatetime() if len(stamps) else None,
         "saved_at": now,

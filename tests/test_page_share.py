@@ -18,6 +18,7 @@ from tests.test_pages import (  # noqa: F401
     shown_metrics,
     upload,
 )
+from ui.access import app_address
 
 F20_VIEW = {"granularity": "Q", "start": "2024-01-01", "end": "2024-03-31"}
 
@@ -264,3 +265,16 @@ def test_a_masked_share_hides_emails_and_keeps_every_figure(app_store, tmp_path)
     assert list(shown.orders["customer_id"]) == list(log.orders["customer_id"])
     assert masked.content_hash != shown.content_hash  # caches never mix the two
     assert "anna" not in masked.report.raw_table.to_pandas().to_string()
+
+
+@pytest.mark.parametrize(
+    ("page_url", "app_url"),
+    [
+        ("http://127.0.0.1:8501/share", "http://127.0.0.1:8501"),
+        ("http://127.0.0.1:8501/share/", "http://127.0.0.1:8501"),
+        ("https://shop.example/regulars/share?x=1", "https://shop.example/regulars"),
+        ("http://127.0.0.1:8501/", "http://127.0.0.1:8501"),
+    ],
+)
+def test_the_app_address_is_the_share_pages_without_its_path(page_url, app_url):
+    assert app_address(page_url, "share") == app_url

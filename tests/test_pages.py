@@ -183,3 +183,23 @@ def test_moving_controls_does_not_read_the_file_again(cases_dir, monkeypatch):
     assert metrics["Average order value"] == "26.40"
     assert metrics["Orders per customer"] == "2.50"
     assert metrics["Repeat purchase rate"] == "75.00 %"
+
+
+def test_a_file_that_cannot_be_read_gets_no_hint_to_choose_columns(tmp_path):
+    """Choosing columns cannot help with an empty file, so the sidebar does not
+    send the owner to the Data page for it; it does for a missing column."""
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    no_date = tmp_path / "no_date.csv"
+    no_date.write_text("order,customer,amount\n1,C1,5.00\n2,C2,7.50\n")
+
+    app = upload(open_app(), empty)
+    captions = [caption.value for caption in app.sidebar.caption]
+    assert [error.value for error in app.sidebar.error] == [
+        "The file empty.csv is empty."
+    ]
+    assert not any("choose the columns" in caption for caption in captions)
+
+    app = upload(open_app(), no_date)
+    captions = [caption.value for caption in app.sidebar.caption]
+    assert any("choose the columns yourself" in caption for caption in captions)

@@ -21,7 +21,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import polars as pl
 import streamlit as st
@@ -39,7 +39,8 @@ PASSWORD_KEY = "_password_ok"
 PAGES_KEY = "_partner_pages"
 # Pages a partner does not see: the owner's data and mapping, the survey
 # upload, and the datasets and links.
-OWNER_PAGES = {"data", "nps", "share"}
+SHARE_PAGE_PATH = "share"
+OWNER_PAGES = {"data", "nps", SHARE_PAGE_PATH}
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def allowed_pages(pages: list) -> list:
 
 def partner_pages() -> dict[str, str]:
     """The pages a share link can open on: URL path -> title."""
-    return dict(st.session_state.get(PAGES_KEY, {"overview": t("Overview")}))
+    return dict(st.session_state.get(PAGES_KEY, {"": t("Overview")}))
 
 
 def shared_sales_log() -> SalesLog | None:
@@ -198,7 +199,19 @@ def last_day(link: ShareLink) -> str:
 
 def share_url(token: str, page: str, view: dict[str, str]) -> str:
     """The address of a share link: the app's address, the page, the view and
-    the token."""
-    base = (st.context.url or "").rstrip("/")
+    the token. Made on the Share page, whose own path is taken off the address
+    the browser shows."""
+    base = app_address(st.context.url or "", SHARE_PAGE_PATH)
     query = urlencode({**view, SHARE_PARAM: token})
     return f"{base}/{page}?{query}"
+
+
+def app_address(page_url: str, page_path: str) -> str:
+    """The app's root address from the address of one of its pages:
+    ``https://host/base/share`` with page path ``share`` gives
+    ``https://host/base``. Any query or fragment is dropped."""
+    parts = urlsplit(page_url)
+    path = parts.path.rstrip("/")
+    if page_path and path.endswith("/" + page_path):
+        path = path[: -len(page_path) - 1]
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))

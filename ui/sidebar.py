@@ -178,6 +178,16 @@ def _other_controls() -> None:
         )
 
 
+def _file_was_read() -> bool:
+    """Whether the file itself could be read, so that choosing other columns on
+    the Data page can help (it cannot for an empty or broken file)."""
+    try:
+        data.current_raw()
+    except ValueError:
+        return False
+    return True
+
+
 def render_sidebar() -> View | None:
     """Draw the sidebar, put the view in the URL, and return it (None when the
     file cannot be read: the message is shown instead)."""
@@ -193,7 +203,8 @@ def render_sidebar() -> View | None:
             log = data.current_sales_log()
         except ValueError as error:
             st.error(str(error))
-            st.caption(t("The Data page lets you choose the columns yourself."))
+            if not partner and _file_was_read():
+                st.caption(t("The Data page lets you choose the columns yourself."))
             return None
         if not partner:
             saved.remember_upload()
