@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from retention.orders import customer_purchases
+from retention.orders import customer_codes
 from retention.periods import period_label, period_ordinals
 
 MIN_HALF_WINDOW_MONTHS = 3
@@ -74,23 +74,29 @@ def annual_retention(
 ) -> AnnualRetention | None:
     """Annual retention at ``as_of`` (default: the last order), or None when the
     data covers fewer than 2 x 3 months before it."""
-    bought = customer_purchases(orders)
-    if bought.empty:
+    codes = customer_codes(orders)
+    if not codes.bought.any():
         return None
-    as_of = bought["timestamp"].max() if as_of is None else as_of
-    window = min(12, months_of_data(bought, as_of) // 2)
+    customer = codes.codes[codes.bought]
+    stamps = orders["timestamp"].to_numpy()[codes.bought]
+    if as_of is None:
+        as_of = pd.Timestamp(stamps.max())
+    first = pd.Timestamp(stamps.min())
+    months = (as_of.year - first.year) * 12 + as_of.month - first.month
+    window = min(12, months // 2)
     if window < MIN_HALF_WINDOW_MONTHS:
         return None
-    middle = as_of - pd.DateOffset(months=window)
-    start = as_of - pd.DateOffset(months=2 * window)
-    stamps = bought["timestamp"]
-    earlier = set(bought.loc[(stamps > start) & (stamps <= middle), "customer_id"])
-    later = set(bought.loc[(stamps > middle) & (stamps <= as_of), "customer_id"])
+    middle = (as_of - pd.DateOffset(months=window)).to_datetime64()
+    start = (as_of - pd.DateOffset(months=2 * window)).to_datetime64()
+    earlier = np.zeros(len(codes.ids), dtype=bool)
+    later = np.zeros(len(codes.ids), dtype=bool)
+    earlier[customer[(stamps > start) & (stamps <= middle)]] = True
+    later[customer[(stamps > middle) & (stamps <= as_of.to_datetime64())]] = True
     return AnnualRetention(
         as_of=as_of,
         window_months=window,
-        customers_at_start=len(earlier),
-        retained=len(earlier & later),
+        customers_at_start=int(earlier.sum()),
+        retained=int((earlier & later).sum()),
     )
 
 
@@ -119,10 +125,10 @@ def rolling_annual_retention(orders: pd.DataFrame) -> pd.DataFrame:
     ``month_end`` (last day), ``customers_at_start``, ``retained``, ``rate``.
     Empty with less than 24 complete months.
     """
-    bought = customer_purchases(orders)
-    if bought.empty:
+    codes = customer_codes(orders)
+    if not codes.bought.any():
         return pd.DataFrame(columns=ROLLING_COLUMNS)
-    months = period_ordinals(bought["timestamp"], "month")
+    months = period_ordinals(orders["timestamp"].to_numpy()[codes.bought], "month")
     first = int(months.min())
     last_day = orders["timestamp"].max().normalize()
     last = (
@@ -134,10 +140,10 @@ def rolling_annual_retention(orders: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=ROLLING_COLUMNS)
 
     # one row of purchase flags per customer, one column per month
-    codes, uniques = pd.factorize(bought["customer_id"])
+    customer = codes.codes[codes.bought]
     inside = months <= last
-    flags = np.zeros((len(uniques), span + 1), dtype=np.int16)
-    flags[codes[inside], months[inside] - first + 1] = 1
+    flags = np.zeros((len(codes.ids), span + 1), dtype=np.int16)
+    flags[customer[inside], months[inside] - first + 1] = 1
     running = np.cumsum(flags, axis=1)  # running[:, m + 1] = months 0..m
 
     ends = np.arange(23, span)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from retention.annual import annual_retention
 from retention.order_metrics import order_figures
-from retention.orders import customer_purchases
+from retention.orders import customer_codes
 from retention.periods import pandas_freq, period_label, period_ordinals
 
 LIFESPAN_SOURCES = ("owner", "measured", "estimated", "unavailable")
@@ -49,11 +49,6 @@ class CLVFactors:
         )
 
 
-def _last_year(orders: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    stamps = orders["timestamp"]
-    return orders[(stamps > as_of - pd.DateOffset(years=1)) & (stamps <= as_of)]
-
-
 def measured_lifespan(
     orders: pd.DataFrame, as_of: pd.Timestamp | None = None
 ) -> tuple[float, str]:
@@ -74,8 +69,10 @@ def clv_factors(
     """The three factors of CLV over the 12 months up to ``as_of`` (default: the
     last order), with the owner's lifespan when given."""
     as_of = orders["timestamp"].max() if as_of is None else as_of
-    year = _last_year(orders, as_of)
-    figures = order_figures(year)
+    stamps = orders["timestamp"]
+    in_year = ((stamps > as_of - pd.DateOffset(years=1)) & (stamps <= as_of)).to_numpy()
+    year = orders[in_year]
+    figures = order_figures(year, customer_codes(orders).codes[in_year])
     if lifespan_years is None:
         lifespan_years, source = measured_lifespan(orders, as_of)
     else:
@@ -106,23 +103,36 @@ def clv_by_cohort(
     younger cohorts have had less than a year to buy, so their orders per year
     read low). Cohorts with no order in the window have NaN CLV.
     """
-    bought = customer_purchases(orders)
-    first = bought.groupby("customer_id")["timestamp"].transform("min")
-    cohort = pd.Series(period_ordinals(first, period), index=bought.index)
+    found = customer_codes(orders)
+    codes = found.codes[found.bought]
+    stamps = orders["timestamp"].to_numpy()[found.bought]
+    revenue = orders["revenue"].to_numpy()[found.bought]
+    first = pd.Series(stamps).groupby(codes).min().to_numpy()
+    customer_cohort = period_ordinals(first, period)
+    cohort = customer_cohort[codes]
     as_of = orders["timestamp"].max()
-    in_window = bought["timestamp"] > as_of - pd.DateOffset(years=1)
+    in_window = stamps > (as_of - pd.DateOffset(years=1)).to_datetime64()
 
-    by_cohort = bought.assign(cohort=cohort).groupby("cohort")
+    # per cohort: customers and revenue so far; orders, buyers, revenue in the window
+    cohorts, customers = np.unique(customer_cohort, return_counts=True)
+    row_cohort = np.searchsorted(cohorts, cohort)
+    size = len(cohorts)
+    active = np.zeros(len(found.ids), dtype=bool)
+    active[codes[in_window]] = True
     table = pd.DataFrame(
         {
-            "customers": by_cohort["customer_id"].nunique(),
-            "revenue_so_far": by_cohort["revenue"].sum(),
-        }
+            "customers": customers,
+            "revenue_so_far": np.bincount(row_cohort, weights=revenue, minlength=size),
+            "active_customers": np.bincount(
+                np.searchsorted(cohorts, customer_cohort[active]), minlength=size
+            ),
+            "orders": np.bincount(row_cohort[in_window], minlength=size),
+            "revenue": np.bincount(
+                row_cohort[in_window], weights=revenue[in_window], minlength=size
+            ),
+        },
+        index=pd.Index(cohorts, name="cohort"),
     )
-    window = bought[in_window].assign(cohort=cohort[in_window]).groupby("cohort")
-    table["active_customers"] = window["customer_id"].nunique()
-    table["orders"] = window.size()
-    table["revenue"] = window["revenue"].sum()
     table = table.fillna({"active_customers": 0, "orders": 0, "revenue": 0.0})
     table["aov"] = table["revenue"] / table["orders"].replace(0, np.nan)
     table["annual_frequency"] = table["orders"] / table["active_customers"].replace(

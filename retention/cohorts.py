@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from retention.orders import customer_purchases
+from retention.orders import customer_codes
 from retention.periods import Observation, period_calendar, period_ordinals
 
 __all__ = [
@@ -86,13 +86,13 @@ def cohort_cells(orders: pd.DataFrame, period: str = "month") -> pd.DataFrame:
     ``revenue_per_customer`` and ``partial``. Sorted by cohort, then age; periods
     in which nobody bought for the first time have no cohort row.
     """
-    bought = customer_purchases(orders)
-    if bought.empty:
+    found = customer_codes(orders)
+    if not found.bought.any():
         return pd.DataFrame(columns=COHORT_COLUMNS)
 
     # every customer as an integer code; periods counted from the first one
-    codes, uniques = pd.factorize(bought["customer_id"])
-    ordinals = period_ordinals(bought["timestamp"], period)
+    codes = found.codes[found.bought]
+    ordinals = period_ordinals(orders["timestamp"].to_numpy()[found.bought], period)
     first_period = int(ordinals.min())
     last_period = int(period_ordinals(orders["timestamp"], period).max())
     span = last_period - first_period + 1
@@ -114,7 +114,7 @@ def cohort_cells(orders: pd.DataFrame, period: str = "month") -> pd.DataFrame:
         row_cohort,
         offsets - row_cohort,
         shape,
-        weights=bought["revenue"].to_numpy(dtype="float64"),
+        weights=orders["revenue"].to_numpy(dtype="float64")[found.bought],
     )
     revenue = np.cumsum(revenue, axis=1)
     sizes = np.bincount(first, minlength=span)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from retention.i18n import t
-from retention.orders import OPTIONAL_COLUMNS, customer_purchases
+from retention.orders import OPTIONAL_COLUMNS, customer_codes
 from retention.periods import period_label, period_ordinals
 from retention.selection import Selection
 
@@ -87,26 +87,34 @@ def customers_at_start(orders: pd.DataFrame, selection: Selection) -> pd.DataFra
     ``cohort`` (label), ``past_orders`` (count) and ``past_orders_group``, and
     the optional columns the data has (of the customer's first purchase).
     """
-    bought = customer_purchases(orders)
+    found = customer_codes(orders)
     optional = [name for name in OPTIONAL_COLUMNS if name in orders.columns]
-    if bought.empty:
+    if not found.bought.any():
         return pd.DataFrame(columns=[*AT_START_COLUMNS[:8], *optional])
-    bought = bought.sort_values("timestamp", kind="stable")
-    codes, uniques = pd.factorize(bought["customer_id"])
-    ordinals = period_ordinals(bought["timestamp"], selection.period)
+    codes = found.codes[found.bought]
+    stamps = orders["timestamp"].to_numpy()[found.bought]
+    ordinals = period_ordinals(stamps, selection.period)
     window = selection.window
 
-    # orders per (customer, period), and the running count up to that period
-    per_pair = (
-        pd.DataFrame({"customer": codes, "q": ordinals})
-        .groupby(["customer", "q"], sort=True)
-        .size()
+    # orders per (customer, period), and the running count up to that period,
+    # from one sort of integer keys (customer major, period minor)
+    base = int(min(ordinals.min(), selection.first - window))
+    span = int(max(ordinals.max(), selection.last)) - base + 2
+    keys = np.sort(codes * span + (ordinals - base))
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    bought_keys = keys[starts]
+    per_pair = np.diff(np.r_[starts, len(keys)])
+    pair_customer, pair_q = np.divmod(bought_keys, span)
+    pair_q = pair_q + base
+    running = np.cumsum(per_pair)
+    new_customer = np.r_[True, pair_customer[1:] != pair_customer[:-1]]
+    before_customer = np.r_[0, running[:-1]][new_customer]
+    running = running - np.repeat(
+        before_customer, np.diff(np.r_[np.flatnonzero(new_customer), len(running)])
     )
-    pair_customer = per_pair.index.get_level_values("customer").to_numpy()
-    pair_q = per_pair.index.get_level_values("q").to_numpy()
-    running = per_pair.groupby(level="customer").cumsum().to_numpy()
 
-    # a purchase in q puts the customer in S of periods q + 1 .. q + window
+    # a purchase in q puts the customer in S of periods q + 1 .. q + window;
+    # of several, the latest purchase before P is the one that counts
     near = (pair_q >= selection.first - window) & (pair_q < selection.last)
     step = np.repeat(np.arange(1, window + 1), near.sum())
     member_customer = np.tile(pair_customer[near], window)
@@ -114,52 +122,70 @@ def customers_at_start(orders: pd.DataFrame, selection: Selection) -> pd.DataFra
     member_orders = np.tile(running[near], window)
     member_p = member_q + step
     inside = (member_p >= selection.first) & (member_p <= selection.last)
+    member_key = (member_customer[inside] * span + (member_p[inside] - base)) * span + (
+        member_q[inside] - base
+    )
+    order = np.argsort(member_key, kind="stable")
+    member_key = member_key[order]
+    pair_of = member_key // span
+    last_of_pair = np.r_[pair_of[1:] != pair_of[:-1], True][: len(pair_of)]
+    keep = order[last_of_pair]
     members = pd.DataFrame(
         {
-            "customer": member_customer[inside],
-            "period": member_p[inside],
-            "last_purchase": member_q[inside],
-            "past_orders": member_orders[inside],
+            "customer": member_customer[inside][keep],
+            "period": member_p[inside][keep],
+            "last_purchase": member_q[inside][keep],
+            "past_orders": member_orders[inside][keep],
         }
-    ).sort_values(["customer", "period", "last_purchase"], kind="stable")
-    members = members.drop_duplicates(["customer", "period"], keep="last")
+    )
 
     # lost: the last purchase was k periods back and none in P itself
-    span = int(max(pair_q.max(), selection.last)) + 2
-    bought_keys = pair_customer * span + pair_q
-    member_keys = members["customer"].to_numpy() * span + members["period"].to_numpy()
-    bought_in_p = np.isin(member_keys, bought_keys)
+    member_keys = members["customer"].to_numpy() * span + (
+        members["period"].to_numpy() - base
+    )
+    # the pairs come sorted by customer, then period, so their keys are sorted
+    spot = np.minimum(np.searchsorted(bought_keys, member_keys), len(bought_keys) - 1)
+    bought_in_p = bought_keys[spot] == member_keys
     members["lost"] = (
         members["last_purchase"].to_numpy() == members["period"].to_numpy() - window
     ) & ~bought_in_p
 
-    # what was known about each customer
-    first_rows = np.unique(codes, return_index=True)[1]
-    cohort = ordinals[first_rows]
+    # what was known about each customer, labels looked up once per period
+    cohort = pd.Series(ordinals).groupby(codes).min().to_numpy()
     customer = members["customer"].to_numpy()
-    labels = {p: period_label(p, selection.period) for p in np.unique(cohort)}
+    period = members["period"].to_numpy()
+    low = int(min(cohort.min(), selection.first))
+    high = int(max(cohort.max(), selection.last))
+    labels = np.array(
+        [period_label(p, selection.period) for p in range(low, high + 1)], dtype=object
+    )
+    cohort_names = [labels[c - low] for c in np.unique(cohort)]
+    past = members["past_orders"].to_numpy()
     table = pd.DataFrame(
         {
-            "customer_id": uniques.to_numpy()[customer],
-            "period": members["period"].to_numpy(),
-            "label": [
-                period_label(p, selection.period) for p in members["period"].to_numpy()
-            ],
+            "customer_id": found.ids.take(customer).array,
+            "period": period,
+            "label": labels[period - low],
             "lost": members["lost"].to_numpy(),
             "last_purchase": members["last_purchase"].to_numpy(),
             "cohort": pd.Categorical(
-                [labels[c] for c in cohort[customer]],
-                categories=[labels[c] for c in sorted(labels)],
+                labels[cohort[customer] - low], categories=cohort_names
             ),
-            "past_orders": members["past_orders"].to_numpy(),
+            "past_orders": past,
             "past_orders_group": pd.Categorical(
-                _past_orders_group(members["past_orders"].to_numpy()),
+                _past_orders_group(past),
                 categories=[name for _, name in PAST_ORDER_GROUPS],
             ),
         }
     )
-    for name in optional:
-        table[name] = bought[name].to_numpy()[first_rows][customer]
+    if optional:
+        # the customer's first purchase: the earliest row, ties by row order
+        rows = np.flatnonzero(found.bought)
+        order = np.lexsort((rows, stamps))
+        first_of = np.full(len(found.ids), -1)
+        first_of[codes[order][::-1]] = rows[order][::-1]
+        for name in optional:
+            table[name] = orders[name].to_numpy()[first_of[customer]]
     return table.reset_index(drop=True)
 
 

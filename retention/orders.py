@@ -25,6 +25,10 @@ Optional string columns, present only when the file has them: ``store``,
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
 ORDER_COLUMNS = [
@@ -78,3 +82,49 @@ def customer_purchases(orders: pd.DataFrame) -> pd.DataFrame:
     """Purchases by identified customers: the rows every customer figure uses."""
     bought = orders["is_purchase"] & orders["customer_id"].notna()
     return orders[bought]
+
+
+@dataclass(frozen=True)
+class CustomerCodes:
+    """Every identified customer as an integer, computed once per orders table.
+
+    ``codes`` has one entry per row of the orders: the customer's number (0, 1,
+    ...) on purchases by identified customers, -1 on guest orders and on refunds
+    that matched no purchase. ``ids`` holds the customer ids as read, so
+    ``ids[code]`` is that customer's id.
+    """
+
+    codes: np.ndarray
+    ids: pd.Index
+
+    @property
+    def bought(self) -> np.ndarray:
+        """A flag per row: a purchase by an identified customer."""
+        return self.codes >= 0
+
+
+# id(orders) -> (a weak reference to the table, its codes); an entry goes when
+# its table is garbage collected
+_CODES: dict[int, tuple[weakref.ref, CustomerCodes]] = {}
+
+
+def customer_codes(orders: pd.DataFrame) -> CustomerCodes:
+    """The ``CustomerCodes`` of ``orders``, kept for as long as the table lives
+    so that every figure of one dataset factorizes the id strings only once.
+    Orders tables are never changed in place, so the codes stay true."""
+    known = _CODES.get(id(orders))
+    if (
+        known is not None
+        and known[0]() is orders
+        and len(known[1].codes) == len(orders)
+    ):
+        return known[1]
+    bought = (orders["is_purchase"] & orders["customer_id"].notna()).to_numpy()
+    codes = np.full(len(orders), -1, dtype=np.int64)
+    numbers, ids = pd.factorize(orders["customer_id"][bought])
+    codes[bought] = numbers
+    found = CustomerCodes(codes, pd.Index(ids))
+    key = id(orders)
+    _CODES[key] = (weakref.ref(orders), found)
+    weakref.finalize(orders, _CODES.pop, key, None)
+    return found

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from retention.order_metrics import OrderFigures, order_figures
-from retention.orders import customer_purchases
+from retention.orders import customer_codes
 from retention.retention_rates import churn_rate, retention_rate
 from retention.selection import Selection
 
@@ -69,10 +69,10 @@ class CustomerHistory:
     several ranges can be measured without touching the id strings again."""
 
     def __init__(self, orders: pd.DataFrame) -> None:
-        bought = customer_purchases(orders)
-        self.codes, uniques = pd.factorize(bought["customer_id"])
-        self.customers = len(uniques)
-        self.stamps = bought["timestamp"].to_numpy()
+        codes = customer_codes(orders)
+        self.codes = codes.codes[codes.bought]
+        self.customers = len(codes.ids)
+        self.stamps = orders["timestamp"].to_numpy()[codes.bought]
         first = pd.Series(self.stamps).groupby(self.codes).min()
         self.first_purchase = first.to_numpy()
 
@@ -118,9 +118,11 @@ class RangeSummary:
 def range_summary(
     orders: pd.DataFrame, selection: Selection, history: CustomerHistory | None = None
 ) -> RangeSummary:
+    stamps = orders["timestamp"]
+    inside = ((stamps >= selection.start) & (stamps < selection.end)).to_numpy()
     return RangeSummary(
         selection=selection,
-        orders=order_figures(selection.cut(orders)),
+        orders=order_figures(orders[inside], customer_codes(orders).codes[inside]),
         retention=range_retention(orders, selection, history),
     )
 

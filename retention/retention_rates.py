@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from retention.orders import customer_purchases
+from retention.orders import customer_codes
 from retention.periods import Observation, period_calendar, period_ordinals
 
 RETENTION_COLUMNS = [
@@ -44,18 +44,29 @@ RETENTION_COLUMNS = [
 ]
 
 
+def distinct_sorted(keys: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted (a hash pass, then a sort
+    of what is left: faster than ``np.unique`` on millions of keys)."""
+    return np.sort(pd.unique(keys))
+
+
 def customer_periods(orders: pd.DataFrame, period: str) -> pd.DataFrame:
     """Distinct (customer, period) pairs of purchases, sorted by customer and period.
 
     Columns: ``customer`` (integer code of the customer id) and ``period``
     (period ordinal).
     """
-    bought = customer_purchases(orders)
-    codes, _ = pd.factorize(bought["customer_id"])
-    pairs = pd.DataFrame(
-        {"customer": codes, "period": period_ordinals(bought["timestamp"], period)}
-    )
-    return pairs.drop_duplicates().sort_values(["customer", "period"], kind="stable")
+    codes = customer_codes(orders)
+    bought = codes.bought
+    if not bought.any():
+        return pd.DataFrame({"customer": [], "period": []}, dtype="int64")
+    customer = codes.codes[bought]
+    ordinals = period_ordinals(orders["timestamp"].to_numpy()[bought], period)
+    first = int(ordinals.min())
+    span = int(ordinals.max()) - first + 1
+    # one integer per (customer, period): unique and sorted in one step
+    keys = distinct_sorted(customer * span + (ordinals - first))
+    return pd.DataFrame({"customer": keys // span, "period": keys % span + first})
 
 
 def _active_spells(pairs: pd.DataFrame, window: int) -> pd.DataFrame:

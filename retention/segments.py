@@ -4,7 +4,8 @@ Everything is measured **as of a day** (``as_of``, by default the day of the las
 order): purchases after it are ignored. Only purchases by identified customers
 count.
 
-Per customer (``customer_summary``): ``first_purchase`` and ``last_purchase``
+Per customer (``customer_summary``): ``code`` (the customer's number in this
+orders table, from ``retention.orders.customer_codes``), ``first_purchase`` and ``last_purchase``
 (days), ``orders``, ``revenue`` (net, all time up to ``as_of``),
 ``recency_days`` = as_of - last purchase, ``age_days`` = as_of - first
 purchase, ``purchase_days`` (distinct days with a purchase) and
@@ -36,8 +37,9 @@ import numpy as np
 import pandas as pd
 
 from retention.i18n import t
-from retention.orders import customer_purchases
+from retention.orders import customer_codes
 from retention.periods import ordinal_to_period
+from retention.retention_rates import distinct_sorted
 
 __all__ = [
     "SEGMENTS",
@@ -107,14 +109,9 @@ def as_of_days(orders: pd.DataFrame, selection) -> tuple[pd.Timestamp, pd.Timest
     return end, min(before, end)
 
 
-def _as_of_day(bought: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.Timestamp:
-    if as_of is None:
-        return bought["timestamp"].max().normalize()
-    return pd.Timestamp(as_of).normalize()
-
-
 SUMMARY_COLUMNS = [
     "customer_id",
+    "code",
     "first_purchase",
     "last_purchase",
     "orders",
@@ -131,20 +128,31 @@ def customer_summary(
 ) -> pd.DataFrame:
     """One row per customer who bought on or before ``as_of``, in the columns
     ``SUMMARY_COLUMNS`` (see the module docstring); ids exactly as read."""
-    bought = customer_purchases(orders)
-    if bought.empty:
+    found = customer_codes(orders)
+    if not found.bought.any():
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    as_of = _as_of_day(bought, as_of)
-    bought = bought[bought["timestamp"] < as_of + pd.Timedelta(days=1)]
-    codes, uniques = pd.factorize(bought["customer_id"])
-    days = bought["timestamp"].to_numpy().astype("datetime64[D]").astype("int64")
-    by_customer = pd.DataFrame({"customer": codes, "day": days}).groupby("customer")
-    first, last = by_customer["day"].min(), by_customer["day"].max()
-    revenue = np.bincount(codes, weights=bought["revenue"].to_numpy(dtype="float64"))
+    stamps = orders["timestamp"].to_numpy()
+    if as_of is None:
+        as_of = pd.Timestamp(stamps[found.bought].max()).normalize()
+    as_of = pd.Timestamp(as_of).normalize()
+    counted = found.bought & (stamps < (as_of + pd.Timedelta(days=1)).to_datetime64())
+    if not counted.any():
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+
+    # customers who bought by then, numbered 0, 1, ... in order of their codes
+    every = found.codes[counted]
+    present = np.bincount(every, minlength=len(found.ids)) > 0
+    number = np.cumsum(present) - 1
+    codes = number[every]
+    uniques = found.ids[present]
+    days = stamps[counted].astype("datetime64[D]").astype("int64")
+    by_customer = pd.Series(days).groupby(codes)
+    first, last = by_customer.min(), by_customer.max()
+    revenue = np.bincount(codes, weights=orders["revenue"].to_numpy()[counted])
 
     # gaps between consecutive distinct purchase days of the same customer
     span = int(days.max() - days.min()) + 1
-    pairs = np.unique(codes.astype("int64") * span + (days - days.min()))
+    pairs = distinct_sorted(codes.astype("int64") * span + (days - days.min()))
     pair_customer = pairs // span
     same = pair_customer[1:] == pair_customer[:-1]
     gaps = pd.Series(np.diff(pairs)[same]).groupby(pair_customer[1:][same]).median()
@@ -152,6 +160,7 @@ def customer_summary(
     summary = pd.DataFrame(
         {
             "customer_id": uniques,
+            "code": np.flatnonzero(present),
             "first_purchase": first.to_numpy().astype("datetime64[D]"),
             "last_purchase": last.to_numpy().astype("datetime64[D]"),
             "orders": np.bincount(codes),
@@ -196,7 +205,8 @@ def customer_segments(
 ) -> pd.DataFrame:
     """Every customer with their RFM scores and ``segment`` (a name from
     ``SEGMENTS``), as of ``as_of``: the columns of ``rfm_scores`` plus
-    ``segment``. Sorted by revenue, largest first, then by id."""
+    ``segment``. Sorted by revenue, largest first, then by the customer's
+    first appearance in the file (``code``)."""
     scored = rfm_scores(customer_summary(orders, as_of))
     segment = np.full(len(scored), "", dtype=object)
     r, f = scored["r"].to_numpy(), scored["f"].to_numpy()
@@ -211,9 +221,8 @@ def customer_segments(
         )
         segment[match] = rule.name
     scored["segment"] = pd.Categorical(segment, categories=SEGMENTS)
-    return scored.sort_values(
-        ["revenue", "customer_id"], ascending=[False, True], kind="stable"
-    ).reset_index(drop=True)
+    order = np.lexsort((scored["code"].to_numpy(), -scored["revenue"].to_numpy()))
+    return scored.iloc[order].reset_index(drop=True)
 
 
 def segment_summary(segments: pd.DataFrame) -> pd.DataFrame:
@@ -252,12 +261,17 @@ def segment_moves(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     yet), ``to_segment`` and ``customers``; only moves with customers, largest
     first. Customers staying in their segment are rows too (from = to).
     """
-    earlier = before.set_index("customer_id")["segment"].astype(str)
-    later = after.set_index("customer_id")["segment"].astype(str)
+    # customers are matched by their code in the same orders table
+    names = np.array([*SEGMENTS, NOT_YET], dtype=object)
+    size = (
+        int(max(before["code"].max(), after["code"].max(), -1)) + 1 if len(after) else 0
+    )
+    earlier = np.full(size, len(SEGMENTS))
+    earlier[before["code"].to_numpy()] = before["segment"].cat.codes.to_numpy()
     moves = pd.DataFrame(
         {
-            "from_segment": earlier.reindex(later.index).fillna(NOT_YET).to_numpy(),
-            "to_segment": later.to_numpy(),
+            "from_segment": names[earlier[after["code"].to_numpy()]],
+            "to_segment": names[after["segment"].cat.codes.to_numpy()],
         }
     )
     table = moves.value_counts().rename("customers").reset_index()
@@ -273,20 +287,22 @@ def _monthly_orders(
 ) -> list[list[int]]:
     """Orders per calendar month over the ``HISTORY_MONTHS`` months up to
     ``as_of``, for each of ``customer_ids``."""
-    bought = customer_purchases(orders)
+    found = customer_codes(orders)
     last_month = as_of.to_period("M")
     first_month = last_month - (HISTORY_MONTHS - 1)
-    window = bought[
-        bought["customer_id"].isin(customer_ids)
-        & (bought["timestamp"] >= first_month.start_time)
-        & (bought["timestamp"] < as_of + pd.Timedelta(days=1))
+    position_of = np.full(len(found.ids), -1)
+    position_of[found.ids.get_indexer(customer_ids)] = np.arange(len(customer_ids))
+    stamps = orders["timestamp"].to_numpy()
+    rows = np.flatnonzero(found.bought)
+    rows = rows[position_of[found.codes[rows]] >= 0]
+    rows = rows[
+        (stamps[rows] >= first_month.start_time.to_datetime64())
+        & (stamps[rows] < (as_of + pd.Timedelta(days=1)).to_datetime64())
     ]
-    position = pd.Index(customer_ids).get_indexer(window["customer_id"])
-    month = (
-        window["timestamp"].dt.year.to_numpy() * 12
-        + window["timestamp"].dt.month.to_numpy()
-        - (first_month.year * 12 + first_month.month)
-    )
+    position = position_of[found.codes[rows]]
+    when = pd.DatetimeIndex(stamps[rows])
+    month = when.year * 12 + when.month - (first_month.year * 12 + first_month.month)
+    month = np.asarray(month)
     counts = np.bincount(
         position * HISTORY_MONTHS + month, minlength=len(customer_ids) * HISTORY_MONTHS
     ).reshape(len(customer_ids), HISTORY_MONTHS)
@@ -303,20 +319,12 @@ def vip_customers(
     vips = segments[(segments["m"] == 5) & (segments["f"] >= 4)].copy()
     if vips.empty:
         return vips.assign(aov=pd.Series(dtype="float64"), monthly_orders=None)
-    as_of = _as_of_day(customer_purchases(orders), as_of)
+    if as_of is None:
+        as_of = orders["timestamp"].max()
+    as_of = pd.Timestamp(as_of).normalize()
     vips["aov"] = vips["revenue"] / vips["orders"]
     vips["monthly_orders"] = _monthly_orders(orders, vips["customer_id"], as_of)
     return vips.reset_index(drop=True)
-
-
-def _overdue_reason(gap: float, days: int) -> str:
-    if round(gap) <= 1:
-        return t("usually every day, last seen {days} days ago", days=f"{days:,}")
-    return t(
-        "usually every {gap} days, last seen {days} days ago",
-        gap=f"{gap:,.0f}",
-        days=f"{days:,}",
-    )
 
 
 def customers_at_risk(
@@ -328,7 +336,8 @@ def customers_at_risk(
     recency_days > overdue_factor x usual_gap_days and recency_days >=
     ``MIN_OVERDUE_DAYS``. Columns: those of ``customer_segments`` plus
     ``overdue`` (recency / usual gap) and ``reason`` ("usually every 9 days,
-    last seen 27 days ago"). Ranked by revenue, largest first, then by id.
+    last seen 27 days ago"). Ranked by revenue, largest first, then by first
+    appearance in the file.
     """
     gap = segments["usual_gap_days"]
     recency = segments["recency_days"]
@@ -337,8 +346,14 @@ def customers_at_risk(
     )
     risk = segments[overdue].copy()
     risk["overdue"] = risk["recency_days"] / risk["usual_gap_days"]
+    daily = t("usually every day, last seen {days} days ago")
+    every = t("usually every {gap} days, last seen {days} days ago")
     risk["reason"] = [
-        _overdue_reason(g, int(d))
-        for g, d in zip(risk["usual_gap_days"], risk["recency_days"], strict=True)
+        (daily if round(g) <= 1 else every).format(gap=f"{g:,.0f}", days=f"{d:,}")
+        for g, d in zip(
+            risk["usual_gap_days"].to_numpy(),
+            risk["recency_days"].to_numpy(),
+            strict=True,
+        )
     ]
     return risk.reset_index(drop=True)

@@ -203,3 +203,26 @@ def test_a_file_that_cannot_be_read_gets_no_hint_to_choose_columns(tmp_path):
     app = upload(open_app(), no_date)
     captions = [caption.value for caption in app.sidebar.caption]
     assert any("choose the columns yourself" in caption for caption in captions)
+
+
+def test_link_dates_outside_the_data_are_brought_inside_with_a_notice():
+    app = open_app({"start": "2030-01-01", "end": "2020-01-01"})
+    assert not app.exception
+    warnings = [warning.value for warning in app.sidebar.warning]
+    assert (
+        "The link asks for 2030-01-01 to 2020-01-01, but the data runs from Dec 2010 "
+        "to Dec 2011: showing Dec 2011 to Dec 2011." in warnings
+    )
+    app.selectbox(key="period").set_value("quarter").run()
+    assert not [w for w in app.sidebar.warning if "The link asks" in w.value]
+
+
+def test_link_dates_inside_the_data_give_no_notice():
+    app = open_app({"start": "2011-03-01", "end": "2011-05-31"})
+    assert not [w for w in app.sidebar.warning if "The link asks" in w.value]
+    first, last = app.select_slider(key="range_month").value
+    slider = app.select_slider(key="range_month")
+    assert (slider.format_func(first), slider.format_func(last)) == (
+        "Mar 2011",
+        "May 2011",
+    )

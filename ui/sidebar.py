@@ -38,17 +38,50 @@ def _range_key(period: str) -> str:
     return f"range_{period}"
 
 
-def _initial_range(options: list[int], period: str) -> tuple[int, int]:
-    """The range asked for by the URL on first load, else every period."""
+URL_RANGE_CHECKED = "_url_range_checked"
+
+
+def _asked_range(options: list[int], period: str) -> tuple[int, int]:
+    """The periods the URL asks for, as written (every period when it names none)."""
     start, end = st.session_state.get("url_range", (None, None))
     first, last = options[0], options[-1]
     if start is not None:
         first = int(period_ordinals(pd.Series([start]), period)[0])
     if end is not None:
         last = int(period_ordinals(pd.Series([end]), period)[0])
+    return first, last
+
+
+def _initial_range(options: list[int], period: str) -> tuple[int, int]:
+    """The range asked for by the URL on first load, else every period; a range
+    outside the data or ending before it starts is brought inside the data."""
+    first, last = _asked_range(options, period)
     first = min(max(first, options[0]), options[-1])
     last = min(max(last, first), options[-1])
     return first, last
+
+
+def _url_range_notice(options: list[int], period: str) -> None:
+    """Say so, once, when the link's dates could not be shown as asked."""
+    if st.session_state.get(URL_RANGE_CHECKED):
+        return
+    st.session_state[URL_RANGE_CHECKED] = True
+    asked, shown = _asked_range(options, period), _initial_range(options, period)
+    if asked == shown:
+        return
+    start, end = st.session_state.get("url_range", (None, None))
+    st.warning(
+        t(
+            "The link asks for {start} to {end}, but the data runs from {first} to "
+            "{last}: showing {shown_first} to {shown_last}.",
+            start=start.date().isoformat() if start is not None else "…",
+            end=end.date().isoformat() if end is not None else "…",
+            first=period_label(options[0], period),
+            last=period_label(options[-1], period),
+            shown_first=period_label(shown[0], period),
+            shown_last=period_label(shown[1], period),
+        )
+    )
 
 
 def selected_range(orders: pd.DataFrame, period: str) -> tuple[int, int]:
@@ -136,6 +169,7 @@ def _period_controls(orders: pd.DataFrame) -> None:
     stored = st.session_state.get(key)
     if stored is not None and not set(stored) <= set(options):
         del st.session_state[key]
+    _url_range_notice(options, period)
     if len(options) > 1:
         st.select_slider(
             t("Date range"),
