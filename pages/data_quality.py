@@ -9,8 +9,10 @@ from retention.columns import ROLES, role_label
 from retention.i18n import t
 from retention.quality import reason_label
 from ui import data
+from ui.access import require_app_frame
 from ui.show import number
 
+require_app_frame()
 st.title(t("Your data"))
 try:
     raw = data.current_raw()

@@ -17,6 +17,7 @@ from retention.nps_breakdown import comments, nps_by_location, nps_by_period
 from retention.nps_purchases import link_purchases
 from retention.periods import period_names
 from ui import data
+from ui.access import require_app_frame
 from ui.nps_view import (
     breakdown_display,
     comment_display,
@@ -304,6 +305,7 @@ def _details(result, responses):
         )
 
 
+require_app_frame()
 st.title(t("Would your customers recommend you?"))
 view = _view()
 survey = _load_survey()

@@ -8,11 +8,18 @@ import streamlit as st
 from retention.i18n import t
 from retention.store import Dataset, utc_now
 from ui import saved
-from ui.access import current_access, last_day, partner_pages, share_url
+from ui.access import (
+    current_access,
+    last_day,
+    partner_pages,
+    require_app_frame,
+    share_url,
+)
 from ui.show import number
 from ui.store import dataset_store, secret
 from ui.view import VIEW_KEYS
 
+require_app_frame()
 if current_access().is_partner:
     st.stop()
 
@@ -126,6 +133,7 @@ def _rename_and_delete(dataset: Dataset) -> None:
 
 
 datasets = store.list_datasets()
+current = saved.current_dataset_id()  # the file in the uploader: open first
 if not datasets:
     st.info(t("Nothing is saved yet: upload a sales log in the sidebar."))
 for dataset in datasets:
@@ -141,7 +149,7 @@ for dataset in datasets:
             orders=number(dataset.order_count),
             span=span,
         ),
-        expanded=len(datasets) == 1,
+        expanded=len(datasets) == 1 or dataset.id == current,
     ):
         st.caption(t("Saved {day}", day=f"{dataset.saved_at:%Y-%m-%d %H:%M} UTC"))
         st.subheader(t("Links"))

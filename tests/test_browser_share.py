@@ -1,9 +1,11 @@
 """End to end in headless Chromium: the owner uploads a workbook, makes a
 read-only link that opens on the Retention page, and a partner in a fresh
-browser (no cookies, no upload) opens it and reads the same retention rate."""
+browser (no cookies, no upload) opens it and reads the same retention rate; a
+mistyped link shows one message and nothing else."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 from conftest import wait_for_app
@@ -74,4 +76,63 @@ def test_a_partner_opens_the_link_on_the_retention_page_with_the_same_crr(
         assert not partner.locator('[data-testid="stException"]').count()
     finally:
         owner_context.close()
+        partner_context.close()
+
+
+F20_VIEW = "/?granularity=Q&start=2024-01-01&end=2024-03-31"
+
+
+def crr(page) -> str:
+    metric = page.locator('[data-testid="stMetric"]').filter(
+        has_text="Retention rate (CRR)"
+    )
+    return metric.inner_text()
+
+
+def test_a_partner_opens_the_owners_link_and_sees_the_same_crr(
+    app_server, browser_page, chromium_browser, cases_dir
+):
+    owner = browser_page
+    owner.goto(app_server + F20_VIEW, wait_until="domcontentloaded")
+    wait_for_app(owner)
+    owner.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(
+        str(cases_dir / "F20_orders_for_share_link.csv")
+    )
+    saved = re.compile("Saved as|uploaded this file before")
+    owner.get_by_text(saved).first.wait_for(timeout=60_000)
+    text = wait_for_app(owner)
+    assert "Saved as" in text or "uploaded this file before" in text
+    owners_crr = crr(owner)
+    assert "100.00 %" in owners_crr  # Q1 2024: S = {C01}, C01 came back
+
+    owner.locator('[data-testid="stSidebarNav"] a').filter(has_text="Share").click()
+    wait_for_app(owner)
+    owner.get_by_role("button", name="Create link").first.click()
+    wait_for_app(owner)
+    link = owner.locator('[data-testid="stCode"] code').first.inner_text().strip()
+    assert link.startswith(app_server + "/?") and "share=" in link  # the Overview
+
+    partner_context = chromium_browser.new_context(
+        viewport={"width": 1400, "height": 1000}
+    )
+    try:
+        partner = partner_context.new_page()
+        partner.goto(link, wait_until="domcontentloaded")
+        partner.get_by_text("shared with you (read-only)").wait_for(timeout=60_000)
+        text = wait_for_app(partner)
+        assert "shared with you (read-only)" in text
+        assert crr(partner) == owners_crr
+        assert "period=quarter" in partner.url and "share=" in partner.url
+        assert not partner.locator('input[type="file"]').count()
+        nav = partner.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Share" not in nav and "Data" not in nav
+        assert not partner.locator('[data-testid="stException"]').count()
+
+        partner.goto(link.replace("share=", "share=x"), wait_until="domcontentloaded")
+        partner.get_by_text("This share link is not valid").wait_for(timeout=60_000)
+        text = wait_for_app(partner)
+        assert "This share link is not valid" in text
+        assert not partner.locator('[data-testid="stMetric"]').count()
+        assert not partner.locator('[data-testid="stSidebar"]').count()
+    finally:
         partner_context.close()

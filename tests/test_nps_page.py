@@ -79,7 +79,7 @@ def test_f16_invalid_scores_are_listed_with_their_rows(cases_dir):
     invalid = app.dataframe[-1].value
     assert invalid["Row"].tolist() == [4, 5, 7, 8]
     assert invalid["Written"].tolist() == ["6.5", "8.5", "11", "-1"]
-    assert app.get("download_button")
+    assert app.main.get("download_button")
 
 
 def test_f17_a_one_to_five_rating_is_questioned_not_scored(cases_dir):

@@ -56,7 +56,7 @@ def test_what_changed_tells_the_story_of_the_last_complete_month(tmp_path):
     assert leaks.loc["Jan 2024", "At start (S)"] == 4  # A, D in Feb and Mar
     lost = app.dataframe[1].value
     assert sorted(lost["Customer"]) == ["B", "C", "D"]
-    assert [b.label for b in app.get("download_button")] == [
+    assert [b.label for b in app.main.get("download_button")] == [
         "Download 3 rows (.csv)",
         "Download 3 rows (.xlsx)",
     ]

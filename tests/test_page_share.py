@@ -19,6 +19,7 @@ from tests.test_pages import (  # noqa: F401
     upload,
 )
 from ui.access import app_address
+from ui.saved import CURRENT_KEY
 
 F20_VIEW = {"granularity": "Q", "start": "2024-01-01", "end": "2024-03-31"}
 
@@ -43,14 +44,13 @@ def saved_dataset(app_store, path):
     return app_store.find(load_sales_log(path).content_hash)
 
 
-def create_link(app, **choices) -> str:
-    """Create a link on the Share page for the first dataset; return its address."""
+def create_link(app) -> str:
+    """Create a link on the Share page to the dataset of the file in the
+    uploader; return its address."""
     app.switch_page("pages/share.py").run()
     assert not app.exception, [e.value for e in app.exception]
-    for key, value in choices.items():
-        app.text_input(key=key).input(value)
-    create = next(b for b in app.button if b.key.endswith("_create"))
-    create.click().run()
+    dataset_id = app.session_state[CURRENT_KEY]
+    app.button(key=f"link_{dataset_id}_create").click().run()
     assert not app.exception, [e.value for e in app.exception]
     return app.code[0].value
 
@@ -176,9 +176,7 @@ def test_the_owner_revokes_a_link_on_the_share_page(cases_dir, app_store):
     owner = owner_with_f20(cases_dir)
     token = token_of(create_link(owner))
     owner.run()
-    revoke = [b for b in owner.button if b.key.startswith("revoke_")]
-    assert revoke
-    revoke[0].click().run()
+    owner.button(key=f"revoke_{app_store.open_link(token).id}").click().run()
     app = open_app({"share": token})
     assert app.error and "withdrawn" in app.error[0].value
 

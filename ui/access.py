@@ -25,6 +25,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import polars as pl
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from retention.i18n import t
 from retention.privacy import mask_contacts
@@ -53,6 +54,21 @@ class Access:
     @property
     def is_partner(self) -> bool:
         return self.link is not None
+
+
+def require_app_frame() -> None:
+    """Run every page through ``app.py``, its password and its link check.
+
+    Until the first ``st.navigation`` call of a server process, Streamlit runs
+    a file of a ``pages/`` folder on its own when its address is opened (its
+    older multipage mode), skipping ``app.py``: on a fresh server the first
+    visitor of ``/share`` would see the Share page without a password. Every
+    page calls this first: such a run switches the process to ``app.py``'s
+    navigation and starts again through it.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def current_access() -> Access:

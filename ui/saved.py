@@ -11,6 +11,7 @@ from ui import data
 from ui.store import dataset_store
 
 SEEN_KEY = "_saved_seen"
+CURRENT_KEY = "_saved_current"
 DELETED_KEY = "_saved_deleted"
 
 
@@ -21,6 +22,12 @@ def forget(content_hash: str) -> None:
         *st.session_state.get(DELETED_KEY, ()),
         content_hash,
     }
+
+
+def current_dataset_id() -> int | None:
+    """The saved dataset of the file in the uploader, if any."""
+    source = data.current_source()
+    return None if source.is_sample else st.session_state.get(CURRENT_KEY)
 
 
 def remember_upload() -> None:
@@ -46,6 +53,7 @@ def remember_upload() -> None:
     seen = dict(st.session_state.get(SEEN_KEY, {}))
     known_before = seen.setdefault(dataset.id, not is_new)
     st.session_state[SEEN_KEY] = seen
+    st.session_state[CURRENT_KEY] = dataset.id
     if known_before:
         st.caption(
             t(

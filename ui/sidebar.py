@@ -15,7 +15,7 @@ from retention.periods import period_label, period_names, period_ordinals
 from retention.sales_log import SalesLog
 from retention.selection import Selection
 from retention.settings import MAX_WINDOW, setting_help
-from ui import access, data, saved
+from ui import access, data, report, saved
 from ui.view import NOTICES, write_url
 
 
@@ -112,6 +112,7 @@ def current_view() -> View:
 def require_view() -> View:
     """The current view for a page, or a pointer to the sidebar's message when the
     file cannot be read (the page stops there)."""
+    access.require_app_frame()
     try:
         return current_view()
     except ValueError:
@@ -256,4 +257,6 @@ def render_sidebar() -> View | None:
             "lang": st.session_state.get("lang", "en"),
         }
     )
+    with st.sidebar:
+        report.report_download(view)
     return view

@@ -1,0 +1,460 @@
+"""The current view as an Excel workbook to send: built with openpyxl.
+
+Sheets, each opening with a note of the data's date range and the settings
+used, and each (but the summary) with a native Excel chart:
+
+- **Summary**: the headline figures of the range, the range before and the
+  change, each with its definition; the customer lifetime value and, when a
+  survey is given, the NPS;
+- **Retention**: per period S, E, N (new and won back), retained, L, CRR and
+  churn (a line chart of CRR and churn);
+- **Cohorts**: the cohorts that started in the range, the share of each that
+  bought k periods later, and the size-weighted average row (a line chart of
+  the average);
+- **Segments**: the RFM segments on the last day of the range, with their
+  customers and revenue shares (a bar chart of customers per segment);
+- **Customer value**: the CLV factors and CLV by acquisition quarter (a bar
+  chart);
+- **NPS**: promoters, passives, detractors, the NPS with its margin of error
+  and the answers per score (a bar chart), when a survey is given.
+
+Every figure comes from the package's own functions, so the workbook says what
+the pages say. Text that came from the customer's files (the dataset's name,
+cohort and period labels are ours) is written as text, never as a formula: a
+cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+is stored as a string with Excel's quote prefix, so Excel shows it and does not
+run it.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import Cell
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from retention.benchmarks import industry_names
+from retention.clv import clv_by_cohort, clv_factors
+from retention.cohorts import cohort_cells, cohort_matrix
+from retention.i18n import t
+from retention.nps import NPSResult, score_distribution
+from retention.overview import overview
+from retention.periods import period_names
+from retention.retention_rates import retention_by_period
+from retention.segments import (
+    as_of_days,
+    customer_segments,
+    segment_names,
+    segment_summary,
+)
+from retention.selection import Selection
+
+__all__ = ["FORMULA_STARTS", "ReportView", "safe_text", "segment_rows", "view_report"]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+PERCENT = "0.00"
+MONEY = "#,##0.00"
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """What the workbook describes: whose data, which range and settings."""
+
+    name: str
+    orders: pd.DataFrame
+    selection: Selection
+    industry: str
+    nps: NPSResult | None = None
+
+
+def safe_text(cell: Cell, value: str) -> None:
+    """Write ``value`` into ``cell`` as text that Excel will not run."""
+    cell.value = value
+    if value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def _put(sheet: Worksheet, row: int, column: int, value, number_format=None) -> Cell:
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        safe_text(cell, value)
+    elif value is None or (isinstance(value, float) and math.isnan(value)):
+        cell.value = None
+    else:
+        cell.value = value.item() if hasattr(value, "item") else value
+        if number_format:
+            cell.number_format = number_format
+    return cell
+
+
+def _table(
+    sheet: Worksheet,
+    top: int,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    formats: dict[int, str] | None = None,
+) -> int:
+    """A header row and the rows below it from ``top``; returns the last row."""
+    for column, name in enumerate(header, 1):
+        _put(sheet, top, column, name).font = BOLD
+    row = top
+    for row, values in enumerate(rows, top + 1):
+        for column, value in enumerate(values, 1):
+            _put(sheet, row, column, value, (formats or {}).get(column))
+    return row
+
+
+def _note(sheet: Worksheet, view: ReportView, title: str) -> int:
+    """The sheet's title and the note of data range and settings; returns the
+    first free row."""
+    stamps = view.orders["timestamp"]
+    selection = view.selection
+    _put(sheet, 1, 1, title).font = TITLE
+    lines = [
+        (t("Dataset"), view.name),
+        (
+            t("Data"),
+            t(
+                "{first} to {last}",
+                first=f"{stamps.min():%Y-%m-%d}",
+                last=f"{stamps.max():%Y-%m-%d}",
+            ),
+        ),
+        (
+            t("View"),
+            t(
+                "{period}s, {range}; a customer is lost after {window} period(s) "
+                "without a purchase; industry: {industry}",
+                period=period_names()[selection.period].lower(),
+                range=selection.label,
+                window=selection.window,
+                industry=industry_names()[view.industry],
+            ),
+        ),
+        (t("Made"), f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"),
+    ]
+    for row, (label, text) in enumerate(lines, 2):
+        _put(sheet, row, 1, label).font = BOLD
+        _put(sheet, row, 2, text)
+    return len(lines) + 3
+
+
+def headline_definitions() -> dict[str, tuple[str, str]]:
+    """Each headline figure's name and definition, as the summary writes them."""
+    return {
+        "customers": (t("Customers"), t("Distinct customers with an order")),
+        "orders": (t("Orders"), t("Purchases, guest orders included")),
+        "revenue": (t("Revenue"), t("Net of refunds and cancellations")),
+        "aov": (t("Average order value"), t("Net revenue / orders")),
+        "purchase_frequency": (
+            t("Orders per customer"),
+            t("Orders by known customers / customers"),
+        ),
+        "repeat_purchase_rate": (
+            t("Repeat purchase rate (%)"),
+            t("Customers with 2 or more orders / customers × 100"),
+        ),
+        "retention_rate": (
+            t("Retention rate, CRR (%)"),
+            t("(E − N) / S × 100; empty when S = 0"),
+        ),
+        "churn_rate": (t("Churn rate (%)"), t("L / S × 100; empty when S = 0")),
+    }
+
+
+def _summary(sheet: Worksheet, view: ReportView) -> None:
+    top = _note(sheet, view, t("Regulars report"))
+    figures = overview(view.orders, view.selection)
+    names = headline_definitions()
+    rows = [
+        (names[f][0], value, previous, change, names[f][1])
+        for f, value, previous, change in figures[
+            ["figure", "value", "previous", "change"]
+        ].itertuples(index=False)
+    ]
+    header = [t("Figure"), t("This range"), t("Range before"), t("Change")]
+    last = _table(
+        sheet, top, [*header, t("Definition")], rows, dict.fromkeys((2, 3, 4), MONEY)
+    )
+    factors = clv_factors(view.orders, _as_of(view))
+    extra = [
+        (
+            t("Customer lifetime value"),
+            factors.clv,
+            None,
+            None,
+            t("AOV × orders per customer per year × lifespan (years)")
+            if not math.isnan(factors.clv)
+            else t("Not measurable: too little history for a lifespan"),
+        )
+    ]
+    if view.nps is not None and view.nps.nps is not None:
+        extra.append(
+            (
+                t("Net Promoter Score"),
+                view.nps.nps,
+                None,
+                None,
+                t("% promoters (9-10) − % detractors (0-6), unrounded"),
+            )
+        )
+    _table(
+        sheet,
+        last + 2,
+        header[:1] + [t("Value")],
+        [(r[0], r[1]) for r in extra],
+        {2: MONEY},
+    )
+    for row, (*_, definition) in enumerate(extra, last + 3):
+        _put(sheet, row, 5, definition)
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["E"].width = 60
+
+
+def _as_of(view: ReportView) -> pd.Timestamp:
+    return min(view.selection.end, view.orders["timestamp"].max())
+
+
+RETENTION_COLUMNS = [
+    "label",
+    "customers_at_start",
+    "customers_at_end",
+    "gained",
+    "new_customers",
+    "won_back",
+    "retained",
+    "lost",
+    "retention_rate",
+    "churn_rate",
+    "partial",
+]
+
+
+def retention_rows(view: ReportView) -> pd.DataFrame:
+    """The Retention sheet's rows: ``retention_by_period`` inside the range."""
+    selection = view.selection
+    table = retention_by_period(view.orders, selection.period, selection.window)
+    inside = (table["period"] >= selection.first) & (table["period"] <= selection.last)
+    return table[inside][RETENTION_COLUMNS].reset_index(drop=True)
+
+
+def _retention(sheet: Worksheet, view: ReportView) -> None:
+    top = _note(sheet, view, t("Retention and churn per period"))
+    rows = retention_rows(view)
+    header = [
+        t("Period"),
+        t("At start (S)"),
+        t("At end (E)"),
+        t("Gained (N)"),
+        t("New"),
+        t("Won back"),
+        t("Retained"),
+        t("Lost (L)"),
+        t("CRR (%)"),
+        t("Churn (%)"),
+        t("Partial"),
+    ]
+    values = rows.astype(object).where(rows.notna(), None).itertuples(index=False)
+    last = _table(sheet, top, header, values, {9: PERCENT, 10: PERCENT})
+    if len(rows):
+        chart = LineChart()
+        chart.title = t("Retention and churn (%)")
+        chart.y_axis.title = "%"
+        data = Reference(sheet, min_col=9, max_col=10, min_row=top, max_row=last)
+        chart.add_data(data, titles_from_data=True)
+        labels = Reference(sheet, min_col=1, min_row=top + 1, max_row=last)
+        chart.set_categories(labels)
+        chart.width, chart.height = 24, 9
+        sheet.add_chart(chart, f"A{last + 3}")
+    sheet.column_dimensions["A"].width = 14
+
+
+def cohort_rows(view: ReportView) -> pd.DataFrame:
+    """The Cohorts sheet's matrix: cohorts that started in the range, share
+    buying k periods later, and the weighted average row last."""
+    selection = view.selection
+    cells = cohort_cells(view.orders, selection.period)
+    cells = cells[
+        (cells["cohort"] >= selection.first) & (cells["cohort"] <= selection.last)
+    ]
+    if cells.empty:
+        return pd.DataFrame(columns=["label", "customers"])
+    return cohort_matrix(cells, "share", average_label=t("Average (weighted by size)"))
+
+
+def _cohorts(sheet: Worksheet, view: ReportView) -> None:
+    top = _note(sheet, view, t("Cohorts: share buying k periods after their first (%)"))
+    matrix = cohort_rows(view)
+    ages = [column for column in matrix.columns if isinstance(column, int)]
+    header = [t("Cohort"), t("Customers"), *(f"+{age}" for age in ages)]
+    values = matrix.astype(object).where(matrix.notna(), None).itertuples(index=False)
+    formats = {3 + position: PERCENT for position in range(len(ages))}
+    last = _table(sheet, top, header, values, formats)
+    if ages:
+        chart = LineChart()
+        chart.title = t("Average share buying k periods later (%)")
+        chart.x_axis.title = t("Periods after the first purchase")
+        data = Reference(sheet, min_col=3, max_col=2 + len(ages), min_row=last)
+        chart.add_data(data, from_rows=True, titles_from_data=False)
+        chart.set_categories(
+            Reference(sheet, min_col=3, max_col=2 + len(ages), min_row=top)
+        )
+        chart.legend = None
+        chart.width, chart.height = 24, 9
+        sheet.add_chart(chart, f"A{last + 3}")
+    sheet.column_dimensions["A"].width = 28
+
+
+CLV_COLUMNS = [
+    "label",
+    "customers",
+    "active_customers",
+    "aov",
+    "annual_frequency",
+    "clv",
+    "revenue_per_customer",
+    "full_year",
+]
+
+
+def _customer_value(sheet: Worksheet, view: ReportView) -> None:
+    top = _note(sheet, view, t("What a customer is worth"))
+    factors = clv_factors(view.orders, _as_of(view))
+    factor_rows = [
+        (t("Average order value"), factors.aov),
+        (t("Orders per customer per year"), factors.annual_frequency),
+        (t("Lifespan (years)"), factors.lifespan_years),
+        (t("Customer lifetime value"), factors.clv),
+    ]
+    last = _table(sheet, top, [t("Factor"), t("Value")], factor_rows, {2: MONEY})
+    cohorts = clv_by_cohort(view.orders, factors, "quarter")[CLV_COLUMNS]
+    header = [
+        t("Cohort (first purchase)"),
+        t("Customers"),
+        t("Bought in the last year"),
+        t("Average order value"),
+        t("Orders per year"),
+        t("CLV"),
+        t("Revenue per customer so far"),
+        t("A full year of history"),
+    ]
+    start = last + 2
+    values = cohorts.astype(object).where(cohorts.notna(), None).itertuples(index=False)
+    end = _table(sheet, start, header, values, {4: MONEY, 5: MONEY, 6: MONEY, 7: MONEY})
+    if len(cohorts):
+        chart = BarChart()
+        chart.title = t("CLV by acquisition quarter")
+        chart.add_data(
+            Reference(sheet, min_col=6, min_row=start, max_row=end),
+            titles_from_data=True,
+        )
+        chart.set_categories(
+            Reference(sheet, min_col=1, min_row=start + 1, max_row=end)
+        )
+        chart.legend = None
+        chart.width, chart.height = 24, 9
+        sheet.add_chart(chart, f"A{end + 3}")
+    sheet.column_dimensions["A"].width = 28
+
+
+def segment_rows(view: ReportView) -> pd.DataFrame:
+    """The Segments sheet's rows: ``segment_summary`` on the range's last day,
+    with the segments' names."""
+    as_of, _ = as_of_days(view.orders, view.selection)
+    summary = segment_summary(customer_segments(view.orders, as_of))
+    names = segment_names()
+    return summary.assign(segment=summary["segment"].map(names))
+
+
+def _segments(sheet: Worksheet, view: ReportView) -> None:
+    top = _note(sheet, view, t("Customer segments (RFM)"))
+    as_of, _ = as_of_days(view.orders, view.selection)
+    _put(sheet, top - 1, 1, t("Measured on {day}", day=f"{as_of:%Y-%m-%d}"))
+    rows = segment_rows(view)
+    header = [
+        t("Segment"),
+        t("Customers"),
+        t("Share of customers (%)"),
+        t("Revenue"),
+        t("Share of revenue (%)"),
+    ]
+    values = rows.astype(object).where(rows.notna(), None).itertuples(index=False)
+    last = _table(sheet, top, header, values, {3: PERCENT, 4: MONEY, 5: PERCENT})
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = t("Customers per segment")
+    chart.add_data(
+        Reference(sheet, min_col=2, min_row=top, max_row=last), titles_from_data=True
+    )
+    chart.set_categories(Reference(sheet, min_col=1, min_row=top + 1, max_row=last))
+    chart.legend = None
+    chart.width, chart.height = 20, 10
+    sheet.add_chart(chart, f"G{top}")
+    sheet.column_dimensions["A"].width = 28
+
+
+def _nps(sheet: Worksheet, view: ReportView) -> None:
+    result = view.nps
+    top = _note(sheet, view, t("Would your customers recommend you?"))
+    share = 100 / result.answered if result.answered else math.nan
+    rows = [
+        (t("Net Promoter Score"), result.nps, None),
+        (t("Margin of error (95 %), points"), result.margin_of_error, None),
+        (t("Answers (valid 0-10 scores)"), result.answered, None),
+        (t("Promoters (9-10)"), result.promoters, result.promoters * share),
+        (t("Passives (7-8)"), result.passives, result.passives * share),
+        (t("Detractors (0-6)"), result.detractors, result.detractors * share),
+    ]
+    last = _table(
+        sheet,
+        top,
+        [t("Figure"), t("Value"), t("Share (%)")],
+        rows,
+        {2: PERCENT, 3: PERCENT},
+    )
+    scores = score_distribution(result)
+    start = last + 2
+    end = _table(
+        sheet,
+        start,
+        [t("Score"), t("Answers"), t("Share (%)")],
+        scores[["score", "answers", "percent"]].itertuples(index=False),
+        {3: PERCENT},
+    )
+    chart = BarChart()
+    chart.title = t("Answers per score")
+    chart.add_data(
+        Reference(sheet, min_col=2, min_row=start, max_row=end), titles_from_data=True
+    )
+    chart.set_categories(Reference(sheet, min_col=1, min_row=start + 1, max_row=end))
+    chart.legend = None
+    chart.width, chart.height = 20, 9
+    sheet.add_chart(chart, f"E{start}")
+    sheet.column_dimensions["A"].width = 32
+
+
+def view_report(view: ReportView) -> bytes:
+    """The workbook of ``view`` as ``.xlsx`` bytes (sheets in the module notes)."""
+    book = Workbook()
+    _summary(book.active, view)
+    book.active.title = t("Summary")
+    _retention(book.create_sheet(t("Retention")), view)
+    _cohorts(book.create_sheet(t("Cohorts")), view)
+    _segments(book.create_sheet(t("Segments")), view)
+    _customer_value(book.create_sheet(t("Customer value")), view)
+    if view.nps is not None and view.nps.nps is not None:
+        _nps(book.create_sheet(t("NPS")), view)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,77 @@
+"""On a fresh server, the first visitor of a page's own address still goes
+through app.py: the password, the link check and the owner-only pages hold.
+(Streamlit runs a pages/ file on its own until the process first calls
+st.navigation; see ui.access.require_app_frame.)"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO_ROOT, _free_port, _stop, _wait_until_healthy, wait_for_app
+
+from retention.sales_log import load_sales_log
+from retention.store import DatasetStore, database_url
+
+PAGES = sorted(path.name for path in (REPO_ROOT / "pages").glob("*.py"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_goes_through_the_app_frame(page):
+    text = (REPO_ROOT / "pages" / page).read_text()
+    assert "require_app_frame()" in text or "require_view()" in text
+
+
+@pytest.fixture
+def fresh_server(tmp_path, cases_dir):
+    """A server nobody has opened yet, with a password and a saved dataset."""
+    data_dir = tmp_path / "data"
+    store = DatasetStore(database_url(None, data_dir))
+    store.save(
+        "Secret bakery", load_sales_log(cases_dir / "F20_orders_for_share_link.csv")
+    )
+    store.engine.dispose()
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = dict(
+        os.environ,
+        REGULARS_DATA_DIR=str(data_dir),
+        REGULARS_PASSWORD="open sesame",
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    )
+    env.pop("REGULARS_DATABASE_URL", None)
+    log_path = tmp_path / "streamlit.log"
+    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
+    command += ["--server.headless", "true", "--server.port", str(port)]
+    with Path(log_path).open("w") as log:
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_until_healthy(process, base_url, log_path)
+            yield base_url
+        finally:
+            _stop(process)
+
+
+def test_the_first_visit_of_the_share_page_asks_for_the_password(
+    fresh_server, browser_page
+):
+    page = browser_page
+    page.goto(f"{fresh_server}/share", wait_until="domcontentloaded")
+    text = wait_for_app(page)
+    assert "Secret bakery" not in text
+    assert "Share with a business partner" not in text
+    assert page.locator('input[type="password"]').count() == 1
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    assert not nav.count() or "share" not in nav.inner_text().lower()
+
+    page.locator('input[type="password"]').fill("open sesame")
+    page.get_by_role("button", name="Open").click()
+    wait_for_app(page)
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Share").click()
+    text = wait_for_app(page)
+    assert "Secret bakery" in text  # the owner, past the password, sees it

@@ -1,0 +1,254 @@
+"""The view as a workbook: opened back with openpyxl, every cell is the
+package's figure (and the page's), each sheet has a native chart, and text from
+the customer's files is never run as a formula."""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from retention.clv import clv_by_cohort, clv_factors
+from retention.cohorts import cohort_cells, cohort_matrix
+from retention.nps import net_promoter_score
+from retention.overview import overview
+from retention.periods import period_ordinals
+from retention.report import (
+    FORMULA_STARTS,
+    ReportView,
+    cohort_rows,
+    retention_rows,
+    view_report,
+)
+from retention.retention_rates import retention_by_period
+from retention.sales_log import load_sales_log
+from retention.segments import (
+    as_of_days,
+    customer_segments,
+    segment_names,
+    segment_summary,
+)
+from retention.selection import Selection
+from tests.test_pages import (  # noqa: F401
+    navigation_pages,
+    open_app,
+    shown_metrics,
+    upload,
+)
+from ui.show import formatted
+
+HEADER_ROW = 7  # the table header below the title and the four note rows
+
+
+@pytest.fixture(scope="module")
+def f20(cases_dir):
+    return load_sales_log(cases_dir / "F20_orders_for_share_link.csv").orders
+
+
+def quarter(day: str) -> int:
+    return int(period_ordinals(pd.Series([pd.Timestamp(day)]), "quarter")[0])
+
+
+@pytest.fixture(scope="module")
+def q1_2024(f20):
+    selection = Selection("quarter", quarter("2024-01-01"), quarter("2024-01-01"))
+    nps = net_promoter_score([10, 10, 9, 9, 9, 8, 7, 6, 3, 0])
+    view = ReportView("F20 shop", f20, selection, "retail", nps)
+    return view, openpyxl.load_workbook(io.BytesIO(view_report(view)))
+
+
+def table(sheet, top: int = HEADER_ROW) -> list[tuple]:
+    """The rows under the header at ``top`` down to the first empty row."""
+    rows = []
+    for values in sheet.iter_rows(min_row=top + 1, values_only=True):
+        if values[0] is None:
+            break
+        rows.append(values)
+    return rows
+
+
+def same(cell, expected) -> bool:
+    if expected is None or (isinstance(expected, float) and math.isnan(expected)):
+        return cell is None
+    if isinstance(expected, (bool, str)):
+        return cell == expected
+    return cell == pytest.approx(float(expected))
+
+
+def test_the_workbook_has_its_sheets_each_with_a_chart(q1_2024):
+    _, book = q1_2024
+    assert book.sheetnames == [
+        "Summary",
+        "Retention",
+        "Cohorts",
+        "Segments",
+        "Customer value",
+        "NPS",
+    ]
+    for name in book.sheetnames[1:]:
+        assert len(book[name]._charts) == 1, name
+
+
+def test_every_sheet_notes_the_date_range_and_settings(q1_2024):
+    _, book = q1_2024
+    for sheet in book:
+        assert sheet["B2"].value == "F20 shop"
+        assert sheet["B3"].value == "2023-12-05 to 2024-04-09"
+        assert sheet["B4"].value.startswith("quarters, 2024 Q1; a customer is lost")
+        assert "after 1 period(s)" in sheet["B4"].value
+        assert "Retail" in sheet["B4"].value
+
+
+def test_the_summary_holds_the_overview_figures(q1_2024):
+    view, book = q1_2024
+    rows = table(book["Summary"])
+    expected = overview(view.orders, view.selection)
+    assert len(rows) == len(expected) == 8
+    for row, (_, figure) in zip(rows, expected.iterrows(), strict=True):
+        for cell, column in zip(row[1:4], ("value", "previous", "change"), strict=True):
+            assert same(cell, figure[column]), (figure["figure"], column)
+    values = {row[0]: row[1] for row in rows}
+    assert values["Orders"] == 4 and values["Revenue"] == 115  # F20, worked by hand
+    assert values["Average order value"] == pytest.approx(28.75)
+    assert values["Repeat purchase rate (%)"] == pytest.approx(100 / 3)
+    assert all(row[4] for row in rows), "each figure has its definition"
+
+
+def test_the_summary_holds_clv_and_nps(q1_2024):
+    view, book = q1_2024
+    sheet = book["Summary"]
+    extra = {row[0]: row[1] for row in table(sheet, HEADER_ROW + 8 + 2)}
+    as_of = min(view.selection.end, view.orders["timestamp"].max())
+    assert same(extra["Customer lifetime value"], clv_factors(view.orders, as_of).clv)
+    assert extra["Net Promoter Score"] == pytest.approx(20.0)
+
+
+def test_the_retention_sheet_is_the_retention_table(f20):
+    selection = Selection("month", 647, 651, window=2)  # Dec 2023 - Apr 2024
+    view = ReportView("F20", f20, selection, "retail")
+    sheet = openpyxl.load_workbook(io.BytesIO(view_report(view)))["Retention"]
+    rows = table(sheet)
+    full = retention_by_period(f20, "month", 2)
+    expected = full[(full["period"] >= 647) & (full["period"] <= 651)]
+    assert len(rows) == len(expected) == 5
+    assert [row[0] for row in rows] == list(expected["label"])
+    for row, (_, period) in zip(rows, expected.iterrows(), strict=True):
+        for cell, column in zip(row, retention_rows(view).columns, strict=True):
+            assert same(cell, period[column]), (period["label"], column)
+
+
+def test_the_cohort_sheet_is_the_cohort_table(f20):
+    selection = Selection("month", 647, 651)
+    view = ReportView("F20", f20, selection, "retail")
+    sheet = openpyxl.load_workbook(io.BytesIO(view_report(view)))["Cohorts"]
+    matrix = cohort_matrix(
+        cohort_cells(f20, "month"), "share", "Average (weighted by size)"
+    )
+    assert list(matrix.columns) == list(cohort_rows(view).columns)
+    rows = table(sheet)
+    assert len(rows) == len(matrix)
+    for row, (_, cohort) in zip(rows, matrix.iterrows(), strict=True):
+        for cell, value in zip(row, cohort, strict=True):
+            assert same(cell, value), cohort["label"]
+    assert rows[-1][0] == "Average (weighted by size)"
+
+
+def test_the_segments_sheet_is_the_segment_summary():
+    from tests.test_pages import SAMPLE
+
+    orders = load_sales_log(SAMPLE).orders
+    view = ReportView("Sample", orders, Selection("month", 491, 503), "retail")
+    sheet = openpyxl.load_workbook(io.BytesIO(view_report(view)))["Segments"]
+    as_of, _ = as_of_days(orders, view.selection)
+    expected = segment_summary(customer_segments(orders, as_of))
+    rows = table(sheet)
+    assert [row[0] for row in rows] == [segment_names()[s] for s in expected["segment"]]
+    assert sum(row[1] for row in rows) == expected["customers"].sum() > 0
+    for row, (_, segment) in zip(rows, expected.iterrows(), strict=True):
+        for cell, column in zip(row[1:], expected.columns[1:], strict=True):
+            assert same(cell, segment[column]), (segment["segment"], column)
+    assert sheet["A6"].value == f"Measured on {as_of:%Y-%m-%d}"
+
+
+def test_the_customer_value_sheet_is_the_clv_by_cohort():
+    from tests.test_pages import SAMPLE
+
+    orders = load_sales_log(SAMPLE).orders
+    view = ReportView("Sample", orders, Selection("month", 491, 503), "retail")
+    sheet = openpyxl.load_workbook(io.BytesIO(view_report(view)))["Customer value"]
+    as_of = min(view.selection.end, orders["timestamp"].max())
+    factors = clv_factors(orders, as_of)
+    assert not math.isnan(factors.clv)
+    assert [row[1] for row in table(sheet)] == pytest.approx(
+        [factors.aov, factors.annual_frequency, factors.lifespan_years, factors.clv]
+    )
+    cohorts = clv_by_cohort(orders, factors, "quarter")
+    rows = table(sheet, HEADER_ROW + 4 + 2)
+    assert [row[0] for row in rows] == list(cohorts["label"])
+    for row, (_, cohort) in zip(rows, cohorts.iterrows(), strict=True):
+        assert same(row[5], cohort["clv"]) and same(row[1], cohort["customers"])
+
+
+def test_the_nps_sheet_counts_the_answers(q1_2024):
+    _, book = q1_2024
+    sheet = book["NPS"]
+    figures = {row[0]: row[1:] for row in table(sheet)}
+    assert figures["Net Promoter Score"][0] == pytest.approx(20.0)
+    assert figures["Promoters (9-10)"] == (5, pytest.approx(50.0))
+    assert figures["Detractors (0-6)"] == (3, pytest.approx(30.0))
+    scores = table(sheet, HEADER_ROW + 6 + 2)
+    assert [row[1] for row in scores] == [1, 0, 0, 1, 0, 0, 1, 1, 1, 3, 2]
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_customer_text_that_looks_like_a_formula_stays_text(f20, start):
+    name = f'{start}HYPERLINK("http://evil.example","click")'
+    selection = Selection("month", 647, 651)
+    content = view_report(ReportView(name, f20, selection, "retail"))
+
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    for sheet in book:
+        cell = sheet["B2"]
+        assert cell.value == name.replace("\r", "\n")  # XML reads CR back as LF
+        assert cell.data_type == "s"
+        assert cell.quotePrefix
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/")]
+        for part in sheets:
+            assert "<f>" not in package.read(part).decode(), part
+
+
+def test_plain_text_keeps_no_quote_prefix(q1_2024):
+    _, book = q1_2024
+    assert not book["Summary"]["B2"].quotePrefix
+
+
+def test_the_report_says_what_the_overview_page_shows(cases_dir):
+    """F20 in the app: the page's metrics and the workbook's summary agree."""
+    app = open_app({"granularity": "Q", "start": "2024-01-01", "end": "2024-03-31"})
+    upload(app, cases_dir / "F20_orders_for_share_link.csv")
+    assert app.sidebar.get("download_button"), "the sidebar offers the workbook"
+    shown = shown_metrics(app)
+
+    orders = load_sales_log(cases_dir / "F20_orders_for_share_link.csv").orders
+    selection = Selection("quarter", quarter("2024-01-01"), quarter("2024-01-01"))
+    view = ReportView("F20", orders, selection, "retail")
+    rows = table(openpyxl.load_workbook(io.BytesIO(view_report(view)))["Summary"])
+    figures = overview(orders, selection)["figure"]
+    labels = {
+        "customers": "Customers",
+        "orders": "Orders",
+        "revenue": "Revenue",
+        "aov": "Average order value",
+        "purchase_frequency": "Orders per customer",
+        "repeat_purchase_rate": "Repeat purchase rate",
+        "retention_rate": "Retention rate (CRR)",
+        "churn_rate": "Churn rate",
+    }
+    for figure, row in zip(figures, rows, strict=True):
+        value = math.nan if row[1] is None else row[1]
+        assert formatted(figure, value) == shown[labels[figure]], figure
