@@ -11,8 +11,9 @@ from retention.charts import (
     customer_flow_chart,
     revenue_effects_chart,
 )
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.leaks import churn_leaks, leak_dimensions, lost_in_groups
+from retention.periods import coverage_notes
 from retention.retention_rates import latest_complete_period
 from ui import data
 from ui.downloads import list_downloads
@@ -46,14 +47,22 @@ chosen = st.selectbox(
 row = shown.loc[chosen]
 one_period = replace(selection, first=int(chosen), last=int(chosen))
 st.info(period_summary(orders, row, one_period, money))
+before = table[table["period"] == row["period"] - 1]
+notes = coverage_notes(row) + [
+    note for _, earlier in before.iterrows() for note in coverage_notes(earlier)
+]
+if notes:
+    st.warning(t("Read this comparison with care. {notes}", notes=" ".join(notes)))
 
 st.subheader(t("Customer flow: from the start of the period to its end"))
 st.altair_chart(customer_flow_chart(customer_flow(row)), width="stretch")
 st.caption(
-    t(
+    t_count(
+        selection.window,
         "At start (S) − lost + new + won back = at end (E). Customers at the start "
-        "bought in the last {k} period(s) before {label}.",
-        k=selection.window,
+        "bought in the period before {label}.",
+        "At start (S) − lost + new + won back = at end (E). Customers at the start "
+        "bought in the last {count} periods before {label}.",
         label=row["label"],
     )
 )

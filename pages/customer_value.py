@@ -63,7 +63,7 @@ st.caption(
     )
 )
 cohorts = clv_by_cohort(orders, factors, "quarter")
-st.altair_chart(cohort_clv_chart(cohorts), use_container_width=True)
+st.altair_chart(cohort_clv_chart(cohorts), width="stretch")
 columns = {
     "label": t("Cohort (first purchase)"),
     "customers": t("Customers"),

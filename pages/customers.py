@@ -4,7 +4,7 @@ the customers at risk, each as a list to filter and download."""
 import streamlit as st
 
 from retention.charts import segment_chart
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.segments import (
     NOT_YET,
     OVERDUE_FACTOR,
@@ -17,7 +17,7 @@ from retention.segments import (
 )
 from ui import data
 from ui.downloads import list_downloads
-from ui.show import percent
+from ui.show import money, percent
 from ui.sidebar import require_view
 
 view = require_view()
@@ -61,6 +61,7 @@ def segment_tab() -> None:
     st.dataframe(
         summary.assign(
             customer_share=summary["customer_share"].map(percent),
+            revenue=summary["revenue"].map(money),
             revenue_share=summary["revenue_share"].map(percent),
         )[["name", "customers", "customer_share", "revenue", "revenue_share"]].rename(
             columns={
@@ -163,7 +164,11 @@ def risk_tab() -> None:
         key: name for key, name in LIST_COLUMNS.items() if key != "customer_id"
     }
     table = readable(risk, columns)
-    st.markdown(t("**{count} customers at risk**", count=f"{len(table):,}"))
+    st.markdown(
+        t_count(
+            len(table), "**{count} customer at risk**", "**{count} customers at risk**"
+        )
+    )
     st.dataframe(table, hide_index=True)
     list_downloads(table, "customers_at_risk", "risk")
 

@@ -6,8 +6,9 @@ from functools import partial
 import streamlit as st
 
 from retention.columns import ROLES, role_label
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.quality import reason_label
+from retention.reading import TEXT_ENCODINGS
 from ui import data
 from ui.access import require_app_frame
 from ui.show import number
@@ -19,6 +20,21 @@ try:
 except ValueError as error:
     st.error(str(error))
     st.stop()
+if raw.encoding is not None:
+    encodings = {
+        "auto": t("Decide from the file"),
+        "utf-8": t("UTF-8"),
+        "cp1250": t("cp1250 (Central European Windows: Polish, Czech, Hungarian)"),
+        "cp1252": t("cp1252 (Western European Windows: Spanish, French, German)"),
+        "latin_1": t("latin-1 (ISO 8859-1)"),
+    }
+    st.selectbox(
+        t("Text encoding of the file"),
+        ["auto", *TEXT_ENCODINGS],
+        format_func=encodings.get,
+        key=data.ENCODING_KEY,
+        help=t("Choose another when names or places show odd letters."),
+    )
 try:
     log = data.current_sales_log()
     mapping, problem = log.mapping, None
@@ -127,10 +143,11 @@ def _rows_csv(reason: str) -> bytes:
 
 for reason in counts.loc[counts["reason"] != "ok", "reason"]:
     st.download_button(
-        t(
-            "Download: {label} ({rows} rows)",
+        t_count(
+            report.count(reason),
+            "Download: {label} ({count} row)",
+            "Download: {label} ({count} rows)",
             label=reason_label(reason),
-            rows=number(report.count(reason)),
         ),
         partial(_rows_csv, reason),
         file_name=f"rows_{reason}.csv",

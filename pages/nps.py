@@ -10,8 +10,13 @@ from retention.charts import (
     nps_period_chart,
     score_distribution_chart,
 )
-from retention.i18n import t
-from retention.nps import MIN_ANSWERS, format_nps, score_distribution
+from retention.i18n import t, t_count
+from retention.nps import (
+    MIN_ANSWERS,
+    format_nps,
+    score_distribution,
+    shown_interval,
+)
 from retention.nps_benchmarks import benchmark_caption, nps_benchmark_range
 from retention.nps_breakdown import comments, nps_by_location, nps_by_period
 from retention.nps_purchases import link_purchases
@@ -85,11 +90,12 @@ def _scale_checked(responses):
 
 def _headline(result):
     share = 100 / result.answered
+    margin, low, high = shown_interval(result.nps, result.margin_of_error)
     nps_col, promoters, passives, detractors = st.columns(4)
     nps_col.metric(
         t("Net Promoter Score"),
         format_nps(result.nps),
-        delta=t("± {margin} points", margin=number(result.margin_of_error, 0)),
+        delta=t("± {margin} points", margin=format_nps(margin)),
         delta_color="off",
         delta_arrow="off",
     )
@@ -101,12 +107,10 @@ def _headline(result):
         column.metric(
             name,
             percent(count * share),
-            delta=t("{count} answers", count=number(count)),
+            delta=t_count(count, "{count} answer", "{count} answers"),
             delta_color="off",
             delta_arrow="off",
         )
-    low = format_nps(max(result.nps - result.margin_of_error, -100))
-    high = format_nps(min(result.nps + result.margin_of_error, 100))
     st.markdown(
         t(
             "Of **{answered}** answers, {promoters} would recommend you (9 or 10) and {detractors} would not (0 to 6). NPS = % promoters − % detractors = **{nps}**. With this many answers the true figure is most likely between **{low}** and **{high}** (95 % margin of error).",
@@ -114,15 +118,16 @@ def _headline(result):
             promoters=percent(result.promoters * share),
             detractors=percent(result.detractors * share),
             nps=format_nps(result.nps),
-            low=low,
-            high=high,
+            low=format_nps(low),
+            high=format_nps(high),
         )
     )
     if result.answered < MIN_ANSWERS:
         st.warning(
-            t(
-                "Only {answered} answers: an NPS from fewer than {minimum} answers can move a long way by chance. Read it as a first impression and collect more answers.",
-                answered=result.answered,
+            t_count(
+                result.answered,
+                "Only {count} answer: an NPS from fewer than {minimum} answers can move a long way by chance. Read it as a first impression and collect more answers.",
+                "Only {count} answers: an NPS from fewer than {minimum} answers can move a long way by chance. Read it as a first impression and collect more answers.",
                 minimum=MIN_ANSWERS,
             )
         )
@@ -281,7 +286,7 @@ def _comments(responses):
         key="nps_comment_groups",
     )
     found = comments(responses, search, tuple(groups))
-    st.caption(t("{count} comments", count=number(len(found))))
+    st.caption(t_count(len(found), "{count} comment", "{count} comments"))
     st.dataframe(comment_display(found), hide_index=True)
 
 

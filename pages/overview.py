@@ -1,10 +1,13 @@
 """Overview: the headline figures of the selected range against the range before,
-and the last complete period's retention."""
+and the last complete period's retention. When nothing was bought in the range
+before (the default whole range of a fresh upload), retention and churn are
+those of the last complete period, so the first screen answers its question."""
 
 import streamlit as st
 
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.overview import overview, range_retention
+from retention.periods import coverage_notes
 from retention.retention_rates import latest_complete_period
 from ui import data
 from ui.show import change, figure_names, formatted, number, percent
@@ -13,16 +16,41 @@ from ui.sidebar import require_view
 view = require_view()
 selection = view.selection
 orders = view.sales_log.orders
+log = view.sales_log
 st.title(t("Do your customers come back?"))
 
 figures = overview(orders, selection).set_index("figure")
 earlier_data = figures.loc["orders", "previous"] > 0
+flow = range_retention(orders, selection)
+table = data.retention_table(
+    log.content_hash, selection.period, selection.window, orders
+)
+shown = table[
+    (table["period"] >= selection.first) & (table["period"] <= selection.last)
+]
+latest = latest_complete_period(shown)
+# With no customer in the range before, the range's own rates are undefined:
+# the last complete period's stand in for them.
+per_period = latest if flow.customers_at_start == 0 else None
+
 if earlier_data:
     st.caption(
-        t(
-            "{range}, compared with the {count} period(s) before it.",
+        t_count(
+            selection.length,
+            "{range}, compared with the period before it.",
+            "{range}, compared with the {count} periods before it.",
             range=selection.label,
-            count=selection.length,
+        )
+    )
+elif per_period is not None:
+    st.caption(
+        t(
+            "{range}. The data starts inside this range, so the range has nothing "
+            "earlier to compare with: retention and churn are those of the last "
+            "complete period, {label}. Choose a shorter range in the sidebar to "
+            "compare whole ranges.",
+            range=selection.label,
+            label=per_period["label"],
         )
     )
 else:
@@ -34,9 +62,26 @@ else:
             range=selection.label,
         )
     )
+if earlier_data:
+    compared = table[
+        (table["period"] >= selection.previous().first)
+        & (table["period"] <= selection.last)
+    ]
+    notes = [note for _, row in compared.iterrows() for note in coverage_notes(row)]
+    if notes:
+        st.warning(t("Read this comparison with care. {notes}", notes=" ".join(notes)))
 names = figure_names()
 for row_of_figures in (list(figures.index[:4]), list(figures.index[4:])):
     for column, figure in zip(st.columns(4), row_of_figures, strict=True):
+        if per_period is not None and figure in ("retention_rate", "churn_rate"):
+            column.metric(
+                names[figure],
+                percent(per_period[figure]),
+                delta=t("in {label}", label=per_period["label"]),
+                delta_color="off",
+                delta_arrow="off",
+            )
+            continue
         column.metric(
             names[figure],
             formatted(figure, figures.loc[figure, "value"]),
@@ -46,33 +91,57 @@ for row_of_figures in (list(figures.index[:4]), list(figures.index[4:])):
             delta_color="inverse" if figure == "churn_rate" else "normal",
         )
 
-flow = range_retention(orders, selection)
 st.subheader(t("Who came back"))
-st.markdown(
-    t(
-        "Of the **{start}** customers who bought in the previous range (S), "
-        "**{kept}** bought again and **{lost}** did not (L). "
-        "**{end}** customers bought in this range (E): **{new}** for the first time "
-        "and **{back}** returning after a break (N = {gained}).",
-        start=number(flow.customers_at_start),
-        kept=number(flow.retained),
-        lost=number(flow.lost),
-        end=number(flow.customers_at_end),
-        new=number(flow.new_customers),
-        back=number(flow.won_back),
-        gained=number(flow.gained),
+if flow.customers_at_start > 0:
+    st.markdown(
+        t(
+            "Of the **{start}** customers who bought in the previous range (S), "
+            "**{kept}** bought again and **{lost}** did not (L). "
+            "**{end}** customers bought in this range (E): **{new}** for the first "
+            "time and **{back}** returning after a break (N = {gained}).",
+            start=number(flow.customers_at_start),
+            kept=number(flow.retained),
+            lost=number(flow.lost),
+            end=number(flow.customers_at_end),
+            new=number(flow.new_customers),
+            back=number(flow.won_back),
+            gained=number(flow.gained),
+        )
     )
-)
-
-log = view.sales_log
-table = data.retention_table(
-    log.content_hash, selection.period, selection.window, orders
-)
-shown = table[
-    (table["period"] >= selection.first) & (table["period"] <= selection.last)
-]
-latest = latest_complete_period(shown)
-if latest is not None:
+else:
+    st.markdown(
+        t(
+            "**{end}** customers bought in this range: **{new}** for the first "
+            "time and **{back}** returning after a break.",
+            end=number(flow.customers_at_end),
+            new=number(flow.new_customers),
+            back=number(flow.won_back),
+        )
+    )
+if per_period is not None:
+    st.markdown(
+        t_count(
+            selection.window,
+            "**In {label}:** of the **{start}** customers who had bought in the "
+            "period before (S), **{kept}** bought again and **{lost}** did not "
+            "(L): retention {crr}, churn {churn}. **{end}** customers bought in "
+            "{label} (E), **{gained}** of them new or back after a break (N).",
+            "**In {label}:** of the **{start}** customers who had bought in the "
+            "{count} periods before (S), **{kept}** bought again and **{lost}** "
+            "did not (L): retention {crr}, churn {churn}. **{end}** customers "
+            "bought in {label} (E), **{gained}** of them new or back after a "
+            "break (N).",
+            label=per_period["label"],
+            start=number(per_period["customers_at_start"]),
+            kept=number(per_period["retained"]),
+            lost=number(per_period["lost"]),
+            crr=percent(per_period["retention_rate"]),
+            churn=percent(per_period["churn_rate"]),
+            end=number(per_period["customers_at_end"]),
+            gained=number(per_period["gained"]),
+        )
+    )
+elif latest is not None:
     st.markdown(
         t(
             "**Last complete period, {label}:** retention {crr}, churn {churn} "
@@ -84,6 +153,14 @@ if latest is not None:
             end=number(latest["customers_at_end"]),
             gained=number(latest["gained"]),
             lost=number(latest["lost"]),
+        )
+    )
+elif flow.customers_at_start == 0:
+    st.info(
+        t(
+            "Retention needs a complete period with customers who bought before "
+            "it, and this range has none yet: each period's figures are on the "
+            "Retention page."
         )
     )
 st.caption(

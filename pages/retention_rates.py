@@ -12,6 +12,7 @@ from retention.benchmarks import (
 )
 from retention.charts import annual_retention_chart, retention_chart
 from retention.i18n import t
+from retention.periods import period_names
 from retention.retention_rates import latest_complete_period
 from ui import data
 from ui.show import number, percent
@@ -41,7 +42,25 @@ if latest is not None:
     end.metric(t("At end (E)"), number(latest["customers_at_end"]))
     gained.metric(t("Gained (N)"), number(latest["gained"]))
     lost.metric(t("Lost (L)"), number(latest["lost"]))
-st.altair_chart(retention_chart(shown, line.rate, line.label), use_container_width=True)
+st.altair_chart(retention_chart(shown), width="stretch")
+if selection.period == "year":
+    why = t(
+        "No benchmark line here: {line} is compared below with your annual "
+        "retention, measured the same way at every month end rather than only "
+        "between calendar years.",
+        line=line.label,
+    )
+else:
+    why = t(
+        "No benchmark line here: {line} counts customers kept over a whole year, "
+        "while each point here counts customers kept from one {period} to the "
+        "next. There is no honest way to turn one into the other (a customer who "
+        "buys every few months is kept over the year but lost from many single "
+        "periods), so it is compared with your annual retention below.",
+        line=line.label,
+        period=period_names()[selection.period].lower(),
+    )
+st.caption(why)
 partial = shown[shown["partial"]]
 for _, row in partial.iterrows():
     st.info(

@@ -20,11 +20,13 @@ COLOURS = {
 }
 
 
-def retention_chart(
-    table: pd.DataFrame, benchmark_rate: float | None, benchmark_label: str
-) -> alt.LayerChart:
-    """CRR and churn per period (from ``retention_by_period``) with a dashed
-    benchmark line; partial periods are drawn as hollow points."""
+def retention_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """CRR and churn per period (from ``retention_by_period``); partial periods
+    are drawn as hollow points. No benchmark line: benchmarks and the owner's
+    target count customers kept over a year, and a customer kept from one month
+    or week to the next is a different, weaker thing, so an annual figure on
+    this axis would read as a comparison it is not. They are drawn on
+    ``annual_retention_chart``."""
     rate_names = {"retention_rate": t("Retention (CRR)"), "churn_rate": t("Churn")}
     long = table.melt(
         id_vars=["label", "start", "partial", "customers_at_start", "lost"],
@@ -67,21 +69,7 @@ def retention_chart(
             tooltip=tooltip,
         )
     )
-    layers = [lines, points]
-    if benchmark_rate is not None:
-        rule_frame = pd.DataFrame({"rate": [benchmark_rate], "name": [benchmark_label]})
-        rule = (
-            alt.Chart(rule_frame)
-            .mark_rule(strokeDash=[6, 4], color=COLOURS["benchmark"])
-            .encode(y="rate:Q", tooltip=[alt.Tooltip("name:N", title=t("Benchmark"))])
-        )
-        text = (
-            alt.Chart(rule_frame)
-            .mark_text(align="left", dx=4, dy=-6, color=COLOURS["benchmark"])
-            .encode(y="rate:Q", x=alt.value(0), text="name:N")
-        )
-        layers += [rule, text]
-    return alt.layer(*layers).properties(height=320)
+    return alt.layer(lines, points).properties(height=320)
 
 
 def cohort_clv_chart(table: pd.DataFrame) -> alt.Chart:

@@ -491,11 +491,15 @@ def _choose_date_order(parts: pl.DataFrame, requested: str, parsed: _Stamps) -> 
     weight = parts["weight"]
     day_evidence = int(weight.filter(first > 12).sum())
     month_evidence = int(weight.filter(second > 12).sum())
+    separator = _date_separator(parts["text"][0])
     if requested != "auto":
         day_first = requested == "day_first"
         code, message = (
             "date_order_chosen",
-            t("Dates were read {order}, as chosen.", order=_order_words(day_first)),
+            t(
+                "Dates were read {order}, as chosen.",
+                order=_order_words(day_first, separator),
+            ),
         )
     elif day_evidence == month_evidence == 0:
         day_first, parsed.ambiguous = True, True
@@ -513,7 +517,7 @@ def _choose_date_order(parts: pl.DataFrame, requested: str, parsed: _Stamps) -> 
             "date_order_detected",
             t(
                 "Dates were read {order}, because values such as {example} only make sense that way.",
-                order=_order_words(day_first),
+                order=_order_words(day_first, _date_separator(example["text"])),
                 example=example["text"],
             ),
         )
@@ -522,8 +526,17 @@ def _choose_date_order(parts: pl.DataFrame, requested: str, parsed: _Stamps) -> 
     return day_first
 
 
-def _order_words(day_first: bool) -> str:
-    return t("day first (dd.mm.yyyy)") if day_first else t("month first (mm/dd/yyyy)")
+def _date_separator(written: str | None) -> str:
+    """The mark between a date's numbers as written (``/`` in ``13/01/2024``)."""
+    found = re.search(r"\d\s?([./-])", written or "")
+    return found.group(1) if found else "/"
+
+
+def _order_words(day_first: bool, separator: str = "/") -> str:
+    """``day first (dd/mm/yyyy)``, written with the file's own separator."""
+    if day_first:
+        return t("day first ({pattern})", pattern=separator.join(["dd", "mm", "yyyy"]))
+    return t("month first ({pattern})", pattern=separator.join(["mm", "dd", "yyyy"]))
 
 
 def _assemble(parts: pl.DataFrame, *, day_first: bool) -> pl.Series:
@@ -778,6 +791,8 @@ def clean_orders(
         notices.append(Notice("order_total_repeated", repeated))
     kept = lines.filter(pl.col("excluded") == "")
     orders, keys = _collapse_orders(kept, derived=mapping.order_id is None)
+    if combined := _combined_lines_notice(kept, keys):
+        notices.append(combined)
     reasons = _row_reasons(lines, keys, orders)
     report = _report(raw, reasons, orders, notices, parsed)
     return _canonical(orders, mapping), report
@@ -1047,6 +1062,25 @@ def _collapse_orders(
     )
     orders = orders.with_columns(matched=_match_refunds(orders))
     return orders, lines.select("row", "key")
+
+
+def _combined_lines_notice(lines: pl.DataFrame, keys: pl.DataFrame) -> Notice | None:
+    """A note when rows with no order number were combined into orders because
+    they share a customer and a time stamp; ``None`` when none were."""
+    unnumbered = lines.select("row", "order_id").join(keys, on="row")
+    unnumbered = unnumbered.filter(pl.col("order_id").is_null())
+    sizes = unnumbered.group_by("key").len().filter(pl.col("len") > 1)
+    if sizes.height == 0:
+        return None
+    message = t(
+        "{rows} rows without an order number share a customer and a time stamp, "
+        "so they were combined into {orders} orders. If each row is a sale of its "
+        "own, choose a date column that carries the time of day, or the order "
+        "number column.",
+        rows=f"{int(sizes['len'].sum()):,}",
+        orders=f"{sizes.height:,}",
+    )
+    return Notice("lines_combined", message)
 
 
 def _order_keys(*, derived: bool) -> pl.Expr:

@@ -4,6 +4,11 @@ python -m retention summary FILE [--period month] [--window 1] [--json]
 python -m retention nps FILE [--column NAME] [--scale-confirmed] [--json]
 python -m retention cohorts FILE [--period month] [--json]
 python -m retention segments FILE [--json]
+
+summary, cohorts and segments also take the reading options of the Data page:
+--customer, --date, --amount, --order (column names), --timezone and
+--date-order. Notes on how the file was read go to standard error (and under
+``notices`` in the JSON).
 """
 
 from __future__ import annotations
@@ -18,12 +23,13 @@ from dataclasses import replace
 import pandas as pd
 
 from retention.cohorts import COHORT_MEASURES, cohort_average, cohort_cells
+from retention.columns import detect_columns
 from retention.i18n import t
 from retention.nps import format_nps
 from retention.overview import range_summary
 from retention.periods import PERIODS, period_ordinals
 from retention.retention_rates import RETENTION_COLUMNS, retention_by_period
-from retention.sales_log import load_sales_log
+from retention.sales_log import SalesLog, build_orders, read_raw
 from retention.segments import (
     customer_segments,
     customers_at_risk,
@@ -46,9 +52,52 @@ def _plain(value: object) -> object:
     return value
 
 
-def summary(path: str, period: str, window: int) -> dict:
+# Reading options: the mapping role each column option overrides.
+COLUMN_OPTIONS = {
+    "customer": "customer",
+    "date": "timestamp",
+    "amount": "amount",
+    "order": "order_id",
+}
+
+
+def load_log(
+    path: str,
+    *,
+    columns: dict[str, str] | None = None,
+    timezone: str | None = None,
+    date_order: str = "auto",
+) -> SalesLog:
+    """The sales log of ``path`` read as the Data page would: detected columns
+    with ``columns`` (role -> column name) put over them, the shop's time zone
+    and the date order."""
+    raw = read_raw(path)
+    mapping = replace(detect_columns(raw.frame), **(columns or {}))
+    return build_orders(raw, mapping, timezone=timezone, date_order=date_order)
+
+
+def _reading(args: argparse.Namespace) -> dict:
+    columns = {
+        role: getattr(args, option)
+        for option, role in COLUMN_OPTIONS.items()
+        if getattr(args, option, None)
+    }
+    return {
+        "columns": columns,
+        "timezone": getattr(args, "timezone", None),
+        "date_order": getattr(args, "date_order", "auto"),
+    }
+
+
+def _notices(log: SalesLog) -> list[str]:
+    """How the file was read beyond its encoding and layout: time zone, date
+    order, combined rows, repairs."""
+    return [notice.message for notice in log.report.notices if notice.code != "reading"]
+
+
+def summary(path: str, period: str, window: int, **reading: object) -> dict:
     """Everything ``summary`` prints, as plain data."""
-    log = load_sales_log(path)
+    log = load_log(path, **reading)
     orders = log.orders
     ordinals = period_ordinals(orders["timestamp"], period)
     whole = Selection(period, int(ordinals.min()), int(ordinals.max()), window)
@@ -59,6 +108,7 @@ def summary(path: str, period: str, window: int) -> dict:
         "file": path,
         "period": period,
         "window": window,
+        "notices": _notices(log),
         "first_order": _plain(orders["timestamp"].min()),
         "last_order": _plain(orders["timestamp"].max()),
         "figures": {name: _plain(value) for name, value in figures.items()},
@@ -75,6 +125,7 @@ def _rate(value: float | None) -> str:
 
 def _print_summary(result: dict) -> None:
     figures = result["figures"]
+    width = _label_width(result["periods"])
     lines = [
         f"{result['file']}: {result['first_order']} .. {result['last_order']}",
         f"{t('Customers')}: {figures['customers']}  {t('Orders')}: {figures['orders']}"
@@ -82,13 +133,13 @@ def _print_summary(result: dict) -> None:
         f"{t('Orders per customer')}: {_rate(figures['purchase_frequency'])}"
         f"  {t('Repeat purchase rate')}: {_rate(figures['repeat_purchase_rate'])} %",
         "",
-        f"{t('Period'):<10} {'S':>7} {'E':>7} {'N':>7} {t('new'):>7} "
+        f"{t('Period'):<{width}} {'S':>7} {'E':>7} {'N':>7} {t('new'):>7} "
         f"{t('back'):>7} {'L':>7} {'CRR %':>7} {t('churn %'):>8}",
     ]
     for row in result["periods"]:
         mark = f" ({t('partial')})" if row["partial"] else ""
         lines.append(
-            f"{row['label']:<10} {row['customers_at_start']:>7} "
+            f"{row['label']:<{width}} {row['customers_at_start']:>7} "
             f"{row['customers_at_end']:>7} {row['gained']:>7} "
             f"{row['new_customers']:>7} {row['won_back']:>7} {row['lost']:>7} "
             f"{_rate(row['retention_rate']):>7} {_rate(row['churn_rate']):>8}{mark}"
@@ -170,11 +221,12 @@ def _print_nps(result: dict) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def cohorts(path: str, period: str) -> dict:
+def cohorts(path: str, period: str, **reading: object) -> dict:
     """Everything ``cohorts`` prints, as plain data: per cohort its size and,
     for each measure, one value per age up to the oldest cohort's (null where
     the cohort has not lived to reach it), plus the weighted average row."""
-    cells = cohort_cells(load_sales_log(path).orders, period)
+    log = load_log(path, **reading)
+    cells = cohort_cells(log.orders, period)
     ages = int(cells["age"].max()) + 1 if len(cells) else 0
     rows = []
     for (label, customers), cohort in cells.groupby(["label", "customers"], sort=False):
@@ -188,7 +240,19 @@ def cohorts(path: str, period: str) -> dict:
         measure: [_plain(v) for v in cohort_average(cells, measure)["value"]]
         for measure in COHORT_MEASURES
     }
-    return {"file": path, "period": period, "cohorts": rows, "average": average}
+    return {
+        "file": path,
+        "period": period,
+        "notices": _notices(log),
+        "cohorts": rows,
+        "average": average,
+    }
+
+
+def _label_width(rows: list[dict]) -> int:
+    """The width of the label column: 10, or the longest label ("week of 28 Nov
+    2011")."""
+    return max([10, *(len(row["label"]) for row in rows)])
 
 
 def _cell(value: float | None, partial: object, width: int = 7) -> str:
@@ -199,7 +263,8 @@ def _cell(value: float | None, partial: object, width: int = 7) -> str:
 
 def _print_cohorts(result: dict) -> None:
     ages = len(result["average"]["share"])
-    header = f"{t('Cohort'):<10} {t('Size'):>7} " + "".join(
+    width = _label_width(result["cohorts"])
+    header = f"{t('Cohort'):<{width}} {t('Size'):>7} " + "".join(
         f"{'+' + str(age):>8}" for age in range(ages)
     )
     lines = [f"{result['file']}: {t('% of each cohort who bought k periods later')}"]
@@ -209,9 +274,9 @@ def _print_cohorts(result: dict) -> None:
             _cell(value, partial)
             for value, partial in zip(row["share"], row["partial"], strict=True)
         )
-        lines.append(f"{row['label']:<10} {row['customers']:>7} {cells}".rstrip())
+        lines.append(f"{row['label']:<{width}} {row['customers']:>7} {cells}".rstrip())
     average = "".join(_cell(value, False) for value in result["average"]["share"])
-    lines.append(f"{t('Average'):<10} {'':>7} {average}".rstrip())
+    lines.append(f"{t('Average'):<{width}} {'':>7} {average}".rstrip())
     lines.append(f"* {t('partial period: the data stops inside it')}")
     sys.stdout.write("\n".join(lines) + "\n")
 
@@ -226,17 +291,19 @@ def _records(frame: pd.DataFrame, fields: list[str]) -> list[dict]:
     ]
 
 
-def segments(path: str) -> dict:
+def segments(path: str, **reading: object) -> dict:
     """Everything ``segments`` prints, as plain data: the segments' sizes and
     revenue shares, every customer's segment, the VIPs and the customers at
     risk with their reasons, all as of the last day of the data."""
-    orders = load_sales_log(path).orders
+    log = load_log(path, **reading)
+    orders = log.orders
     as_of = orders["timestamp"].max().normalize()
     table = customer_segments(orders, as_of)
     summary = segment_summary(table)
     return {
         "file": path,
         "as_of": _plain(as_of),
+        "notices": _notices(log),
         "segments": [
             {name: _plain(value) for name, value in row.items()}
             for row in summary.to_dict("records")
@@ -298,6 +365,7 @@ def parser() -> argparse.ArgumentParser:
     summary_command.add_argument("--period", choices=PERIODS, default="month")
     summary_command.add_argument("--window", type=int, default=1)
     summary_command.add_argument("--json", action="store_true")
+    _reading_options(summary_command)
     nps_command = sub.add_parser(
         "nps",
         help=t("Promoters, passives, detractors, NPS and its margin of error."),
@@ -316,12 +384,35 @@ def parser() -> argparse.ArgumentParser:
     cohorts_command.add_argument("file")
     cohorts_command.add_argument("--period", choices=PERIODS, default="month")
     cohorts_command.add_argument("--json", action="store_true")
+    _reading_options(cohorts_command)
     segments_command = sub.add_parser(
         "segments", help=t("RFM segments, VIPs and customers at risk.")
     )
     segments_command.add_argument("file")
     segments_command.add_argument("--json", action="store_true")
+    _reading_options(segments_command)
     return commands
+
+
+def _reading_options(command: argparse.ArgumentParser) -> None:
+    """The Data page's choices: columns, the shop's time zone, the date order."""
+    command.add_argument("--customer", help=t("The customer id column."))
+    command.add_argument("--date", help=t("The order date (and time) column."))
+    command.add_argument("--amount", help=t("The order or line total column."))
+    command.add_argument("--order", help=t("The order or invoice number column."))
+    command.add_argument(
+        "--timezone",
+        help=t(
+            "The shop's time zone (e.g. Europe/Budapest): time stamps written "
+            "with an offset or in UTC are converted to it."
+        ),
+    )
+    command.add_argument(
+        "--date-order",
+        choices=["auto", "day_first", "month_first"],
+        default="auto",
+        help=t("How to read dates like 03/04/2024; decided from the data by default."),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -332,6 +423,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OSError) as error:
         sys.stderr.write(f"{error}\n")
         return 2
+    for notice in result.get("notices", []):
+        sys.stderr.write(f"{notice}\n")
     if args.json:
         text = json.dumps(result, indent=2, ensure_ascii=False, default=_plain)
         sys.stdout.write(text + "\n")
@@ -341,9 +434,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 COMMANDS = {
-    "summary": (lambda a: summary(a.file, a.period, a.window), _print_summary),
-    "cohorts": (lambda a: cohorts(a.file, a.period), _print_cohorts),
-    "segments": (lambda a: segments(a.file), _print_segments),
+    "summary": (
+        lambda a: summary(a.file, a.period, a.window, **_reading(a)),
+        _print_summary,
+    ),
+    "cohorts": (lambda a: cohorts(a.file, a.period, **_reading(a)), _print_cohorts),
+    "segments": (lambda a: segments(a.file, **_reading(a)), _print_segments),
     "nps": (
         lambda a: nps_summary(a.file, a.column, a.scale_confirmed),
         _print_nps,

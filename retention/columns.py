@@ -90,6 +90,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "partner",
         "partnerkod",
         "torzsvasarlo",
+        "card",
+        "card id",
+        "loyalty id",
+        "loyalty number",
     ),
     "timestamp": (
         "invoice date",
@@ -178,6 +182,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "betrag",
         "umsatz",
         "subtotal",
+        "money",
     ),
     "quantity": (
         "quantity",
@@ -385,6 +390,9 @@ def detect_columns(raw: pd.DataFrame | pl.DataFrame) -> ColumnMapping:
         header = _normalise(column)
         for role in ROLES:
             score = _header_score(header, role)
+            if role == "timestamp" and profiles[column]["clocks"] >= 0.6:
+                # of "date" and "datetime", the one carrying the time of day
+                score += 100
             if score and _content_fits(role, profiles[column]):
                 candidates.append((score, role, column))
 
@@ -579,6 +587,7 @@ def _profile(values: pd.Series) -> dict[str, float]:
             "numbers": 0.0,
             "money": 0.0,
             "times": 0.0,
+            "clocks": 0.0,
             "emails": 0.0,
         }
     is_date = sample.str.match(_DATE)
@@ -589,6 +598,7 @@ def _profile(values: pd.Series) -> dict[str, float]:
             sample.str.match(r"^\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?$").mean()
         ),
         "dates": float(is_date.mean()),
+        "clocks": float((is_date & sample.str.contains(r"\d:\d\d")).mean()),
         "emails": float(sample.str.match(r"^\s*[^@\s]+@[^@\s]+\.\w+\s*$").mean()),
         "serials": float(sample.str.match(_SERIAL).mean()),
         "numbers": float(is_number.mean()),

@@ -31,3 +31,11 @@ def t(text: str, **values: object) -> str:
     """Translate ``text`` into the current language and fill in ``{name}`` values."""
     translated = CATALOGUES.get(current_language(), {}).get(text, text)
     return translated.format(**values) if values else translated
+
+
+def t_count(count: int, one: str, other: str, **values: object) -> str:
+    """Translate the singular ``one`` when ``count`` is 1, else the plural ``other``,
+    and fill in ``{count}`` (with thousands separators) and the other ``{name}``
+    values: ``t_count(1, "{count} answer", "{count} answers")``. A catalogue
+    translates each form as its own text."""
+    return t(one if count == 1 else other, count=f"{count:,}", **values)

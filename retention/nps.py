@@ -391,6 +391,20 @@ def round_half_away_from_zero(value: float, decimals: int = 0) -> float:
     return float(Decimal(str(float(value))).quantize(step, rounding=ROUND_HALF_UP))
 
 
+def shown_interval(nps: float, margin: float) -> tuple[float, float, float]:
+    """The margin and the 95 % range as written beside a whole-number NPS:
+    ``(margin, low, high)``, the NPS and its margin each rounded half away from
+    zero to a whole number, then low = NPS − margin and high = NPS + margin kept
+    within −100 to +100. So "48 ± 4" reads "between 44 and 52"; rounding the
+    exact ends (43.9 and 52.7) would give 44 and 53, which the ± shown beside
+    them does not add up to."""
+    shown = round_half_away_from_zero(nps)
+    rounded_margin = round_half_away_from_zero(margin)
+    low = max(shown - rounded_margin, -100.0)
+    high = min(shown + rounded_margin, 100.0)
+    return rounded_margin, low, high
+
+
 def format_nps(value: float | None, decimals: int = 0) -> str:
     """An NPS as shown to people: a whole number rounded half away from zero
     (``12.5`` -> ``"13"``), or ``decimals`` places; "n/a" when there is none."""

@@ -1,11 +1,20 @@
 """Calendar periods: weeks (Monday first), months, quarters and years.
 
 Periods are identified by pandas' period ordinals, plain integers that step by one
-from one period to the next, so the metrics can work on integer arrays. A period
-that the data does not cover to its end (the export stops before the period's last
-day) is flagged as partial. The first period is never flagged: a shop with no sale
-on the first days of a month cannot be told apart from an export that starts late,
-and the first period has no customers at its start anyway.
+from one period to the next, so the metrics can work on integer arrays.
+
+A period that the data does not cover to its end (the export stops before the
+period's last day) is flagged as ``partial``: its rates compare part of a period
+with a whole one, and headlines skip it.
+
+The first period may start late too: the sample's "2010" holds only December.
+It is marked ``late_start`` and described (``coverage_notes``: "2010: the data
+starts on 1 Dec 2010, so it holds only 31 of its 365 days") wherever it is
+compared with another period, but it is not flagged partial. A shop with no sale
+on the first days of a month cannot be told apart from an export that starts
+late, so calling every such month partial would mislabel most first months, and
+the first period's rates do not depend on it (it has no customers at its start).
+Its counts and revenue do, so a comparison with it needs the note.
 """
 
 from __future__ import annotations
@@ -63,12 +72,12 @@ def ordinal_to_period(ordinal: int, period: str) -> pd.Period:
 
 
 def period_label(ordinal: int, period: str) -> str:
-    """A short label: ``2024-W05`` (ISO week of its Monday), ``Mar 2024``,
-    ``2024 Q1``, ``2024``."""
+    """A short label: ``week of 29 Jan 2024`` (the week's Monday: people do not
+    know ISO week numbers), ``Mar 2024``, ``2024 Q1``, ``2024``."""
     value = ordinal_to_period(ordinal, period)
     if period == "week":
-        year, week, _ = value.start_time.isocalendar()
-        return f"{year}-W{week:02d}"
+        monday = value.start_time
+        return t("week of {day}", day=day_text(monday))
     if period == "month":
         return value.start_time.strftime("%b %Y")
     if period == "quarter":
@@ -94,8 +103,11 @@ def period_calendar(
     """One row per period from ordinal ``first`` to ``last``.
 
     Columns: ``period`` (ordinal), ``label``, ``start`` (first day), ``end`` (the
-    day after the last, exclusive), ``days``, ``covered_days`` (days up to the last day
-    of data) and ``partial`` (the data stops before the period ends).
+    day after the last, exclusive), ``days``, ``covered_days`` (days from the start
+    up to the last day of data), ``partial`` (the data stops before the period
+    ends), ``first_day`` (the first day the data covers in the period: ``start``,
+    or the data's first day when that is later) and ``late_start`` (the data
+    starts after the period's first day; see the module docstring).
     """
     ordinals = np.arange(first, last + 1, dtype="int64")
     index = pd.PeriodIndex.from_ordinals(ordinals, freq=pandas_freq(period))
@@ -107,6 +119,7 @@ def period_calendar(
     days = (ends - starts).days.to_numpy()
     covered = ((covered_to - starts.values) / np.timedelta64(1, "D")).astype("int64")
     covered = np.clip(covered, 0, None)
+    first_day = np.maximum(starts.values, seen.first_day.to_datetime64())
     return pd.DataFrame(
         {
             "period": ordinals,
@@ -116,5 +129,42 @@ def period_calendar(
             "days": days,
             "covered_days": covered,
             "partial": covered < days,
+            "first_day": first_day,
+            "late_start": first_day > starts.values,
         }
     )
+
+
+def coverage_notes(row: pd.Series) -> list[str]:
+    """What the data leaves out of one row of ``period_calendar``: a sentence for
+    a late start and one for a partial end; none for a whole period."""
+    notes = []
+    last_day = row["start"] + pd.Timedelta(days=int(row["covered_days"]) - 1)
+    if row["late_start"]:
+        held = (last_day - row["first_day"]).days + 1
+        notes.append(
+            t(
+                "{label}: the data starts on {day}, so it holds only {held} of its "
+                "{total} days (or the shop sold nothing before that day).",
+                label=row["label"],
+                day=day_text(row["first_day"]),
+                held=held,
+                total=row["days"],
+            )
+        )
+    if row["partial"]:
+        notes.append(
+            t(
+                "{label}: the data stops on {day}, after {held} of its {total} days.",
+                label=row["label"],
+                day=day_text(last_day),
+                held=row["covered_days"],
+                total=row["days"],
+            )
+        )
+    return notes
+
+
+def day_text(day: pd.Timestamp) -> str:
+    """A day as people write it: ``1 Dec 2010``."""
+    return f"{day.day} {day:%b %Y}"

@@ -30,7 +30,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -51,6 +51,7 @@ __all__ = [
     "Progress",
     "RawTable",
     "SalesLogError",
+    "TEXT_ENCODINGS",
     "combine_tables",
     "decode_text",
     "detect_delimiter",
@@ -64,7 +65,13 @@ DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # Code pages tried when a text file is not UTF-8, in charset-normalizer's names.
 CODE_PAGES = ["cp1250", "cp1252", "latin_1"]
+# The encodings an owner can choose for a text file on the Data page.
+TEXT_ENCODINGS = ("utf-8", "cp1250", "cp1252", "latin_1")
 HEADER_SEARCH_ROWS = 50
+# The csv module refuses a cell over 131,072 characters by default; a note or a
+# product description pasted into one cell can be longer. 2**31 - 1 fits the C
+# long the limit is stored in on every platform.
+CSV_FIELD_LIMIT = 2**31 - 1
 # A workbook whose parts unpack to more than this is refused before reading:
 # 1,000,000 rows x 8 columns of real sales data unpack to about 300 MB, and a
 # "zip bomb" of a few kilobytes can unpack to many gigabytes.
@@ -167,6 +174,7 @@ def read_table(
     sheet: str | Sequence[str] | None = None,
     limit_mb: float | None = None,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> RawTable:
     """Read one sales file into a :class:`RawTable`.
 
@@ -185,6 +193,9 @@ def read_table(
         ``server.maxUploadSize``).
     progress : callable, optional
         Told the share done and a status line before each step.
+    encoding : str, optional
+        The text encoding of a text file (one of ``TEXT_ENCODINGS``), when the
+        owner chose it; detected otherwise.
 
     Raises
     ------
@@ -207,7 +218,7 @@ def read_table(
     if extension in EXCEL_EXTENSIONS:
         table = _read_workbook(data, name, sheet, progress)
     elif extension in CSV_EXTENSIONS:
-        table = _read_text(data, name)
+        table = _read_text(data, name, encoding)
     else:
         raise SalesLogError(_unsupported_message(name))
     digest = hashlib.sha256(data)
@@ -567,35 +578,79 @@ def decode_text(data: bytes) -> tuple[str, str]:
     UTF-8 (with or without the byte-order mark Excel writes) is taken whenever
     the bytes decode cleanly: in a file of sales rows, bytes that decode as
     UTF-8 by chance are not met in practice. Otherwise charset-normalizer ranks
-    cp1250, cp1252 and latin-1. A short file often decodes "cleanly" in several
-    of them and charset-normalizer then ranks by character statistics that need
-    more text than a sales log's names hold (a four-row Polish export comes out
-    cp1252, ``£ódŸ`` for ``Łódź``), so when it offers more than one, the one
-    whose accented letters sit inside words wins (:func:`_plausibility`).
+    cp1250, cp1252 and latin-1, and its first is taken when its text is far
+    less chaotic than the others'. A short file often decodes "cleanly" in
+    several of them and charset-normalizer then ranks by character statistics
+    that need more text than a sales log's names hold (a four-row Polish export
+    comes out cp1252, ``£ódŸ`` for ``Łódź``), so the one whose accented letters
+    sit inside words wins (:func:`_plausibility`), then the one whose letters
+    fit its languages (:func:`_language_evidence`: ``Peña`` rather than
+    ``Peńa``, ``Dvořák`` rather than ``Dvoøák``).
     """
+    return _decode(data)[:2]
+
+
+def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:
+    """The text, the encoding, and the candidates it could not be told from."""
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 (BOM)"
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 (BOM)", ()
         except UnicodeDecodeError:
             data = data[len(codecs.BOM_UTF8) :]
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "UTF-16"
+        return data.decode("utf-16"), "UTF-16", ()
     try:
-        return data.decode("utf-8"), "UTF-8"
+        return data.decode("utf-8"), "UTF-8", ()
     except UnicodeDecodeError:
         pass
-    matches = charset_normalizer.from_bytes(data, cp_isolation=CODE_PAGES)
+    matches = list(charset_normalizer.from_bytes(data, cp_isolation=CODE_PAGES))
     candidates = [match.encoding for match in matches] or ["cp1252"]
-    if len(candidates) == 1:
-        return data.decode(candidates[0], errors="replace"), candidates[0]
+    # chaos of 0.1 apart is met between right and wrong on short files (F11)
+    confident = len(matches) > 1 and matches[0].chaos + 0.3 <= matches[1].chaos
+    if len(candidates) == 1 or confident:
+        return data.decode(candidates[0], errors="replace"), candidates[0], ()
     decoded = {
         encoding: data.decode(encoding, errors="replace") for encoding in candidates
     }
-    best = max(
-        candidates,
-        key=lambda enc: (_plausibility(decoded[enc]), -candidates.index(enc)),
+    western, central = _language_evidence(
+        decoded.get("cp1252") or decoded[candidates[0]]
     )
-    return decoded[best], best
+
+    def score(encoding: str) -> int:
+        evidence = central if encoding == "cp1250" else western
+        return _plausibility(decoded[encoding]) + 2 * evidence
+
+    ranked = sorted(candidates, key=lambda enc: (-score(enc), candidates.index(enc)))
+    best = ranked[0]
+    tied = tuple(
+        enc
+        for enc in ranked
+        if score(enc) == score(best) and decoded[enc] != decoded[best]
+    )
+    return decoded[best], best, (best, *tied) if tied else ()
+
+
+# Bytes that are one letter in cp1252 and another in cp1250, told apart by what
+# surrounds them (matched in the cp1252 reading, lower case). Spanish ñ comes
+# before a vowel, Polish ń never does; French è comes before a consonant and an
+# e (Lefèvre), Czech č also elsewhere; Czech ř before a vowel (Dvořák), Nordic ø
+# elsewhere (Søren); ő, ű (Hungarian), ů, ě (Czech) against õ, û, ù, ì.
+_WESTERN_LETTERS = re.compile(
+    r"ñ(?=[aeiouáéíóú])|(?<=[a-z])è(?=[^\W\d_aeiouéáíóú]{1,2}e|s\b)"
+    r"|[àåï]|ã(?=o)|ø(?![aeiouáéíóúý])|ì\b"
+)
+_CENTRAL_LETTERS = re.compile(
+    r"ñ(?![aeiouáéíóú])|è(?![^\W\d_aeiouéáíóú]{1,2}e|s\b)|(?<![a-z])è"
+    r"|ø(?=[aeiouáéíóúý])|[õûù]|ì(?=[^\W\d_])"
+)
+
+
+def _language_evidence(text: str) -> tuple[int, int]:
+    """Letters of the cp1252 reading that fit Western languages, and those whose
+    cp1250 letter fits a Central European one."""
+    lowered = text.lower()
+    western = len(_WESTERN_LETTERS.findall(lowered))
+    return western, len(_CENTRAL_LETTERS.findall(lowered))
 
 
 def _plausibility(text: str) -> int:
@@ -622,7 +677,7 @@ def detect_delimiter(text: str) -> str:
     lines = [line for line in text[:200_000].splitlines()[:60] if line.strip()]
     best, best_score = ",", (0, 0)
     for delimiter in DELIMITERS:
-        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        widths = [len(row) for row in _csv_reader(lines, delimiter)]
         if not widths:
             continue
         common = max(set(widths), key=widths.count)
@@ -632,7 +687,14 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
-def _read_text(data: bytes, name: str) -> RawTable:
+def _csv_reader(lines: Iterable[str], delimiter: str) -> Iterator[list[str]]:
+    """csv's reader with a field limit no cell of an uploaded file can reach."""
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+    return csv.reader(lines, delimiter=delimiter)
+
+
+def _read_text(data: bytes, name: str, encoding: str | None = None) -> RawTable:
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise SalesLogError(
             t(
@@ -651,7 +713,10 @@ def _read_text(data: bytes, name: str) -> RawTable:
         raise SalesLogError(
             t("{name} is not a text file; export the sales log as CSV.", name=name)
         )
-    text, encoding = decode_text(data)
+    if encoding is None:
+        text, encoding, undecided = _decode(data)
+    else:
+        text, undecided = data.decode(encoding, errors="replace"), ()
     delimiter = detect_delimiter(text)
     grid, line_numbers = _parse_delimited(text, delimiter)
     repaired = 0
@@ -662,6 +727,16 @@ def _read_text(data: bytes, name: str) -> RawTable:
         t("Text encoding: {encoding}.", encoding=encoding),
         t("Columns separated by {delimiter}.", delimiter=t(DELIMITER_NAMES[delimiter])),
     )
+    if undecided:
+        notices += (
+            t(
+                "The text encoding could not be told for sure: it could be {options}. "
+                "It was read as {encoding}; if names or places look wrong, choose "
+                "the encoding on the Data page.",
+                options=", ".join(undecided),
+                encoding=encoding,
+            ),
+        )
     if repaired:
         notices += (
             t(
@@ -683,9 +758,7 @@ def _parse_delimited(text: str, delimiter: str) -> tuple[pl.DataFrame, np.ndarra
     through pandas' parser, which keeps blank lines so records can be placed.
     """
     sample = text[:200_000].splitlines()[:200]
-    width = max(
-        (len(row) for row in csv.reader(sample, delimiter=delimiter)), default=1
-    )
+    width = max((len(row) for row in _csv_reader(sample, delimiter)), default=1)
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     simple = "\n\n" not in text and "\n\r\n" not in text and not text.startswith("\n")
     if simple:
@@ -715,7 +788,7 @@ def _parse_with_pandas(
     except pd.errors.ParserError as error:
         _refuse_open_quote(error, text)
         # a line further down has more fields than the first lines
-        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows = _csv_reader(io.StringIO(text, newline=""), delimiter)
         try:
             frame = _read_csv_text(text, delimiter, max(len(row) for row in rows))
         except pd.errors.ParserError as again:
@@ -814,6 +887,8 @@ def _table_from_grid(
     numbers = line_numbers[header_index + 1 :]
     filled = body.select(pl.any_horizontal(pl.all() != "")).to_series()
     body = body.filter(filled)
+    if body.height == 0:
+        raise SalesLogError(_no_rows_message(name, sheet))
     keep = [column for column in body.columns if not column.startswith("\x00")]
     rows = pl.DataFrame(
         {"row_number": numbers[filled.to_numpy()].astype("int64")}
@@ -828,6 +903,20 @@ def _table_from_grid(
         notices = (t("The column headers were found on row {row}.", row=header_row),)
     return RawTable(
         cells=body.select(keep), rows=rows, notices=notices, header_row=header_row
+    )
+
+
+def _no_rows_message(name: str, sheet: str) -> str:
+    if sheet:
+        return t(
+            "The sheet {sheet} of {name} has column names but no rows: export "
+            "again with the sales included.",
+            sheet=sheet,
+            name=name,
+        )
+    return t(
+        "{name} has column names but no rows: export again with the sales included.",
+        name=name,
     )
 
 

@@ -104,9 +104,10 @@ def retention_by_period(
     """S, E, N (new and won back), retained, L, CRR and churn for every period.
 
     One row per period from the first to the last period with any order, in the
-    columns of ``RETENTION_COLUMNS`` plus ``days`` and ``covered_days``. The first
-    period has S = 0, so its rates are NaN. ``partial`` marks a period the data
-    stops inside; its rates compare a part of a period with a whole one.
+    columns of ``RETENTION_COLUMNS`` plus ``days``, ``covered_days``,
+    ``first_day`` and ``late_start`` (see ``period_calendar``). The first period
+    has S = 0, so its rates are NaN. ``partial`` marks a period the data stops
+    inside; its rates compare a part of a period with a whole one.
     """
     if window < 1:
         raise ValueError("the activity window must be at least one period")

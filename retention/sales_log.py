@@ -32,9 +32,17 @@ from retention.reading import (
     SalesLogError,
     combine_tables,
     read_table,
+    sheet_names,
 )
 
-__all__ = ["SalesLog", "Source", "build_orders", "load_sales_log", "read_raw"]
+__all__ = [
+    "SalesLog",
+    "Source",
+    "build_orders",
+    "load_sales_log",
+    "read_raw",
+    "sales_sheet",
+]
 
 
 class Upload(Protocol):
@@ -81,6 +89,7 @@ def read_raw(
     sheet: str | Sequence[str] | None = None,
     limit_mb: float | None = None,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> RawTable:
     """Read one file or several into one raw table of text cells.
 
@@ -92,12 +101,16 @@ def read_raw(
     name : str, optional
         The file name when ``source`` is bare bytes.
     sheet : str or list of str, optional
-        The workbook sheet to read (the first by default); several sheets of
-        the same layout are stacked.
+        The workbook sheet to read; by default the first, or, when it has no
+        date and amount columns (a cover or notes sheet), the first sheet that
+        has them (:func:`sales_sheet`). Several sheets of the same layout are
+        stacked.
     limit_mb : float, optional
         The largest file accepted, in megabytes.
     progress : callable, optional
         Told the share done (0-1) and a status line before each file.
+    encoding : str, optional
+        The text encoding of text files, when the owner chose it.
     """
     files = _files(source, name)
     if not files:
@@ -109,10 +122,60 @@ def read_raw(
             step = _step(progress, position / len(files), 1 / len(files))
         tables.append(
             read_table(
-                data, name=file_name, sheet=sheet, limit_mb=limit_mb, progress=step
+                data,
+                name=file_name,
+                sheet=sheet,
+                limit_mb=limit_mb,
+                progress=step,
+                encoding=encoding,
             )
         )
+    if len(files) == 1 and sheet is None:
+        tables[0] = _sales_sheet_table(*files[0], tables[0], limit_mb)
     return combine_tables(tables)
+
+
+def _has_sales_columns(raw: RawTable) -> bool:
+    """Whether the detected columns give a date and an amount (or unit price)."""
+    mapping = detect_columns(raw.cells)
+    priced = mapping.amount is not None or mapping.unit_price is not None
+    return mapping.timestamp is not None and priced
+
+
+def sales_sheet(data: bytes | Path, *, name: str | None = None) -> str | None:
+    """The first sheet of a workbook with a date and an amount column; ``None``
+    for a text file or when no sheet has them."""
+    name = name or (Path(data).name if isinstance(data, Path) else None)
+    for sheet in sheet_names(data, name=name):
+        try:
+            if _has_sales_columns(read_table(data, name=name, sheet=sheet)):
+                return sheet
+        except SalesLogError:
+            continue
+    return None
+
+
+def _sales_sheet_table(
+    name: str | None,
+    data: bytes | Path,
+    first: RawTable,
+    limit_mb: float | None,
+) -> RawTable:
+    """The first sheet's table, or, when it has no sales columns (a cover or
+    notes sheet), that of the first sheet that has them, with a note saying so."""
+    if len(first.sheet_names) < 2 or _has_sales_columns(first):
+        return first
+    chosen = sales_sheet(data, name=name)
+    if chosen is None:
+        return first
+    table = read_table(data, name=name, sheet=chosen, limit_mb=limit_mb)
+    note = t(
+        "The sheet {first} has no sales columns; the sheet {chosen} has them and "
+        "was read. Choose another under Sheets to read.",
+        first=first.sheet_names[0],
+        chosen=chosen,
+    )
+    return replace(table, notices=(note, *table.notices))
 
 
 def _files(source: Source, name: str | None) -> list[tuple[str | None, bytes | Path]]:

@@ -5,7 +5,9 @@ Usage: ``PYTHONPATH=. python scripts/bench_reading.py [--shared ../shared]
 
 For each file it prints the rows, seconds and rows per second to read, to map
 and clean, and end to end, and the peak resident memory of a fresh process
-that did only that (the interpreter and libraries included, about 150 MB).
+that did only that (the interpreter and libraries included, about 150 MB),
+and the CPU seconds that process used: on a busy machine wall-clock seconds
+grow with the other work, CPU seconds much less.
 The files are: generated line-item logs of 100,000 and 1,000,000 rows x 8
 columns (Online Retail's columns and cell types) as .xlsx and .csv, and the
 real Online Retail data (541,909 rows, from ``online_retail.parquet``) written
@@ -140,17 +142,20 @@ def measure(path: Path) -> dict[str, float]:
     """Read, then map and clean, one file; seconds of each and peak memory."""
     from retention.sales_log import build_orders, read_raw
 
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
     raw = read_raw(path)
     read_s = time.perf_counter() - start
     log = build_orders(raw)
     clean_s = time.perf_counter() - start - read_s
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "rows": len(raw),
         "read_s": read_s,
         "clean_s": clean_s,
-        "peak_mb": peak_mb,
+        "cpu_s": usage.ru_utime + usage.ru_stime - cpu_before,
+        "peak_mb": usage.ru_maxrss / 1024,
         "orders": log.report.orders_found,
     }
 
@@ -168,15 +173,16 @@ def unzip_and_scan(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def measured_in_subprocess(path: Path) -> dict[str, float]:
-    """Run :func:`measure` in a fresh interpreter so peak memory is this file's."""
+def measured_in_subprocess(path: Path, code: Path) -> dict[str, float]:
+    """Run :func:`measure` in a fresh interpreter so peak memory is this file's,
+    with the ``retention`` package of the checkout ``code``."""
     done = subprocess.run(
         [sys.executable, __file__, "--measure", str(path)],
         capture_output=True,
         text=True,
         check=True,
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), **_environment()},
+        cwd=code,
+        env={**_environment(), "PYTHONPATH": str(code)},
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -194,7 +200,8 @@ def print_figures(path: Path, figures: dict[str, float]) -> None:
         f"{path.name}: {rows:,} rows, {path.stat().st_size / 1e6:,.1f} MB; "
         f"read {read_s:.2f} s ({rows / read_s:,.0f} rows/s); "
         f"map+clean {clean_s:.2f} s ({rows / clean_s:,.0f} rows/s); "
-        f"end to end {total:.2f} s = {rows / total:,.0f} rows/s; "
+        f"end to end {total:.2f} s = {rows / total:,.0f} rows/s "
+        f"(process CPU {figures['cpu_s']:.2f} s); "
         f"peak memory {figures['peak_mb']:,.0f} MB; {figures['orders']:,} orders"
     )
     if path.suffix == ".xlsx":
@@ -212,13 +219,21 @@ def main() -> None:
     parser.add_argument(
         "--cache", type=Path, default=Path(tempfile.gettempdir()) / "regulars-bench"
     )
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=REPO,
+        help="checkout whose retention package is measured (to compare versions)",
+    )
+    parser.add_argument("--only", help="measure only the files whose name has this")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         report(json.dumps(measure(args.measure)))
         return
     for path in prepared_files(args):
-        print_figures(path, measured_in_subprocess(path))
+        if args.only is None or args.only in path.name:
+            print_figures(path, measured_in_subprocess(path, args.code.resolve()))
 
 
 if __name__ == "__main__":

@@ -230,3 +230,25 @@ def test_orders_table_has_canonical_types():
     assert str(orders["order_id"].dtype) == "string"
     assert str(orders["items"].dtype) == "Int64"
     assert orders["timestamp"].dtype == "datetime64[ns]"
+
+
+def test_rows_without_order_id_combined_into_one_order_are_counted_in_the_report():
+    _, report = clean(
+        "customer,date,amount\nC1,2024-01-02,5\nC1,2024-01-02,6\nC2,2024-01-02,7\n"
+        "C2,2024-01-02,1\nC2,2024-01-02,2\nC3,2024-01-03,1\n"
+    )
+    notice = next(n for n in report.notices if n.code == "lines_combined")
+    assert "5 rows without an order number" in notice.message
+    assert "into 2 orders" in notice.message
+
+
+def test_no_combined_notice_when_every_unnumbered_row_is_its_own_order():
+    _, report = clean("customer,date,amount\nC1,2024-01-02,5\nC1,2024-01-03,6\n")
+    assert "lines_combined" not in [n.code for n in report.notices]
+
+
+def test_day_first_notice_quotes_a_value_and_the_separator_of_the_file():
+    parsed = parse_timestamps(pd.Series(["05/01/2024 10:00", "13/01/2024 09:30"]))
+    message = parsed.notices[0].message
+    assert "13/01/2024" in message and "dd/mm/yyyy" in message
+    assert "13.01.2024" not in message and "dd.mm" not in message

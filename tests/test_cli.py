@@ -155,8 +155,83 @@ def test_segments_json_lists_segments_vips_and_customers_at_risk(tmp_path):
     assert "New" in text.stdout
 
 
+def test_weeks_are_named_by_their_monday_in_aligned_columns(cases_dir):
+    done = run_cli(
+        "summary", str(cases_dir / "F01_orders_q1_q2.csv"), "--period", "week"
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    rows = [line for line in lines if line.startswith("week of ")]
+    assert rows[0].startswith("week of 15 Jan 2024 ") and "-W" not in done.stdout
+    header = next(line for line in lines if line.startswith("Period"))
+    end_of_s = header.index(" S ") + 2  # S is right-aligned over its column
+    assert all(row[end_of_s - 1].isdigit() and row[end_of_s] == " " for row in rows)
+
+
 def test_nps_of_a_file_without_a_score_column_says_what_to_do(cases_dir):
     done = run_cli("nps", str(cases_dir / "F01_orders_q1_q2.csv"))
 
     assert done.returncode == 2
     assert "No column of 0-10 answers" in done.stderr and "--column" in done.stderr
+
+
+def test_timezone_option_converts_utc_stamps_to_the_shop_zone(cases_dir):
+    """F03: with the shop's zone Feb CRR 33.33 %, Mar 50.00 %."""
+    done = run_cli(
+        "summary",
+        str(cases_dir / "F03_orders_utc_timestamps.csv"),
+        "--timezone",
+        "America/Los_Angeles",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    periods = {row["label"]: row for row in json.loads(done.stdout)["periods"]}
+    assert periods["Feb 2024"]["retention_rate"] == pytest.approx(33.3333, abs=1e-3)
+    assert periods["Mar 2024"]["retention_rate"] == pytest.approx(50.0)
+    assert "converted to America/Los_Angeles" in done.stderr
+
+
+def test_without_a_timezone_the_kept_clock_time_is_told(cases_dir):
+    done = run_cli(
+        "summary", str(cases_dir / "F03_orders_utc_timestamps.csv"), "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "time zone" in done.stderr
+    assert any("time zone" in n for n in json.loads(done.stdout)["notices"])
+
+
+def test_column_options_choose_the_customer_date_and_amount(tmp_path):
+    sales = tmp_path / "sales.csv"
+    sales.write_text(
+        "who,alt,when,paid,ticket\nA,X,03/04/2024,5,1\nA,X,03/05/2024,6,2\n"
+        "B,X,03/05/2024,7,3\n"
+    )
+    done = run_cli(
+        "summary",
+        str(sales),
+        "--customer",
+        "who",
+        "--date",
+        "when",
+        "--amount",
+        "paid",
+        "--order",
+        "ticket",
+        "--date-order",
+        "month_first",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["figures"]["customers"] == 2
+    assert result["figures"]["revenue"] == pytest.approx(18.0)
+    assert result["first_order"].startswith("2024-03-04")
+
+
+def test_cafe_card_file_reads_from_the_command_line(shared_dir):
+    path = shared_dir / "data" / "coffee_vending_sales" / "index_1.csv"
+    done = run_cli("summary", str(path), "--json")
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)["figures"]
+    assert figures["orders"] == 3636
+    assert figures["repeat_purchase_rate"] == pytest.approx(41.4, abs=0.05)

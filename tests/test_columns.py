@@ -143,3 +143,18 @@ def test_content_detection_leaves_a_role_empty_when_no_column_fits():
     raw = pd.DataFrame({"x": ["a", "b"], "y": ["1", "2"]})
     mapping = detect_columns(raw)
     assert (mapping.customer, mapping.timestamp, mapping.amount) == (None, None, None)
+
+
+COFFEE_ROW = ["2024-03-01", "2024-03-01 10:15:50.520", "card", "ANON-0000-0000-0001", "38.7", "Latte"]  # fmt: skip
+
+
+def test_date_with_time_column_is_preferred_over_a_date_only_column():
+    raw = frame(["date", "datetime", "cash_type", "card", "money", "coffee_name"], COFFEE_ROW)  # fmt: skip
+    assert detect_columns(raw).timestamp == "datetime"
+
+
+def test_loyalty_card_column_is_the_customer_and_money_the_amount():
+    raw = frame(["date", "datetime", "cash_type", "card", "money", "coffee_name"], COFFEE_ROW)  # fmt: skip
+    mapping = detect_columns(raw)
+    assert mapping.customer == "card"
+    assert mapping.amount == "money"

@@ -433,6 +433,14 @@ def test_true_is_not_read_as_the_score_1():
     assert result.invalid["value"].tolist() == ["True"]
 
 
+def test_shown_interval_is_the_rounded_nps_plus_and_minus_the_rounded_margin():
+    from retention.nps import shown_interval
+
+    assert shown_interval(48.369, 4.3) == (4.0, 44.0, 52.0)
+    assert shown_interval(12.5, 2.5) == (3.0, 10.0, 16.0)  # halves away from zero
+    assert shown_interval(-97.0, 9.6) == (10.0, -100.0, -87.0)  # never past -100
+
+
 def test_what_spreadsheets_and_people_write_for_no_answer_is_blank():
     cells = ["#N/A", "(blank)", "None", "n.a.", "No answer", "skipped", "Not answered"]
 

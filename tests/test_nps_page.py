@@ -142,7 +142,9 @@ def test_the_period_control_changes_the_nps_over_time(period):
     assert not app.exception
     table = next(f.value for f in app.dataframe if "Period" in f.value.columns)
     assert table["Answers"].sum() == 889
-    assert table.iloc[0]["Period"] == ("2016-W23" if period == "week" else "2016 Q2")
+    assert table.iloc[0]["Period"] == (
+        "week of 6 Jun 2016" if period == "week" else "2016 Q2"
+    )
 
 
 def test_a_new_survey_file_starts_from_its_own_detected_columns():

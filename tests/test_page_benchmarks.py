@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from tests.test_pages import navigation_pages, open_app, upload  # noqa: F401
 
@@ -48,7 +49,8 @@ def test_own_target_from_the_url_replaces_the_benchmark_line(tmp_path):
     assert not app.exception, [e.value for e in app.exception]
     specs = charts(app)
     assert len(specs) == 2  # per period, and annual month by month
-    assert all("Your target: 70 %" in spec for spec in specs)
+    assert "Your target: 70 %" in specs[1]  # a yearly target, on the yearly chart
+    assert "Your target: 70 %" not in specs[0]
     assert "Retail and e-commerce: 63 % kept per year" not in specs[1]
     text = " ".join(m.value for m in app.markdown)
     assert "Your target: **70.00 %**" in text
@@ -81,3 +83,18 @@ def test_a_target_outside_1_to_100_falls_back_with_a_notice():
     assert app.number_input(key="target").value is None
     assert "“250”" in " ".join(w.value for w in app.sidebar.warning)
     assert "target" not in app.query_params
+
+
+@pytest.mark.parametrize("period", ["month", "week"])
+def test_the_annual_benchmark_is_not_drawn_across_per_period_rates(cases_dir, period):
+    app = open_app({"period": period})
+    upload(app, cases_dir / "F02_orders_export_mid_june.csv")
+    app.switch_page("pages/retention_rates.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    per_period = charts(app)[0]
+    assert "kept per year" not in per_period
+    assert '"rule"' not in per_period
+    why = " ".join(c.value for c in app.caption)
+    assert "No benchmark line here: Retail and e-commerce: 63 % kept per year" in why
+    assert f"kept from one {period} to the next" in why
+    assert "rough secondary figures" in why

@@ -53,7 +53,7 @@ def test_at_risk_list_gives_each_customer_and_the_reason(tmp_path):
     app.slider(key="risk_factor").set_value(3.5).run()
     risk = dataframe_with(app, "Why")
     assert list(risk["Customer"]) == ["D9"]  # 27 / 9 = 3 is below 3.5; 26 / 5 is not
-    assert "**1 customers at risk**" in [m.value for m in app.markdown]
+    assert "**1 customer at risk**" in [m.value for m in app.markdown]
 
 
 def test_segments_list_filters_by_segment_and_keeps_ids(tmp_path):

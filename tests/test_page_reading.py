@@ -117,3 +117,33 @@ def test_a_column_chosen_for_a_layout_is_chosen_again_for_the_next_file():
 
 def shown_customers(app: AppTest) -> str:
     return shown_metrics(app)["Customers found"]
+
+
+def test_an_undecided_text_encoding_can_be_chosen_on_the_data_page():
+    data = "order,customer,date,amount\n1,Brzęk,2024-01-02,5\n2,K2,2024-01-03,6\n"
+    app = upload(open_app(), ("pos.csv", data.encode("cp1250")))
+    app.switch_page("pages/data_quality.py").run()
+    assert any("could not be told for sure" in c.value for c in app.caption)
+    app.selectbox(key="text_encoding").set_value("cp1250").run()
+    assert not app.exception
+    assert any(c.value == "Text encoding: cp1250." for c in app.caption)
+    app.switch_page("pages/customers.py").run()
+    app.switch_page("pages/data_quality.py").run()
+    assert app.selectbox(key="text_encoding").value == "cp1250"
+
+
+def test_a_workbook_whose_first_sheet_is_notes_opens_on_the_sales_sheet():
+    rows = [[i, f"C{i % 30}", f"2024-01-{1 + i % 28:02d}", 10] for i in range(100)]
+    data = workbook(
+        {
+            "ReadMe": [["Sales export"], ["Orders are on the next sheet."]],
+            "Orders": [["order_id", "customer_id", "order_date", "amount"], *rows],
+        }
+    )
+    app = upload(open_app(), ("notes_first.xlsx", data))
+    assert not app.exception
+    assert app.sidebar.multiselect(key="sheets").value == ["Orders"]
+    assert shown_metrics(app)["Orders"] == "100"
+    app.sidebar.multiselect(key="sheets").set_value(["ReadMe"]).run()
+    assert not app.exception
+    assert app.error

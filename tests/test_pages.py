@@ -10,6 +10,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest, app_test
 
 from retention.overview import overview
+from retention.retention_rates import retention_by_period
 from retention.sales_log import load_sales_log
 from retention.selection import Selection
 from ui.show import formatted
@@ -82,6 +83,14 @@ def test_overview_shows_the_packages_figures_for_the_whole_sample(sample_log):
     app = open_app()
     first, last = app.select_slider(key="range_month").value
     expected = overview(sample_log.orders, Selection("month", first, last))
+    # Nothing before the whole range: its rates are those of the last complete
+    # period, Nov 2011.
+    periods = retention_by_period(sample_log.orders, "month").set_index("label")
+    rates = expected["figure"].isin(["retention_rate", "churn_rate"])
+    expected.loc[rates, "value"] = [
+        periods.loc["Nov 2011", "retention_rate"],
+        periods.loc["Nov 2011", "churn_rate"],
+    ]
     metrics = shown_metrics(app)
     for _, row in expected.iterrows():
         label = {

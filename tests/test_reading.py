@@ -307,6 +307,84 @@ def test_file_of_blank_lines_is_empty():
         read_table(b"\r\n \n\t\n", name="orders.csv")
 
 
+def huge_cell_csv(length: int) -> bytes:
+    lines = ["order_id,customer_id,order_date,amount,note"]
+    for i in range(10):
+        note = '"' + "x" * length + '"' if i == 4 else "ok"
+        lines.append(f"{i},C{i % 3},2024-01-{10 + i},{5 + i},{note}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("blank_line", [False, True])
+def test_cell_larger_than_the_csv_field_limit_is_kept_whole(blank_line):
+    data = huge_cell_csv(3_000_000)
+    if blank_line:  # the pandas path instead of polars
+        data = data.replace(b"\n5,", b"\n\n5,")
+    table = read_table(data, name="huge_cell.csv")
+    assert table.delimiter == ","
+    assert len(table) == 10
+    assert table.cells["note"].str.len_chars().to_list()[4] == 3_000_000
+    assert table.cells["amount"].to_list()[9] == "14"
+
+
+def test_header_only_csv_says_it_has_column_names_but_no_rows():
+    with pytest.raises(SalesLogError, match="header_only.csv has column names but no"):
+        read_table(b"order_id,customer_id,order_date,amount\n", name="header_only.csv")
+
+
+def test_header_only_sheet_says_it_has_column_names_but_no_rows():
+    data = workbook_bytes(
+        {"Orders": [["order_id", "customer_id", "order_date", "amount"]]}
+    )
+    with pytest.raises(SalesLogError, match="has column names but no rows"):
+        read_table(data, name="orders.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (
+            "Cliente;Fecha;Importe\nPeña Muñoz;13/01/2024;12,50\nJosé Núñez;14/01/2024;3,00\n",
+            "latin-1",
+        ),  # fmt: skip
+        (
+            "Cliente;Fecha;Importe\nPeña Muñoz;13/01/2024;12,50\nJosé Núñez;14/01/2024;3,00\n",
+            "cp1252",
+        ),  # fmt: skip
+        (
+            "Client;Date;Montant\nFrançois Lefèvre;13/01/2024;12,50\nAnaïs Crépin;14/01/2024;3\n",
+            "cp1252",
+        ),  # fmt: skip
+    ],
+)
+def test_spanish_and_french_windows_text_is_not_decoded_as_cp1250(text, encoding):
+    decoded, chosen = decode_text(text.encode(encoding))
+    assert decoded == text
+    assert chosen in ("cp1252", "latin_1")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zákazník;Datum;Částka\nDvořák;13.01.2024;12,50\nČerný;14.01.2024;3,00\n",
+        "Vevő;Dátum;Összeg\nKővári Ödön;2024.01.13;12,50\nSzűcs;2024.01.14;3,00\n",
+        "Klient;Sklep;Kwota\nK1;Gdańsk;12,50\nK2;Mańkowski;3,00\n",
+    ],
+)
+def test_czech_hungarian_and_polish_windows_text_is_decoded_as_cp1250(text):
+    assert decode_text(text.encode("cp1250")) == (text, "cp1250")
+
+
+def test_an_undecided_encoding_is_said_and_can_be_chosen():
+    data = "Klient;Kwota\nBrzęk;12,50\nK2;3,00\n".encode("cp1250")  # Brzêk in cp1252
+    table = read_table(data, name="pos.csv")
+    assert any("could not be told for sure" in notice for notice in table.notices)
+    chosen = read_table(data, name="pos.csv", encoding="cp1250")
+    assert chosen.encoding == "cp1250"
+    assert chosen.frame["Klient"].tolist() == ["Brzęk", "K2"]
+    assert not any("could not be told" in notice for notice in chosen.notices)
+
+
 def test_a_quote_mark_never_closed_is_refused_with_its_line():
     text = 'customer,date,amount\nC1,2024-01-01,5\nC2,"2024-01-02,6\nC3,2024-01-03,7\n'
     with pytest.raises(SalesLogError, match="Line 3 opens a quote mark"):

@@ -195,6 +195,8 @@ def test_mutated_text_files_end_in_a_clear_error_or_a_full_report(seed):
         ("shop.csv", seed_csv("utf-8-sig", ",")),
         ("shop.txt", seed_csv("cp1252", "\t")),
         ("shop.csv", seed_csv("latin-1", "|")),
+        # a cell longer than the csv module's default field limit (131,072)
+        ("shop.csv", seed_csv("utf-8", ",").replace(b"paid", b"x" * 200_000, 1)),
     ]
     mutations = [flip_bytes, insert_noise, insert_noise, repeat_chunk, truncate]
     endings = run_for_a_while(seeds, mutations, seed)

@@ -97,7 +97,7 @@ def test_weeks_start_on_monday():
     orders = make_orders([("1", "A", "2024-01-07", 1.0), ("2", "A", "2024-01-08", 1.0)])
     table = retention_by_period(orders, "week")
     assert list(table["start"].dt.day_name()) == ["Monday", "Monday"]
-    assert list(table["label"]) == ["2024-W01", "2024-W02"]
+    assert list(table["label"]) == ["week of 1 Jan 2024", "week of 8 Jan 2024"]
 
 
 purchase_history = st.dictionaries(

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from retention.columns import ColumnMapping
+from retention.columns import ColumnMapping, detect_columns
+from retention.order_metrics import order_figures
 from retention.reading import SalesLogError
-from retention.sales_log import build_orders, load_sales_log, read_raw
+from retention.sales_log import build_orders, load_sales_log, read_raw, sales_sheet
 
 LOG = b"order,customer,date,amount\n1,C1,2024-01-02,5.50\n2,,2024-01-03,4\n"
 
@@ -152,14 +153,16 @@ def money(value: Decimal, decimal: str, thousands: str, currency: str) -> str:
             "%m/%d/%Y %H:%M",
         ]
     ),
+    # a note longer than the csv module's default field limit of 131,072
+    long_note=st.sampled_from([None, 0, 3]),
 )
 def test_generated_csv_reads_back_to_the_same_orders(
-    rows, delimiter, marks, currency, encoding, date_format
+    rows, delimiter, marks, currency, encoding, date_format, long_note
 ):
     decimal, thousands = marks
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(["Order ID", "Customer ID", "Order Date", "Total"])
+    writer.writerow(["Order ID", "Customer ID", "Order Date", "Total", "Note"])
     for i, (customer, stamp, amount) in enumerate(rows):
         writer.writerow(
             [
@@ -167,6 +170,7 @@ def test_generated_csv_reads_back_to_the_same_orders(
                 customer or "",
                 stamp.strftime(date_format),
                 money(amount, decimal, thousands, currency),
+                "x" * 200_000 if i == long_note else "",
             ]
         )
     assume(any(customer for customer, _, _ in rows))
@@ -235,6 +239,41 @@ def test_no_usable_date_column_says_what_to_choose():
     data = b"customer,date,amount\nC1,soon,5\nC2,later,6\n"
     with pytest.raises(SalesLogError, match="No date column was found"):
         load_sales_log(("log.csv", data))
+
+
+def test_cafe_sales_with_date_and_datetime_columns_keep_one_order_per_sale(shared_dir):
+    log = load_sales_log(shared_dir / "data" / "coffee_vending_sales" / "index_1.csv")
+    figures = order_figures(log.orders)
+    assert figures.orders == 3636
+    assert figures.revenue == pytest.approx(115_431.58)
+    assert figures.repeat_customers == 545
+    assert figures.repeat_customers / figures.customers == pytest.approx(
+        0.414, abs=5e-4
+    )
+    assert "lines_combined" not in [notice.code for notice in log.report.notices]
+
+
+def notes_first_workbook() -> bytes:
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "ReadMe"
+    notes.append(["Sales export of the shop"])
+    notes.append(["Orders are on the next sheet."])
+    orders = workbook.create_sheet("Orders")
+    orders.append(["order_id", "customer_id", "order_date", "amount"])
+    for i in range(100):
+        orders.append([i, f"C{i % 30}", dt.date(2024, 1, 1 + i % 28), 10 + i % 7])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_first_sheet_of_notes_is_passed_over_for_the_sheet_with_sales_columns():
+    raw = read_raw(("notes_first.xlsx", notes_first_workbook()))
+    assert set(raw.rows.to_pandas()["sheet"]) == {"Orders"}
+    assert any("ReadMe has no sales columns" in notice for notice in raw.notices)
+    assert sales_sheet(notes_first_workbook(), name="notes_first.xlsx") == "Orders"
+    assert len(build_orders(raw, detect_columns(raw.frame)).orders) == 100
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -22,7 +22,7 @@ from retention.layouts import LayoutMemory, data_dir, layout_key
 from retention.leaks import customers_at_start
 from retention.reading import Progress, RawTable, sheet_names
 from retention.retention_rates import retention_by_period
-from retention.sales_log import SalesLog, build_orders, read_raw
+from retention.sales_log import SalesLog, build_orders, read_raw, sales_sheet
 from retention.segments import customer_segments
 from retention.selection import Selection
 from retention.survey import (
@@ -42,6 +42,7 @@ MAPPING_KEY = "mapping_overrides"
 DATE_ORDER_KEY = "date_order"
 TIMEZONE_KEY = "timezone"
 SHEETS_KEY = "sheets"
+ENCODING_KEY = "text_encoding"
 # Sizes above which reading or cleaning takes about a second here
 # (scripts/bench_reading.py): a bar is shown from the start.
 SLOW_READ_BYTES = 3_000_000
@@ -108,11 +109,30 @@ def _sheet_names(name: str, content: bytes) -> list[str]:
         return []  # the read itself says what is wrong with the file
 
 
+def default_sheets(source: Source) -> list[str]:
+    """The sheet read when the owner chose none: the first with sales columns."""
+    names = workbook_sheets(source)
+    if not names:
+        return []
+    name, content = source.files[0]
+    return [_sales_sheet(name, content) or names[0]]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _sales_sheet(name: str, content: bytes) -> str | None:
+    try:
+        return sales_sheet(content, name=name)
+    except ValueError:
+        return None
+
+
 def chosen_sheets(source: Source) -> tuple[str, ...] | None:
     """The sheets the owner chose, when they are sheets of this workbook."""
     chosen = tuple(st.session_state.get(SHEETS_KEY) or ())
     names = workbook_sheets(source)
-    if not chosen or not set(chosen) <= set(names) or list(chosen) == names[:1]:
+    if not chosen or not set(chosen) <= set(names):
+        return None
+    if list(chosen) == default_sheets(source):
         return None
     return chosen
 
@@ -122,10 +142,17 @@ def _read(
     files: tuple[tuple[str, bytes], ...],
     sheets: tuple[str, ...] | None,
     limit_mb: float,
+    encoding: str | None = None,
 ) -> RawTable:
     size = sum(len(content) for _, content in files)
     with progress_bar(slow=size >= SLOW_READ_BYTES) as progress:
-        return read_raw(list(files), sheet=sheets, limit_mb=limit_mb, progress=progress)
+        return read_raw(
+            list(files),
+            sheet=sheets,
+            limit_mb=limit_mb,
+            progress=progress,
+            encoding=encoding,
+        )
 
 
 @contextmanager
@@ -198,7 +225,9 @@ def layout_memory() -> LayoutMemory:
 def current_raw() -> RawTable:
     """The raw table of the current file(s), read once per content and sheets."""
     source = current_source()
-    return _read(source.files, chosen_sheets(source), upload_limit_mb())
+    encoding = st.session_state.get(ENCODING_KEY)
+    encoding = None if encoding in (None, "auto") else encoding
+    return _read(source.files, chosen_sheets(source), upload_limit_mb(), encoding)
 
 
 def current_sales_log() -> SalesLog:

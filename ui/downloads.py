@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from retention.export import list_as_csv, list_as_xlsx
-from retention.i18n import t
+from retention.i18n import t_count
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -17,9 +17,10 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def list_downloads(frame: pd.DataFrame, file_stem: str, key: str) -> None:
     """Two buttons side by side that download ``frame`` as it is shown."""
     left, right = st.columns(2)
-    rows = f"{len(frame):,}"
     left.download_button(
-        t("Download {rows} rows (.csv)", rows=rows),
+        t_count(
+            len(frame), "Download {count} row (.csv)", "Download {count} rows (.csv)"
+        ),
         partial(list_as_csv, frame),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
@@ -28,7 +29,9 @@ def list_downloads(frame: pd.DataFrame, file_stem: str, key: str) -> None:
         disabled=frame.empty,
     )
     right.download_button(
-        t("Download {rows} rows (.xlsx)", rows=rows),
+        t_count(
+            len(frame), "Download {count} row (.xlsx)", "Download {count} rows (.xlsx)"
+        ),
         partial(list_as_xlsx, frame, file_stem),
         file_name=f"{file_stem}.xlsx",
         mime=XLSX_MIME,

@@ -147,7 +147,7 @@ def _data_controls() -> None:
         st.multiselect(
             t("Sheets to read"),
             sheets,
-            default=sheets[:1],
+            default=data.default_sheets(source),
             key=data.SHEETS_KEY,
             help=t(
                 "Pick one sheet, or several of the same layout (say, one per "
@@ -158,7 +158,7 @@ def _data_controls() -> None:
 
 def _forget_file_choices() -> None:
     """A new upload starts from its own columns and sheets."""
-    for key in (data.MAPPING_KEY, data.SHEETS_KEY):
+    for key in (data.MAPPING_KEY, data.SHEETS_KEY, data.ENCODING_KEY):
         st.session_state.pop(key, None)
 
 

@@ -161,7 +161,12 @@ def write_url(values: dict[str, str]) -> None:
 # Choices made on one page that must still hold on the others: Streamlit forgets
 # the value of a widget in any run that does not draw it, so each run hands the
 # value back to the session before the page is drawn.
-PAGE_CHOICES = (data.DATE_ORDER_KEY, data.TIMEZONE_KEY, "nps_target")
+PAGE_CHOICES = (
+    data.DATE_ORDER_KEY,
+    data.TIMEZONE_KEY,
+    data.ENCODING_KEY,
+    "nps_target",
+)
 
 
 def keep_page_choices() -> None:
