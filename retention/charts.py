@@ -175,6 +175,38 @@ def _with_state(table: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+NPS_AXIS = alt.Y("nps:Q", title="NPS", scale=alt.Scale(domain=[-100, 100]))
+
+
+def _nps_estimates(
+    frame: pd.DataFrame, x: alt.X, point_size: int, tooltip: list
+) -> tuple[alt.Chart, alt.Chart]:
+    """The margin-of-error bars and the points of an NPS chart along ``x``;
+    where there are too few answers the bar is grey and the point hollow."""
+    colour = alt.condition(
+        alt.datum.too_few, alt.value(COLOURS["benchmark"]), alt.value(COLOURS["nps"])
+    )
+    bars = (
+        alt.Chart(frame)
+        .mark_rule(strokeWidth=2, opacity=0.5)
+        .encode(x=x, y=alt.Y("low:Q"), y2="high:Q", color=colour)
+    )
+    points = (
+        alt.Chart(frame)
+        .mark_point(size=point_size, filled=False, strokeWidth=2)
+        .encode(
+            x=x,
+            y=NPS_AXIS,
+            color=colour,
+            fill=alt.condition(
+                alt.datum.too_few, alt.value("white"), alt.value(COLOURS["nps"])
+            ),
+            tooltip=tooltip,
+        )
+    )
+    return bars, points
+
+
 def nps_period_chart(
     table: pd.DataFrame,
     band: tuple[float, float] | None = None,
@@ -188,32 +220,11 @@ def nps_period_chart(
     frame = _with_state(table)
     order = list(table["label"])
     x = alt.X("label:O", sort=order, scale=alt.Scale(domain=order), title=t("Period"))
-    y = alt.Y("nps:Q", title="NPS", scale=alt.Scale(domain=[-100, 100]))
-    colour = alt.condition(
-        alt.datum.too_few, alt.value(COLOURS["benchmark"]), alt.value(COLOURS["nps"])
-    )
-    bars = (
-        alt.Chart(frame)
-        .mark_rule(strokeWidth=2, opacity=0.5)
-        .encode(x=x, y=alt.Y("low:Q"), y2="high:Q", color=colour)
-    )
+    bars, points = _nps_estimates(frame, x, 80, _nps_tooltip("label", t("Period")))
     line = (
         alt.Chart(frame[~frame["too_few"]])
         .mark_line(color=COLOURS["nps"])
-        .encode(x=x, y=y)
-    )
-    points = (
-        alt.Chart(frame)
-        .mark_point(size=80, filled=False, strokeWidth=2)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            fill=alt.condition(
-                alt.datum.too_few, alt.value("white"), alt.value(COLOURS["nps"])
-            ),
-            tooltip=_nps_tooltip("label", t("Period")),
-        )
+        .encode(x=x, y=NPS_AXIS)
     )
     layers = [*_reference_layers(band, band_label, target), bars, line, points]
     return alt.layer(*layers).properties(height=300)
@@ -230,28 +241,8 @@ def nps_location_chart(
     frame = _with_state(table)
     order = list(frame["location"])
     x = alt.X("location:N", sort=order, title=t("Location"))
-    y = alt.Y("nps:Q", title="NPS", scale=alt.Scale(domain=[-100, 100]))
-    colour = alt.condition(
-        alt.datum.too_few, alt.value(COLOURS["benchmark"]), alt.value(COLOURS["nps"])
-    )
-    bars = (
-        alt.Chart(frame)
-        .mark_rule(strokeWidth=2, opacity=0.5)
-        .encode(x=x, y=alt.Y("low:Q"), y2="high:Q", color=colour)
-    )
-    points = (
-        alt.Chart(frame)
-        .mark_point(size=90, filled=False, strokeWidth=2)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            fill=alt.condition(
-                alt.datum.too_few, alt.value("white"), alt.value(COLOURS["nps"])
-            ),
-            tooltip=_nps_tooltip("location", t("Location")),
-        )
-    )
+    tooltip = _nps_tooltip("location", t("Location"))
+    bars, points = _nps_estimates(frame, x, 90, tooltip)
     layers = [*_reference_layers(band, band_label, target), bars, points]
     return alt.layer(*layers).properties(height=280)
 
