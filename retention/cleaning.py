@@ -51,7 +51,7 @@ from retention.columns import ColumnMapping, check_mapping
 from retention.i18n import t
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
 from retention.quality import Notice, QualityReport, outcome_of
-from retention.reading import RawTable, SalesLogError
+from retention.reading import RawTable, SalesLogError, text_column
 
 __all__ = [
     "DATE_ORDERS",
@@ -249,7 +249,11 @@ def normalise_ids(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
-    distinct = _Distinct.of(text)
+    if text.dtype.is_numeric():
+        # numbers read from a workbook: written without a decimal point when whole
+        ids = text_column(text)
+        return ids.replace("", None), pl.repeat(False, len(text), eager=True)
+    distinct = _Distinct.of(_text(text))
     ids, repaired = _distinct_ids(distinct.values)
     return distinct.spread(ids), distinct.spread(repaired)
 
@@ -314,7 +318,9 @@ def _timestamps(
     timezone: str | None = None,
     utc: bool = False,
 ) -> _Stamps:
-    distinct = _Distinct.of(text.str.strip_chars())
+    if isinstance(text.dtype, pl.Datetime):
+        return _typed_timestamps(text, timezone=timezone, utc=utc)
+    distinct = _Distinct.of(_text(text).str.strip_chars())
     frame = pl.DataFrame(
         {"text": distinct.values, "weight": distinct.weights}
     ).with_columns(value=pl.lit(None, dtype=pl.Datetime("ns")), repair=pl.lit(""))
@@ -325,6 +331,20 @@ def _timestamps(
     frame = _parse_other_dates(frame, parsed)
     parsed.values = distinct.spread(frame["value"])
     parsed.repairs = distinct.spread(frame["repair"])
+    return parsed
+
+
+def _typed_timestamps(values: pl.Series, *, timezone: str | None, utc: bool) -> _Stamps:
+    """Dates read from a workbook as dates need no reading; only a column
+    headed UTC is converted to the shop's time zone."""
+    frame = pl.DataFrame(
+        {"value": values.cast(pl.Datetime("ns")), "repair": [""] * len(values)},
+        schema={"value": pl.Datetime("ns"), "repair": pl.String},
+    )
+    parsed = _Stamps(frame["value"], frame["repair"])
+    if utc:
+        frame = _convert_utc(frame, pl.lit(True), parsed, timezone)
+    parsed.values, parsed.repairs = frame["value"], frame["repair"]
     return parsed
 
 
@@ -637,7 +657,11 @@ def parse_amounts(values: pd.Series) -> ParsedAmounts:
 
 
 def _amounts(text: pl.Series) -> _Amounts:
-    distinct = _Distinct.of(text)
+    if text.dtype.is_numeric():
+        # numbers read from a workbook need no reading
+        values = text.cast(pl.Float64)
+        return _Amounts(values, pl.repeat(False, len(text), eager=True))
+    distinct = _Distinct.of(_text(text))
     result = _distinct_amounts(distinct.values, distinct.weights)
     result.values = distinct.spread(result.values)
     result.formatted = distinct.spread(result.formatted)
@@ -753,7 +777,7 @@ def _note_currency(symbols: pl.Series, weights: pl.Series, result: _Amounts) -> 
 
 def _text(values: pd.Series | pl.Series) -> pl.Series:
     if isinstance(values, pl.Series):
-        return values.cast(pl.String).fill_null("")
+        return text_column(values)
     return pl.Series(values.astype("str").tolist(), dtype=pl.String).fill_null("")
 
 
@@ -808,22 +832,25 @@ def _read_lines(
         name = getattr(mapping, role)
         return cells[name] if name is not None else blank
 
+    def text(role: str) -> pl.Series:
+        return _text(column(role))
+
     customer, customer_fixed = _ids(column("customer"))
     order_id, order_fixed = _ids(column("order_id"))
     refund_of, _ = _ids(column("refund_of"))
     stamps = _timestamps(
-        _joined_time(column("timestamp"), column("time")),
+        _joined_time(column("timestamp"), text("time")),
         date_order=options.date_order,
         timezone=options.timezone,
         utc=bool(mapping.timestamp and _UTC_HEADER.search(mapping.timestamp)),
     )
     quantity = _amounts(column("quantity"))
     amount = _line_amounts(column, mapping, quantity)
-    status = column("status").str.to_lowercase()
+    status = text("status").str.to_lowercase()
     cancel = status.str.contains(CANCEL_WORDS) & ~status.str.contains(PARTIAL_WORDS)
     cancel = cancel | _c_invoices(order_id)
     if mapping.cancelled is not None:
-        flag = column("cancelled").str.strip_chars().str.to_lowercase()
+        flag = text("cancelled").str.strip_chars().str.to_lowercase()
         cancel = cancel | ~flag.is_in(["", "false", "no", "0", "n", "nem", "nein"])
     lines = pl.DataFrame(
         {
@@ -844,7 +871,7 @@ def _read_lines(
     lines = _order_level_refunds(lines, column, mapping)
     for role in OPTIONAL_COLUMNS:
         if getattr(mapping, role) is not None:
-            values = column(role).str.strip_chars()
+            values = text(role).str.strip_chars()
             lines = lines.with_columns(pl.Series(role, values).replace("", None))
     notices = stamps.notices + amount.notices
     parsed = {
@@ -859,6 +886,7 @@ def _joined_time(dates: pl.Series, times: pl.Series) -> pl.Series:
     """The date with its time of day, when the time sits in a column of its own."""
     if (times == "").all():
         return dates
+    dates = _text(dates)
     frame = pl.DataFrame({"d": dates.str.strip_chars(), "t": times.str.strip_chars()})
     return frame.select(
         pl.when(pl.col("t") != "")
@@ -953,7 +981,7 @@ def _mark_exclusions(
 
     # an order's total may sit on its first line only (Shopify exports)
     no_amount = pl.col("amount").is_null()
-    if mapping.order_id is not None:
+    if mapping.order_id is not None and lines["amount"].null_count():
         priced = pl.col("amount").is_not_null().any().over("order_id")
         no_amount = no_amount & ~(priced & pl.col("order_id").is_not_null())
     stock = (
@@ -990,7 +1018,10 @@ def _exact_duplicates(cells: pl.DataFrame) -> pl.Series:
 
 
 def _total_labels(labels: pl.Series) -> pl.Series:
-    """Cells reading "Total", "Subtotal", "Összesen"... (checked on short cells)."""
+    """Cells reading "Total", "Subtotal", "Összesen"... (checked on short cells);
+    a column of numbers or dates holds none."""
+    if labels.dtype != pl.String:
+        return pl.repeat(False, len(labels), eager=True)
     return (labels.str.len_chars() < 25) & labels.str.contains(TOTAL_ROW)
 
 
@@ -1040,7 +1071,9 @@ def _collapse_orders(
     Returns the orders (one row per order ``key``) and each line's ``row`` and
     ``key``.
     """
-    lines = lines.with_columns(key=_order_keys(derived=derived))
+    numbered = not derived and lines["order_id"].null_count() == 0
+    key = pl.col("order_id") if numbered else _order_keys(derived=derived)
+    lines = lines.with_columns(key=key)
     extra = [role for role in OPTIONAL_COLUMNS if role in lines.columns]
     orders = lines.group_by("key", maintain_order=True).agg(
         *[pl.col(role).drop_nulls().first() for role in extra],

@@ -2,7 +2,7 @@
 
 Two steps, so the app can cache the slow one by the file's content:
 
-1. :func:`read_raw` reads one or several files into a raw table of text cells
+1. :func:`read_raw` reads one or several files into a raw table of cells
    (cache key: the files' bytes and the sheet);
 2. :func:`build_orders` maps the columns (detected, or the user's corrected
    mapping), cleans, and returns a :class:`SalesLog` (cache key: the raw
@@ -91,7 +91,7 @@ def read_raw(
     progress: Progress | None = None,
     encoding: str | None = None,
 ) -> RawTable:
-    """Read one file or several into one raw table of text cells.
+    """Read one file or several into one raw table of cells.
 
     Parameters
     ----------
