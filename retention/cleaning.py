@@ -51,7 +51,7 @@ from retention.columns import ColumnMapping, check_mapping
 from retention.i18n import t
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
 from retention.quality import Notice, QualityReport, outcome_of
-from retention.reading import RawTable, SalesLogError, text_column
+from retention.reading import Progress, RawTable, SalesLogError, text_column
 
 __all__ = [
     "DATE_ORDERS",
@@ -785,7 +785,11 @@ def _text(values: pd.Series | pl.Series) -> pl.Series:
 
 
 def clean_orders(
-    raw: RawTable, mapping: ColumnMapping, options: CleaningOptions | None = None
+    raw: RawTable,
+    mapping: ColumnMapping,
+    options: CleaningOptions | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, QualityReport]:
     """Turn a raw table into the canonical orders table and its quality report.
 
@@ -797,6 +801,8 @@ def clean_orders(
         Which column holds what; checked first (``SalesLogError`` if unusable).
     options : CleaningOptions, optional
         The shop's time zone and the date order.
+    progress : callable, optional
+        Told the share done (0-1) and a translated status line at each step.
 
     Returns
     -------
@@ -807,23 +813,34 @@ def clean_orders(
         Every input row's outcome and reason, the notices and the totals.
     """
     options = options or CleaningOptions()
+    tell = progress or _silent
     check_mapping(mapping, raw.cells)
-    lines, notices, parsed = _read_lines(raw.cells, mapping, options)
+    lines, notices, parsed = _read_lines(raw.cells, mapping, options, tell)
+    tell(0.5, t("Finding total rows and rows repeated in the file…"))
     lines = _mark_exclusions(raw.cells, lines, mapping)
     lines, repeated = _repeated_order_totals(lines, mapping)
     if repeated:
         notices.append(Notice("order_total_repeated", repeated))
+    tell(0.65, t("Grouping the lines into orders and matching refunds…"))
     kept = lines.filter(pl.col("excluded") == "")
     orders, keys = _collapse_orders(kept, derived=mapping.order_id is None)
     if combined := _combined_lines_notice(kept, keys):
         notices.append(combined)
+    tell(0.85, t("Writing down what happened to every row…"))
     reasons = _row_reasons(lines, keys, orders)
     report = _report(raw, reasons, orders, notices, parsed)
     return _canonical(orders, mapping), report
 
 
+def _silent(done: float, message: str) -> None:
+    """A progress callback that tells no one."""
+
+
 def _read_lines(
-    cells: pl.DataFrame, mapping: ColumnMapping, options: CleaningOptions
+    cells: pl.DataFrame,
+    mapping: ColumnMapping,
+    options: CleaningOptions,
+    tell: Progress = _silent,
 ) -> tuple[pl.DataFrame, list[Notice], dict]:
     """Parse the mapped columns of every row into typed line values."""
     blank = pl.Series([""] * cells.height, dtype=pl.String)
@@ -835,17 +852,21 @@ def _read_lines(
     def text(role: str) -> pl.Series:
         return _text(column(role))
 
+    tell(0.0, t("Reading the customer ids of {n} rows…", n=f"{cells.height:,}"))
     customer, customer_fixed = _ids(column("customer"))
     order_id, order_fixed = _ids(column("order_id"))
     refund_of, _ = _ids(column("refund_of"))
+    tell(0.15, t("Reading the dates…"))
     stamps = _timestamps(
         _joined_time(column("timestamp"), text("time")),
         date_order=options.date_order,
         timezone=options.timezone,
         utc=bool(mapping.timestamp and _UTC_HEADER.search(mapping.timestamp)),
     )
+    tell(0.3, t("Reading the amounts…"))
     quantity = _amounts(column("quantity"))
     amount = _line_amounts(column, mapping, quantity)
+    tell(0.4, t("Finding refunds and cancellations…"))
     status = text("status").str.to_lowercase()
     cancel = status.str.contains(CANCEL_WORDS) & ~status.str.contains(PARTIAL_WORDS)
     cancel = cancel | _c_invoices(order_id)

@@ -369,7 +369,7 @@ def detect_columns(raw: pd.DataFrame | pl.DataFrame) -> ColumnMapping:
     Parameters
     ----------
     raw : DataFrame
-        The raw table of text cells (``RawTable.cells`` or ``RawTable.frame``).
+        The raw table (``RawTable.cells``, typed or text, or ``RawTable.frame``).
 
     Returns
     -------

@@ -61,6 +61,7 @@ __all__ = [
     "combine_tables",
     "decode_text",
     "detect_delimiter",
+    "part_of",
     "read_table",
     "sheet_names",
     "text_cells",
@@ -224,12 +225,12 @@ def read_table(
         raise SalesLogError(t("The file {name} is empty.", name=name))
     if limit_mb is not None and len(data) > limit_mb * 1e6:
         raise SalesLogError(_too_large_message(name, len(data), limit_mb))
-    if progress is not None:
-        progress(0.0, t("Reading {name}…", name=name))
+    tell = progress or _silent
+    tell(0.0, t("Reading {name}…", name=name))
     if extension in EXCEL_EXTENSIONS:
-        table = _read_workbook(data, name, sheet, progress)
+        table = _read_workbook(data, name, sheet, tell)
     elif extension in CSV_EXTENSIONS:
-        table = _read_text(data, name, encoding)
+        table = _read_text(data, name, encoding, tell)
     else:
         raise SalesLogError(_unsupported_message(name))
     digest = hashlib.sha256(data)
@@ -237,6 +238,16 @@ def read_table(
         # another sheet of the same file is another dataset
         digest.update("\x00".join(_as_list(sheet)).encode())
     return replace(table, content_hash=digest.hexdigest(), sources=(name,))
+
+
+def _silent(done: float, message: str) -> None:
+    """A progress callback that tells no one."""
+
+
+def part_of(progress: Progress, start: float, width: float) -> Progress:
+    """A progress callback for one part of the work, mapped into
+    ``[start, start + width]`` of the whole."""
+    return lambda done, message: progress(start + done * width, message)
 
 
 def sheet_names(data: bytes | str | Path, *, name: str | None = None) -> list[str]:
@@ -378,7 +389,7 @@ def _read_workbook(
     data: bytes,
     name: str,
     sheet: str | Sequence[str] | None,
-    progress: Progress | None = None,
+    progress: Progress = _silent,
 ) -> RawTable:
     workbook = _open_workbook(data, name)
     names = list(workbook.sheet_names)
@@ -398,10 +409,9 @@ def _read_workbook(
             )
     tables = []
     for position, chosen in enumerate(wanted):
-        if progress is not None:
-            message = t("Reading sheet {sheet} of {name}…", sheet=chosen, name=name)
-            progress(position / len(wanted), message)
-        tables.append(_read_sheet(workbook, data, name, chosen))
+        tell = part_of(progress, position / len(wanted), 1 / len(wanted))
+        tell(0.0, t("Reading sheet {sheet} of {name}…", sheet=chosen, name=name))
+        tables.append(_read_sheet(workbook, data, name, chosen, tell))
     table = combine_tables(tables) if len(tables) > 1 else tables[0]
     if len(wanted) == 1:
         note = t("Read sheet {sheet} of {sheets}.", sheet=wanted[0], sheets=len(names))
@@ -416,10 +426,14 @@ def _as_list(sheet: str | Sequence[str]) -> list[str]:
 
 
 def _read_sheet(
-    workbook: fastexcel.ExcelReader, data: bytes, name: str, sheet: str
+    workbook: fastexcel.ExcelReader,
+    data: bytes,
+    name: str,
+    sheet: str,
+    progress: Progress = _silent,
 ) -> RawTable:
     try:
-        table = _typed_sheet(workbook, data, name, sheet)
+        table = _typed_sheet(workbook, data, name, sheet, progress)
     except SalesLogError:
         raise
     except _DAMAGED as error:
@@ -435,7 +449,11 @@ def _read_sheet(
 
 
 def _typed_sheet(
-    workbook: fastexcel.ExcelReader, data: bytes, name: str, sheet: str
+    workbook: fastexcel.ExcelReader,
+    data: bytes,
+    name: str,
+    sheet: str,
+    progress: Progress = _silent,
 ) -> RawTable:
     """Read a sheet with its cells' own types, and find its header.
 
@@ -448,9 +466,12 @@ def _typed_sheet(
         raise SalesLogError(
             t("The sheet {sheet} of {name} is empty.", sheet=sheet, name=name)
         )
+    progress(0.8, t("Finding the header row of the sheet {sheet}…", sheet=sheet))
     top = _top_rows(labels, body)
     header_index = _find_header(top)
     if header_index > 0:
+        message = t("Reading the sheet {sheet} from its header row…", sheet=sheet)
+        progress(0.85, message)
         body, _ = _typed_cells(workbook, sheet, header_index)
     first = _first_row(data, workbook, name, sheet)
     header_row = first + header_index
@@ -914,7 +935,12 @@ def _csv_reader(lines: Iterable[str], delimiter: str) -> Iterator[list[str]]:
     return csv.reader(lines, delimiter=delimiter)
 
 
-def _read_text(data: bytes, name: str, encoding: str | None = None) -> RawTable:
+def _read_text(
+    data: bytes,
+    name: str,
+    encoding: str | None = None,
+    progress: Progress = _silent,
+) -> RawTable:
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise SalesLogError(
             t(
@@ -933,15 +959,18 @@ def _read_text(data: bytes, name: str, encoding: str | None = None) -> RawTable:
         raise SalesLogError(
             t("{name} is not a text file; export the sales log as CSV.", name=name)
         )
+    progress(0.05, t("Detecting the text encoding of {name}…", name=name))
     if encoding is None:
         text, encoding, undecided = _decode(data)
     else:
         text, undecided = data.decode(encoding, errors="replace"), ()
     delimiter = detect_delimiter(text)
+    progress(0.2, t("Splitting {name} into columns…", name=name))
     grid, line_numbers = _parse_delimited(text, delimiter)
     repaired = 0
     if any(lead in text for lead in _MOJIBAKE_LEADS):
         grid, repaired = _repair_mojibake(grid)
+    progress(0.8, t("Finding the header row of {name}…", name=name))
     table = _table_from_grid(grid, line_numbers, name, "")
     notices = (
         t("Text encoding: {encoding}.", encoding=encoding),

@@ -255,8 +255,13 @@ def test_progress_is_told_each_sheet_it_reads():
     read_table(
         data, name="m.xlsx", sheet=["A", "B"], progress=lambda *s: steps.append(s)
     )
-    assert [round(done, 2) for done, _ in steps] == [0.0, 0.0, 0.5]
-    assert "Reading sheet B of m.xlsx…" in steps[-1][1]
+    assert [(round(done, 2), text) for done, text in steps] == [
+        (0.0, "Reading m.xlsx…"),
+        (0.0, "Reading sheet A of m.xlsx…"),
+        (0.4, "Finding the header row of the sheet A…"),
+        (0.5, "Reading sheet B of m.xlsx…"),
+        (0.9, "Finding the header row of the sheet B…"),
+    ]
 
 
 # --- bad input: one clear message each --------------------------------------
