@@ -320,7 +320,10 @@ def _timestamps(
 ) -> _Stamps:
     if isinstance(text.dtype, pl.Datetime):
         return _typed_timestamps(text, timezone=timezone, utc=utc)
-    distinct = _Distinct.of(_text(text).str.strip_chars())
+    text = _text(text).str.strip_chars()
+    if (plain := _plain_iso(text)) is not None:
+        return _typed_timestamps(plain, timezone=timezone, utc=utc)
+    distinct = _Distinct.of(text)
     frame = pl.DataFrame(
         {"text": distinct.values, "weight": distinct.weights}
     ).with_columns(value=pl.lit(None, dtype=pl.Datetime("ns")), repair=pl.lit(""))
@@ -346,6 +349,25 @@ def _typed_timestamps(values: pl.Series, *, timezone: str | None, utc: bool) -> 
         frame = _convert_utc(frame, pl.lit(True), parsed, timezone)
     parsed.values, parsed.repairs = frame["value"], frame["repair"]
     return parsed
+
+
+def _plain_iso(text: pl.Series) -> pl.Series | None:
+    """The stamps when every filled cell is ISO text of one form (what most
+    exports and the workbooks saved as CSV write), else ``None``: read
+    directly, without the search for the form of each distinct value."""
+    filled = text.filter(text != "")
+    if filled.is_empty():
+        return None
+    first = filled[0]
+    for form in _ISO_FORMATS:
+        probe = pl.Series([first]).str.to_datetime(form, strict=False, time_unit="ns")
+        if probe.is_null().any() or not re.match(_ISO_NAIVE, first):
+            continue
+        values = text.str.to_datetime(form, strict=False, time_unit="ns")
+        if values.null_count() == len(text) - len(filled):
+            return values
+        return None
+    return None
 
 
 def _todo(frame: pl.DataFrame) -> pl.Expr:
@@ -661,11 +683,34 @@ def _amounts(text: pl.Series) -> _Amounts:
         # numbers read from a workbook need no reading
         values = text.cast(pl.Float64)
         return _Amounts(values, pl.repeat(False, len(text), eager=True))
-    distinct = _Distinct.of(_text(text))
+    text = _text(text)
+    if (plain := _plain_numbers(text)) is not None:
+        return _Amounts(plain, pl.repeat(False, len(text), eager=True))
+    distinct = _Distinct.of(text)
     result = _distinct_amounts(distinct.values, distinct.weights)
     result.values = distinct.spread(result.values)
     result.formatted = distinct.spread(result.formatted)
     return result
+
+
+def _plain_numbers(text: pl.Series) -> pl.Series | None:
+    """The numbers when every filled cell is a plain number with a decimal
+    point (``12.50``, ``-3``), else ``None``: the column needs no cleaning.
+
+    Not when a comma occurs anywhere, nor when the only points group
+    thousands (``1.250``), which :func:`_decimal_mark` reads as a comma column.
+    """
+    if text.str.contains(",", literal=True).any():
+        return None
+    values = text.cast(pl.Float64, strict=False)
+    if values.null_count() != int((text == "").sum()):
+        return None
+    if not values.is_finite().fill_null(True).all():
+        return None
+    cents = text.str.contains(r"\.\d{1,2}$").any()
+    if not cents and text.str.contains(r"^-?[1-9]\d{0,2}(?:\.\d{3})+$").any():
+        return None
+    return values
 
 
 def _distinct_amounts(text: pl.Series, weights: pl.Series) -> _Amounts:
@@ -1089,8 +1134,8 @@ def _collapse_orders(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Group lines into orders and net refunds into the purchases they belong to.
 
-    Returns the orders (one row per order ``key``) and each line's ``row`` and
-    ``key``.
+    Returns the orders (one row per order ``key``) and each line's ``row``,
+    ``key`` and ``position`` (its order's row in the orders).
     """
     numbered = not derived and lines["order_id"].null_count() == 0
     key = pl.col("order_id") if numbered else _order_keys(derived=derived)
@@ -1109,20 +1154,27 @@ def _collapse_orders(
         void=pl.col("void").any(),
         partial=pl.col("partial").any(),
         refund_of=pl.col("refund_of").drop_nulls().first(),
+        rows=pl.col("row"),
     )
-    orders = orders.with_columns(
+    # each line's order by position, so no join on the text keys is needed
+    positions = (
+        orders.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("position"), "rows")
+        .explode("rows")
+        .sort("rows")
+    )
+    orders = orders.drop("rows").with_columns(
         quantity=pl.when(pl.col("quantities") > 0).then(pl.col("quantity")),
         refund=(pl.col("cancel") | (pl.col("revenue") < 0)) & ~pl.col("void"),
     )
     orders = orders.with_columns(matched=_match_refunds(orders))
-    return orders, lines.select("row", "key")
+    keys = lines.select("row", "key").with_columns(position=positions["position"])
+    return orders, keys
 
 
 def _combined_lines_notice(lines: pl.DataFrame, keys: pl.DataFrame) -> Notice | None:
     """A note when rows with no order number were combined into orders because
     they share a customer and a time stamp; ``None`` when none were."""
-    unnumbered = lines.select("row", "order_id").join(keys, on="row")
-    unnumbered = unnumbered.filter(pl.col("order_id").is_null())
+    unnumbered = keys.filter(lines["order_id"].is_null())
     sizes = unnumbered.group_by("key").len().filter(pl.col("len") > 1)
     if sizes.height == 0:
         return None
@@ -1197,16 +1249,23 @@ def _row_reasons(
         "excel_serial_date": pl.col("date_repair") == "excel_serial_date",
     }
     order = orders.select(
-        "key",
         order_customer="customer_id",
         order_refund="refund",
         order_void="void",
         order_matched="matched",
     )
-    frame = lines.join(keys, on="row", how="left").join(order, on="key", how="left")
-    reason = pl.lit("ok")
-    for code, flag in reversed(repairs.items()):
-        reason = pl.when(flag).then(pl.lit(code)).otherwise(reason)
+    position = keys["position"]
+    if keys.height != lines.height:  # rows left out belong to no order
+        position = pl.Series([None] * lines.height, dtype=pl.UInt32)
+        position = position.scatter(keys["row"], keys["position"])
+    order = order.select(pl.all().gather(position))
+    key = pl.Series("key", [None] * lines.height, dtype=keys["key"].dtype)
+    key = (
+        keys["key"]
+        if keys.height == lines.height
+        else key.scatter(keys["row"], keys["key"])
+    )
+    frame = pl.concat([lines.with_columns(key=key), order], how="horizontal")
     refund = pl.col("order_refund").fill_null(False)
     rules = [  # later rules win
         ("partly_refunded", pl.col("partial")),
@@ -1222,20 +1281,29 @@ def _row_reasons(
         ("refund_netted", refund & pl.col("order_matched").is_not_null()),
         ("refund_unmatched", refund & pl.col("order_matched").is_null()),
     ]
-    for code, rows in rules:
-        reason = pl.when(rows).then(pl.lit(code)).otherwise(reason)
+    # the reasons as small numbers first, written out once at the end
+    names = ["ok", *repairs, *(code for code, _ in rules)]
+    number = pl.lit(0, dtype=pl.UInt8)
+    for index, flag in reversed(list(enumerate(repairs.values(), start=1))):
+        number = pl.when(flag).then(pl.lit(index, dtype=pl.UInt8)).otherwise(number)
+    for index, (_, rows) in enumerate(rules, start=1 + len(repairs)):
+        number = pl.when(rows).then(pl.lit(index, dtype=pl.UInt8)).otherwise(number)
+    reason = number.replace_strict(dict(enumerate(names)), return_dtype=pl.String)
     reason = (
         pl.when(pl.col("excluded") != "").then(pl.col("excluded")).otherwise(reason)
     )
-    listed = pl.concat_str(
-        [pl.when(flag).then(pl.lit(code)) for code, flag in repairs.items()],
-        separator=",",
-        ignore_nulls=True,
+    repaired = frame.select(pl.any_horizontal(repairs.values()).any()).item()
+    listed = (
+        pl.concat_str(
+            [pl.when(flag).then(pl.lit(code)) for code, flag in repairs.items()],
+            separator=",",
+            ignore_nulls=True,
+        ).fill_null("")
+        if repaired
+        else pl.lit("")
     )
-    return (
-        frame.sort("row")
-        .select(reason=reason, repairs=listed.fill_null(""))
-        .with_columns(outcome=outcome_of(pl.col("reason")))
+    return frame.select(reason=reason, repairs=listed).with_columns(
+        outcome=outcome_of(pl.col("reason"))
     )
 
 
@@ -1307,8 +1375,8 @@ def _canonical(orders: pl.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
     ).sort(["timestamp", "order_id"], maintain_order=True)
     frame = pd.DataFrame(
         {
-            "order_id": pd.array(table["order_id"].to_list(), dtype="string"),
-            "customer_id": pd.array(table["customer_id"].to_list(), dtype="string"),
+            "order_id": _pandas_text(table["order_id"]),
+            "customer_id": _pandas_text(table["customer_id"]),
             "timestamp": table["timestamp"].to_pandas().to_numpy(),
             "revenue": table["revenue"].to_numpy(),
             "items": pd.array(table["items"].to_pandas(), dtype="Int64"),
@@ -1316,8 +1384,13 @@ def _canonical(orders: pl.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
         }
     )
     for role in extra:
-        frame[role] = pd.array(table[role].to_list(), dtype="string")
+        frame[role] = _pandas_text(table[role])
     return frame[ORDER_COLUMNS + extra]
+
+
+def _pandas_text(values: pl.Series) -> pd.arrays.StringArray:
+    """A polars text column as a pandas ``string`` array (null is NA)."""
+    return values.cast(pl.String).to_pandas().astype("string").array
 
 
 def _derived_ids() -> pl.Expr:

@@ -966,7 +966,8 @@ def _read_text(
         text, undecided = data.decode(encoding, errors="replace"), ()
     delimiter = detect_delimiter(text)
     progress(0.2, t("Splitting {name} into columns…", name=name))
-    grid, line_numbers = _parse_delimited(text, delimiter)
+    utf8 = {"UTF-8": data, "UTF-8 (BOM)": data[len(codecs.BOM_UTF8) :]}.get(encoding)
+    grid, line_numbers = _parse_delimited(text, delimiter, utf8)
     repaired = 0
     if any(lead in text for lead in _MOJIBAKE_LEADS):
         grid, repaired = _repair_mojibake(grid)
@@ -999,21 +1000,30 @@ def _read_text(
     )
 
 
-def _parse_delimited(text: str, delimiter: str) -> tuple[pl.DataFrame, np.ndarray]:
+def _parse_delimited(
+    text: str, delimiter: str, utf8: bytes | None = None
+) -> tuple[pl.DataFrame, np.ndarray]:
     """All records as text and the line each starts on.
 
     polars parses files whose every line is one record (no blank lines, no line
     breaks inside quotes, no line longer than the first 200); anything else goes
     through pandas' parser, which keeps blank lines so records can be placed.
+    ``utf8`` is the file's own bytes when they are UTF-8 (no byte-order mark),
+    handed to polars as they are.
     """
     sample = text[:200_000].splitlines()[:200]
     width = max((len(row) for row in _csv_reader(sample, delimiter)), default=1)
-    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    simple = "\n\n" not in text and "\n\r\n" not in text and not text.startswith("\n")
+    encoded = utf8 if utf8 is not None else text.encode("utf-8")
+    lines = encoded.count(b"\n") + (0 if encoded.endswith(b"\n") else 1)
+    simple = (
+        b"\n\n" not in encoded
+        and b"\n\r\n" not in encoded
+        and not encoded.startswith(b"\n")
+    )
     if simple:
         try:
             grid = pl.read_csv(
-                io.BytesIO(text.encode("utf-8")),
+                io.BytesIO(encoded),
                 has_header=False,
                 separator=delimiter,
                 schema={str(i): pl.String for i in range(width)},
@@ -1134,7 +1144,8 @@ def _table_from_grid(
     body.columns = names
     numbers = line_numbers[header_index + 1 :]
     filled = body.select(pl.any_horizontal(pl.all() != "")).to_series()
-    body = body.filter(filled)
+    if not filled.all():
+        body = body.filter(filled)
     if body.height == 0:
         raise SalesLogError(_no_rows_message(name, sheet))
     keep = [column for column in body.columns if not column.startswith("\x00")]
