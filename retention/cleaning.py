@@ -888,7 +888,7 @@ def _read_lines(
     tell: Progress = _silent,
 ) -> tuple[pl.DataFrame, list[Notice], dict]:
     """Parse the mapped columns of every row into typed line values."""
-    blank = pl.Series([""] * cells.height, dtype=pl.String)
+    blank = pl.repeat("", cells.height, dtype=pl.String, eager=True)
 
     def column(role: str) -> pl.Series:
         name = getattr(mapping, role)
@@ -912,8 +912,7 @@ def _read_lines(
     quantity = _amounts(column("quantity"))
     amount = _line_amounts(column, mapping, quantity)
     tell(0.4, t("Finding refunds and cancellations…"))
-    status = text("status").str.to_lowercase()
-    cancel = status.str.contains(CANCEL_WORDS) & ~status.str.contains(PARTIAL_WORDS)
+    cancel, failed, partial = _status_flags(text("status"), mapping)
     cancel = cancel | _c_invoices(order_id)
     if mapping.cancelled is not None:
         flag = text("cancelled").str.strip_chars().str.to_lowercase()
@@ -927,8 +926,8 @@ def _read_lines(
             "amount": amount.values,
             "quantity": quantity.values,
             "cancel": cancel,
-            "failed": status.str.contains(FAILED_WORDS),
-            "partial": status.str.contains(PARTIAL_WORDS),
+            "failed": failed,
+            "partial": partial,
             "id_repaired": customer_fixed | order_fixed,
             "amount_repaired": amount.formatted,
             "date_repair": stamps.repairs,
@@ -946,6 +945,23 @@ def _read_lines(
         "ambiguous": stamps.ambiguous,
     }
     return lines, notices, parsed
+
+
+def _status_flags(
+    status: pl.Series, mapping: ColumnMapping
+) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Which rows' status says cancelled or refunded (not partly), failed, or
+    partly refunded; all False without a status column. Each distinct status
+    is read once."""
+    if mapping.status is None:
+        none = pl.repeat(False, len(status), eager=True)
+        return none, none, none
+    distinct = _Distinct.of(status.str.to_lowercase())
+    words = distinct.values
+    partial = words.str.contains(PARTIAL_WORDS)
+    cancel = words.str.contains(CANCEL_WORDS) & ~partial
+    failed = words.str.contains(FAILED_WORDS)
+    return distinct.spread(cancel), distinct.spread(failed), distinct.spread(partial)
 
 
 def _joined_time(dates: pl.Series, times: pl.Series) -> pl.Series:
@@ -1061,9 +1077,11 @@ def _mark_exclusions(
         ("duplicate", pl.col("duplicate")),
         ("total_row", pl.col("total")),
     ]
-    reason = pl.lit("")
-    for code, rows in rules:
-        reason = pl.when(rows).then(pl.lit(code)).otherwise(reason)
+    number = pl.lit(0, dtype=pl.UInt8)
+    for index, (_, rows) in enumerate(rules, start=1):
+        number = pl.when(rows).then(pl.lit(index, dtype=pl.UInt8)).otherwise(number)
+    names = dict(enumerate(["", *(code for code, _ in rules)]))
+    reason = number.replace_strict(names, return_dtype=pl.String)
     return lines.with_columns(excluded=reason).drop("total", "duplicate", "failed")
 
 
