@@ -253,7 +253,12 @@ def _ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
         # numbers read from a workbook: written without a decimal point when whole
         ids = text_column(text)
         return ids.replace("", None), pl.repeat(False, len(text), eager=True)
-    distinct = _Distinct.of(_text(text))
+    text = _text(text)
+    sample = text.head(10_000)
+    if sample.n_unique() > len(sample) // 5:
+        # mostly different values (order numbers): read each row directly
+        return _distinct_ids(text)
+    distinct = _Distinct.of(text)
     ids, repaired = _distinct_ids(distinct.values)
     return distinct.spread(ids), distinct.spread(repaired)
 
@@ -900,7 +905,11 @@ def _read_lines(
     tell(0.0, t("Reading the customer ids of {n} rows…", n=f"{cells.height:,}"))
     customer, customer_fixed = _ids(column("customer"))
     order_id, order_fixed = _ids(column("order_id"))
-    refund_of, _ = _ids(column("refund_of"))
+    refund_of = (
+        _ids(column("refund_of"))[0]
+        if mapping.refund_of is not None
+        else pl.repeat(None, cells.height, dtype=pl.String, eager=True)
+    )
     tell(0.15, t("Reading the dates…"))
     stamps = _timestamps(
         _joined_time(column("timestamp"), text("time")),

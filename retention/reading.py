@@ -717,7 +717,7 @@ def text_column(values: pl.Series) -> pl.Series:
     if dtype == pl.String:
         return values.fill_null("")
     if dtype.is_float():
-        whole = (cell == cell.round(0)) & (cell.abs() < 1e15)
+        whole = (cell == cell.round(0)) & (cell.abs() < 9e18)
         text = (
             pl.when(whole)
             .then(cell.cast(pl.Int64, strict=False).cast(pl.String))

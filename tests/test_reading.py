@@ -524,3 +524,9 @@ def test_a_time_of_day_column_is_read_as_text():
     table = read_table(workbook_bytes({"S": rows}), name="times.xlsx")
     assert table.frame["time"].tolist() == ["10:30:00", ""]
     assert table.frame["day"].tolist() == ["2024-03-01", ""]
+
+
+def test_long_whole_numbers_are_written_with_all_their_digits():
+    rows = [["card", "amount"], [1234567890123456, 5], [4000000000000002, 6]]
+    table = read_table(workbook_bytes({"S": rows}), name="cards.xlsx")
+    assert table.frame["card"].tolist() == ["1234567890123456", "4000000000000002"]
