@@ -346,8 +346,10 @@ def _typed_timestamps(values: pl.Series, *, timezone: str | None, utc: bool) -> 
     """Dates read from a workbook as dates need no reading; only a column
     headed UTC is converted to the shop's time zone."""
     frame = pl.DataFrame(
-        {"value": values.cast(pl.Datetime("ns")), "repair": [""] * len(values)},
-        schema={"value": pl.Datetime("ns"), "repair": pl.String},
+        {
+            "value": values.cast(pl.Datetime("ns")),
+            "repair": pl.repeat("", len(values), dtype=pl.String, eager=True),
+        }
     )
     parsed = _Stamps(frame["value"], frame["repair"])
     if utc:
@@ -1102,7 +1104,7 @@ def _exact_duplicates(cells: pl.DataFrame) -> pl.Series:
     collision never drops a row.
     """
     shared = cells.hash_rows().is_duplicated()
-    duplicate = pl.Series("duplicate", [False] * cells.height, dtype=pl.Boolean)
+    duplicate = pl.repeat(False, cells.height, eager=True).alias("duplicate")
     if not shared.any():
         return duplicate
     candidates = cells.filter(shared)
@@ -1260,7 +1262,7 @@ def _match_refunds(orders: pl.DataFrame) -> pl.Series:
             check_sortedness=False,
         )
     )
-    nearest = pl.Series([None] * orders.height, dtype=pl.String)
+    nearest = pl.repeat(None, orders.height, dtype=pl.String, eager=True)
     nearest = nearest.scatter(pairs["position"], pairs["purchase"])
     return by_reference.fill_null(nearest).alias("matched")
 
@@ -1281,17 +1283,13 @@ def _row_reasons(
         order_void="void",
         order_matched="matched",
     )
-    position = keys["position"]
+    position, key = keys["position"], keys["key"]
     if keys.height != lines.height:  # rows left out belong to no order
-        position = pl.Series([None] * lines.height, dtype=pl.UInt32)
+        position = pl.repeat(None, lines.height, dtype=pl.UInt32, eager=True)
         position = position.scatter(keys["row"], keys["position"])
+        key = pl.repeat(None, lines.height, dtype=key.dtype, eager=True)
+        key = key.scatter(keys["row"], keys["key"])
     order = order.select(pl.all().gather(position))
-    key = pl.Series("key", [None] * lines.height, dtype=keys["key"].dtype)
-    key = (
-        keys["key"]
-        if keys.height == lines.height
-        else key.scatter(keys["row"], keys["key"])
-    )
     frame = pl.concat([lines.with_columns(key=key), order], how="horizontal")
     refund = pl.col("order_refund").fill_null(False)
     rules = [  # later rules win
