@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from retention.orders import customer_codes
+from retention.history import purchase_history
 from retention.periods import Observation, period_calendar, period_ordinals
 
 RETENTION_COLUMNS = [
@@ -44,29 +44,20 @@ RETENTION_COLUMNS = [
 ]
 
 
-def distinct_sorted(keys: np.ndarray) -> np.ndarray:
-    """The distinct values of an integer array, sorted (a hash pass, then a sort
-    of what is left: faster than ``np.unique`` on millions of keys)."""
-    return np.sort(pd.unique(keys))
-
-
 def customer_periods(orders: pd.DataFrame, period: str) -> pd.DataFrame:
     """Distinct (customer, period) pairs of purchases, sorted by customer and period.
 
     Columns: ``customer`` (integer code of the customer id) and ``period``
     (period ordinal).
     """
-    codes = customer_codes(orders)
-    bought = codes.bought
-    if not bought.any():
-        return pd.DataFrame({"customer": [], "period": []}, dtype="int64")
-    customer = codes.codes[bought]
-    ordinals = period_ordinals(orders["timestamp"].to_numpy()[bought], period)
-    first = int(ordinals.min())
-    span = int(ordinals.max()) - first + 1
-    # one integer per (customer, period): unique and sorted in one step
-    keys = distinct_sorted(customer * span + (ordinals - first))
-    return pd.DataFrame({"customer": keys // span, "period": keys % span + first})
+    history = purchase_history(orders)
+    pairs = history.period_pairs(period)
+    return pd.DataFrame(
+        {
+            "customer": history.codes[pairs],
+            "period": history.ordinals(period)[pairs],
+        }
+    )
 
 
 def _active_spells(pairs: pd.DataFrame, window: int) -> pd.DataFrame:
@@ -82,12 +73,12 @@ def _active_spells(pairs: pd.DataFrame, window: int) -> pd.DataFrame:
     same_customer = np.r_[False, customer[1:] == customer[:-1]]
     gap = np.r_[0, np.diff(period)]
     starts = ~same_customer | (gap > window)
-    spell = np.cumsum(starts) - 1
-    last_purchase = pd.Series(period).groupby(spell).max().to_numpy()
+    # the pairs are sorted, so a spell's last purchase is its last pair
+    ends = np.r_[starts[1:], True] if len(starts) else starts
     return pd.DataFrame(
         {
             "first": period[starts],
-            "last_active": last_purchase + window - 1,
+            "last_active": period[ends] + window - 1,
             "is_first_spell": ~same_customer[starts],
         }
     )
@@ -114,8 +105,9 @@ def retention_by_period(
     if orders.empty:
         return pd.DataFrame(columns=RETENTION_COLUMNS)
     seen = Observation.of(orders["timestamp"])
-    all_periods = period_ordinals(orders["timestamp"], period)
-    first, last = int(all_periods.min()), int(all_periods.max())
+    days = np.array([seen.first_day.to_datetime64(), seen.last_day.to_datetime64()])
+    first, last = period_ordinals(days, period)
+    first, last = int(first), int(last)
     length = last - first + 1
     table = period_calendar(first, last, period, seen)
 
