@@ -21,14 +21,15 @@ from retention.nps_benchmarks import benchmark_caption, nps_benchmark_range
 from retention.nps_breakdown import comments, nps_by_location, nps_by_period
 from retention.nps_purchases import link_purchases
 from retention.periods import period_names
-from ui import data
-from ui.access import require_app_frame
+from ui import data, surveys
+from ui.access import current_access, require_app_frame
 from ui.nps_view import (
     breakdown_display,
     comment_display,
     detail_table,
     invalid_display,
     purchase_comparison,
+    role_names,
     survey_column_form,
     unmatched_display,
 )
@@ -43,7 +44,7 @@ def _view():
         return None
 
 
-def _load_survey():
+def _owner_survey():
     st.file_uploader(
         t(
             "Survey answers (.xlsx or .csv) with a 0-10 “how likely are you to "
@@ -53,31 +54,75 @@ def _load_survey():
         key=data.SURVEY_KEY,
         on_change=data.keep_survey_upload,
     )
-    source = data.current_survey_source()
-    if not source.is_sample and st.session_state.get(data.SURVEY_KEY) is None:
-        shown, back = st.columns([3, 1])
-        shown.caption(t("Showing your survey: {name}", name=source.name))
-        back.button(t("Back to the sample"), on_click=data.forget_survey_upload)
-    if source.is_sample:
+    try:
+        shown = surveys.owner_survey()
+    except ValueError as error:
+        st.error(str(error))
+        st.stop()
+    if shown.kind == surveys.SAMPLE:
         st.caption(
             t(
                 "Showing the sample: The Carpentries' instructor-training survey "
                 "(CC BY 4.0). Upload your own answers above."
             )
         )
-    try:
-        return data.load_survey(source.name, source.content)
-    except ValueError as error:
-        st.error(str(error))
+    elif shown.kind == surveys.SAVED or st.session_state.get(data.SURVEY_KEY) is None:
+        caption, back = st.columns([3, 1])
+        caption.caption(t("Showing your survey: {name}", name=shown.survey.name))
+        back.button(t("Back to the sample"), on_click=surveys.remove_survey)
+    return shown
+
+
+def _saved_caption(dataset_name):
+    if dataset_name is None:
+        st.caption(
+            t(
+                "Not saved: a survey is saved with the sales log it goes with. "
+                "Upload your sales log in the sidebar to keep these answers and "
+                "share them."
+            )
+        )
+        return
+    st.caption(
+        t(
+            "Saved with “{name}”: its share links show these answers (customer "
+            "emails and phone numbers masked when the link masks them). Back to "
+            "the sample takes them off.",
+            name=dataset_name,
+        )
+    )
+
+
+def _partner_survey():
+    found = surveys.shared_survey()
+    if found is None:
+        st.info(t("No survey answers are saved with this dataset."))
         st.stop()
+    columns = found.responses.columns
+    used = ", ".join(
+        f"{name}: “{getattr(columns, role)}”"
+        for role, name in role_names().items()
+        if getattr(columns, role) is not None
+    )
+    st.caption(
+        t(
+            "The survey saved with this dataset: {name}. Columns used: {columns}.",
+            name=found.name,
+            columns=used,
+        )
+    )
+    return found
 
 
-def _scale_checked(responses):
-    result = responses.result()
+def _scale_checked(responses, confirmed, can_confirm):
+    result = responses.result(confirmed_scale=confirmed)
     if not result.needs_scale_confirmation:
         return result
     st.warning(result.scale_warning)
-    if st.checkbox(t("Yes, it was asked on a 0-10 scale: compute the NPS")):
+    if can_confirm and st.checkbox(
+        t("Yes, it was asked on a 0-10 scale: compute the NPS"),
+        key=surveys.CONFIRMED_KEY,
+    ):
         return responses.result(confirmed_scale=True)
     st.metric(t("Mean rating"), number(result.mean_score, 2))
     st.info(
@@ -315,25 +360,44 @@ def _details(result, responses):
     _invalid_answers(result)
 
 
+def _owner_responses():
+    shown = _owner_survey()
+    survey = shown.survey
+    with st.expander(t("Columns used"), expanded=shown.kind != surveys.SAMPLE):
+        st.caption(
+            t(
+                "Regulars guessed which column holds what. Check the score column and correct any guess; every figure on this page follows."
+            )
+        )
+        columns = survey_column_form(survey, data.survey_columns(survey))
+    try:
+        responses = data.responses(survey, columns)
+    except ValueError as error:
+        st.error(str(error))
+        st.stop()
+    if shown.confirmed_scale:
+        st.session_state.setdefault(surveys.CONFIRMED_KEY, True)
+    confirmed = st.session_state.get(surveys.CONFIRMED_KEY, False)
+    result = _scale_checked(responses, confirmed, can_confirm=True)
+    if shown.kind != surveys.SAMPLE:
+        confirmed = result.scale_confirmed
+        _saved_caption(surveys.save_with_dataset(shown, responses, confirmed))
+    return responses, result
+
+
+def _partner_responses():
+    found = _partner_survey()
+    responses = found.responses
+    return responses, _scale_checked(responses, found.confirmed_scale, False)
+
+
 require_app_frame()
 st.title(t("Would your customers recommend you?"))
 view = _view()
-survey = _load_survey()
-with st.expander(
-    t("Columns used"), expanded=not data.current_survey_source().is_sample
-):
-    st.caption(
-        t(
-            "Regulars guessed which column holds what. Check the score column and correct any guess; every figure on this page follows."
-        )
-    )
-    columns = survey_column_form(survey, data.survey_columns(survey))
-try:
-    responses = data.responses(survey, columns)
-except ValueError as error:
-    st.error(str(error))
-    st.stop()
-result = _scale_checked(responses)
+if current_access().is_partner:
+    responses, result = _partner_responses()
+else:
+    responses, result = _owner_responses()
 if result.nps is None:
     st.info(t("No valid 0-10 answers in this column."))
     _invalid_answers(result)

@@ -10,7 +10,18 @@ column) replaces its orders.
 A share link gives read-only access to one dataset. Its token is 256 random
 bits from :mod:`secrets`, handed out once; the database keeps only the token's
 SHA-256, so a copy of the database does not give access. A link can expire and
-can be revoked; deleting a dataset deletes its orders, report and every link.
+can be revoked; deleting a dataset deletes its orders, report, survey and
+every link.
+
+A dataset can have one survey saved with it (:class:`SavedSurvey`): the
+answers as read (every cell as text) and as mapped (the responses table with
+its columns, date order and notices), identified by the content hash of the
+uploaded survey file like the orders, so a partner's link shows the same NPS as
+the owner. Saving another survey for the dataset replaces it.
+
+Failed passwords are counted here too (:meth:`DatasetStore.password_lock`),
+so a limit on guesses holds for every browser, tab and server process that
+uses the database, not only for one session.
 
 Any database SQLAlchemy speaks works; the project tests SQLite (the default,
 one file, no set-up) and PostgreSQL (through psycopg). Times are stored as UTC
@@ -26,7 +37,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -60,18 +71,24 @@ from retention.order_metrics import order_figures
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
 from retention.quality import Notice, QualityReport
 from retention.sales_log import SalesLog
+from retention.survey import Responses, SurveyColumns, SurveyFile
 
 __all__ = [
     "Dataset",
     "DatasetStore",
     "LinkRefused",
+    "SavedSurvey",
     "ShareLink",
     "database_url",
+    "locked_until",
     "token_hash",
 ]
 
 TOKEN_BYTES = 32
 INSERT_CHUNK = 10_000
+# At most this many wrong passwords in this window, for the whole app.
+PASSWORD_ATTEMPTS = 5
+PASSWORD_WINDOW = timedelta(minutes=15)
 
 metadata = MetaData()
 
@@ -121,6 +138,23 @@ reports = Table(
     Column("figures", JSON, nullable=False),
 )
 
+surveys = Table(
+    "surveys",
+    metadata,
+    Column(
+        "dataset_id",
+        ForeignKey("datasets.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("content_hash", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("settings", JSON, nullable=False),
+    Column("cells", LargeBinary, nullable=False),
+    Column("responses", LargeBinary, nullable=False),
+    Column("answer_count", Integer, nullable=False),
+    Column("saved_at", DateTime, nullable=False),
+)
+
 links = Table(
     "share_links",
     metadata,
@@ -137,6 +171,13 @@ links = Table(
     Column("created_at", DateTime, nullable=False),
     Column("expires_at", DateTime),
     Column("revoked_at", DateTime),
+)
+
+password_failures = Table(
+    "password_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("failed_at", DateTime, nullable=False, index=True),
 )
 
 
@@ -198,6 +239,48 @@ class ShareLink:
         if self.expires_at is not None and now >= self.expires_at:
             return "expired"
         return "active"
+
+
+@dataclass(frozen=True)
+class SavedSurvey:
+    """The survey saved with a dataset.
+
+    ``survey`` holds its cells as read (the owner's, for choosing columns
+    again), ``responses`` the answers as mapped with ``columns`` and
+    ``date_order``, with the notices of the reading and of the dates;
+    ``confirmed_scale`` says that the owner confirmed a 0-10 scale the answers
+    did not show. ``answer_count`` counts the rows with a valid 0-10 answer.
+    """
+
+    dataset_id: int
+    name: str
+    content_hash: str
+    survey: SurveyFile
+    responses: Responses
+    date_order: str
+    confirmed_scale: bool
+    answer_count: int
+    saved_at: datetime
+
+
+def locked_until(
+    failures: list[datetime],
+    now: datetime,
+    attempts: int = PASSWORD_ATTEMPTS,
+    window: timedelta = PASSWORD_WINDOW,
+) -> datetime | None:
+    """When the password box opens again, or None when it is open at ``now``.
+
+    It closes once ``attempts`` wrong passwords fall within ``window`` and
+    opens when the oldest of the last ``attempts`` is ``window`` old: with 5 in
+    15 minutes, failures at 10:00, 10:01, 10:02, 10:03 and 10:04 close it until
+    10:15, when one more guess can be made. Failures after ``now`` and those
+    older than ``window`` do not count.
+    """
+    recent = sorted(f for f in failures if now - window < f <= now)
+    if len(recent) < attempts:
+        return None
+    return recent[-attempts] + window
 
 
 class LinkRefused(Exception):
@@ -367,9 +450,9 @@ class DatasetStore:
             )
 
     def delete(self, dataset_id: int) -> None:
-        """Delete a dataset with its orders, its report and every link to it."""
+        """Delete a dataset with its orders, report, survey and every link."""
         with self._transaction() as connection:
-            for table in (links, orders_table, reports):
+            for table in (links, orders_table, reports, surveys):
                 connection.execute(
                     delete(table).where(table.c.dataset_id == dataset_id)
                 )
@@ -400,6 +483,116 @@ class DatasetStore:
             columns=tuple(stored["raw"]),
             content_hash=dataset.content_hash,
         )
+
+    # the survey of a dataset
+
+    def save_survey(
+        self,
+        dataset_id: int,
+        survey: SurveyFile,
+        responses: Responses,
+        *,
+        date_order: str = "auto",
+        confirmed_scale: bool = False,
+    ) -> bool:
+        """Save ``survey``, mapped into ``responses``, with the dataset; return
+        whether anything was written. The same content with the same columns,
+        date order and confirmation is not written again; anything else
+        replaces the dataset's survey."""
+        if self.get(dataset_id) is None:
+            raise KeyError(dataset_id)
+        settings = _survey_settings(survey, responses, date_order, confirmed_scale)
+        found = self._survey_row(dataset_id, surveys.c.content_hash, surveys.c.settings)
+        if found is not None and tuple(found) == (survey.content_hash, settings):
+            return False
+        values = {
+            "dataset_id": dataset_id,
+            "content_hash": survey.content_hash,
+            "name": survey.name[:200],
+            "settings": settings,
+            "cells": _pandas_parquet(survey.table),
+            "responses": _pandas_parquet(responses.table),
+            "answer_count": int((responses.table["status"] == "answer").sum()),
+            "saved_at": utc_now(),
+        }
+        with self._transaction() as connection:
+            connection.execute(
+                delete(surveys).where(surveys.c.dataset_id == dataset_id)
+            )
+            connection.execute(insert(surveys).values(**values))
+        return True
+
+    def survey_saved_at(self, dataset_id: int) -> tuple[str, datetime] | None:
+        """The content hash and time of the dataset's saved survey, if any (to
+        tell whether a copy read earlier is still the saved one)."""
+        row = self._survey_row(dataset_id, surveys.c.content_hash, surveys.c.saved_at)
+        return None if row is None else (row.content_hash, row.saved_at)
+
+    def load_survey(self, dataset_id: int) -> SavedSurvey | None:
+        """The survey saved with the dataset, or None."""
+        row = self._survey_row(dataset_id, *surveys.c)
+        if row is None:
+            return None
+        settings = dict(row.settings)
+        notices = settings["notices"]
+        survey = SurveyFile(
+            row.name,
+            pd.read_parquet(io.BytesIO(row.cells)),
+            tuple(notices["file"]),
+            row.content_hash,
+        )
+        responses = Responses(
+            pd.read_parquet(io.BytesIO(row.responses)),
+            SurveyColumns(**settings["columns"]),
+            tuple(notices["answers"]),
+        )
+        return SavedSurvey(
+            dataset_id=dataset_id,
+            name=row.name,
+            content_hash=row.content_hash,
+            survey=survey,
+            responses=responses,
+            date_order=settings["date_order"],
+            confirmed_scale=settings["confirmed_scale"],
+            answer_count=row.answer_count,
+            saved_at=row.saved_at,
+        )
+
+    def delete_survey(self, dataset_id: int) -> None:
+        with self._transaction() as connection:
+            connection.execute(
+                delete(surveys).where(surveys.c.dataset_id == dataset_id)
+            )
+
+    def _survey_row(self, dataset_id: int, *columns):
+        query = select(*columns).where(surveys.c.dataset_id == dataset_id)
+        with self.engine.connect() as connection:
+            return connection.execute(query).first()
+
+    # wrong passwords
+
+    def password_lock(self, now: datetime | None = None) -> datetime | None:
+        """Until when (UTC) the password box is closed, or None when it is
+        open (see :func:`locked_until`)."""
+        now = now or utc_now()
+        query = select(password_failures.c.failed_at).where(
+            password_failures.c.failed_at > now - PASSWORD_WINDOW
+        )
+        with self.engine.connect() as connection:
+            failures = list(connection.execute(query).scalars())
+        return locked_until(failures, now)
+
+    def record_password_failure(self, now: datetime | None = None) -> None:
+        """Count one wrong password at ``now``; failures too old to count are
+        deleted."""
+        now = now or utc_now()
+        with self._transaction() as connection:
+            connection.execute(
+                delete(password_failures).where(
+                    password_failures.c.failed_at <= now - PASSWORD_WINDOW
+                )
+            )
+            connection.execute(insert(password_failures).values(failed_at=now))
 
     # share links
 
@@ -465,7 +658,7 @@ class DatasetStore:
                     .select_from(table)
                     .where(table.c.dataset_id == dataset_id)
                 ).scalar_one()
-                for table in (orders_table, reports, links)
+                for table in (orders_table, reports, surveys, links)
             }
 
     def _link(self, condition) -> ShareLink | None:
@@ -516,6 +709,32 @@ def _insert_contents(connection: Connection, dataset_id: int, log: SalesLog) -> 
             },
         )
     )
+
+
+def _pandas_parquet(frame: pd.DataFrame) -> bytes:
+    """A pandas table as Parquet, its index and column types kept."""
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    return buffer.getvalue()
+
+
+def _survey_settings(
+    survey: SurveyFile, responses: Responses, date_order: str, confirmed_scale: bool
+) -> dict:
+    """How a survey was mapped, as its ``settings`` column stores it."""
+    columns = responses.columns
+    return {
+        "columns": {
+            role: getattr(columns, role)
+            for role in ("score", "date", "customer", "location", "comment")
+        },
+        "date_order": date_order,
+        "confirmed_scale": bool(confirmed_scale),
+        "notices": {
+            "file": list(survey.notices),
+            "answers": list(responses.notices),
+        },
+    }
 
 
 def _report_from_row(row) -> QualityReport:

@@ -111,6 +111,17 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     engine.dispose()
 
 
+@pytest.fixture
+def app_store(private_data_dir: Path) -> Iterator[object]:
+    """The database the app under test saves in (in ``private_data_dir``)."""
+    from retention.layouts import data_dir
+    from retention.store import DatasetStore, database_url
+
+    store = DatasetStore(database_url(None, data_dir()))
+    yield store
+    store.engine.dispose()
+
+
 # Data beside the repository
 
 

@@ -1,15 +1,21 @@
-"""End to end in headless Chromium: the owner uploads a workbook, makes a
-read-only link that opens on the Retention page, and a partner in a fresh
-browser (no cookies, no upload) opens it and reads the same retention rate; a
-mistyped link shows one message and nothing else."""
+"""End to end in headless Chromium: the owner uploads a workbook and a survey,
+makes a read-only link that opens on the Retention page, and a partner in a
+fresh browser (no cookies, no upload) opens it, reads the same retention rate
+and the same NPS, and downloads a report with the NPS sheet; a mistyped link
+shows one message and nothing else."""
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 from urllib.parse import urlparse
 
+import openpyxl
+import pytest
 from conftest import wait_for_app
 from test_browser_app import choose, write_workbook
+from test_browser_nps import SURVEY
 
 
 def metric_value(page, label: str) -> str:
@@ -43,6 +49,18 @@ def test_a_partner_opens_the_link_on_the_retention_page_with_the_same_crr(
         owner_crr = metric_value(owner, "Retention rate (CRR)")
         assert owner_crr == "66.67 %"
 
+        nav.filter(has_text="NPS").click()
+        wait_for_app(owner)
+        survey = tmp_path / "answers.csv"
+        survey.write_text(SURVEY, encoding="utf-8")
+        owner.locator('[data-testid="stMain"] input[type="file"]').set_input_files(
+            str(survey)
+        )
+        owner.get_by_text("Saved with “link_shop.xlsx”").wait_for(timeout=60_000)
+        wait_for_app(owner)
+        owner_nps = metric_value(owner, "Net Promoter Score")
+        assert owner_nps == "33"  # 10, 6 and 9 are answers; 9.5 is not
+
         nav.filter(has_text="Share").click()
         wait_for_app(owner)
         dataset = owner.locator('[data-testid="stExpander"]').filter(
@@ -74,6 +92,26 @@ def test_a_partner_opens_the_link_on_the_retention_page_with_the_same_crr(
             '[data-testid="stSidebar"] input[type="file"]'
         ).count()
         assert not partner.locator('[data-testid="stException"]').count()
+
+        partner.locator('[data-testid="stSidebarNav"] a').filter(has_text="NPS").click()
+        partner.get_by_text("The survey saved with this dataset").wait_for(
+            timeout=60_000
+        )
+        wait_for_app(partner)
+        assert metric_value(partner, "Net Promoter Score") == owner_nps
+        assert "nps" in urlparse(partner.url).path and "share=" in partner.url
+        assert not partner.locator('input[type="file"]').count()
+        assert not partner.locator('[data-testid="stException"]').count()
+
+        with partner.expect_download(timeout=60_000) as download:
+            partner.get_by_role("button", name="Download this view (.xlsx)").click()
+        content = Path(download.value.path()).read_bytes()
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        figures = {
+            row[0]: row[1] for row in book["NPS"].iter_rows(values_only=True) if row
+        }
+        assert figures["Net Promoter Score"] == pytest.approx(100 / 3)
+        assert figures["Answers (valid 0-10 scores)"] == 3
     finally:
         owner_context.close()
         partner_context.close()

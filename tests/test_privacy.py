@@ -8,7 +8,15 @@ from hypothesis import strategies as st
 from order_tables import make_orders
 
 from retention.overview import overview
-from retention.privacy import is_contact, mask_contacts, masked_email, masked_phone
+from retention.privacy import (
+    contact_masks,
+    is_contact,
+    mask_contacts,
+    mask_responses,
+    mask_text,
+    masked_email,
+    masked_phone,
+)
 from retention.selection import Selection
 
 
@@ -89,3 +97,59 @@ def test_masking_changes_no_figure(customers):
     pd.testing.assert_frame_equal(
         overview(masked, selection), overview(orders, selection)
     )
+
+
+def test_emails_and_phone_numbers_in_free_text_are_masked_where_they_stand():
+    assert mask_text("write to Anna@Example.com or ring +36 30 123 4567.") == (
+        "write to A•••@E•••.com or ring •••67."
+    )
+    assert mask_text("(555) 123-4567, after 6pm") == "•••67, after 6pm"
+    assert mask_text("call 0612345678") == "call •••78"
+    for kept in [
+        "came on 2024-02-01 and on 01/02/2024",
+        "order 12345678 was late",
+        "paid 12.50 three times",
+        "room (12) was cold",
+        "",
+    ]:
+        assert mask_text(kept) == kept
+
+
+def test_survey_answers_get_the_masks_of_the_sales_log():
+    orders = make_orders(
+        [
+            ("1", "anna@example.com", "2024-01-02", 10.0),
+            ("2", "17850", "2024-01-03", 20.0),
+            ("3", "andy@example.com", "2024-02-02", 30.0),
+        ]
+    )
+    masks = contact_masks(orders["customer_id"])
+    assert masks == {
+        "anna@example.com": "a•••@e•••.com #1",
+        "andy@example.com": "a•••@e•••.com #2",
+    }
+    answers = pd.DataFrame(
+        {
+            "row": [2, 3, 4, 5],
+            "value": ["10", "6", "mail a@b.org", "9"],
+            "customer_id": pd.array(
+                ["andy@example.com", "17850", None, "amy@example.com"],
+                dtype="string",
+            ),
+            "location": ["Main", "Main", "Station", ""],
+            "comment": ["ring 06 30 123 4567", "fine", "", "amy@example.com here"],
+        }
+    )
+    masked = mask_responses(answers, masks)
+    assert masked["customer_id"].tolist()[:2] == ["a•••@e•••.com #2", "17850"]
+    assert pd.isna(masked["customer_id"][2])
+    assert masked["customer_id"][3] == "a•••@e•••.com #3"  # not a customer
+    assert masked["comment"].tolist() == [
+        "ring •••67",
+        "fine",
+        "",
+        "a•••@e•••.com here",
+    ]
+    assert masked["value"][2] == "mail a•••@b•••.org"
+    assert answers["customer_id"][0] == "andy@example.com"  # a copy
+    assert mask_contacts(orders, masks).equals(mask_contacts(orders))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -12,7 +13,16 @@ from sqlalchemy import create_engine, inspect, select
 from retention.columns import ColumnMapping
 from retention.order_metrics import order_figures
 from retention.sales_log import load_sales_log
-from retention.store import DatasetStore, LinkRefused, database_url, links, token_hash
+from retention.store import (
+    DatasetStore,
+    LinkRefused,
+    database_url,
+    links,
+    locked_until,
+    password_failures,
+    token_hash,
+)
+from retention.survey import SurveyColumns, read_survey, survey_responses
 
 SHOP = (
     b"order,customer,date,amount,store\n"
@@ -23,6 +33,20 @@ SHOP = (
     b"4,anna@example.com,2024-03-01,-2\n"
 )
 OTHER = b"order,customer,date,amount\n9,C9,2025-05-05,99\n"
+SURVEY = (
+    "Submitted at,Email,Shop,How likely are you to recommend us?,Anything else?\n"
+    "2024-02-01 09:10,Anna@Example.com,Main St,10,Lovely rolls; ring me on 06 30 123 4567\n"
+    "2024-02-02 10:00,,Main St,6,The queue was far too long today\n"
+    "not a date,00421,Station,eleven,\n"
+    "2024-03-03 08:05,zoé@example.com ,Station,,Good coffee but the music is loud\n"
+).encode()
+SURVEY_COLUMNS = SurveyColumns(
+    score="How likely are you to recommend us?",
+    date="Submitted at",
+    customer="Email",
+    location="Shop",
+    comment="Anything else?",
+)
 
 
 @pytest.fixture
@@ -109,6 +133,7 @@ def test_list_rename_and_delete(store, shop_log):
     assert store.count_rows(shop.id) == {
         "orders": 0,
         "quality_reports": 0,
+        "surveys": 0,
         "share_links": 0,
     }
     with pytest.raises(LinkRefused) as refused:
@@ -195,7 +220,8 @@ def test_the_data_survives_a_new_connection(store_url, shop_log):
 def test_the_tables_are_created_in_an_empty_database(store_url):
     store = DatasetStore(store_url)
     names = set(inspect(store.engine).get_table_names())
-    assert {"datasets", "orders", "quality_reports", "share_links"} <= names
+    tables = {"datasets", "orders", "quality_reports", "surveys", "share_links"}
+    assert tables <= names
     store.engine.dispose()
 
 
@@ -234,3 +260,129 @@ def test_the_saved_order_count_is_the_overviews(store, cases_dir):
     log = load_sales_log(cases_dir / "F13_online_retail_cancellations.csv")
     dataset, _ = store.save("F13", log)
     assert dataset.order_count == order_figures(log.orders).orders == 3
+
+
+@pytest.fixture
+def survey():
+    return read_survey(("answers.csv", SURVEY))
+
+
+def mapped(survey, **changes):
+    return survey_responses(survey, replace(SURVEY_COLUMNS, **changes))
+
+
+def test_a_saved_survey_loads_back_as_read_and_mapped(store, shop_log, survey):
+    dataset, _ = store.save("Shop", shop_log)
+    responses = mapped(survey)
+    assert store.load_survey(dataset.id) is None
+    assert store.save_survey(dataset.id, survey, responses, date_order="day_first")
+
+    saved = store.load_survey(dataset.id)
+    assert saved.name == "answers.csv"
+    assert saved.content_hash == survey.content_hash
+    pd.testing.assert_frame_equal(saved.survey.table, survey.table)
+    assert saved.survey.notices == survey.notices
+    pd.testing.assert_frame_equal(saved.responses.table, responses.table)
+    assert saved.responses.columns == SURVEY_COLUMNS
+    # the quality report: the unreadable date, the invalid and the blank score
+    assert saved.responses.notices == responses.notices
+    assert any("could not be read" in notice for notice in saved.responses.notices)
+    statuses = ["answer", "answer", "invalid", "blank"]
+    assert list(saved.responses.table["status"]) == statuses
+    customers = saved.responses.table["customer_id"]
+    assert customers[0] == "anna@example.com" and customers[2] == "00421"
+    assert pd.isna(customers[1])
+    result, expected = saved.responses.result(), responses.result()
+    assert (result.nps, result.answered, result.blank) == (0, 2, 1)
+    assert (result.nps, result.margin_of_error) == (
+        expected.nps,
+        expected.margin_of_error,
+    )
+    assert result.invalid.equals(expected.invalid)
+    assert saved.answer_count == 2
+    assert saved.date_order == "day_first" and not saved.confirmed_scale
+    assert store.survey_saved_at(dataset.id) == (survey.content_hash, saved.saved_at)
+
+
+def test_the_same_survey_is_not_written_twice_and_a_new_one_replaces_it(
+    store, shop_log, survey
+):
+    dataset, _ = store.save("Shop", shop_log)
+    assert store.save_survey(dataset.id, survey, mapped(survey))
+    first = store.load_survey(dataset.id).saved_at
+    again = read_survey(("renamed.csv", SURVEY))
+    assert not store.save_survey(dataset.id, again, mapped(again))
+    assert store.load_survey(dataset.id).saved_at == first
+
+    no_comment = mapped(survey, comment=None)
+    assert store.save_survey(dataset.id, survey, no_comment)
+    assert store.load_survey(dataset.id).responses.columns.comment is None
+    assert store.save_survey(dataset.id, survey, no_comment, confirmed_scale=True)
+    assert store.load_survey(dataset.id).confirmed_scale
+
+    other = read_survey(("other.csv", b"score\n9\n10\n3\n"))
+    responses = survey_responses(other, SurveyColumns(score="score"))
+    assert store.save_survey(dataset.id, other, responses)
+    saved = store.load_survey(dataset.id)
+    assert saved.content_hash == other.content_hash
+    assert saved.responses.result().nps == pytest.approx(100 / 3)
+    assert store.count_rows(dataset.id)["surveys"] == 1
+
+
+def test_a_survey_is_deleted_with_its_dataset_and_kept_when_orders_change(
+    store, shop_log, survey
+):
+    dataset, _ = store.save("Shop", shop_log)
+    store.save_survey(dataset.id, survey, mapped(survey))
+    no_store = ColumnMapping(**{**shop_log.mapping.as_dict(), "store": None})
+    store.save("Shop", load_sales_log(("shop.csv", SHOP), mapping=no_store))
+    assert store.load_survey(dataset.id) is not None
+
+    other, _ = store.save("Other", load_sales_log(("other.csv", OTHER)))
+    store.save_survey(other.id, survey, mapped(survey))
+    store.delete(dataset.id)
+    assert store.load_survey(dataset.id) is None
+    assert store.count_rows(dataset.id)["surveys"] == 0
+    assert store.load_survey(other.id) is not None
+    store.delete_survey(other.id)
+    assert store.load_survey(other.id) is None
+    with pytest.raises(KeyError):
+        store.save_survey(dataset.id, survey, mapped(survey))
+
+
+def test_five_wrong_passwords_in_fifteen_minutes_close_the_box_until_the_first_is_old():
+    at = datetime(2026, 3, 1, 10, 0)
+    failures = [at + timedelta(minutes=m) for m in range(5)]  # 10:00 ... 10:04
+    assert locked_until(failures[:4], at + timedelta(minutes=4)) is None
+    assert locked_until(failures, at + timedelta(minutes=4)) == datetime(
+        2026, 3, 1, 10, 15
+    )
+    # open again at 10:15: 10:00 no longer counts
+    assert locked_until(failures, at + timedelta(minutes=15)) is None
+    # a sixth guess at 10:15 closes it until 10:01 + 15 minutes
+    sixth = [*failures, at + timedelta(minutes=15)]
+    assert locked_until(sixth, at + timedelta(minutes=15)) == datetime(
+        2026, 3, 1, 10, 16
+    )
+    spread = [at + timedelta(minutes=4 * m) for m in range(5)]  # 10:00 ... 10:16
+    assert locked_until(spread, at + timedelta(minutes=16)) is None
+
+
+def test_wrong_passwords_are_counted_in_the_database(store_url):
+    at = datetime(2026, 3, 1, 10, 0)
+    first = DatasetStore(store_url)
+    for minute in range(4):
+        first.record_password_failure(at + timedelta(minutes=minute))
+    first.engine.dispose()
+    # another process (another store on the same database) sees the count
+    second = DatasetStore(store_url)
+    assert second.password_lock(at + timedelta(minutes=4)) is None
+    second.record_password_failure(at + timedelta(minutes=4))
+    assert second.password_lock(at + timedelta(minutes=4)) == at + timedelta(minutes=15)
+    assert second.password_lock(at + timedelta(minutes=15)) is None
+    # a failure an hour later deletes the ones too old to count
+    second.record_password_failure(at + timedelta(hours=1))
+    with second.engine.connect() as connection:
+        kept = connection.execute(select(password_failures.c.failed_at)).scalars()
+        assert list(kept) == [at + timedelta(hours=1)]
+    second.engine.dispose()

@@ -7,8 +7,9 @@
   at the partner's next click. A refused link shows one message and nothing
   else. An accepted link makes a *partner* session: its one dataset comes from
   the database, read-only, with emails and phone numbers masked unless the
-  owner chose otherwise; there is no upload, no Data, NPS or Share page, and
-  no way to name another dataset;
+  owner chose otherwise; there is no upload, no Data or Share page, and no
+  way to name another dataset (its NPS page shows the survey saved with the
+  dataset, see :mod:`ui.surveys`);
 - otherwise the session is the *owner's*. When a password is configured
   (``password`` in the secrets, or ``REGULARS_PASSWORD``), nothing is shown
   until it is typed. A share link is its own key and needs no password, unless
@@ -19,8 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import polars as pl
@@ -28,9 +30,9 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from retention.i18n import t
-from retention.privacy import mask_contacts
+from retention.privacy import contact_masks, mask_contacts
 from retention.sales_log import SalesLog
-from retention.store import Dataset, LinkRefused, ShareLink
+from retention.store import Dataset, LinkRefused, ShareLink, utc_now
 from ui.store import dataset_store, secret
 
 SHARE_PARAM = "share"
@@ -38,10 +40,10 @@ TOKEN_KEY = "_share_token"
 ACCESS_KEY = "_access"
 PASSWORD_KEY = "_password_ok"
 PAGES_KEY = "_partner_pages"
-# Pages a partner does not see: the owner's data and mapping, the survey
-# upload, and the datasets and links.
+# Pages a partner does not see: the owner's data and mapping, and the datasets
+# and links.
 SHARE_PAGE_PATH = "share"
-OWNER_PAGES = {"data", "nps", SHARE_PAGE_PATH}
+OWNER_PAGES = {"data", SHARE_PAGE_PATH}
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,9 @@ def _nothing() -> None:
 
 def _require_password() -> None:
     """When a password is configured, show only the password form until it is
-    typed (compared in constant time)."""
+    typed (compared in constant time). Wrong passwords are counted in the
+    database for the whole app: after too many, the form refuses every
+    password, the right one too, until the time it names."""
     expected = secret("password")
     if not expected or st.session_state.get(PASSWORD_KEY):
         return
@@ -145,12 +149,28 @@ def _require_password() -> None:
     with st.form("password_form"):
         typed = st.text_input(t("Password"), type="password")
         submitted = st.form_submit_button(t("Open"))
-    if submitted:
+    store = dataset_store()
+    locked = store.password_lock()
+    if submitted and locked is None:
         if hmac.compare_digest(typed.encode(), expected.encode()):
             st.session_state[PASSWORD_KEY] = True
             st.rerun()
+        store.record_password_failure()
         st.error(t("That password is not right."))
+        locked = store.password_lock()
+    if locked is not None:
+        st.warning(_lock_message(locked))
     _no_pages()
+
+
+def _lock_message(until: datetime) -> str:
+    minutes = max(1, math.ceil((until - utc_now()).total_seconds() / 60))
+    return t(
+        "Too many wrong passwords: the app takes no password for now, not even "
+        "the right one. Try again after {time} UTC (in {minutes} min).",
+        time=f"{until:%H:%M}",
+        minutes=minutes,
+    )
 
 
 def allowed_pages(pages: list) -> list:
@@ -178,10 +198,23 @@ def shared_sales_log() -> SalesLog | None:
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
 def _saved_log(dataset_id: int, content_hash: str, saved_at, masked: bool) -> SalesLog:
+    return _shared_data(dataset_id, content_hash, saved_at, masked)[0]
+
+
+def contact_masks_of(dataset_id: int, content_hash: str, saved_at) -> dict[str, str]:
+    """The masks a masked link gives the dataset's emails and phone numbers
+    (original -> mask), for masking its survey answers the same way."""
+    return _shared_data(dataset_id, content_hash, saved_at, True)[1]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _shared_data(
+    dataset_id: int, content_hash: str, saved_at, masked: bool
+) -> tuple[SalesLog, dict[str, str]]:
     log = dataset_store().load(dataset_id)
-    orders = mask_contacts(log.orders) if masked else log.orders
+    masks = contact_masks(log.orders["customer_id"]) if masked else {}
+    orders = mask_contacts(log.orders, masks) if masked else log.orders
     # The input rows as uploaded are the owner's: a shared view keeps only the
     # outcome of each row, never its cells.
     hidden = pl.DataFrame({"cells": pl.repeat("", log.report.rows_read, eager=True)})
@@ -190,7 +223,8 @@ def _saved_log(dataset_id: int, content_hash: str, saved_at, masked: bool) -> Sa
     # gets one of its own, so an owner's results never reach a partner.
     version = f"{content_hash} {saved_at} {'masked' if masked else 'shown'}"
     content_key = hashlib.sha256(version.encode()).hexdigest()
-    return replace(log, orders=orders, report=report, content_hash=content_key)
+    shared = replace(log, orders=orders, report=report, content_hash=content_key)
+    return shared, masks
 
 
 def shared_caption() -> None:

@@ -6,32 +6,18 @@ from __future__ import annotations
 import streamlit as st
 
 from retention.i18n import t
-from retention.nps import NPSResult
 from retention.report import ReportView, view_report
-from ui import data
-from ui.access import current_access
+from ui.surveys import current_nps
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def current_nps() -> NPSResult | None:
-    """The NPS of the owner's current survey (the sample until one is
-    uploaded); None for a partner, whose link holds no survey, or when the
-    survey gives no NPS."""
-    if current_access().is_partner:
-        return None
-    source = data.current_survey_source()
-    try:
-        survey = data.load_survey(source.name, source.content)
-        result = data.responses(survey, data.survey_columns(survey)).result()
-    except ValueError:
-        return None
-    return result if result.nps is not None else None
 
 
 def report_download(view) -> None:
     """A button that downloads ``view`` (the sidebar's View) as ``.xlsx``."""
     selection = view.selection
+    # Read now: the workbook is made after the click, outside this run, where
+    # the session (who is looking, which survey) is not at hand.
+    nps = current_nps()
 
     def workbook() -> bytes:
         report = ReportView(
@@ -39,7 +25,7 @@ def report_download(view) -> None:
             orders=view.sales_log.orders,
             selection=selection,
             industry=view.industry,
-            nps=current_nps(),
+            nps=nps,
         )
         return view_report(report)
 

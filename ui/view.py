@@ -166,6 +166,7 @@ PAGE_CHOICES = (
     data.TIMEZONE_KEY,
     data.ENCODING_KEY,
     "nps_target",
+    "nps_scale_confirmed",
 )
 
 
