@@ -51,7 +51,7 @@ from retention.columns import ColumnMapping, check_mapping
 from retention.i18n import t
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
 from retention.quality import Notice, QualityReport, outcome_of
-from retention.reading import RawTable, SalesLogError
+from retention.reading import Progress, RawTable, SalesLogError, text_column
 
 __all__ = [
     "DATE_ORDERS",
@@ -249,7 +249,11 @@ def normalise_ids(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
-    distinct = _Distinct.of(text)
+    if text.dtype.is_numeric():
+        # numbers read from a workbook: written without a decimal point when whole
+        ids = text_column(text)
+        return ids.replace("", None), pl.repeat(False, len(text), eager=True)
+    distinct = _Distinct.of(_text(text))
     ids, repaired = _distinct_ids(distinct.values)
     return distinct.spread(ids), distinct.spread(repaired)
 
@@ -314,7 +318,12 @@ def _timestamps(
     timezone: str | None = None,
     utc: bool = False,
 ) -> _Stamps:
-    distinct = _Distinct.of(text.str.strip_chars())
+    if isinstance(text.dtype, pl.Datetime):
+        return _typed_timestamps(text, timezone=timezone, utc=utc)
+    text = _text(text).str.strip_chars()
+    if (plain := _plain_iso(text)) is not None:
+        return _typed_timestamps(plain, timezone=timezone, utc=utc)
+    distinct = _Distinct.of(text)
     frame = pl.DataFrame(
         {"text": distinct.values, "weight": distinct.weights}
     ).with_columns(value=pl.lit(None, dtype=pl.Datetime("ns")), repair=pl.lit(""))
@@ -326,6 +335,39 @@ def _timestamps(
     parsed.values = distinct.spread(frame["value"])
     parsed.repairs = distinct.spread(frame["repair"])
     return parsed
+
+
+def _typed_timestamps(values: pl.Series, *, timezone: str | None, utc: bool) -> _Stamps:
+    """Dates read from a workbook as dates need no reading; only a column
+    headed UTC is converted to the shop's time zone."""
+    frame = pl.DataFrame(
+        {"value": values.cast(pl.Datetime("ns")), "repair": [""] * len(values)},
+        schema={"value": pl.Datetime("ns"), "repair": pl.String},
+    )
+    parsed = _Stamps(frame["value"], frame["repair"])
+    if utc:
+        frame = _convert_utc(frame, pl.lit(True), parsed, timezone)
+    parsed.values, parsed.repairs = frame["value"], frame["repair"]
+    return parsed
+
+
+def _plain_iso(text: pl.Series) -> pl.Series | None:
+    """The stamps when every filled cell is ISO text of one form (what most
+    exports and the workbooks saved as CSV write), else ``None``: read
+    directly, without the search for the form of each distinct value."""
+    filled = text.filter(text != "")
+    if filled.is_empty():
+        return None
+    first = filled[0]
+    for form in _ISO_FORMATS:
+        probe = pl.Series([first]).str.to_datetime(form, strict=False, time_unit="ns")
+        if probe.is_null().any() or not re.match(_ISO_NAIVE, first):
+            continue
+        values = text.str.to_datetime(form, strict=False, time_unit="ns")
+        if values.null_count() == len(text) - len(filled):
+            return values
+        return None
+    return None
 
 
 def _todo(frame: pl.DataFrame) -> pl.Expr:
@@ -637,11 +679,38 @@ def parse_amounts(values: pd.Series) -> ParsedAmounts:
 
 
 def _amounts(text: pl.Series) -> _Amounts:
+    if text.dtype.is_numeric():
+        # numbers read from a workbook need no reading
+        values = text.cast(pl.Float64)
+        return _Amounts(values, pl.repeat(False, len(text), eager=True))
+    text = _text(text)
+    if (plain := _plain_numbers(text)) is not None:
+        return _Amounts(plain, pl.repeat(False, len(text), eager=True))
     distinct = _Distinct.of(text)
     result = _distinct_amounts(distinct.values, distinct.weights)
     result.values = distinct.spread(result.values)
     result.formatted = distinct.spread(result.formatted)
     return result
+
+
+def _plain_numbers(text: pl.Series) -> pl.Series | None:
+    """The numbers when every filled cell is a plain number with a decimal
+    point (``12.50``, ``-3``), else ``None``: the column needs no cleaning.
+
+    Not when a comma occurs anywhere, nor when the only points group
+    thousands (``1.250``), which :func:`_decimal_mark` reads as a comma column.
+    """
+    if text.str.contains(",", literal=True).any():
+        return None
+    values = text.cast(pl.Float64, strict=False)
+    if values.null_count() != int((text == "").sum()):
+        return None
+    if not values.is_finite().fill_null(True).all():
+        return None
+    cents = text.str.contains(r"\.\d{1,2}$").any()
+    if not cents and text.str.contains(r"^-?[1-9]\d{0,2}(?:\.\d{3})+$").any():
+        return None
+    return values
 
 
 def _distinct_amounts(text: pl.Series, weights: pl.Series) -> _Amounts:
@@ -753,7 +822,7 @@ def _note_currency(symbols: pl.Series, weights: pl.Series, result: _Amounts) -> 
 
 def _text(values: pd.Series | pl.Series) -> pl.Series:
     if isinstance(values, pl.Series):
-        return values.cast(pl.String).fill_null("")
+        return text_column(values)
     return pl.Series(values.astype("str").tolist(), dtype=pl.String).fill_null("")
 
 
@@ -761,7 +830,11 @@ def _text(values: pd.Series | pl.Series) -> pl.Series:
 
 
 def clean_orders(
-    raw: RawTable, mapping: ColumnMapping, options: CleaningOptions | None = None
+    raw: RawTable,
+    mapping: ColumnMapping,
+    options: CleaningOptions | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, QualityReport]:
     """Turn a raw table into the canonical orders table and its quality report.
 
@@ -773,6 +846,8 @@ def clean_orders(
         Which column holds what; checked first (``SalesLogError`` if unusable).
     options : CleaningOptions, optional
         The shop's time zone and the date order.
+    progress : callable, optional
+        Told the share done (0-1) and a translated status line at each step.
 
     Returns
     -------
@@ -783,23 +858,34 @@ def clean_orders(
         Every input row's outcome and reason, the notices and the totals.
     """
     options = options or CleaningOptions()
+    tell = progress or _silent
     check_mapping(mapping, raw.cells)
-    lines, notices, parsed = _read_lines(raw.cells, mapping, options)
+    lines, notices, parsed = _read_lines(raw.cells, mapping, options, tell)
+    tell(0.5, t("Finding total rows and rows repeated in the file…"))
     lines = _mark_exclusions(raw.cells, lines, mapping)
     lines, repeated = _repeated_order_totals(lines, mapping)
     if repeated:
         notices.append(Notice("order_total_repeated", repeated))
+    tell(0.65, t("Grouping the lines into orders and matching refunds…"))
     kept = lines.filter(pl.col("excluded") == "")
     orders, keys = _collapse_orders(kept, derived=mapping.order_id is None)
     if combined := _combined_lines_notice(kept, keys):
         notices.append(combined)
+    tell(0.85, t("Writing down what happened to every row…"))
     reasons = _row_reasons(lines, keys, orders)
     report = _report(raw, reasons, orders, notices, parsed)
     return _canonical(orders, mapping), report
 
 
+def _silent(done: float, message: str) -> None:
+    """A progress callback that tells no one."""
+
+
 def _read_lines(
-    cells: pl.DataFrame, mapping: ColumnMapping, options: CleaningOptions
+    cells: pl.DataFrame,
+    mapping: ColumnMapping,
+    options: CleaningOptions,
+    tell: Progress = _silent,
 ) -> tuple[pl.DataFrame, list[Notice], dict]:
     """Parse the mapped columns of every row into typed line values."""
     blank = pl.Series([""] * cells.height, dtype=pl.String)
@@ -808,22 +894,29 @@ def _read_lines(
         name = getattr(mapping, role)
         return cells[name] if name is not None else blank
 
+    def text(role: str) -> pl.Series:
+        return _text(column(role))
+
+    tell(0.0, t("Reading the customer ids of {n} rows…", n=f"{cells.height:,}"))
     customer, customer_fixed = _ids(column("customer"))
     order_id, order_fixed = _ids(column("order_id"))
     refund_of, _ = _ids(column("refund_of"))
+    tell(0.15, t("Reading the dates…"))
     stamps = _timestamps(
-        _joined_time(column("timestamp"), column("time")),
+        _joined_time(column("timestamp"), text("time")),
         date_order=options.date_order,
         timezone=options.timezone,
         utc=bool(mapping.timestamp and _UTC_HEADER.search(mapping.timestamp)),
     )
+    tell(0.3, t("Reading the amounts…"))
     quantity = _amounts(column("quantity"))
     amount = _line_amounts(column, mapping, quantity)
-    status = column("status").str.to_lowercase()
+    tell(0.4, t("Finding refunds and cancellations…"))
+    status = text("status").str.to_lowercase()
     cancel = status.str.contains(CANCEL_WORDS) & ~status.str.contains(PARTIAL_WORDS)
     cancel = cancel | _c_invoices(order_id)
     if mapping.cancelled is not None:
-        flag = column("cancelled").str.strip_chars().str.to_lowercase()
+        flag = text("cancelled").str.strip_chars().str.to_lowercase()
         cancel = cancel | ~flag.is_in(["", "false", "no", "0", "n", "nem", "nein"])
     lines = pl.DataFrame(
         {
@@ -844,7 +937,7 @@ def _read_lines(
     lines = _order_level_refunds(lines, column, mapping)
     for role in OPTIONAL_COLUMNS:
         if getattr(mapping, role) is not None:
-            values = column(role).str.strip_chars()
+            values = text(role).str.strip_chars()
             lines = lines.with_columns(pl.Series(role, values).replace("", None))
     notices = stamps.notices + amount.notices
     parsed = {
@@ -859,6 +952,7 @@ def _joined_time(dates: pl.Series, times: pl.Series) -> pl.Series:
     """The date with its time of day, when the time sits in a column of its own."""
     if (times == "").all():
         return dates
+    dates = _text(dates)
     frame = pl.DataFrame({"d": dates.str.strip_chars(), "t": times.str.strip_chars()})
     return frame.select(
         pl.when(pl.col("t") != "")
@@ -953,7 +1047,7 @@ def _mark_exclusions(
 
     # an order's total may sit on its first line only (Shopify exports)
     no_amount = pl.col("amount").is_null()
-    if mapping.order_id is not None:
+    if mapping.order_id is not None and lines["amount"].null_count():
         priced = pl.col("amount").is_not_null().any().over("order_id")
         no_amount = no_amount & ~(priced & pl.col("order_id").is_not_null())
     stock = (
@@ -990,7 +1084,10 @@ def _exact_duplicates(cells: pl.DataFrame) -> pl.Series:
 
 
 def _total_labels(labels: pl.Series) -> pl.Series:
-    """Cells reading "Total", "Subtotal", "Összesen"... (checked on short cells)."""
+    """Cells reading "Total", "Subtotal", "Összesen"... (checked on short cells);
+    a column of numbers or dates holds none."""
+    if labels.dtype != pl.String:
+        return pl.repeat(False, len(labels), eager=True)
     return (labels.str.len_chars() < 25) & labels.str.contains(TOTAL_ROW)
 
 
@@ -1037,10 +1134,12 @@ def _collapse_orders(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Group lines into orders and net refunds into the purchases they belong to.
 
-    Returns the orders (one row per order ``key``) and each line's ``row`` and
-    ``key``.
+    Returns the orders (one row per order ``key``) and each line's ``row``,
+    ``key`` and ``position`` (its order's row in the orders).
     """
-    lines = lines.with_columns(key=_order_keys(derived=derived))
+    numbered = not derived and lines["order_id"].null_count() == 0
+    key = pl.col("order_id") if numbered else _order_keys(derived=derived)
+    lines = lines.with_columns(key=key)
     extra = [role for role in OPTIONAL_COLUMNS if role in lines.columns]
     orders = lines.group_by("key", maintain_order=True).agg(
         *[pl.col(role).drop_nulls().first() for role in extra],
@@ -1055,20 +1154,27 @@ def _collapse_orders(
         void=pl.col("void").any(),
         partial=pl.col("partial").any(),
         refund_of=pl.col("refund_of").drop_nulls().first(),
+        rows=pl.col("row"),
     )
-    orders = orders.with_columns(
+    # each line's order by position, so no join on the text keys is needed
+    positions = (
+        orders.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("position"), "rows")
+        .explode("rows")
+        .sort("rows")
+    )
+    orders = orders.drop("rows").with_columns(
         quantity=pl.when(pl.col("quantities") > 0).then(pl.col("quantity")),
         refund=(pl.col("cancel") | (pl.col("revenue") < 0)) & ~pl.col("void"),
     )
     orders = orders.with_columns(matched=_match_refunds(orders))
-    return orders, lines.select("row", "key")
+    keys = lines.select("row", "key").with_columns(position=positions["position"])
+    return orders, keys
 
 
 def _combined_lines_notice(lines: pl.DataFrame, keys: pl.DataFrame) -> Notice | None:
     """A note when rows with no order number were combined into orders because
     they share a customer and a time stamp; ``None`` when none were."""
-    unnumbered = lines.select("row", "order_id").join(keys, on="row")
-    unnumbered = unnumbered.filter(pl.col("order_id").is_null())
+    unnumbered = keys.filter(lines["order_id"].is_null())
     sizes = unnumbered.group_by("key").len().filter(pl.col("len") > 1)
     if sizes.height == 0:
         return None
@@ -1143,16 +1249,23 @@ def _row_reasons(
         "excel_serial_date": pl.col("date_repair") == "excel_serial_date",
     }
     order = orders.select(
-        "key",
         order_customer="customer_id",
         order_refund="refund",
         order_void="void",
         order_matched="matched",
     )
-    frame = lines.join(keys, on="row", how="left").join(order, on="key", how="left")
-    reason = pl.lit("ok")
-    for code, flag in reversed(repairs.items()):
-        reason = pl.when(flag).then(pl.lit(code)).otherwise(reason)
+    position = keys["position"]
+    if keys.height != lines.height:  # rows left out belong to no order
+        position = pl.Series([None] * lines.height, dtype=pl.UInt32)
+        position = position.scatter(keys["row"], keys["position"])
+    order = order.select(pl.all().gather(position))
+    key = pl.Series("key", [None] * lines.height, dtype=keys["key"].dtype)
+    key = (
+        keys["key"]
+        if keys.height == lines.height
+        else key.scatter(keys["row"], keys["key"])
+    )
+    frame = pl.concat([lines.with_columns(key=key), order], how="horizontal")
     refund = pl.col("order_refund").fill_null(False)
     rules = [  # later rules win
         ("partly_refunded", pl.col("partial")),
@@ -1168,20 +1281,29 @@ def _row_reasons(
         ("refund_netted", refund & pl.col("order_matched").is_not_null()),
         ("refund_unmatched", refund & pl.col("order_matched").is_null()),
     ]
-    for code, rows in rules:
-        reason = pl.when(rows).then(pl.lit(code)).otherwise(reason)
+    # the reasons as small numbers first, written out once at the end
+    names = ["ok", *repairs, *(code for code, _ in rules)]
+    number = pl.lit(0, dtype=pl.UInt8)
+    for index, flag in reversed(list(enumerate(repairs.values(), start=1))):
+        number = pl.when(flag).then(pl.lit(index, dtype=pl.UInt8)).otherwise(number)
+    for index, (_, rows) in enumerate(rules, start=1 + len(repairs)):
+        number = pl.when(rows).then(pl.lit(index, dtype=pl.UInt8)).otherwise(number)
+    reason = number.replace_strict(dict(enumerate(names)), return_dtype=pl.String)
     reason = (
         pl.when(pl.col("excluded") != "").then(pl.col("excluded")).otherwise(reason)
     )
-    listed = pl.concat_str(
-        [pl.when(flag).then(pl.lit(code)) for code, flag in repairs.items()],
-        separator=",",
-        ignore_nulls=True,
+    repaired = frame.select(pl.any_horizontal(repairs.values()).any()).item()
+    listed = (
+        pl.concat_str(
+            [pl.when(flag).then(pl.lit(code)) for code, flag in repairs.items()],
+            separator=",",
+            ignore_nulls=True,
+        ).fill_null("")
+        if repaired
+        else pl.lit("")
     )
-    return (
-        frame.sort("row")
-        .select(reason=reason, repairs=listed.fill_null(""))
-        .with_columns(outcome=outcome_of(pl.col("reason")))
+    return frame.select(reason=reason, repairs=listed).with_columns(
+        outcome=outcome_of(pl.col("reason"))
     )
 
 
@@ -1253,8 +1375,8 @@ def _canonical(orders: pl.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
     ).sort(["timestamp", "order_id"], maintain_order=True)
     frame = pd.DataFrame(
         {
-            "order_id": pd.array(table["order_id"].to_list(), dtype="string"),
-            "customer_id": pd.array(table["customer_id"].to_list(), dtype="string"),
+            "order_id": _pandas_text(table["order_id"]),
+            "customer_id": _pandas_text(table["customer_id"]),
             "timestamp": table["timestamp"].to_pandas().to_numpy(),
             "revenue": table["revenue"].to_numpy(),
             "items": pd.array(table["items"].to_pandas(), dtype="Int64"),
@@ -1262,8 +1384,13 @@ def _canonical(orders: pl.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
         }
     )
     for role in extra:
-        frame[role] = pd.array(table[role].to_list(), dtype="string")
+        frame[role] = _pandas_text(table[role])
     return frame[ORDER_COLUMNS + extra]
+
+
+def _pandas_text(values: pl.Series) -> pd.arrays.StringArray:
+    """A polars text column as a pandas ``string`` array (null is NA)."""
+    return values.cast(pl.String).to_pandas().astype("string").array
 
 
 def _derived_ids() -> pl.Expr:

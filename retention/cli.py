@@ -72,7 +72,7 @@ def load_log(
     with ``columns`` (role -> column name) put over them, the shop's time zone
     and the date order."""
     raw = read_raw(path)
-    mapping = replace(detect_columns(raw.frame), **(columns or {}))
+    mapping = replace(detect_columns(raw.cells), **(columns or {}))
     return build_orders(raw, mapping, timezone=timezone, date_order=date_order)
 
 

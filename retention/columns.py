@@ -20,7 +20,7 @@ import polars as pl
 
 from retention.i18n import t
 from retention.presets import find_preset
-from retention.reading import SalesLogError
+from retention.reading import SalesLogError, text_cells
 
 __all__ = [
     "REQUIRED_ROLES",
@@ -369,7 +369,7 @@ def detect_columns(raw: pd.DataFrame | pl.DataFrame) -> ColumnMapping:
     Parameters
     ----------
     raw : DataFrame
-        The raw table of text cells (``RawTable.cells`` or ``RawTable.frame``).
+        The raw table (``RawTable.cells``, typed or text, or ``RawTable.frame``).
 
     Returns
     -------
@@ -435,7 +435,7 @@ def detected_preset(raw: pd.DataFrame | pl.DataFrame) -> str | None:
 def _sample(raw: pd.DataFrame | pl.DataFrame) -> pd.DataFrame:
     """The first rows as a pandas frame of text, enough to judge the content."""
     if isinstance(raw, pl.DataFrame):
-        return raw.head(SAMPLE_ROWS).to_pandas().astype("str")
+        return text_cells(raw.head(SAMPLE_ROWS)).to_pandas().astype("str")
     return raw.head(SAMPLE_ROWS)
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 import polars as pl
 
 from retention.i18n import t
+from retention.reading import text_cells
 
 __all__ = ["REASONS", "Notice", "QualityReport", "outcome_of", "reason_label"]
 
@@ -150,11 +151,9 @@ class QualityReport:
     @cached_property
     def raw(self) -> pd.DataFrame:
         """The input rows as read (text), aligned with ``rows``, as pandas."""
+        cells = text_cells(self.raw_table)
         return pd.DataFrame(
-            {
-                name: self.raw_table[name].to_pandas().astype("str")
-                for name in self.raw_table.columns
-            }
+            {name: cells[name].to_pandas().astype("str") for name in cells.columns}
         )
 
     @property
@@ -193,7 +192,7 @@ class QualityReport:
         """The raw rows that ended with ``reason``, with source and row number."""
         chosen = self.row_table["reason"] == reason
         origin = self.row_table.filter(chosen).select("source", "sheet", "row_number")
-        cells = self.raw_table.filter(chosen)
+        cells = text_cells(self.raw_table.filter(chosen))
         return pl.concat([origin, cells], how="horizontal").to_pandas()
 
     def notice_texts(self) -> list[str]:

@@ -1,30 +1,36 @@
-"""Read an uploaded sales file into a raw table of text cells.
+"""Read an uploaded sales file into a raw table of cells.
 
-Every reader returns the same thing, a :class:`RawTable`: one column of text per
+Every reader returns the same thing, a :class:`RawTable`: one column per
 column of the file, named by the file's header, one row per non-blank data row,
 and beside it the row number the user sees in Excel or a text editor, so a
 report can say "row 12". Nothing is interpreted here: dates, amounts and ids
-stay text until :mod:`retention.cleaning` reads them.
+are read by :mod:`retention.cleaning`.
 
 Workbooks (.xlsx, .xlsm, .xls, .ods) are read with fastexcel (calamine in Rust,
-straight to Arrow) with every column read as text, which keeps text cells in
-date columns and writes numbers without a ``.0`` (``17850``, ``2.55``) and Excel
-dates as ISO text (``2010-12-01 08:26:00``). fastexcel writes a number as text
-with at most nine decimals (``1/3`` becomes ``0.333333333``); a column holding
-such a value is read a second time as numbers and those cells get their
-shortest exact text (``0.3333333333333333``), so no digit is lost. Measured
-(``scripts/bench_reading.py``) on 1,000,000 rows x 8 columns: python-calamine's
-cells converted to text per cell 15 s, fastexcel as text 4.2 s.
+straight to Arrow) with the cells' own types: a column holding only numbers
+comes as Float64, one holding only dates as Datetime, any other as text. A
+column mixing kinds among the first 1,000 rows (which fastexcel samples to
+choose the type) is text, its numbers written exactly (``17850``,
+``0.3333333333333333``); a cell further down that does not fit its column's
+type is reported by fastexcel, and that column is read again as text, so a
+word at row 50,000 of a number column is kept, never blanked. A column of
+times of day is text (``10:30:00``). :func:`text_cells` writes any column as
+text, as the download of the input rows and the column detection see it.
+Measured (``scripts/bench_reading.py``) on 1,000,000 rows x 8 columns: every
+cell read as text 4.2 s, read with its type 3.0 s, and the typed cells need no
+reading of text afterwards.
 
 Text files are decoded (UTF-8 with or without a byte-order mark, otherwise
 charset-normalizer among the Windows and Latin code pages) and split by the
-delimiter that splits the first lines most evenly; polars parses them.
+delimiter that splits the first lines most evenly; polars parses them, every
+cell as text, so ids keep their leading zeros.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
@@ -55,8 +61,11 @@ __all__ = [
     "combine_tables",
     "decode_text",
     "detect_delimiter",
+    "part_of",
     "read_table",
     "sheet_names",
+    "text_cells",
+    "text_column",
 ]
 
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -115,13 +124,15 @@ class SalesLogError(ValueError):
 
 @dataclass(frozen=True)
 class RawTable:
-    """The text cells of one or more files, before any interpretation.
+    """The cells of one or more files, before any interpretation.
 
     Attributes
     ----------
     cells : polars.DataFrame
-        One text column per file column (header names), one row per non-blank
-        data row; an empty cell is ``""``. ``frame`` is the same as pandas.
+        One column per file column (header names), one row per non-blank data
+        row: text (an empty cell is ``""``), or, for a workbook column holding
+        only numbers or only dates, Float64 or Datetime (an empty cell is
+        null). ``frame`` is the same as pandas text (:func:`text_cells`).
     rows : polars.DataFrame
         Aligned with ``cells``: ``source`` (file name), ``sheet`` (sheet name or
         ``""``) and ``row_number`` (1-based row as the user sees it).
@@ -155,8 +166,9 @@ class RawTable:
     @cached_property
     def frame(self) -> pd.DataFrame:
         """The cells as a pandas frame of ``str`` columns."""
+        cells = text_cells(self.cells)
         return pd.DataFrame(
-            {name: self.cells[name].to_pandas().astype("str") for name in self.columns}
+            {name: cells[name].to_pandas().astype("str") for name in self.columns}
         )
 
     @cached_property
@@ -213,12 +225,12 @@ def read_table(
         raise SalesLogError(t("The file {name} is empty.", name=name))
     if limit_mb is not None and len(data) > limit_mb * 1e6:
         raise SalesLogError(_too_large_message(name, len(data), limit_mb))
-    if progress is not None:
-        progress(0.0, t("Reading {name}…", name=name))
+    tell = progress or _silent
+    tell(0.0, t("Reading {name}…", name=name))
     if extension in EXCEL_EXTENSIONS:
-        table = _read_workbook(data, name, sheet, progress)
+        table = _read_workbook(data, name, sheet, tell)
     elif extension in CSV_EXTENSIONS:
-        table = _read_text(data, name, encoding)
+        table = _read_text(data, name, encoding, tell)
     else:
         raise SalesLogError(_unsupported_message(name))
     digest = hashlib.sha256(data)
@@ -226,6 +238,16 @@ def read_table(
         # another sheet of the same file is another dataset
         digest.update("\x00".join(_as_list(sheet)).encode())
     return replace(table, content_hash=digest.hexdigest(), sources=(name,))
+
+
+def _silent(done: float, message: str) -> None:
+    """A progress callback that tells no one."""
+
+
+def part_of(progress: Progress, start: float, width: float) -> Progress:
+    """A progress callback for one part of the work, mapped into
+    ``[start, start + width]`` of the whole."""
+    return lambda done, message: progress(start + done * width, message)
 
 
 def sheet_names(data: bytes | str | Path, *, name: str | None = None) -> list[str]:
@@ -246,7 +268,9 @@ def combine_tables(tables: Sequence[RawTable]) -> RawTable:
     """
     if len(tables) == 1:
         return tables[0]
-    cells = pl.concat([table.cells for table in tables], how="diagonal").fill_null("")
+    cells = pl.concat(_alike_cells(tables), how="diagonal")
+    texts = [c for c in cells.columns if cells[c].dtype == pl.String]
+    cells = cells.with_columns(pl.col(texts).fill_null(""))
     rows = pl.concat([table.rows for table in tables])
     hashes = sorted(table.content_hash for table in tables)
     notices = tuple(
@@ -266,6 +290,22 @@ def combine_tables(tables: Sequence[RawTable]) -> RawTable:
         header_row=tables[0].header_row,
         sources=tuple(source for table in tables for source in table.sources),
     )
+
+
+def _alike_cells(tables: Sequence[RawTable]) -> list[pl.DataFrame]:
+    """The tables' cells, a column written as text in all of them unless every
+    table that has it holds the same type (numbers, dates) there."""
+    kinds: dict[str, set[pl.DataType]] = {}
+    for table in tables:
+        for column, dtype in table.cells.schema.items():
+            kinds.setdefault(column, set()).add(dtype)
+    mixed = {c for c, found in kinds.items() if len(found) > 1}
+    return [
+        table.cells.with_columns(
+            [text_column(table.cells[c]) for c in table.cells.columns if c in mixed]
+        )
+        for table in tables
+    ]
 
 
 def _layout_differences(
@@ -349,7 +389,7 @@ def _read_workbook(
     data: bytes,
     name: str,
     sheet: str | Sequence[str] | None,
-    progress: Progress | None = None,
+    progress: Progress = _silent,
 ) -> RawTable:
     workbook = _open_workbook(data, name)
     names = list(workbook.sheet_names)
@@ -369,10 +409,9 @@ def _read_workbook(
             )
     tables = []
     for position, chosen in enumerate(wanted):
-        if progress is not None:
-            message = t("Reading sheet {sheet} of {name}…", sheet=chosen, name=name)
-            progress(position / len(wanted), message)
-        tables.append(_read_sheet(workbook, data, name, chosen))
+        tell = part_of(progress, position / len(wanted), 1 / len(wanted))
+        tell(0.0, t("Reading sheet {sheet} of {name}…", sheet=chosen, name=name))
+        tables.append(_read_sheet(workbook, data, name, chosen, tell))
     table = combine_tables(tables) if len(tables) > 1 else tables[0]
     if len(wanted) == 1:
         note = t("Read sheet {sheet} of {sheets}.", sheet=wanted[0], sheets=len(names))
@@ -387,10 +426,14 @@ def _as_list(sheet: str | Sequence[str]) -> list[str]:
 
 
 def _read_sheet(
-    workbook: fastexcel.ExcelReader, data: bytes, name: str, sheet: str
+    workbook: fastexcel.ExcelReader,
+    data: bytes,
+    name: str,
+    sheet: str,
+    progress: Progress = _silent,
 ) -> RawTable:
     try:
-        grid, first = _sheet_cells(workbook, data, name, sheet)
+        table = _typed_sheet(workbook, data, name, sheet, progress)
     except SalesLogError:
         raise
     except _DAMAGED as error:
@@ -402,55 +445,253 @@ def _read_sheet(
                 name=name,
             )
         ) from error
-    line_numbers = np.arange(first, first + grid.height)
-    table = _table_from_grid(grid, line_numbers, name, sheet)
     return replace(table, sheet_names=(sheet,))
 
 
-def _sheet_cells(
-    workbook: fastexcel.ExcelReader, data: bytes, name: str, sheet: str
-) -> tuple[pl.DataFrame, int]:
-    """The sheet's cells as text and the sheet row of the first of them."""
-    loaded = workbook.load_sheet(sheet, header_row=None, dtypes="string")
-    grid = pl.from_arrow(loaded.to_arrow())
-    if grid.height == 0 or grid.width == 0:
+def _typed_sheet(
+    workbook: fastexcel.ExcelReader,
+    data: bytes,
+    name: str,
+    sheet: str,
+    progress: Progress = _silent,
+) -> RawTable:
+    """Read a sheet with its cells' own types, and find its header.
+
+    The sheet is read once taking its first row as the header; when the
+    header lies lower (title rows above it, a two-line header), it is read
+    again from there, so values and labels never share a column.
+    """
+    body, labels = _typed_cells(workbook, sheet, 0)
+    if body.width == 0 or (body.height == 0 and not any(labels)):
         raise SalesLogError(
             t("The sheet {sheet} of {name} is empty.", sheet=sheet, name=name)
         )
-    grid = grid.rename({old: str(i) for i, old in enumerate(grid.columns)})
-    grid = _exact_numbers(workbook, sheet, grid)
-    # OpenDocument dates come as 2024-01-05T10:30:00; written like Excel's here
-    stamped = [c for c in grid.columns if grid[c].str.contains(_ISO_T).any()]
-    grid = grid.with_columns(pl.col(stamped).str.replace(_ISO_T, "$1 $2"))
-    # a time of day alone comes out on Excel's day zero; a date alone at 00:00
-    times = [c for c in grid.columns if grid[c].str.starts_with("1899-12-3").any()]
-    days = [c for c in grid.columns if grid[c].str.ends_with(" 00:00:00").any()]
-    grid = (
-        grid.with_columns(
-            pl.col(days).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1")
-        )
-        .with_columns(pl.col(times).str.replace(r"^1899-12-3[01] ", ""))
-        .fill_null("")
+    progress(0.8, t("Finding the header row of the sheet {sheet}…", sheet=sheet))
+    top = _top_rows(labels, body)
+    header_index = _find_header(top)
+    if header_index > 0:
+        message = t("Reading the sheet {sheet} from its header row…", sheet=sheet)
+        progress(0.85, message)
+        body, _ = _typed_cells(workbook, sheet, header_index)
+    first = _first_row(data, workbook, name, sheet)
+    header_row = first + header_index
+    names = _column_names(body, top, header_index)
+    body.columns = names
+    filled = body.select(pl.any_horizontal([_filled(c) for c in body.columns]))
+    filled = filled.to_series()
+    body = body.filter(filled)
+    if body.height == 0:
+        raise SalesLogError(_no_rows_message(name, sheet))
+    numbers = np.flatnonzero(filled.to_numpy()) + header_row + 1
+    keep = [column for column in body.columns if not column.startswith("\x00")]
+    notices = ()
+    if header_index > 0:
+        notices = (t("The column headers were found on row {row}.", row=header_row),)
+    return RawTable(
+        cells=body.select(keep),
+        rows=_row_origins(numbers, name, sheet),
+        notices=notices,
+        header_row=header_row,
     )
-    return grid, _first_row(data, workbook, name, sheet)
+
+
+def _typed_cells(
+    workbook: fastexcel.ExcelReader, sheet: str, header_row: int
+) -> tuple[pl.DataFrame, list[str]]:
+    """The cells below ``header_row`` with their types, and the header's labels.
+
+    A column of numbers comes as Float64 and one of dates as Datetime; a
+    column mixing kinds within the rows fastexcel samples comes as text. A
+    cell further down that does not fit its column's type (a word in a
+    number column at row 50,000) is reported by fastexcel rather than
+    dropped, and its column is read again as text, so no cell is lost.
+    Other kinds (true/false, durations) are read as text too.
+    """
+    loaded = workbook.load_sheet(sheet, header_row=header_row)
+    batch, errors = loaded.to_arrow_with_errors()
+    body = pl.from_arrow(batch)
+    if not isinstance(body, pl.DataFrame):
+        body = body.to_frame()
+    labels = [
+        "" if column.column_name_from == "generated" else column.name
+        for column in loaded.selected_columns
+    ]
+    labels = _undo_deduplication(labels)
+    body = body.rename({old: str(i) for i, old in enumerate(body.columns)})
+    failed = {error.position[1] for error in (errors.errors if errors else [])}
+    as_text = [
+        position
+        for position, column in enumerate(body.columns)
+        if position in failed or not _kept_type(body[column].dtype)
+    ]
+    if as_text:
+        body = _reread_as_text(workbook, sheet, header_row, body, as_text)
+    return _tidy_cells(workbook, sheet, header_row, body), labels
+
+
+def _kept_type(dtype: pl.DataType) -> bool:
+    return (
+        dtype in (pl.String, pl.Null, pl.Date)
+        or dtype.is_float()
+        or (isinstance(dtype, pl.Datetime))
+    )
+
+
+def _undo_deduplication(labels: list[str]) -> list[str]:
+    """fastexcel names a second "Amount" column "Amount_1"; give it back its
+    label (the header logic tells repeated labels apart itself)."""
+    seen: list[str] = []
+    for position, label in enumerate(labels):
+        found = re.fullmatch(r"(.*)_\d+", label)
+        if found and found.group(1) in seen:
+            labels[position] = found.group(1)
+        seen.append(labels[position])
+    return labels
+
+
+def _reread_as_text(
+    workbook: fastexcel.ExcelReader,
+    sheet: str,
+    header_row: int,
+    body: pl.DataFrame,
+    positions: list[int],
+) -> pl.DataFrame:
+    """Columns read again as text; their cells that did fit the type keep their
+    exact text (``0.3333333333333333``, not fastexcel's nine decimals)."""
+    text = pl.from_arrow(
+        workbook.load_sheet(
+            sheet, header_row=header_row, use_columns=positions, dtypes="string"
+        ).to_arrow()
+    )
+    replaced = []
+    for index, position in enumerate(positions):
+        column = body.columns[position]
+        typed = body[column]
+        written = text.to_series(index)
+        if typed.dtype in (pl.String, pl.Null) or not _kept_type(typed.dtype):
+            replaced.append(written.alias(column))
+            continue
+        exact = text_column(typed)
+        replaced.append(pl.Series(column, exact).zip_with(typed.is_not_null(), written))
+    return body.with_columns(replaced)
+
+
+def _tidy_cells(
+    workbook: fastexcel.ExcelReader, sheet: str, header_row: int, body: pl.DataFrame
+) -> pl.DataFrame:
+    """Text trimmed and empty text ``""``; dates as Datetime, and a column of
+    times of day (Excel puts them on its day zero, 1899-12-30) as text."""
+    columns = []
+    for column in body.columns:
+        values = body[column]
+        if values.dtype == pl.Null:
+            values = pl.Series(column, [""] * len(values), dtype=pl.String)
+        elif values.dtype == pl.Date:
+            values = values.cast(pl.Datetime("ms"))
+        if isinstance(values.dtype, pl.Datetime) and _holds_times(values):
+            values = text_column(values)
+        columns.append(values.alias(column))
+    body = pl.DataFrame(columns) if columns else body
+    texts = [c for c in body.columns if body[c].dtype == pl.String]
+    body = body.with_columns(pl.col(texts).fill_null("").str.strip_chars())
+    body = _exact_numbers(workbook, sheet, header_row, body, texts)
+    # OpenDocument dates come as 2024-01-05T10:30:00; written like Excel's here
+    stamped = [c for c in texts if body[c].str.contains(_ISO_T).any()]
+    body = body.with_columns(pl.col(stamped).str.replace(_ISO_T, "$1 $2"))
+    # a time of day alone comes out on Excel's day zero; a date alone at 00:00
+    times = [c for c in texts if body[c].str.starts_with("1899-12-3").any()]
+    days = [c for c in texts if body[c].str.ends_with(" 00:00:00").any()]
+    return body.with_columns(
+        pl.col(days).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1")
+    ).with_columns(pl.col(times).str.replace(r"^1899-12-3[01] ", ""))
+
+
+def _holds_times(values: pl.Series) -> bool:
+    day_zero = values.dt.date() <= pl.lit(dt.date(1899, 12, 31))
+    return bool(values.to_frame().select(day_zero.any()).item())
+
+
+def _top_rows(labels: list[str], body: pl.DataFrame) -> pd.DataFrame:
+    """The first rows as text, the header's labels first, to find the header in."""
+    head = body.head(HEADER_SEARCH_ROWS - 1)
+    text = head.select([text_column(head[c]).str.strip_chars() for c in head.columns])
+    top = pd.DataFrame([labels], columns=text.columns, dtype="str")
+    top = pd.concat([top, text.to_pandas().astype("str")], ignore_index=True)
+    return top.map(str.strip)
+
+
+def _filled(column: str) -> pl.Expr:
+    """Whether a cell holds something: not null, and not empty text."""
+    values = pl.col(column)
+    return values.is_not_null() & (values.cast(pl.String) != "")
+
+
+def _row_origins(numbers: np.ndarray, name: str, sheet: str) -> pl.DataFrame:
+    return pl.DataFrame({"row_number": numbers.astype("int64")}).select(
+        pl.lit(name, dtype=pl.String).alias("source"),
+        pl.lit(sheet, dtype=pl.String).alias("sheet"),
+        pl.col("row_number"),
+    )
+
+
+def text_column(values: pl.Series) -> pl.Series:
+    """A column as text, written as the cells read as text would be.
+
+    Whole numbers without a decimal point (``17850``), others in their
+    shortest exact form (``0.3333333333333333``), dates and times as ISO text
+    (``2010-12-01 08:26:00``; a date alone without ``00:00:00``, a time of day
+    alone without Excel's day zero); an empty cell is ``""``.
+    """
+    dtype = values.dtype
+    frame = values.to_frame("v")
+    cell = pl.col("v")
+    if dtype == pl.String:
+        return values.fill_null("")
+    if dtype.is_float():
+        whole = (cell == cell.round(0)) & (cell.abs() < 1e15)
+        text = (
+            pl.when(whole)
+            .then(cell.cast(pl.Int64, strict=False).cast(pl.String))
+            .otherwise(cell.cast(pl.String))
+        )
+    elif isinstance(dtype, pl.Datetime) or dtype == pl.Date:
+        cell = cell.cast(pl.Datetime("ms"))
+        text = (
+            pl.when(cell.dt.date() <= pl.lit(dt.date(1899, 12, 31)))
+            .then(cell.dt.strftime("%H:%M:%S"))
+            .when(cell.dt.time() == pl.lit(dt.time(0, 0)))
+            .then(cell.dt.strftime("%Y-%m-%d"))
+            .otherwise(cell.dt.strftime("%Y-%m-%d %H:%M:%S"))
+        )
+    else:
+        text = cell.cast(pl.String)
+    return frame.select(text.fill_null("")).to_series().alias(values.name)
+
+
+def text_cells(cells: pl.DataFrame) -> pl.DataFrame:
+    """Every column of a raw table as text (see :func:`text_column`)."""
+    return cells.select([text_column(cells[c]) for c in cells.columns])
 
 
 def _exact_numbers(
-    workbook: fastexcel.ExcelReader, sheet: str, grid: pl.DataFrame
+    workbook: fastexcel.ExcelReader,
+    sheet: str,
+    header_row: int,
+    body: pl.DataFrame,
+    texts: list[str],
 ) -> pl.DataFrame:
-    """Give numbers cut to nine decimals their exact shortest text."""
+    """In text columns, give numbers cut to nine decimals their shortest exact
+    text (fastexcel writes ``1/3`` as text as ``0.333333333``)."""
     cut = [
-        column
-        for column in grid.columns
-        if grid[column].str.contains(r"^-?\d+\.\d{9}$").any()
+        column for column in texts if body[column].str.contains(r"^-?\d+\.\d{9}$").any()
     ]
     if not cut:
-        return grid
+        return body
     numbers = pl.from_arrow(
         workbook.load_sheet(
             sheet,
-            header_row=None,
-            use_columns=[int(column) for column in cut],
+            header_row=header_row,
+            use_columns=[body.columns.index(column) for column in cut],
             dtypes="float",
         ).to_arrow()
     )
@@ -460,11 +701,11 @@ def _exact_numbers(
             [None if value is None else repr(value) for value in values.to_list()],
             dtype=pl.String,
         )
-        mask = grid[column].str.contains(r"^-?\d+\.\d{9}$") & exact.is_not_null()
-        grid = grid.with_columns(
+        mask = body[column].str.contains(r"^-?\d+\.\d{9}$") & exact.is_not_null()
+        body = body.with_columns(
             pl.when(mask).then(exact).otherwise(pl.col(column)).alias(column)
         )
-    return grid
+    return body
 
 
 def _first_row(
@@ -694,7 +935,12 @@ def _csv_reader(lines: Iterable[str], delimiter: str) -> Iterator[list[str]]:
     return csv.reader(lines, delimiter=delimiter)
 
 
-def _read_text(data: bytes, name: str, encoding: str | None = None) -> RawTable:
+def _read_text(
+    data: bytes,
+    name: str,
+    encoding: str | None = None,
+    progress: Progress = _silent,
+) -> RawTable:
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise SalesLogError(
             t(
@@ -713,15 +959,19 @@ def _read_text(data: bytes, name: str, encoding: str | None = None) -> RawTable:
         raise SalesLogError(
             t("{name} is not a text file; export the sales log as CSV.", name=name)
         )
+    progress(0.05, t("Detecting the text encoding of {name}…", name=name))
     if encoding is None:
         text, encoding, undecided = _decode(data)
     else:
         text, undecided = data.decode(encoding, errors="replace"), ()
     delimiter = detect_delimiter(text)
-    grid, line_numbers = _parse_delimited(text, delimiter)
+    progress(0.2, t("Splitting {name} into columns…", name=name))
+    utf8 = {"UTF-8": data, "UTF-8 (BOM)": data[len(codecs.BOM_UTF8) :]}.get(encoding)
+    grid, line_numbers = _parse_delimited(text, delimiter, utf8)
     repaired = 0
     if any(lead in text for lead in _MOJIBAKE_LEADS):
         grid, repaired = _repair_mojibake(grid)
+    progress(0.8, t("Finding the header row of {name}…", name=name))
     table = _table_from_grid(grid, line_numbers, name, "")
     notices = (
         t("Text encoding: {encoding}.", encoding=encoding),
@@ -750,21 +1000,30 @@ def _read_text(data: bytes, name: str, encoding: str | None = None) -> RawTable:
     )
 
 
-def _parse_delimited(text: str, delimiter: str) -> tuple[pl.DataFrame, np.ndarray]:
+def _parse_delimited(
+    text: str, delimiter: str, utf8: bytes | None = None
+) -> tuple[pl.DataFrame, np.ndarray]:
     """All records as text and the line each starts on.
 
     polars parses files whose every line is one record (no blank lines, no line
     breaks inside quotes, no line longer than the first 200); anything else goes
     through pandas' parser, which keeps blank lines so records can be placed.
+    ``utf8`` is the file's own bytes when they are UTF-8 (no byte-order mark),
+    handed to polars as they are.
     """
     sample = text[:200_000].splitlines()[:200]
     width = max((len(row) for row in _csv_reader(sample, delimiter)), default=1)
-    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    simple = "\n\n" not in text and "\n\r\n" not in text and not text.startswith("\n")
+    encoded = utf8 if utf8 is not None else text.encode("utf-8")
+    lines = encoded.count(b"\n") + (0 if encoded.endswith(b"\n") else 1)
+    simple = (
+        b"\n\n" not in encoded
+        and b"\n\r\n" not in encoded
+        and not encoded.startswith(b"\n")
+    )
     if simple:
         try:
             grid = pl.read_csv(
-                io.BytesIO(text.encode("utf-8")),
+                io.BytesIO(encoded),
                 has_header=False,
                 separator=delimiter,
                 schema={str(i): pl.String for i in range(width)},
@@ -880,23 +1139,17 @@ def _table_from_grid(
     grid = grid.with_columns(pl.all().cast(pl.String).fill_null("").str.strip_chars())
     top = grid.head(HEADER_SEARCH_ROWS).to_pandas().astype("str")
     header_index = _find_header(top)
-    names = _column_names(grid, top, header_index)
-
     body = grid.slice(header_index + 1)
+    names = _column_names(body, top, header_index)
     body.columns = names
     numbers = line_numbers[header_index + 1 :]
     filled = body.select(pl.any_horizontal(pl.all() != "")).to_series()
-    body = body.filter(filled)
+    if not filled.all():
+        body = body.filter(filled)
     if body.height == 0:
         raise SalesLogError(_no_rows_message(name, sheet))
     keep = [column for column in body.columns if not column.startswith("\x00")]
-    rows = pl.DataFrame(
-        {"row_number": numbers[filled.to_numpy()].astype("int64")}
-    ).select(
-        pl.lit(name, dtype=pl.String).alias("source"),
-        pl.lit(sheet, dtype=pl.String).alias("sheet"),
-        pl.col("row_number"),
-    )
+    rows = _row_origins(numbers[filled.to_numpy()], name, sheet)
     header_row = int(line_numbers[header_index])
     notices = ()
     if header_index > 0:
@@ -970,7 +1223,7 @@ def _looks_like_value(cell: str) -> bool:
 
 
 def _column_names(
-    grid: pl.DataFrame, top: pd.DataFrame, header_index: int
+    below: pl.DataFrame, top: pd.DataFrame, header_index: int
 ) -> list[str]:
     """Header labels, prefixed by a merged group header or the first line of a
     two-line header on the row above.
@@ -980,13 +1233,13 @@ def _column_names(
     """
     labels = [_clean_label(cell) for cell in top.iloc[header_index]]
     groups = _group_labels(top, header_index, labels)
-    below = grid.slice(header_index + 1)
     names: list[str] = []
     for position, label in enumerate(labels):
         if groups[position] and label:
             label = f"{groups[position]} {label}"
         if not label:
-            has_data = bool((below.to_series(position) != "").any())
+            column = below.columns[position]
+            has_data = bool(below.select(_filled(column).any()).item())
             label = t("Column {n}", n=position + 1) if has_data else f"\x00{position}"
         names.append(_unique(label, names))
     return names

@@ -2,7 +2,7 @@
 
 Two steps, so the app can cache the slow one by the file's content:
 
-1. :func:`read_raw` reads one or several files into a raw table of text cells
+1. :func:`read_raw` reads one or several files into a raw table of cells
    (cache key: the files' bytes and the sheet);
 2. :func:`build_orders` maps the columns (detected, or the user's corrected
    mapping), cleans, and returns a :class:`SalesLog` (cache key: the raw
@@ -31,6 +31,7 @@ from retention.reading import (
     RawTable,
     SalesLogError,
     combine_tables,
+    part_of,
     read_table,
     sheet_names,
 )
@@ -91,7 +92,7 @@ def read_raw(
     progress: Progress | None = None,
     encoding: str | None = None,
 ) -> RawTable:
-    """Read one file or several into one raw table of text cells.
+    """Read one file or several into one raw table of cells.
 
     Parameters
     ----------
@@ -108,7 +109,8 @@ def read_raw(
     limit_mb : float, optional
         The largest file accepted, in megabytes.
     progress : callable, optional
-        Told the share done (0-1) and a status line before each file.
+        Told the share done (0-1) and a status line at each step of each file
+        (decoding, splitting into columns, reading a sheet, finding the header).
     encoding : str, optional
         The text encoding of text files, when the owner chose it.
     """
@@ -119,7 +121,7 @@ def read_raw(
     for position, (file_name, data) in enumerate(files):
         step = None
         if progress is not None:
-            step = _step(progress, position / len(files), 1 / len(files))
+            step = part_of(progress, position / len(files), 1 / len(files))
         tables.append(
             read_table(
                 data,
@@ -191,11 +193,6 @@ def _files(source: Source, name: str | None) -> list[tuple[str | None, bytes | P
     return [(name or Path(source).name, Path(source))]
 
 
-def _step(progress: Progress, start: float, width: float) -> Progress:
-    """A progress callback for one part, mapped into ``[start, start + width]``."""
-    return lambda done, message: progress(start + done * width, message)
-
-
 def build_orders(
     raw: RawTable,
     mapping: ColumnMapping | None = None,
@@ -208,7 +205,8 @@ def build_orders(
 
     ``mapping`` defaults to :func:`retention.columns.detect_columns`; an unusable
     mapping raises ``SalesLogError`` naming what to choose. ``progress`` is
-    told when mapping and cleaning start.
+    told the share done and a status line at each step of the cleaning (ids,
+    dates, amounts, refunds, left-out rows, orders, the report).
     """
     if progress is not None:
         progress(
@@ -220,7 +218,8 @@ def build_orders(
             note = t("Recognised the layout of an export: {preset}.", preset=t(preset))
             raw = replace(raw, notices=(*raw.notices, note))
     options = CleaningOptions(timezone=timezone, date_order=date_order)
-    orders, report = clean_orders(raw, mapping, options)
+    steps = part_of(progress, 0.05, 0.95) if progress is not None else None
+    orders, report = clean_orders(raw, mapping, options, progress=steps)
     return SalesLog(
         orders=orders,
         mapping=mapping,

@@ -255,8 +255,13 @@ def test_progress_is_told_each_sheet_it_reads():
     read_table(
         data, name="m.xlsx", sheet=["A", "B"], progress=lambda *s: steps.append(s)
     )
-    assert [round(done, 2) for done, _ in steps] == [0.0, 0.0, 0.5]
-    assert "Reading sheet B of m.xlsx…" in steps[-1][1]
+    assert [(round(done, 2), text) for done, text in steps] == [
+        (0.0, "Reading m.xlsx…"),
+        (0.0, "Reading sheet A of m.xlsx…"),
+        (0.4, "Finding the header row of the sheet A…"),
+        (0.5, "Reading sheet B of m.xlsx…"),
+        (0.9, "Finding the header row of the sheet B…"),
+    ]
 
 
 # --- bad input: one clear message each --------------------------------------
@@ -389,3 +394,76 @@ def test_a_quote_mark_never_closed_is_refused_with_its_line():
     text = 'customer,date,amount\nC1,2024-01-01,5\nC2,"2024-01-02,6\nC3,2024-01-03,7\n'
     with pytest.raises(SalesLogError, match="Line 3 opens a quote mark"):
         read_table(text.encode(), name="open.csv")
+
+
+def _long_sales_workbook(rows: int, odd_cells: dict[tuple[int, int], object]) -> bytes:
+    """order, customer, date, amount over ``rows`` rows (write-only, so fast);
+    ``odd_cells`` puts other values at (data row, column)."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Sales")
+    sheet.append(["order", "customer", "date", "amount"])
+    start = dt.datetime(2024, 1, 1, 9, 0)
+    for row in range(rows):
+        values = [1000 + row, 17850 + row % 50, start + dt.timedelta(hours=row), 2.5]
+        for (odd_row, column), value in odd_cells.items():
+            if odd_row == row:
+                values[column] = value
+        sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_numbers_and_dates_are_read_with_their_types():
+    table = read_table(_long_sales_workbook(20, {}), name="typed.xlsx")
+    assert [str(dtype) for dtype in table.cells.dtypes] == [
+        "Float64",
+        "Float64",
+        "Datetime(time_unit='ms', time_zone=None)",
+        "Float64",
+    ]
+    assert table.frame.iloc[0].tolist() == [
+        "1000",
+        "17850",
+        "2024-01-01 09:00:00",
+        "2.5",
+    ]
+
+
+def test_text_far_down_a_number_column_is_kept_not_blanked():
+    # fastexcel guesses a column's type from its first 1,000 rows; a word at
+    # row 50,000 of a number column must come through, not become empty
+    odd = {(49_998, 3): "see note", (49_999, 2): "unknown", (49_997, 3): 1 / 3}
+    data = _long_sales_workbook(50_000, odd)
+    table = read_table(data, name="long.xlsx")
+    assert len(table) == 50_000
+    assert table.frame["amount"].iloc[49_998] == "see note"
+    assert table.frame["date"].iloc[49_999] == "unknown"
+    assert float(table.frame["amount"].iloc[49_997]) == 1 / 3
+    assert table.frame["amount"].iloc[0] == "2.5"
+    assert table.frame["date"].iloc[0] == "2024-01-01 09:00:00"
+
+    from retention.sales_log import build_orders, read_raw
+
+    log = build_orders(read_raw(data, name="long.xlsx"))
+    rows = log.report.rows
+    assert rows.loc[rows["row_number"] == 50_000, "reason"].item() == "no_amount"
+    assert rows.loc[rows["row_number"] == 50_001, "reason"].item() == "no_date"
+    assert log.report.count("no_amount") == 1
+    assert log.report.count("no_date") == 1
+    assert log.orders["revenue"].sum() == pytest.approx(2.5 * 49_997 + 1 / 3)
+
+
+def test_text_among_the_first_numbers_makes_the_column_text_with_exact_numbers():
+    odd = {(3, 3): "free", (4, 3): 1 / 3}
+    table = read_table(_long_sales_workbook(10, odd), name="mixed.xlsx")
+    assert str(table.cells["amount"].dtype) == "String"
+    assert table.frame["amount"].tolist()[2:6] == ["2.5", "free", repr(1 / 3), "2.5"]
+
+
+def test_a_time_of_day_column_is_read_as_text():
+    rows = [["customer", "day", "time", "amount"]]
+    rows += [["C1", dt.date(2024, 3, 1), dt.time(10, 30), 5], ["C2", None, None, 6]]
+    table = read_table(workbook_bytes({"S": rows}), name="times.xlsx")
+    assert table.frame["time"].tolist() == ["10:30:00", ""]
+    assert table.frame["day"].tolist() == ["2024-03-01", ""]

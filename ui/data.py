@@ -183,7 +183,7 @@ def _build(
     timezone: str | None,
     _raw: RawTable,
 ) -> SalesLog:
-    mapping = replace(detect_columns(_raw.frame), **dict(overrides))
+    mapping = replace(detect_columns(_raw.cells), **dict(overrides))
     with progress_bar(slow=len(_raw) >= SLOW_CLEAN_ROWS) as progress:
         log = build_orders(
             _raw, mapping, timezone=timezone, date_order=date_order, progress=progress
@@ -198,7 +198,7 @@ def _build(
 
 def current_mapping(raw: RawTable) -> ColumnMapping:
     """The detected columns with the owner's corrections applied."""
-    return replace(detect_columns(raw.frame), **mapping_overrides(raw))
+    return replace(detect_columns(raw.cells), **mapping_overrides(raw))
 
 
 def mapping_overrides(raw: RawTable | None = None) -> dict[str, str | None]:
