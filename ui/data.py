@@ -57,6 +57,9 @@ class Source:
     content: bytes
     is_sample: bool
     files: tuple[tuple[str, bytes], ...] = ()
+    # a digest of each file's content, in the order of ``files``: the caches
+    # below are keyed by these, so no rerun hashes the bytes again
+    digests: tuple[str, ...] = ()
 
 
 def _uploads() -> list:
@@ -70,22 +73,39 @@ def _uploads() -> list:
 def current_source() -> Source:
     if (shared := access.current_access().dataset) is not None:
         return Source(shared.name, b"", is_sample=False)
-    files = tuple((upload.name, upload.getvalue()) for upload in _uploads())
+    uploads = _uploads()
+    files = tuple((upload.name, upload.getvalue()) for upload in uploads)
     if files:
         name = " + ".join(file_name for file_name, _ in files)
-        return Source(name, files[0][1], is_sample=False, files=files)
+        digests = tuple(
+            _upload_digest(upload.file_id, content)
+            for upload, (_, content) in zip(uploads, files, strict=True)
+        )
+        return Source(name, files[0][1], is_sample=False, files=files, digests=digests)
     content = _sample_bytes()
     return Source(
         SAMPLE_SALES_LOG.name,
         content,
         is_sample=True,
         files=((SAMPLE_SALES_LOG.name, content),),
+        digests=(_digest(content),),
     )
 
 
 @st.cache_resource(show_spinner=False)
 def _sample_bytes() -> bytes:
     return SAMPLE_SALES_LOG.read_bytes()
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _upload_digest(file_id: str, _content: bytes) -> str:
+    """The digest of an uploaded file, made once per upload: Streamlit gives
+    every upload an id of its own, even of the same file again."""
+    return _digest(_content)
 
 
 def upload_limit_mb() -> float:
@@ -98,13 +118,13 @@ def workbook_sheets(source: Source) -> list[str]:
     if len(source.files) != 1:
         return []
     name, content = source.files[0]
-    return _sheet_names(name, content)
+    return _sheet_names(name, source.digests[0], content)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _sheet_names(name: str, content: bytes) -> list[str]:
+def _sheet_names(name: str, digest: str, _content: bytes) -> list[str]:
     try:
-        return sheet_names(content, name=name)
+        return sheet_names(_content, name=name)
     except ValueError:
         return []  # the read itself says what is wrong with the file
 
@@ -115,13 +135,13 @@ def default_sheets(source: Source) -> list[str]:
     if not names:
         return []
     name, content = source.files[0]
-    return [_sales_sheet(name, content) or names[0]]
+    return [_sales_sheet(name, source.digests[0], content) or names[0]]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _sales_sheet(name: str, content: bytes) -> str | None:
+def _sales_sheet(name: str, digest: str, _content: bytes) -> str | None:
     try:
-        return sales_sheet(content, name=name)
+        return sales_sheet(_content, name=name)
     except ValueError:
         return None
 
@@ -139,15 +159,18 @@ def chosen_sheets(source: Source) -> tuple[str, ...] | None:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _read(
-    files: tuple[tuple[str, bytes], ...],
+    names: tuple[str, ...],
+    digests: tuple[str, ...],
     sheets: tuple[str, ...] | None,
     limit_mb: float,
-    encoding: str | None = None,
+    encoding: str | None,
+    _files: tuple[tuple[str, bytes], ...],
 ) -> RawTable:
-    size = sum(len(content) for _, content in files)
+    """The raw table of ``_files``, cached by their names and digests."""
+    size = sum(len(content) for _, content in _files)
     with progress_bar(slow=size >= SLOW_READ_BYTES) as progress:
         return read_raw(
-            list(files),
+            list(_files),
             sheet=sheets,
             limit_mb=limit_mb,
             progress=progress,
@@ -227,7 +250,14 @@ def current_raw() -> RawTable:
     source = current_source()
     encoding = st.session_state.get(ENCODING_KEY)
     encoding = None if encoding in (None, "auto") else encoding
-    return _read(source.files, chosen_sheets(source), upload_limit_mb(), encoding)
+    return _read(
+        tuple(name for name, _ in source.files),
+        source.digests,
+        chosen_sheets(source),
+        upload_limit_mb(),
+        encoding,
+        source.files,
+    )
 
 
 def current_sales_log() -> SalesLog:
