@@ -61,6 +61,13 @@ class Source:
     # below are keyed by these, so no rerun hashes the bytes again
     digests: tuple[str, ...] = ()
 
+    def file(self, name: str) -> tuple[str, str, bytes]:
+        """The name, digest and content of the file called ``name``."""
+        for (file_name, content), digest in zip(self.files, self.digests, strict=True):
+            if file_name == name:
+                return file_name, digest, content
+        raise KeyError(name)
+
 
 def _uploads() -> list:
     """The uploaded files (the uploader takes several), in upload order."""
@@ -117,8 +124,7 @@ def workbook_sheets(source: Source) -> list[str]:
     """The sheets of the one uploaded workbook; ``[]`` for text or several files."""
     if len(source.files) != 1:
         return []
-    name, content = source.files[0]
-    return _sheet_names(name, source.digests[0], content)
+    return _sheet_names(*source.file(source.files[0][0]))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -134,8 +140,31 @@ def default_sheets(source: Source) -> list[str]:
     names = workbook_sheets(source)
     if not names:
         return []
-    name, content = source.files[0]
-    return [_sales_sheet(name, source.digests[0], content) or names[0]]
+    return [_sales_sheet(*source.file(source.files[0][0])) or names[0]]
+
+
+def workbooks_with_sheets(source: Source) -> list[tuple[str, list[str]]]:
+    """With several files uploaded, each workbook of more than one sheet and
+    its sheets, in upload order; ``[]`` for a single file."""
+    if len(source.files) < 2:
+        return []
+    found = []
+    for name, _ in source.files:
+        names = _sheet_names(*source.file(name))
+        if len(names) > 1:
+            found.append((name, names))
+    return found
+
+
+def sheets_key(name: str) -> str:
+    """The session key of the sheets chosen for one of several workbooks."""
+    return f"{SHEETS_KEY}:{name}"
+
+
+def default_sheets_of(source: Source, name: str) -> list[str]:
+    """The sheet read from one of several workbooks when the owner chose none."""
+    names = _sheet_names(*source.file(name))
+    return [_sales_sheet(*source.file(name)) or names[0]] if names else []
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -146,8 +175,12 @@ def _sales_sheet(name: str, digest: str, _content: bytes) -> str | None:
         return None
 
 
-def chosen_sheets(source: Source) -> tuple[str, ...] | None:
-    """The sheets the owner chose, when they are sheets of this workbook."""
+def chosen_sheets(source: Source) -> tuple | None:
+    """The sheets the owner chose, when they are sheets of this workbook; with
+    several workbooks, ``(file name, sheets)`` for each one whose choice is not
+    its default."""
+    if len(source.files) > 1:
+        return _chosen_sheets_per_file(source)
     chosen = tuple(st.session_state.get(SHEETS_KEY) or ())
     names = workbook_sheets(source)
     if not chosen or not set(chosen) <= set(names):
@@ -157,17 +190,30 @@ def chosen_sheets(source: Source) -> tuple[str, ...] | None:
     return chosen
 
 
+def _chosen_sheets_per_file(source: Source) -> tuple | None:
+    chosen = []
+    for name, names in workbooks_with_sheets(source):
+        picked = tuple(st.session_state.get(sheets_key(name)) or ())
+        if not picked or not set(picked) <= set(names):
+            continue
+        if list(picked) != default_sheets_of(source, name):
+            chosen.append((name, picked))
+    return tuple(chosen) or None
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _read(
     names: tuple[str, ...],
     digests: tuple[str, ...],
-    sheets: tuple[str, ...] | None,
+    sheets: tuple | None,
     limit_mb: float,
     encoding: str | None,
     _files: tuple[tuple[str, bytes], ...],
 ) -> RawTable:
     """The raw table of ``_files``, cached by their names and digests."""
     size = sum(len(content) for _, content in _files)
+    if sheets and len(_files) > 1:
+        sheets = {name: list(picked) for name, picked in sheets}
     with progress_bar(slow=size >= SLOW_READ_BYTES) as progress:
         return read_raw(
             list(_files),
