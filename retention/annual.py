@@ -139,18 +139,18 @@ def rolling_annual_retention(orders: pd.DataFrame) -> pd.DataFrame:
     if span < 24:
         return pd.DataFrame(columns=ROLLING_COLUMNS)
 
-    # one row of purchase flags per customer, one column per month
+    # purchase flags: one row per month, one column per customer
     customer = codes.codes[codes.bought]
     inside = months <= last
-    flags = np.zeros((len(codes.ids), span + 1), dtype=np.int16)
-    flags[customer[inside], months[inside] - first + 1] = 1
-    running = np.cumsum(flags, axis=1)  # running[:, m + 1] = months 0..m
+    flags = np.zeros((span + 1, len(codes.ids)), dtype=np.int16)
+    flags[months[inside] - first + 1, customer[inside]] = 1
+    running = np.cumsum(flags, axis=0, dtype=np.int16)  # running[m + 1] = 0..m
 
     ends = np.arange(23, span)
-    earlier = running[:, ends - 11] - running[:, ends - 23]  # months M-23 .. M-12
-    later = running[:, ends + 1] - running[:, ends - 11]  # months M-11 .. M
-    at_start = (earlier > 0).sum(axis=0)
-    retained = ((earlier > 0) & (later > 0)).sum(axis=0)
+    earlier = running[ends - 11] > running[ends - 23]  # months M-23 .. M-12
+    later = running[ends + 1] > running[ends - 11]  # months M-11 .. M
+    at_start = earlier.sum(axis=1)
+    retained = (earlier & later).sum(axis=1)
     ordinals = ends + first
     index = pd.PeriodIndex.from_ordinals(ordinals, freq="M")
     rate = np.where(at_start > 0, retained / np.maximum(at_start, 1) * 100.0, np.nan)

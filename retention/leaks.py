@@ -23,9 +23,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from retention.history import purchase_history
 from retention.i18n import t
 from retention.orders import OPTIONAL_COLUMNS, customer_codes
-from retention.periods import period_label, period_ordinals
+from retention.periods import period_label
 from retention.selection import Selection
 
 __all__ = [
@@ -71,122 +72,107 @@ def leak_dimensions(orders: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def _past_orders_group(counts: np.ndarray) -> np.ndarray:
-    edges = [low for low, _ in PAST_ORDER_GROUPS]
-    names = np.array([name for _, name in PAST_ORDER_GROUPS], dtype=object)
-    return names[np.searchsorted(edges, counts, side="right") - 1]
-
-
 def customers_at_start(orders: pd.DataFrame, selection: Selection) -> pd.DataFrame:
     """Every customer in S for each period of ``selection``, and whether they
     were lost in it.
 
-    One row per (customer, period), columns ``AT_START_COLUMNS``:
-    ``customer_id`` (as in the file), ``period`` (ordinal), ``label``, ``lost``,
-    ``last_purchase`` (ordinal of their last purchase period before P),
-    ``cohort`` (label), ``past_orders`` (count) and ``past_orders_group``, and
-    the optional columns the data has (of the customer's first purchase).
+    One row per (customer, period), sorted by customer and period, columns
+    ``AT_START_COLUMNS``: ``customer_id`` (as in the file; a categorical of the
+    ids), ``period`` (ordinal), ``label``, ``lost``, ``last_purchase`` (ordinal
+    of their last purchase period before P), ``cohort`` (label),
+    ``past_orders`` (count) and ``past_orders_group``, and the optional columns
+    the data has (of the customer's first purchase). Labels, cohorts, groups
+    and the optional columns are categoricals.
     """
-    found = customer_codes(orders)
+    history = purchase_history(orders)
     optional = [name for name in OPTIONAL_COLUMNS if name in orders.columns]
-    if not found.bought.any():
+    if not history.customers:
         return pd.DataFrame(columns=[*AT_START_COLUMNS[:8], *optional])
-    codes = found.codes[found.bought]
-    stamps = orders["timestamp"].to_numpy()[found.bought]
-    ordinals = period_ordinals(stamps, selection.period)
-    window = selection.window
+    members = _members(history, selection)
+    customer, period = members["customer"], members["period"]
 
-    # orders per (customer, period), and the running count up to that period,
-    # from one sort of integer keys (customer major, period minor)
-    base = int(min(ordinals.min(), selection.first - window))
-    span = int(max(ordinals.max(), selection.last)) - base + 2
-    keys = np.sort(codes * span + (ordinals - base))
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    bought_keys = keys[starts]
-    per_pair = np.diff(np.r_[starts, len(keys)])
-    pair_customer, pair_q = np.divmod(bought_keys, span)
-    pair_q = pair_q + base
-    running = np.cumsum(per_pair)
-    new_customer = np.r_[True, pair_customer[1:] != pair_customer[:-1]]
-    before_customer = np.r_[0, running[:-1]][new_customer]
-    running = running - np.repeat(
-        before_customer, np.diff(np.r_[np.flatnonzero(new_customer), len(running)])
-    )
-
-    # a purchase in q puts the customer in S of periods q + 1 .. q + window;
-    # of several, the latest purchase before P is the one that counts
-    near = (pair_q >= selection.first - window) & (pair_q < selection.last)
-    step = np.repeat(np.arange(1, window + 1), near.sum())
-    member_customer = np.tile(pair_customer[near], window)
-    member_q = np.tile(pair_q[near], window)
-    member_orders = np.tile(running[near], window)
-    member_p = member_q + step
-    inside = (member_p >= selection.first) & (member_p <= selection.last)
-    member_key = (member_customer[inside] * span + (member_p[inside] - base)) * span + (
-        member_q[inside] - base
-    )
-    order = np.argsort(member_key, kind="stable")
-    member_key = member_key[order]
-    pair_of = member_key // span
-    last_of_pair = np.r_[pair_of[1:] != pair_of[:-1], True][: len(pair_of)]
-    keep = order[last_of_pair]
-    members = pd.DataFrame(
-        {
-            "customer": member_customer[inside][keep],
-            "period": member_p[inside][keep],
-            "last_purchase": member_q[inside][keep],
-            "past_orders": member_orders[inside][keep],
-        }
-    )
-
-    # lost: the last purchase was k periods back and none in P itself
-    member_keys = members["customer"].to_numpy() * span + (
-        members["period"].to_numpy() - base
-    )
-    # the pairs come sorted by customer, then period, so their keys are sorted
-    spot = np.minimum(np.searchsorted(bought_keys, member_keys), len(bought_keys) - 1)
-    bought_in_p = bought_keys[spot] == member_keys
-    members["lost"] = (
-        members["last_purchase"].to_numpy() == members["period"].to_numpy() - window
-    ) & ~bought_in_p
-
-    # what was known about each customer, labels looked up once per period
-    cohort = pd.Series(ordinals).groupby(codes).min().to_numpy()
-    customer = members["customer"].to_numpy()
-    period = members["period"].to_numpy()
+    # what was known about each customer, labels made once per period
+    cohort = history.ordinals(selection.period)[history.starts[:-1]]
     low = int(min(cohort.min(), selection.first))
     high = int(max(cohort.max(), selection.last))
-    labels = np.array(
-        [period_label(p, selection.period) for p in range(low, high + 1)], dtype=object
-    )
-    cohort_names = [labels[c - low] for c in np.unique(cohort)]
-    past = members["past_orders"].to_numpy()
+    labels = [period_label(p, selection.period) for p in range(low, high + 1)]
+    cohorts = np.unique(cohort)
+    cohort_number = np.searchsorted(cohorts, cohort)
+    past = members["past_orders"]
+    group_edges = [lowest for lowest, _ in PAST_ORDER_GROUPS]
     table = pd.DataFrame(
         {
-            "customer_id": found.ids.take(customer).array,
+            "customer_id": pd.Categorical.from_codes(
+                customer, categories=customer_codes(orders).ids
+            ),
             "period": period,
-            "label": labels[period - low],
-            "lost": members["lost"].to_numpy(),
-            "last_purchase": members["last_purchase"].to_numpy(),
-            "cohort": pd.Categorical(
-                labels[cohort[customer] - low], categories=cohort_names
+            "label": pd.Categorical.from_codes(
+                period - selection.first,
+                categories=labels[selection.first - low : selection.last - low + 1],
+            ),
+            "lost": members["lost"],
+            "last_purchase": members["last_purchase"],
+            "cohort": pd.Categorical.from_codes(
+                cohort_number[customer],
+                categories=[labels[c - low] for c in cohorts],
             ),
             "past_orders": past,
-            "past_orders_group": pd.Categorical(
-                _past_orders_group(past),
+            "past_orders_group": pd.Categorical.from_codes(
+                np.searchsorted(group_edges, past, side="right") - 1,
                 categories=[name for _, name in PAST_ORDER_GROUPS],
             ),
         }
     )
-    if optional:
-        # the customer's first purchase: the earliest row, ties by row order
-        rows = np.flatnonzero(found.bought)
-        order = np.lexsort((rows, stamps))
-        first_of = np.full(len(found.ids), -1)
-        first_of[codes[order][::-1]] = rows[order][::-1]
-        for name in optional:
-            table[name] = orders[name].to_numpy()[first_of[customer]]
-    return table.reset_index(drop=True)
+    for name in optional:
+        table[name] = _first_purchase_values(orders, history, name)[customer]
+    return table
+
+
+def _members(history, selection: Selection) -> dict[str, np.ndarray]:
+    """The (customer, period) pairs of S over ``selection``: ``customer``
+    (code), ``period``, ``last_purchase`` (the latest purchase period before
+    it), ``past_orders`` (purchases before it) and ``lost``."""
+    window = selection.window
+    ordinals = history.ordinals(selection.period)
+    codes = history.codes
+
+    # the last purchase of each (customer, period) that puts the customer in S
+    # of a period of the selection: periods first - window .. last - 1
+    pair = np.flatnonzero(
+        history.period_pairs(selection.period)
+        & (ordinals >= selection.first - window)
+        & (ordinals < selection.last)
+    )
+    customer, bought = codes[pair], ordinals[pair]
+    past_orders = pair + 1 - history.starts[customer]
+    following = np.minimum(pair + 1, len(codes) - 1)
+    has_next = (pair + 1 < len(codes)) & (codes[following] == customer)
+    next_bought = np.where(has_next, ordinals[following], np.iinfo(np.int64).max)
+
+    # a purchase in q puts the customer in S of q + 1 .. q + window, up to their
+    # next purchase period: of several, the latest before P is the one counted
+    reach = np.minimum(window, next_bought - bought)
+    step = np.arange(reach.sum()) - np.repeat(np.cumsum(reach) - reach, reach) + 1
+    member = np.repeat(np.arange(len(pair)), reach)
+    period = bought[member] + step
+    inside = (period >= selection.first) & (period <= selection.last)
+    member, period = member[inside], period[inside]
+    return {
+        "customer": customer[member],
+        "period": period,
+        "last_purchase": bought[member],
+        "past_orders": past_orders[member],
+        # lost: the last purchase was k periods back and none in P itself
+        "lost": (period - bought[member] == window) & (next_bought[member] != period),
+    }
+
+
+def _first_purchase_values(orders: pd.DataFrame, history, name: str) -> pd.Categorical:
+    """Each customer's value of the column ``name`` on their first purchase, as
+    a categorical of the values in sorted order."""
+    first_rows = history.rows[history.starts[:-1]]
+    numbers, values = pd.factorize(orders[name].to_numpy()[first_rows], sort=True)
+    return pd.Categorical.from_codes(numbers, categories=values)
 
 
 def lost_customers(orders: pd.DataFrame, selection: Selection) -> pd.DataFrame:
@@ -204,12 +190,24 @@ def _percent(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
 
 
 def _groups(members: pd.DataFrame, dimension: str) -> pd.Series:
+    """The group of each row of ``customers_at_start`` as a categorical; a
+    missing store, channel or category is the group "unknown"."""
     column = "past_orders_group" if dimension == "past_orders" else dimension
     if column not in members.columns:
         raise ValueError(f"the orders have no {dimension} column")
     groups = members[column]
     if not isinstance(groups.dtype, pd.CategoricalDtype):
-        groups = groups.astype("string").fillna(t("unknown"))
+        return groups.astype("string").fillna(t("unknown")).astype("category")
+    if groups.isna().any():
+        unknown = t("unknown")
+        if unknown not in groups.cat.categories:
+            groups = groups.cat.add_categories(unknown)
+        groups = groups.fillna(unknown)
+        if dimension in OPTIONAL_COLUMNS:
+            # the groups in the order of their names, "unknown" among them
+            groups = groups.cat.reorder_categories(
+                sorted(groups.cat.categories, key=str)
+            )
     return groups
 
 
@@ -218,15 +216,17 @@ def lost_in_groups(
 ) -> pd.DataFrame:
     """The lost customers of ``customers_at_start`` whose ``dimension`` is one
     of ``groups`` (all of them when ``groups`` is empty), without the columns
-    ``lost``, ``period`` and ``last_purchase``."""
+    ``lost``, ``period`` and ``last_purchase``; ids as in the file."""
     lost = members["lost"].to_numpy()
     if groups:
-        lost = lost & _groups(members, dimension).astype(str).isin(groups).to_numpy()
-    return (
-        members[lost]
-        .drop(columns=["lost", "period", "last_purchase"])
-        .reset_index(drop=True)
-    )
+        found = _groups(members, dimension)
+        chosen = np.isin(found.cat.categories.astype(str), list(groups))
+        lost = lost & chosen[found.cat.codes.to_numpy()]
+    table = members[lost].drop(columns=["lost", "period", "last_purchase"])
+    ids = table["customer_id"]
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        table["customer_id"] = ids.cat.categories.take(ids.cat.codes.to_numpy()).array
+    return table.reset_index(drop=True)
 
 
 def churn_leaks(members: pd.DataFrame, dimension: str) -> pd.DataFrame:
@@ -240,14 +240,18 @@ def churn_leaks(members: pd.DataFrame, dimension: str) -> pd.DataFrame:
     category is its own group, "unknown".
     """
     groups = _groups(members, dimension)
-    table = (
-        members.assign(group=groups)
-        .groupby("group", observed=True, sort=True)
-        .agg(customers_at_start=("lost", "size"), lost=("lost", "sum"))
-        .reset_index()
+    number = groups.cat.codes.to_numpy()
+    size = len(groups.cat.categories)
+    at_start = np.bincount(number, minlength=size)
+    lost = np.bincount(number[members["lost"].to_numpy()], minlength=size)
+    seen = at_start > 0
+    table = pd.DataFrame(
+        {
+            "group": np.asarray(groups.cat.categories.astype(str))[seen],
+            "customers_at_start": at_start[seen],
+            "lost": lost[seen],
+        }
     )
-    table["group"] = table["group"].astype(str)
-    table["lost"] = table["lost"].astype("int64")
     table["churn_rate"] = _percent(table["lost"], table["customers_at_start"])
     total_lost = np.full(len(table), table["lost"].sum())
     table["share_of_lost"] = _percent(table["lost"], total_lost)

@@ -103,28 +103,36 @@ class CustomerCodes:
         return self.codes >= 0
 
 
-# id(orders) -> (a weak reference to the table, its codes); an entry goes when
-# its table is garbage collected
-_CODES: dict[int, tuple[weakref.ref, CustomerCodes]] = {}
+# (id(orders), kind) -> (a weak reference to the table, what was found); an
+# entry goes when its table is garbage collected
+_PER_TABLE: dict[tuple[int, str], tuple[weakref.ref, object, int]] = {}
 
 
-def customer_codes(orders: pd.DataFrame) -> CustomerCodes:
-    """The ``CustomerCodes`` of ``orders``, kept for as long as the table lives
-    so that every figure of one dataset factorizes the id strings only once.
-    Orders tables are never changed in place, so the codes stay true."""
-    known = _CODES.get(id(orders))
-    if (
-        known is not None
-        and known[0]() is orders
-        and len(known[1].codes) == len(orders)
-    ):
+def per_table(orders: pd.DataFrame, kind: str, build):
+    """``build(orders)``, made once and kept for as long as the table lives.
+
+    For what every figure of one dataset needs (customer codes, purchase
+    histories): orders tables are never changed in place, so it stays true. A
+    table of another length under a reused id is built anew."""
+    key = (id(orders), kind)
+    known = _PER_TABLE.get(key)
+    if known is not None and known[0]() is orders and known[2] == len(orders):
         return known[1]
+    found = build(orders)
+    _PER_TABLE[key] = (weakref.ref(orders), found, len(orders))
+    weakref.finalize(orders, _PER_TABLE.pop, key, None)
+    return found
+
+
+def _customer_codes(orders: pd.DataFrame) -> CustomerCodes:
     bought = (orders["is_purchase"] & orders["customer_id"].notna()).to_numpy()
     codes = np.full(len(orders), -1, dtype=np.int64)
     numbers, ids = pd.factorize(orders["customer_id"][bought])
     codes[bought] = numbers
-    found = CustomerCodes(codes, pd.Index(ids))
-    key = id(orders)
-    _CODES[key] = (weakref.ref(orders), found)
-    weakref.finalize(orders, _CODES.pop, key, None)
-    return found
+    return CustomerCodes(codes, pd.Index(ids))
+
+
+def customer_codes(orders: pd.DataFrame) -> CustomerCodes:
+    """The ``CustomerCodes`` of ``orders``, kept for as long as the table lives
+    so that every figure of one dataset factorizes the id strings only once."""
+    return per_table(orders, "customer_codes", _customer_codes)

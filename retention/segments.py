@@ -36,10 +36,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retention.history import purchase_history
 from retention.i18n import t
 from retention.orders import customer_codes
 from retention.periods import ordinal_to_period
-from retention.retention_rates import distinct_sorted
 
 __all__ = [
     "SEGMENTS",
@@ -128,47 +128,55 @@ def customer_summary(
 ) -> pd.DataFrame:
     """One row per customer who bought on or before ``as_of``, in the columns
     ``SUMMARY_COLUMNS`` (see the module docstring); ids exactly as read."""
-    found = customer_codes(orders)
-    if not found.bought.any():
+    history = purchase_history(orders)
+    if not history.customers:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    stamps = orders["timestamp"].to_numpy()
     if as_of is None:
-        as_of = pd.Timestamp(stamps[found.bought].max()).normalize()
+        as_of = pd.Timestamp(history.stamps.max())
     as_of = pd.Timestamp(as_of).normalize()
-    counted = found.bought & (stamps < (as_of + pd.Timedelta(days=1)).to_datetime64())
+    counted = history.stamps < (as_of + pd.Timedelta(days=1)).to_datetime64()
     if not counted.any():
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
 
-    # customers who bought by then, numbered 0, 1, ... in order of their codes
-    every = found.codes[counted]
-    present = np.bincount(every, minlength=len(found.ids)) > 0
-    number = np.cumsum(present) - 1
-    codes = number[every]
-    uniques = found.ids[present]
-    days = stamps[counted].astype("datetime64[D]").astype("int64")
-    by_customer = pd.Series(days).groupby(codes)
-    first, last = by_customer.min(), by_customer.max()
-    revenue = np.bincount(codes, weights=orders["revenue"].to_numpy()[counted])
+    # the purchases up to then, still sorted by customer and day; each
+    # customer's purchases are one block
+    codes = history.codes[counted]
+    days = history.days()[counted]
+    block = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    block_end = np.r_[block[1:], len(codes)]
+    first, last = days[block], days[block_end - 1]
 
-    # gaps between consecutive distinct purchase days of the same customer
-    span = int(days.max() - days.min()) + 1
-    pairs = distinct_sorted(codes.astype("int64") * span + (days - days.min()))
-    pair_customer = pairs // span
-    same = pair_customer[1:] == pair_customer[:-1]
-    gaps = pd.Series(np.diff(pairs)[same]).groupby(pair_customer[1:][same]).median()
+    # distinct purchase days, and the gaps between consecutive ones
+    new_day = np.r_[True, (codes[1:] != codes[:-1]) | (days[1:] != days[:-1])]
+    number = np.cumsum(np.r_[True, codes[1:] != codes[:-1]]) - 1
+    day_customer, purchase_day = number[new_day], days[new_day]
+    same = day_customer[1:] == day_customer[:-1]
+    gaps = _median_by_group(
+        day_customer[1:][same], np.diff(purchase_day)[same], len(block)
+    )
     as_of_day = int(as_of.to_datetime64().astype("datetime64[D]").astype("int64"))
+    found = customer_codes(orders)
+    # revenue summed in the rows' own order, as the figures always were
+    in_rows = found.bought & (
+        orders["timestamp"].to_numpy() < (as_of + pd.Timedelta(days=1)).to_datetime64()
+    )
+    revenue = np.bincount(
+        found.codes[in_rows],
+        weights=orders["revenue"].to_numpy(dtype="float64")[in_rows],
+        minlength=len(found.ids),
+    )
     summary = pd.DataFrame(
         {
-            "customer_id": uniques,
-            "code": np.flatnonzero(present),
-            "first_purchase": first.to_numpy().astype("datetime64[D]"),
-            "last_purchase": last.to_numpy().astype("datetime64[D]"),
-            "orders": np.bincount(codes),
-            "revenue": revenue,
-            "recency_days": as_of_day - last.to_numpy(),
-            "age_days": as_of_day - first.to_numpy(),
-            "purchase_days": np.bincount(pair_customer),
-            "usual_gap_days": gaps.reindex(range(len(uniques))).to_numpy(),
+            "customer_id": found.ids[codes[block]],
+            "code": codes[block],
+            "first_purchase": first.astype("datetime64[D]"),
+            "last_purchase": last.astype("datetime64[D]"),
+            "orders": block_end - block,
+            "revenue": revenue[codes[block]],
+            "recency_days": as_of_day - last,
+            "age_days": as_of_day - first,
+            "purchase_days": np.bincount(day_customer),
+            "usual_gap_days": gaps,
         }
     )
     return summary.astype(
@@ -176,27 +184,73 @@ def customer_summary(
     )
 
 
+def _median_by_group(group: np.ndarray, values: np.ndarray, groups: int):
+    """The median of the non-negative integer ``values`` of each group 0 ..
+    groups - 1 (``group`` sorted); NaN for a group without values. The median
+    of an even count is the mean of the two middle values."""
+    medians = np.full(groups, np.nan)
+    if not len(values):
+        return medians
+    span = int(values.max()) + 1
+    ordered = np.sort(group * span + values) % span
+    start = np.searchsorted(group, np.arange(groups))
+    count = np.bincount(group, minlength=groups)
+    has = count > 0
+    low = ordered[start[has] + (count[has] - 1) // 2]
+    high = ordered[start[has] + count[has] // 2]
+    medians[has] = (low + high) / 2
+    return medians
+
+
 def _score(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
     """1 + floor(5 x share of customers strictly worse); equal values score equal."""
-    values = np.asarray(values, dtype="float64")
-    ordered = np.sort(values)
-    if higher_is_better:
-        worse = np.searchsorted(ordered, values, side="left")
-    else:
-        worse = len(values) - np.searchsorted(ordered, values, side="right")
+    values = np.asarray(values)
+    below, above = _strictly_below_and_above(values)
+    worse = below if higher_is_better else above
     return 1 + (5 * worse) // max(len(values), 1)
+
+
+def _strictly_below_and_above(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each value, how many values are strictly smaller and strictly larger."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if values.dtype.kind in "iu":
+        # days and order counts: counted by value, without a sort
+        low = int(values.min())
+        counts = np.bincount(values - low)
+        below = (np.cumsum(counts) - counts)[values - low]
+        return below, len(values) - below - counts[values - low]
+    # sorted once; equal values are a run, scored by where their run starts
+    # and ends
+    order = np.argsort(values.astype("float64"), kind="stable")
+    ordered = values[order]
+    size = len(values)
+    run_start = np.r_[True, ordered[1:] != ordered[:-1]]
+    run_end = np.r_[run_start[1:], True]
+    position = np.arange(size)
+    first = np.maximum.accumulate(np.where(run_start, position, 0))
+    last = np.minimum.accumulate(np.where(run_end, position, size)[::-1])[::-1]
+    below, above = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    below[order], above[order] = first, size - 1 - last
+    return below, above
+
+
+# "111" to "555", looked up by (r - 1) x 25 + (f - 1) x 5 + (m - 1)
+_RFM_TEXT = np.array(
+    [f"{r}{f}{m}" for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)],
+    dtype=object,
+)
 
 
 def rfm_scores(summary: pd.DataFrame) -> pd.DataFrame:
     """``customer_summary`` with ``r``, ``f`` and ``m`` scores (1-5) and
     ``rfm`` (the three digits as text, say ``"545"``)."""
     scored = summary.copy()
-    scored["r"] = _score(summary["recency_days"], higher_is_better=False)
-    scored["f"] = _score(summary["orders"], higher_is_better=True)
-    scored["m"] = _score(summary["revenue"], higher_is_better=True)
-    scored["rfm"] = (
-        scored["r"].astype(str) + scored["f"].astype(str) + scored["m"].astype(str)
-    )
+    r = _score(summary["recency_days"].to_numpy(), higher_is_better=False)
+    f = _score(summary["orders"].to_numpy(), higher_is_better=True)
+    m = _score(summary["revenue"].to_numpy(dtype="float64"), higher_is_better=True)
+    scored["r"], scored["f"], scored["m"] = r, f, m
+    scored["rfm"] = _RFM_TEXT[(r - 1) * 25 + (f - 1) * 5 + (m - 1)]
     return scored
 
 
@@ -208,19 +262,20 @@ def customer_segments(
     ``segment``. Sorted by revenue, largest first, then by the customer's
     first appearance in the file (``code``)."""
     scored = rfm_scores(customer_summary(orders, as_of))
-    segment = np.full(len(scored), "", dtype=object)
+    # the position of each customer's segment in SEGMENTS; -1 for none yet
+    segment = np.full(len(scored), -1)
     r, f = scored["r"].to_numpy(), scored["f"].to_numpy()
-    segment[scored["age_days"].to_numpy() <= new_days] = "new"
-    for rule in SEGMENT_RULES:
+    segment[scored["age_days"].to_numpy() <= new_days] = 0
+    for position, rule in enumerate(SEGMENT_RULES, start=1):
         match = (
-            (segment == "")
+            (segment < 0)
             & (r >= rule.recency[0])
             & (r <= rule.recency[1])
             & (f >= rule.frequency[0])
             & (f <= rule.frequency[1])
         )
-        segment[match] = rule.name
-    scored["segment"] = pd.Categorical(segment, categories=SEGMENTS)
+        segment[match] = position
+    scored["segment"] = pd.Categorical.from_codes(segment, categories=SEGMENTS)
     order = np.lexsort((scored["code"].to_numpy(), -scored["revenue"].to_numpy()))
     return scored.iloc[order].reset_index(drop=True)
 
@@ -232,21 +287,26 @@ def segment_summary(segments: pd.DataFrame) -> pd.DataFrame:
     ``revenue`` and ``revenue_share`` (% of all customers' revenue), one row
     per segment in ``SEGMENTS`` order (empty segments included, with 0).
     """
-    table = (
-        segments.groupby("segment", observed=False)
-        .agg(customers=("customer_id", "size"), revenue=("revenue", "sum"))
-        .reindex(SEGMENTS)
-        .fillna(0)
-        .reset_index()
+    number = segments["segment"].cat.codes.to_numpy()
+    known = number >= 0
+    table = pd.DataFrame(
+        {
+            "segment": SEGMENTS,
+            "customers": np.bincount(number[known], minlength=len(SEGMENTS)),
+            # summed as pandas sums (compensated), as the figures always were
+            "revenue": segments.groupby("segment", observed=False)["revenue"]
+            .sum()
+            .reindex(SEGMENTS)
+            .fillna(0.0)
+            .to_numpy(),
+        }
     )
     total_customers = max(int(table["customers"].sum()), 1)
     total_revenue = table["revenue"].sum()
-    table["customers"] = table["customers"].astype("int64")
     table["customer_share"] = table["customers"] / total_customers * 100.0
     table["revenue_share"] = (
         table["revenue"] / total_revenue * 100.0 if total_revenue else np.nan
     )
-    table["segment"] = table["segment"].astype(str)
     return table[["segment", "customers", "customer_share", "revenue", "revenue_share"]]
 
 
@@ -268,13 +328,20 @@ def segment_moves(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     )
     earlier = np.full(size, len(SEGMENTS))
     earlier[before["code"].to_numpy()] = before["segment"].cat.codes.to_numpy()
-    moves = pd.DataFrame(
+    # each move as one number, counted without the names
+    move = (
+        earlier[after["code"].to_numpy()] * len(names)
+        + after["segment"].cat.codes.to_numpy()
+    )
+    counts = np.bincount(move, minlength=len(names) ** 2)
+    made = np.flatnonzero(counts)
+    table = pd.DataFrame(
         {
-            "from_segment": names[earlier[after["code"].to_numpy()]],
-            "to_segment": names[after["segment"].cat.codes.to_numpy()],
+            "from_segment": names[made // len(names)],
+            "to_segment": names[made % len(names)],
+            "customers": counts[made],
         }
     )
-    table = moves.value_counts().rename("customers").reset_index()
     return table.sort_values(
         ["customers", "from_segment", "to_segment"],
         ascending=[False, True, True],
@@ -283,30 +350,34 @@ def segment_moves(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
 
 
 def _monthly_orders(
-    orders: pd.DataFrame, customer_ids: pd.Series, as_of: pd.Timestamp
+    orders: pd.DataFrame, codes: np.ndarray, as_of: pd.Timestamp
 ) -> list[list[int]]:
     """Orders per calendar month over the ``HISTORY_MONTHS`` months up to
-    ``as_of``, for each of ``customer_ids``."""
-    found = customer_codes(orders)
+    ``as_of``, for each of the customers ``codes`` (from ``customer_codes``)."""
+    history = purchase_history(orders)
     last_month = as_of.to_period("M")
     first_month = last_month - (HISTORY_MONTHS - 1)
-    position_of = np.full(len(found.ids), -1)
-    position_of[found.ids.get_indexer(customer_ids)] = np.arange(len(customer_ids))
-    stamps = orders["timestamp"].to_numpy()
-    rows = np.flatnonzero(found.bought)
-    rows = rows[position_of[found.codes[rows]] >= 0]
-    rows = rows[
-        (stamps[rows] >= first_month.start_time.to_datetime64())
-        & (stamps[rows] < (as_of + pd.Timedelta(days=1)).to_datetime64())
-    ]
-    position = position_of[found.codes[rows]]
-    when = pd.DatetimeIndex(stamps[rows])
-    month = when.year * 12 + when.month - (first_month.year * 12 + first_month.month)
-    month = np.asarray(month)
+
+    # each customer's purchases are one block of the history
+    rows = _blocks(history.starts, codes)
+    position = np.repeat(np.arange(len(codes)), np.diff(history.starts)[codes])
+    month = history.ordinals("month")[rows] - first_month.ordinal
+    stamps = history.stamps[rows]
+    inside = (month >= 0) & (stamps < (as_of + pd.Timedelta(days=1)).to_datetime64())
     counts = np.bincount(
-        position * HISTORY_MONTHS + month, minlength=len(customer_ids) * HISTORY_MONTHS
-    ).reshape(len(customer_ids), HISTORY_MONTHS)
+        position[inside] * HISTORY_MONTHS + month[inside],
+        minlength=len(codes) * HISTORY_MONTHS,
+    ).reshape(len(codes), HISTORY_MONTHS)
     return counts.tolist()
+
+
+def _blocks(starts: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The positions of the purchases of customers ``codes`` in a history with
+    block ``starts``, customer by customer."""
+    lengths = np.diff(starts)[codes]
+    first = np.repeat(starts[codes], lengths)
+    within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return first + within
 
 
 def vip_customers(
@@ -323,7 +394,7 @@ def vip_customers(
         as_of = orders["timestamp"].max()
     as_of = pd.Timestamp(as_of).normalize()
     vips["aov"] = vips["revenue"] / vips["orders"]
-    vips["monthly_orders"] = _monthly_orders(orders, vips["customer_id"], as_of)
+    vips["monthly_orders"] = _monthly_orders(orders, vips["code"].to_numpy(), as_of)
     return vips.reset_index(drop=True)
 
 
@@ -346,14 +417,39 @@ def customers_at_risk(
     )
     risk = segments[overdue].copy()
     risk["overdue"] = risk["recency_days"] / risk["usual_gap_days"]
+    risk["reason"] = _overdue_reasons(
+        risk["usual_gap_days"].to_numpy(), risk["recency_days"].to_numpy()
+    )
+    return risk.reset_index(drop=True)
+
+
+def _overdue_reasons(gaps: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """ "usually every 9 days, last seen 27 days ago" for each customer: each
+    distinct gap's sentence is written once, and the days put into it."""
     daily = t("usually every day, last seen {days} days ago")
     every = t("usually every {gap} days, last seen {days} days ago")
-    risk["reason"] = [
-        (daily if round(g) <= 1 else every).format(gap=f"{g:,.0f}", days=f"{d:,}")
-        for g, d in zip(
-            risk["usual_gap_days"].to_numpy(),
-            risk["recency_days"].to_numpy(),
-            strict=True,
-        )
+    if not len(gaps):
+        return np.array([], dtype=object)
+    gap_values, gap_number = np.unique(gaps, return_inverse=True)
+    day_values, day_number = np.unique(days, return_inverse=True)
+    day_texts = np.array([f"{d:,}" for d in day_values], dtype=object)[day_number]
+    marker = "\x00"
+    halves = [
+        (daily if round(g) <= 1 else every).format(gap=f"{g:,.0f}", days=marker)
+        for g in gap_values
     ]
-    return risk.reset_index(drop=True)
+    if any(half.count(marker) != 1 for half in halves):
+        # a translation that names the days other than once
+        return np.array(
+            [
+                (daily if round(g) <= 1 else every).format(
+                    gap=f"{g:,.0f}", days=f"{d:,}"
+                )
+                for g, d in zip(gaps, days, strict=True)
+            ],
+            dtype=object,
+        )
+    before, after = zip(*(half.split(marker) for half in halves), strict=True)
+    before = np.array(before, dtype=object)[gap_number]
+    after = np.array(after, dtype=object)[gap_number]
+    return before + day_texts + after

@@ -1,8 +1,10 @@
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from retention.annual import annual_retention, rolling_annual_retention
-from tests.order_tables import make_orders
+from tests.order_tables import make_orders, monthly_orders
 
 
 def two_years(last_day: str) -> pd.DataFrame:
@@ -52,3 +54,38 @@ def test_rolling_figure_is_the_annual_retention_at_that_month_end():
             assert annual.rate == pytest.approx(row.rate)
             compared += 1
     assert compared == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["A", "B", "C", "D", "E"]),
+        st.lists(st.integers(0, 29), min_size=1, max_size=6),
+        min_size=1,
+    )
+)
+def test_rolling_annual_retention_matches_sets_of_months(history):
+    months = pd.period_range("2022-01", periods=30, freq="M")
+    orders = monthly_orders(
+        {c: [str(months[m]) for m in bought] for c, bought in history.items()}
+    )
+    # the data runs to the end of month 29, so every month end up to it counts
+    orders = pd.concat(
+        [orders, make_orders([("end", None, str(months[29].end_time.date()), 0.0)])]
+    )
+    table = rolling_annual_retention(orders)
+    first = min(min(bought) for bought in history.values())
+    expected = []
+    for end in range(first + 23, 30):
+        start = {
+            c for c, b in history.items() if any(end - 23 <= m <= end - 12 for m in b)
+        }
+        kept = {c for c in start if any(end - 11 <= m <= end for m in history[c])}
+        expected.append((str(months[end]), len(start), len(kept)))
+    got = [
+        (str(pd.Period(ordinal=int(m), freq="M")), s, r)
+        for m, s, r in zip(
+            table["month"], table["customers_at_start"], table["retained"], strict=True
+        )
+    ]
+    assert got == expected

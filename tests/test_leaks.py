@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -124,3 +125,51 @@ def test_lost_customers_can_be_picked_by_group():
     once = lost_in_groups(members, "past_orders", ["1"])
     assert list(once["customer_id"]) == ["A"]
     assert "lost" not in once.columns
+
+
+def reference_members(purchases: dict[str, list[str]], selection: Selection):
+    """customers_at_start as the module docstring reads, from sets of months:
+    (customer, period) -> (last purchase, lost, past orders, cohort label)."""
+    bought = {
+        customer: [int(m) for m in period_ordinals(pd.to_datetime(months), "month")]
+        for customer, months in purchases.items()
+    }
+    window = selection.window
+    expected = {}
+    for period in range(selection.first, selection.last + 1):
+        for customer, periods in bought.items():
+            recent = [q for q in periods if period - window <= q < period]
+            if not recent:
+                continue
+            last = max(recent)
+            cohort = pd.Period(ordinal=min(periods), freq="M").strftime("%b %Y")
+            expected[(customer, period)] = (
+                last,
+                last == period - window and period not in periods,
+                sum(q < period for q in periods),
+                cohort,
+            )
+    return expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(purchase_months, st.integers(1, 3), st.integers(0, 8), st.integers(0, 8))
+def test_customers_at_start_match_a_reference_from_sets(purchases, window, a, b):
+    orders = monthly_orders(purchases)
+    first = int(period_ordinals(pd.Series(pd.to_datetime(["2024-01-01"])), "month")[0])
+    selection = Selection("month", first + min(a, b), first + max(a, b), window)
+    members = customers_at_start(orders, selection)
+    got = {
+        (row.customer_id, row.period): (
+            row.last_purchase,
+            row.lost,
+            row.past_orders,
+            row.cohort,
+        )
+        for row in members.itertuples()
+    }
+    assert got == reference_members(purchases, selection)
+    # sorted by customer (their order in the file), then period
+    customer = members["customer_id"].cat.codes.to_numpy()
+    order = np.lexsort((members["period"].to_numpy(), customer))
+    assert (order == np.arange(len(members))).all()

@@ -193,3 +193,102 @@ def test_a_daily_customer_reads_usually_every_day():
     orders = orders_on({"A": ["2024-01-01", "2024-01-02", "2024-01-03"]})
     risk = customers_at_risk(customer_segments(orders, pd.Timestamp("2024-01-20")))
     assert risk.loc[0, "reason"] == "usually every day, last seen 17 days ago"
+
+
+def reference_summary(orders: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """customer_summary's columns as the module docstring defines them, with
+    plain pandas groupbys on the id strings."""
+    bought = orders[
+        orders["is_purchase"]
+        & orders["customer_id"].notna()
+        & (orders["timestamp"] < as_of + pd.Timedelta(days=1))
+    ]
+    days = bought["timestamp"].dt.normalize()
+    if bought.empty:
+        return pd.DataFrame()
+    by_customer = bought.assign(day=days).groupby("customer_id", sort=False)
+
+    def usual_gap(group: pd.DataFrame) -> float:
+        distinct = np.sort(group["day"].unique())
+        gaps = np.diff(distinct) / np.timedelta64(1, "D")
+        return float(np.median(gaps)) if len(gaps) else np.nan
+
+    table = pd.DataFrame(
+        {
+            "first_purchase": by_customer["day"].min(),
+            "last_purchase": by_customer["day"].max(),
+            "orders": by_customer.size(),
+            "revenue": by_customer["revenue"].sum(),
+            "purchase_days": by_customer["day"].nunique(),
+            "usual_gap_days": by_customer[["day"]].apply(usual_gap),
+        }
+    )
+    table["recency_days"] = (as_of - table["last_purchase"]).dt.days
+    table["age_days"] = (as_of - table["first_purchase"]).dt.days
+    return table
+
+
+shuffled_purchases = st.lists(
+    st.tuples(
+        st.sampled_from(["A", "B", "00C", "D", None]),
+        st.integers(0, 90),
+        st.integers(0, 23),
+        st.integers(-50, 200),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(deadline=None, max_examples=50)
+@given(shuffled_purchases, st.integers(0, 100))
+def test_customer_summary_matches_a_plain_pandas_reference(rows, as_of_day):
+    base = pd.Timestamp("2024-01-01")
+    orders = make_orders(
+        [
+            (
+                f"{'R' if refund else ''}{i}",
+                customer,
+                str(base + pd.Timedelta(days=day, hours=hour)),
+                float(value),
+            )
+            for i, (customer, day, hour, value, refund) in enumerate(rows)
+        ]
+    )
+    as_of = base + pd.Timedelta(days=as_of_day)
+    got = customer_summary(orders, as_of).set_index("customer_id")
+    expected = reference_summary(orders, as_of)
+    assert sorted(got.index) == sorted(expected.index)
+    if expected.empty:
+        return
+    for column in ["first_purchase", "last_purchase"]:
+        assert list(got.loc[expected.index, column]) == list(expected[column])
+    for column in expected.columns.drop(["first_purchase", "last_purchase"]):
+        assert np.allclose(
+            got.loc[expected.index, column].astype("float64"),
+            expected[column].astype("float64"),
+            equal_nan=True,
+        ), column
+    # the rows come in order of the customers' first appearance in the file
+    assert list(got["code"]) == sorted(got["code"])
+
+
+@settings(deadline=None)
+@given(st.lists(st.integers(-3, 3), min_size=1, max_size=30), st.booleans())
+def test_rfm_scores_count_the_customers_strictly_worse(values, as_float):
+    summary = pd.DataFrame(
+        {
+            "recency_days": np.array(values) + 3,
+            "orders": np.array(values) + 4,
+            "revenue": np.array(values, dtype="float64") * (0.1 if as_float else 1),
+        }
+    )
+    scored = rfm_scores(summary)
+    size = len(values)
+    for i, value in enumerate(values):
+        smaller = sum(other < value for other in values)
+        larger = sum(other > value for other in values)
+        assert scored.loc[i, "f"] == 1 + 5 * smaller // size
+        assert scored.loc[i, "m"] == 1 + 5 * smaller // size
+        assert scored.loc[i, "r"] == 1 + 5 * larger // size
