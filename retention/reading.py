@@ -54,6 +54,7 @@ __all__ = [
     "CSV_EXTENSIONS",
     "EXCEL_EXTENSIONS",
     "MAX_EXPANDED_BYTES",
+    "MAX_SHEET_CELLS",
     "Progress",
     "RawTable",
     "SalesLogError",
@@ -66,6 +67,7 @@ __all__ = [
     "sheet_names",
     "text_cells",
     "text_column",
+    "used_area",
 ]
 
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -85,6 +87,11 @@ CSV_FIELD_LIMIT = 2**31 - 1
 # 1,000,000 rows x 8 columns of real sales data unpack to about 300 MB, and a
 # "zip bomb" of a few kilobytes can unpack to many gigabytes.
 MAX_EXPANDED_BYTES = 2_000_000_000
+# The largest sheet area (rows x columns, from A1 to the last used cell) read.
+# The workbook reader builds a grid over the whole area, about 70 bytes a
+# cell, so one stray cell at XFD1048576 would ask for hundreds of gigabytes;
+# 20,000,000 cells (1,000,000 rows x 20 columns) take about 1.4 GB.
+MAX_SHEET_CELLS = 20_000_000
 
 # What the workbook libraries raise for a file damaged inside.
 _DAMAGED = (
@@ -432,6 +439,7 @@ def _read_sheet(
     sheet: str,
     progress: Progress = _silent,
 ) -> RawTable:
+    _check_used_area(data, name, sheet, list(workbook.sheet_names).index(sheet))
     try:
         table = _typed_sheet(workbook, data, name, sheet, progress)
     except SalesLogError:
@@ -738,6 +746,98 @@ def _first_xlsx_row(data: bytes, position: int) -> int | None:
         re.S,
     )
     return int(valued.group(1)) if valued else None
+
+
+def _check_used_area(data: bytes, name: str, sheet: str, position: int) -> None:
+    """Refuse a sheet whose used area (A1 to its last used cell) holds more
+    than ``MAX_SHEET_CELLS`` cells, before the reader builds a grid over it."""
+    if not data.startswith(_ZIP_MAGIC) or Path(name).suffix.lower() == ".ods":
+        return
+    try:
+        rows, columns = used_area(data, position)
+    except _DAMAGED:
+        return  # the reader says what is wrong with the file
+    if rows * columns <= MAX_SHEET_CELLS:
+        return
+    raise SalesLogError(
+        t(
+            "The sheet {sheet} of {name} was not read: its used area runs to row "
+            "{rows} and column {column}, {cells} million cells, far more than a "
+            "sales log fills (at most {limit} million). A cell far below or to the "
+            "right of the sales holds something, perhaps a space or a format. "
+            "Delete the rows and columns after the sales and save again, or copy "
+            "the sales into a new sheet.",
+            sheet=sheet,
+            name=name,
+            rows=f"{rows:,}",
+            column=_column_letters(columns),
+            cells=f"{rows * columns / 1e6:,.0f}",
+            limit=f"{MAX_SHEET_CELLS / 1e6:,.0f}",
+        )
+    )
+
+
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"'
+)
+# A cell beyond column T or on row 1,000,000 or further: with no such cell
+# the area is at most 999,999 rows x 20 columns, within MAX_SHEET_CELLS.
+_FAR_CELL = re.compile(rb' r="(?:[A-Z]{2}|[U-Z]\d|[A-Z]\d{7})')
+_CELL_REF = re.compile(rb' r="([A-Z]{1,3})(\d+)"')
+# About 25,000 rows of 8 columns; searching them takes a few hundredths of a
+# second.
+_SCANNED_SHEET_BYTES = 8_000_000
+
+
+def used_area(data: bytes, position: int) -> tuple[int, int]:
+    """The last row and column (1-based) of an .xlsx sheet's used area.
+
+    The larger of what the sheet's ``<dimension>`` states and what its cells
+    say, for the dimension may be missing or untrue. A sheet whose XML
+    unpacks to at most ``_SCANNED_SHEET_BYTES`` is searched to its end, a
+    piece at a time kept nowhere: each piece's last cells give the rows
+    (sheets list their rows in order), and a piece holding a cell beyond
+    column T or row 999,999 is searched cell by cell. A larger sheet is
+    judged by its dimension and its first piece, which costs no time: the
+    spreadsheet programs state the dimension truthfully.
+    """
+    rows = columns = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        path = _sheet_path(archive, position)
+        if path is None:
+            return 0, 0
+        whole = archive.getinfo(path).file_size <= _SCANNED_SHEET_BYTES
+        with archive.open(path) as stream:
+            carry = b""
+            while piece := stream.read(1 << 22):
+                if not rows and not columns and (found := _DIMENSION.search(piece)):
+                    rows, columns = int(found[2]), _column_number(found[1])
+                piece = carry + piece
+                cut = piece.rfind(b"<")
+                piece, carry = piece[:cut], piece[cut:]
+                far = _FAR_CELL.search(piece)
+                for letters, row in _CELL_REF.findall(piece if far else piece[-4096:]):
+                    rows = max(rows, int(row))
+                    columns = max(columns, _column_number(letters))
+                if not whole:
+                    break
+    return rows, columns
+
+
+def _column_number(letters: bytes) -> int:
+    """``A`` -> 1, ``Z`` -> 26, ``AA`` -> 27, ``XFD`` -> 16,384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _sheet_path(archive: zipfile.ZipFile, position: int) -> str | None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -467,3 +471,92 @@ def test_a_time_of_day_column_is_read_as_text():
     table = read_table(workbook_bytes({"S": rows}), name="times.xlsx")
     assert table.frame["time"].tolist() == ["10:30:00", ""]
     assert table.frame["day"].tolist() == ["2024-03-01", ""]
+
+
+def far_cell_workbook(cell: str, *, dimension: str | None = None) -> bytes:
+    """A ten-row sales sheet with one stray cell far away; ``dimension`` is
+    written into the sheet as its stated used area, true or not."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Sales"
+    sheet.append(["customer", "date", "amount"])
+    for n in range(10):
+        sheet.append([f"C{n % 3}", dt.date(2024, 1, n + 1), 10.0])
+    sheet[cell] = "x"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    if dimension is None:
+        return buffer.getvalue()
+    rewritten = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer) as source,
+        zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for part in source.infolist():
+            content = source.read(part.filename)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(
+                    rb'<dimension ref="[^"]*"',
+                    f'<dimension ref="{dimension}"'.encode(),
+                    content,
+                )
+            target.writestr(part.filename, content)
+    return rewritten.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("cell", "dimension", "area"),
+    [
+        ("XFD1048576", None, (1_048_576, 16_384)),
+        ("Z1048576", None, (1_048_576, 26)),
+        ("XFD1048576", "A1:C11", (1_048_576, 16_384)),
+        ("XFD2", "A1:C11", (11, 16_384)),
+        ("C11", "A1:XFD1048576", (1_048_576, 16_384)),
+    ],
+)
+def test_used_area_of_a_sheet_is_its_last_cell_whatever_its_dimension_says(
+    cell, dimension, area
+):
+    from retention.reading import used_area
+
+    assert used_area(far_cell_workbook(cell, dimension=dimension), 0) == area
+
+
+def test_used_area_of_a_plain_sales_sheet_is_where_the_sales_end():
+    from retention.reading import used_area
+
+    assert used_area(far_cell_workbook("C11"), 0) == (11, 3)
+
+
+def test_sheet_with_a_stray_cell_at_the_last_row_and_column_is_refused_plainly(
+    tmp_path,
+):
+    # read in a process of its own under a memory limit, so that a reader
+    # building a grid over the whole sheet fails there, not on the machine
+    path = tmp_path / "far.xlsx"
+    path.write_bytes(far_cell_workbook("XFD1048576", dimension="A1:C11"))
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))\n"
+        "from retention.reading import SalesLogError, read_table\n"
+        "try:\n"
+        "    read_table(sys.argv[1])\n"
+        "except SalesLogError as error:\n"
+        "    sys.stdout.write(str(error))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "The sheet Sales of far.xlsx was not read" in done.stdout
+    assert "runs to row 1,048,576 and column XFD" in done.stdout
+    assert "copy the sales into a new sheet" in done.stdout
+
+
+def test_sheet_a_little_wider_than_its_sales_is_read():
+    table = read_table(far_cell_workbook("H40"), name="wide.xlsx")
+    assert len(table) == 11
