@@ -253,7 +253,12 @@ def _ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
         # numbers read from a workbook: written without a decimal point when whole
         ids = text_column(text)
         return ids.replace("", None), pl.repeat(False, len(text), eager=True)
-    distinct = _Distinct.of(_text(text))
+    text = _text(text)
+    sample = text.head(10_000)
+    if sample.n_unique() > len(sample) // 5:
+        # mostly different values (order numbers): read each row directly
+        return _distinct_ids(text)
+    distinct = _Distinct.of(text)
     ids, repaired = _distinct_ids(distinct.values)
     return distinct.spread(ids), distinct.spread(repaired)
 
@@ -341,8 +346,10 @@ def _typed_timestamps(values: pl.Series, *, timezone: str | None, utc: bool) -> 
     """Dates read from a workbook as dates need no reading; only a column
     headed UTC is converted to the shop's time zone."""
     frame = pl.DataFrame(
-        {"value": values.cast(pl.Datetime("ns")), "repair": [""] * len(values)},
-        schema={"value": pl.Datetime("ns"), "repair": pl.String},
+        {
+            "value": values.cast(pl.Datetime("ns")),
+            "repair": pl.repeat("", len(values), dtype=pl.String, eager=True),
+        }
     )
     parsed = _Stamps(frame["value"], frame["repair"])
     if utc:
@@ -888,7 +895,7 @@ def _read_lines(
     tell: Progress = _silent,
 ) -> tuple[pl.DataFrame, list[Notice], dict]:
     """Parse the mapped columns of every row into typed line values."""
-    blank = pl.Series([""] * cells.height, dtype=pl.String)
+    blank = pl.repeat("", cells.height, dtype=pl.String, eager=True)
 
     def column(role: str) -> pl.Series:
         name = getattr(mapping, role)
@@ -900,7 +907,11 @@ def _read_lines(
     tell(0.0, t("Reading the customer ids of {n} rows…", n=f"{cells.height:,}"))
     customer, customer_fixed = _ids(column("customer"))
     order_id, order_fixed = _ids(column("order_id"))
-    refund_of, _ = _ids(column("refund_of"))
+    refund_of = (
+        _ids(column("refund_of"))[0]
+        if mapping.refund_of is not None
+        else pl.repeat(None, cells.height, dtype=pl.String, eager=True)
+    )
     tell(0.15, t("Reading the dates…"))
     stamps = _timestamps(
         _joined_time(column("timestamp"), text("time")),
@@ -912,8 +923,7 @@ def _read_lines(
     quantity = _amounts(column("quantity"))
     amount = _line_amounts(column, mapping, quantity)
     tell(0.4, t("Finding refunds and cancellations…"))
-    status = text("status").str.to_lowercase()
-    cancel = status.str.contains(CANCEL_WORDS) & ~status.str.contains(PARTIAL_WORDS)
+    cancel, failed, partial = _status_flags(text("status"), mapping)
     cancel = cancel | _c_invoices(order_id)
     if mapping.cancelled is not None:
         flag = text("cancelled").str.strip_chars().str.to_lowercase()
@@ -927,8 +937,8 @@ def _read_lines(
             "amount": amount.values,
             "quantity": quantity.values,
             "cancel": cancel,
-            "failed": status.str.contains(FAILED_WORDS),
-            "partial": status.str.contains(PARTIAL_WORDS),
+            "failed": failed,
+            "partial": partial,
             "id_repaired": customer_fixed | order_fixed,
             "amount_repaired": amount.formatted,
             "date_repair": stamps.repairs,
@@ -946,6 +956,23 @@ def _read_lines(
         "ambiguous": stamps.ambiguous,
     }
     return lines, notices, parsed
+
+
+def _status_flags(
+    status: pl.Series, mapping: ColumnMapping
+) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Which rows' status says cancelled or refunded (not partly), failed, or
+    partly refunded; all False without a status column. Each distinct status
+    is read once."""
+    if mapping.status is None:
+        none = pl.repeat(False, len(status), eager=True)
+        return none, none, none
+    distinct = _Distinct.of(status.str.to_lowercase())
+    words = distinct.values
+    partial = words.str.contains(PARTIAL_WORDS)
+    cancel = words.str.contains(CANCEL_WORDS) & ~partial
+    failed = words.str.contains(FAILED_WORDS)
+    return distinct.spread(cancel), distinct.spread(failed), distinct.spread(partial)
 
 
 def _joined_time(dates: pl.Series, times: pl.Series) -> pl.Series:
@@ -1061,9 +1088,11 @@ def _mark_exclusions(
         ("duplicate", pl.col("duplicate")),
         ("total_row", pl.col("total")),
     ]
-    reason = pl.lit("")
-    for code, rows in rules:
-        reason = pl.when(rows).then(pl.lit(code)).otherwise(reason)
+    number = pl.lit(0, dtype=pl.UInt8)
+    for index, (_, rows) in enumerate(rules, start=1):
+        number = pl.when(rows).then(pl.lit(index, dtype=pl.UInt8)).otherwise(number)
+    names = dict(enumerate(["", *(code for code, _ in rules)]))
+    reason = number.replace_strict(names, return_dtype=pl.String)
     return lines.with_columns(excluded=reason).drop("total", "duplicate", "failed")
 
 
@@ -1075,7 +1104,7 @@ def _exact_duplicates(cells: pl.DataFrame) -> pl.Series:
     collision never drops a row.
     """
     shared = cells.hash_rows().is_duplicated()
-    duplicate = pl.Series("duplicate", [False] * cells.height, dtype=pl.Boolean)
+    duplicate = pl.repeat(False, cells.height, eager=True).alias("duplicate")
     if not shared.any():
         return duplicate
     candidates = cells.filter(shared)
@@ -1233,7 +1262,7 @@ def _match_refunds(orders: pl.DataFrame) -> pl.Series:
             check_sortedness=False,
         )
     )
-    nearest = pl.Series([None] * orders.height, dtype=pl.String)
+    nearest = pl.repeat(None, orders.height, dtype=pl.String, eager=True)
     nearest = nearest.scatter(pairs["position"], pairs["purchase"])
     return by_reference.fill_null(nearest).alias("matched")
 
@@ -1254,17 +1283,13 @@ def _row_reasons(
         order_void="void",
         order_matched="matched",
     )
-    position = keys["position"]
+    position, key = keys["position"], keys["key"]
     if keys.height != lines.height:  # rows left out belong to no order
-        position = pl.Series([None] * lines.height, dtype=pl.UInt32)
+        position = pl.repeat(None, lines.height, dtype=pl.UInt32, eager=True)
         position = position.scatter(keys["row"], keys["position"])
+        key = pl.repeat(None, lines.height, dtype=key.dtype, eager=True)
+        key = key.scatter(keys["row"], keys["key"])
     order = order.select(pl.all().gather(position))
-    key = pl.Series("key", [None] * lines.height, dtype=keys["key"].dtype)
-    key = (
-        keys["key"]
-        if keys.height == lines.height
-        else key.scatter(keys["row"], keys["key"])
-    )
     frame = pl.concat([lines.with_columns(key=key), order], how="horizontal")
     refund = pl.col("order_refund").fill_null(False)
     rules = [  # later rules win

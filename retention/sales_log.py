@@ -15,7 +15,7 @@ and a row repeated across files is counted once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, TypeAlias
@@ -87,7 +87,7 @@ def read_raw(
     source: Source,
     *,
     name: str | None = None,
-    sheet: str | Sequence[str] | None = None,
+    sheet: str | Sequence[str] | Mapping[str, str | Sequence[str]] | None = None,
     limit_mb: float | None = None,
     progress: Progress | None = None,
     encoding: str | None = None,
@@ -101,11 +101,12 @@ def read_raw(
         name; a row repeated in two files is later counted once.
     name : str, optional
         The file name when ``source`` is bare bytes.
-    sheet : str or list of str, optional
+    sheet : str, list of str, or a mapping of file name to these, optional
         The workbook sheet to read; by default the first, or, when it has no
         date and amount columns (a cover or notes sheet), the first sheet that
         has them (:func:`sales_sheet`). Several sheets of the same layout are
-        stacked.
+        stacked. With several workbooks, a mapping chooses per file; a file
+        it does not name gets its default.
     limit_mb : float, optional
         The largest file accepted, in megabytes.
     progress : callable, optional
@@ -122,19 +123,29 @@ def read_raw(
         step = None
         if progress is not None:
             step = part_of(progress, position / len(files), 1 / len(files))
-        tables.append(
-            read_table(
-                data,
-                name=file_name,
-                sheet=sheet,
-                limit_mb=limit_mb,
-                progress=step,
-                encoding=encoding,
-            )
+        chosen = _sheet_of(sheet, file_name)
+        table = read_table(
+            data,
+            name=file_name,
+            sheet=chosen,
+            limit_mb=limit_mb,
+            progress=step,
+            encoding=encoding,
         )
-    if len(files) == 1 and sheet is None:
-        tables[0] = _sales_sheet_table(*files[0], tables[0], limit_mb)
+        if chosen is None:
+            table = _sales_sheet_table(file_name, data, table, limit_mb)
+        tables.append(table)
     return combine_tables(tables)
+
+
+def _sheet_of(
+    sheet: str | Sequence[str] | Mapping[str, str | Sequence[str]] | None,
+    name: str | None,
+) -> str | Sequence[str] | None:
+    """The sheets chosen for the file ``name``."""
+    if isinstance(sheet, Mapping):
+        return sheet.get(name or "")
+    return sheet
 
 
 def _has_sales_columns(raw: RawTable) -> bool:

@@ -3,8 +3,10 @@
 Usage: ``PYTHONPATH=. python scripts/bench_reading.py [--shared ../shared]
 [--rows 100000 1000000] [--cache DIR]``
 
-For each file it prints the rows, seconds and rows per second to read, to map
-and clean, and end to end, and the peak resident memory of a fresh process
+For each file it prints the rows, seconds and rows per second to read (for a
+workbook this includes unpacking its parts once to count their real size, the
+guard against a workbook that unpacks to an absurd size), to map and clean, and
+end to end, and the peak resident memory of a fresh process
 that did only that (the interpreter and libraries included, about 150 MB),
 and the CPU seconds that process used: on a busy machine wall-clock seconds
 grow with the other work, CPU seconds much less.

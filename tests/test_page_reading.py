@@ -147,3 +147,27 @@ def test_a_workbook_whose_first_sheet_is_notes_opens_on_the_sales_sheet():
     app.sidebar.multiselect(key="sheets").set_value(["ReadMe"]).run()
     assert not app.exception
     assert app.error
+
+
+def test_sheets_are_chosen_per_workbook_when_several_are_uploaded():
+    header = ["Order", "Customer", "Date", "Amount"]
+    shop = workbook(
+        {
+            "2023": [header, [1, "C1", "2023-05-02", 10], [2, "C2", "2023-06-02", 20]],
+            "2024": [header, [3, "C1", "2024-05-02", 30]],
+        }
+    )
+    web = workbook(
+        {
+            "ReadMe": [["Web shop export"], ["Orders are on the next sheet."]],
+            "Orders": [header, [11, "C3", "2024-07-01", 5]],
+        }
+    )
+    app = upload(open_app(), ("shop.xlsx", shop), ("web.xlsx", web))
+    assert not app.exception
+    assert app.sidebar.multiselect(key="sheets:shop.xlsx").value == ["2023"]
+    assert app.sidebar.multiselect(key="sheets:web.xlsx").value == ["Orders"]
+    assert shown_metrics(app)["Orders"] == "3"
+    app.sidebar.multiselect(key="sheets:shop.xlsx").set_value(["2023", "2024"]).run()
+    assert not app.exception
+    assert shown_metrics(app)["Orders"] == "4"

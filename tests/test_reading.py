@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import struct
 import subprocess
 import sys
 import zipfile
@@ -291,6 +292,62 @@ def test_workbook_that_would_unpack_to_an_absurd_size_is_refused(monkeypatch):
         read_table(buffer.getvalue(), name="bomb.xlsx")
 
 
+def _workbook_declaring_a_small_sheet(padding: int) -> bytes:
+    """A real workbook whose sheet holds ``padding`` spaces more than it says:
+    the archive's sizes for the sheet are rewritten to 1,000 bytes."""
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes({"S": SALES})))
+    buffer = io.BytesIO()
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == sheet:
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * padding)
+            archive.writestr(info.filename, data)
+    forged = bytearray(buffer.getvalue())
+    local = zipfile.ZipFile(io.BytesIO(bytes(forged))).getinfo(sheet).header_offset
+    struct.pack_into("<I", forged, local + 22, 1_000)
+    entry = forged.find(b"PK\x01\x02")
+    while entry != -1:
+        length = struct.unpack_from("<H", forged, entry + 28)[0]
+        if bytes(forged[entry + 46 : entry + 46 + length]) == sheet.encode():
+            struct.pack_into("<I", forged, entry + 24, 1_000)
+        entry = forged.find(b"PK\x01\x02", entry + 4)
+    declared = zipfile.ZipFile(io.BytesIO(bytes(forged))).getinfo(sheet).file_size
+    assert declared == 1_000
+    return bytes(forged)
+
+
+def test_workbook_that_unpacks_to_more_than_it_declares_is_refused(monkeypatch):
+    from retention import reading
+
+    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", 1_000_000)
+    forged = _workbook_declaring_a_small_sheet(5_000_000)
+    assert len(forged) < 30_000
+    with pytest.raises(SalesLogError, match="unpacks to more than 1 MB although"):
+        read_table(forged, name="liar.xlsx")
+
+
+def test_a_workbook_under_the_limit_is_read_after_its_parts_are_counted(monkeypatch):
+    from retention import reading
+
+    # small enough a limit that the archive's size alone does not rule it out
+    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", 100_000)
+    data = workbook_bytes({"S": SALES})
+    assert len(data) * reading._DEFLATE_MAX_RATIO > 100_000
+    counted = []
+    count_parts = reading._unpacked_size
+
+    def counting(*arguments):
+        counted.append(count_parts(*arguments))
+        return counted[-1]
+
+    monkeypatch.setattr(reading, "_unpacked_size", counting)
+    table = read_table(data, name="honest.xlsx")
+    assert table.columns == [str(cell) for cell in SALES[0]]
+    assert 0 < counted[0] < 100_000
+
+
 def test_really_encrypted_workbook_is_a_clear_error():
     from msoffcrypto.format.ooxml import OOXMLFile
 
@@ -560,3 +617,9 @@ def test_sheet_with_a_stray_cell_at_the_last_row_and_column_is_refused_plainly(
 def test_sheet_a_little_wider_than_its_sales_is_read():
     table = read_table(far_cell_workbook("H40"), name="wide.xlsx")
     assert len(table) == 11
+
+
+def test_long_whole_numbers_are_written_with_all_their_digits():
+    rows = [["card", "amount"], [1234567890123456, 5], [4000000000000002, 6]]
+    table = read_table(workbook_bytes({"S": rows}), name="cards.xlsx")
+    assert table.frame["card"].tolist() == ["1234567890123456", "4000000000000002"]

@@ -328,3 +328,40 @@ def test_generated_xlsx_of_text_cells_in_a_locale_reads_back_to_the_same_orders(
     workbook.save(buffer)
     order = "month_first" if date_format.startswith("%m") else "auto"
     compare(load_sales_log(("sales.xlsx", buffer.getvalue()), date_order=order), rows)
+
+
+def test_several_workbooks_each_open_on_their_sales_sheet_or_the_chosen_ones():
+    header = ["Order", "Customer", "Date", "Amount"]
+
+    def workbook(sheets):
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        for title, rows in sheets.items():
+            sheet = book.create_sheet(title)
+            for row in rows:
+                sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+    shop = workbook(
+        {
+            "2023": [header, [1, "C1", "2023-05-02", 10]],
+            "2024": [header, [3, "C1", "2024-05-02", 30]],
+        }
+    )
+    web = workbook(
+        {
+            "ReadMe": [["Web shop export"], ["Orders are on the next sheet."]],
+            "Orders": [header, [11, "C3", "2024-07-01", 5]],
+        }
+    )
+    files = [("shop.xlsx", shop), ("web.xlsx", web)]
+    raw = read_raw(files)
+    assert raw.origin[["source", "sheet"]].values.tolist() == [
+        ["shop.xlsx", "2023"],
+        ["web.xlsx", "Orders"],
+    ]
+    raw = read_raw(files, sheet={"shop.xlsx": ["2023", "2024"]})
+    assert raw.origin["sheet"].tolist() == ["2023", "2024", "Orders"]
+    assert build_orders(raw).orders["revenue"].sum() == 45

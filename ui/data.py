@@ -118,6 +118,30 @@ def default_sheets(source: Source) -> list[str]:
     return [_sales_sheet(name, content) or names[0]]
 
 
+def workbooks_with_sheets(source: Source) -> list[tuple[str, list[str]]]:
+    """With several files uploaded, each workbook of more than one sheet and
+    its sheets, in upload order; ``[]`` for a single file."""
+    if len(source.files) < 2:
+        return []
+    found = []
+    for name, content in source.files:
+        names = _sheet_names(name, content)
+        if len(names) > 1:
+            found.append((name, names))
+    return found
+
+
+def sheets_key(name: str) -> str:
+    """The session key of the sheets chosen for one of several workbooks."""
+    return f"{SHEETS_KEY}:{name}"
+
+
+def default_sheets_of(name: str, content: bytes) -> list[str]:
+    """The sheet read from one of several workbooks when the owner chose none."""
+    names = _sheet_names(name, content)
+    return [_sales_sheet(name, content) or names[0]] if names else []
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _sales_sheet(name: str, content: bytes) -> str | None:
     try:
@@ -126,8 +150,12 @@ def _sales_sheet(name: str, content: bytes) -> str | None:
         return None
 
 
-def chosen_sheets(source: Source) -> tuple[str, ...] | None:
-    """The sheets the owner chose, when they are sheets of this workbook."""
+def chosen_sheets(source: Source) -> tuple | None:
+    """The sheets the owner chose, when they are sheets of this workbook; with
+    several workbooks, ``(file name, sheets)`` for each one whose choice is not
+    its default."""
+    if len(source.files) > 1:
+        return _chosen_sheets_per_file(source)
     chosen = tuple(st.session_state.get(SHEETS_KEY) or ())
     names = workbook_sheets(source)
     if not chosen or not set(chosen) <= set(names):
@@ -137,14 +165,28 @@ def chosen_sheets(source: Source) -> tuple[str, ...] | None:
     return chosen
 
 
+def _chosen_sheets_per_file(source: Source) -> tuple | None:
+    chosen = []
+    contents = dict(source.files)
+    for name, names in workbooks_with_sheets(source):
+        picked = tuple(st.session_state.get(sheets_key(name)) or ())
+        if not picked or not set(picked) <= set(names):
+            continue
+        if list(picked) != default_sheets_of(name, contents[name]):
+            chosen.append((name, picked))
+    return tuple(chosen) or None
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _read(
     files: tuple[tuple[str, bytes], ...],
-    sheets: tuple[str, ...] | None,
+    sheets: tuple | None,
     limit_mb: float,
     encoding: str | None = None,
 ) -> RawTable:
     size = sum(len(content) for _, content in files)
+    if sheets and len(files) > 1:
+        sheets = {name: list(picked) for name, picked in sheets}
     with progress_bar(slow=size >= SLOW_READ_BYTES) as progress:
         return read_raw(
             list(files),

@@ -154,11 +154,25 @@ def _data_controls() -> None:
                 "year) to read them as one sales log."
             ),
         )
+    contents = dict(source.files)
+    for name, names in data.workbooks_with_sheets(source):
+        st.multiselect(
+            t("Sheets to read from {name}", name=name),
+            names,
+            default=data.default_sheets_of(name, contents[name]),
+            key=data.sheets_key(name),
+            help=t(
+                "Pick one sheet, or several of the same layout; the sheets of "
+                "all files are read as one sales log."
+            ),
+        )
 
 
 def _forget_file_choices() -> None:
     """A new upload starts from its own columns and sheets."""
     for key in (data.MAPPING_KEY, data.SHEETS_KEY, data.ENCODING_KEY):
+        st.session_state.pop(key, None)
+    for key in [k for k in st.session_state if str(k).startswith(data.sheets_key(""))]:
         st.session_state.pop(key, None)
 
 
