@@ -623,3 +623,25 @@ def test_long_whole_numbers_are_written_with_all_their_digits():
     rows = [["card", "amount"], [1234567890123456, 5], [4000000000000002, 6]]
     table = read_table(workbook_bytes({"S": rows}), name="cards.xlsx")
     assert table.frame["card"].tolist() == ["1234567890123456", "4000000000000002"]
+
+
+def test_number_written_as_text_far_down_a_number_column_keeps_its_zero():
+    # a loyalty card typed with its leading zero below the 1,000 rows
+    # fastexcel samples must not become the number of another customer
+    rows = [["customer_id", "date", "amount"]]
+    rows += [[1000 + n % 50, dt.date(2024, 1, 1), 10.0] for n in range(1_500)]
+    rows += [["01000", dt.date(2024, 2, 1), 10.0], ["1005", dt.date(2024, 2, 1), 5.0]]
+    rows += [[1000, "3.2.2024", "12,50"]]
+    data = workbook_bytes({"S": rows})
+    table = read_table(data, name="cards.xlsx")
+    assert table.frame["customer_id"].tolist()[-3:] == ["01000", "1005", "1000"]
+    assert table.frame["customer_id"].iloc[0] == "1000"
+    assert table.frame["amount"].tolist()[-3:] == ["10", "5", "12,50"]
+    assert table.frame["date"].tolist()[-3:] == ["2024-02-01", "2024-02-01", "3.2.2024"]
+
+    from retention.sales_log import build_orders, read_raw
+
+    log = build_orders(read_raw(data, name="cards.xlsx"))
+    customers = set(log.orders["customer_id"])
+    assert "01000" in customers and "1000" in customers
+    assert len(customers) == 51
