@@ -12,7 +12,8 @@ The rules, in the order they apply:
    the caller, and is reported. Stamps with an offset or ``Z``, and stamps in a
    column whose header says UTC, are converted to the shop's time zone when
    one is given, then made naive; stamps without an offset are local already.
-3. Amounts: decimal comma or point (chosen per column), thousands separators
+3. Amounts: decimal comma or point (read from the value where its marks
+   allow one reading, else chosen per column), thousands separators
    (space, dot, comma, apostrophe), currency signs and codes, accounting
    negatives ``($45.00)``, text numbers with stray spaces. Without an amount
    column, amount = quantity x unit price.
@@ -174,6 +175,8 @@ class ParsedAmounts:
     currency: str | None = None
     decimal_mark: str = "."
     notices: list[Notice] = field(default_factory=list)
+    other_mark: pd.Series | None = None
+    ambiguous: pd.Series | None = None
 
 
 @dataclass
@@ -192,6 +195,15 @@ class _Amounts:
     currency: str | None = None
     decimal_mark: str = "."
     notices: list[Notice] = field(default_factory=list)
+    other_mark: pl.Series | None = None
+    ambiguous: pl.Series | None = None
+
+    def __post_init__(self) -> None:
+        unmarked = pl.repeat(False, len(self.values), eager=True)
+        if self.other_mark is None:
+            self.other_mark = unmarked
+        if self.ambiguous is None:
+            self.ambiguous = unmarked
 
 
 # --- distinct values ---------------------------------------------------------
@@ -659,9 +671,17 @@ def _parse_other_dates(frame: pl.DataFrame, parsed: _Stamps) -> pl.DataFrame:
 def parse_amounts(values: pd.Series) -> ParsedAmounts:
     """Read a column of money or number texts.
 
-    The decimal mark is chosen per column: a comma when more values end in a
-    comma and one or two digits (``120,50``, ``1.234,56``) than in a point, or
-    when the only marks are dots grouping thousands (``1.250``, ``12.500 Ft``).
+    Each value is read by its own marks where they allow one reading only:
+    with both marks the last is the decimal mark (``1.234,50``, ``1,234.50``),
+    and a lone mark followed by other than three digits is one (``12,50``,
+    ``7.5``), whatever the rest of the column writes (``other_mark`` flags
+    those written against the column's mark). A value whose marks could be
+    read either way (``1,250``, ``1.250``, ``1.234.567``) is read with the
+    column's decimal mark: a comma when more values end in a comma and one or
+    two digits (``120,50``, ``1.234,56``) than in a point, or when the only
+    marks are dots grouping thousands (``1.250``, ``12.500 Ft``). When the
+    column writes decimals with both marks, such a value is flagged
+    ``ambiguous``, read the column's way.
     Currency signs and codes, spaces, apostrophes and thousands separators are
     removed; ``(45.00)``, ``-$45``, ``45-`` are negative; a lone ``-``
     (accounting zero) is 0.
@@ -670,8 +690,8 @@ def parse_amounts(values: pd.Series) -> ParsedAmounts:
     -------
     ParsedAmounts
         ``values`` float (NaN where unreadable or blank), ``formatted`` True where
-        a currency sign, thousands separator or brackets had to be removed, and
-        the currency most often written.
+        a currency sign, thousands separator or brackets had to be removed,
+        the currency most often written, ``other_mark`` and ``ambiguous``.
     """
     parsed = _amounts(_text(values))
     return ParsedAmounts(
@@ -682,6 +702,8 @@ def parse_amounts(values: pd.Series) -> ParsedAmounts:
         parsed.currency,
         parsed.decimal_mark,
         parsed.notices,
+        pd.Series(parsed.other_mark.to_numpy(), index=values.index),
+        pd.Series(parsed.ambiguous.to_numpy(), index=values.index),
     )
 
 
@@ -697,6 +719,17 @@ def _amounts(text: pl.Series) -> _Amounts:
     result = _distinct_amounts(distinct.values, distinct.weights)
     result.values = distinct.spread(result.values)
     result.formatted = distinct.spread(result.formatted)
+    result.other_mark = distinct.spread(result.other_mark)
+    result.ambiguous = distinct.spread(result.ambiguous)
+    if count := int(result.ambiguous.sum()):
+        message = t(
+            "{n} amounts such as {example} could be read with a decimal mark or with "
+            "a thousands separator, and the column uses both marks; they were "
+            "read as most of the column is written. Check them under Details.",
+            n=f"{count:,}",
+            example=text.filter(result.ambiguous)[0],
+        )
+        result.notices.append(Notice("amount_mark_ambiguous", message))
     return result
 
 
@@ -768,12 +801,7 @@ def _parse_formatted(
         rf"^[^\d]*{_DASHES}|{_DASHES}$"
     )
     core = core.str.replace_all(r"[()+\-−–]", "")
-    if result.decimal_mark == ",":
-        core = core.str.replace_all(".", "", literal=True).str.replace_all(
-            ",", ".", literal=True
-        )
-    else:
-        core = core.str.replace_all(",", "", literal=True)
+    core = _read_marks(core, result)
     number = core.set(~core.str.contains(r"^\d*\.?\d+$").fill_null(False), None)
     number = number.cast(pl.Float64, strict=False)
     dash_zero = (core == "") & text.str.contains(_DASHES)
@@ -802,6 +830,45 @@ def _parse_formatted(
     )
     written = todo & known & (letters != "")
     _note_currency(letters.filter(written), weights.filter(written), result)
+
+
+def _read_marks(core: pl.Series, result: _Amounts) -> pl.Series:
+    """Digits with ``.`` as the decimal point, each value read by its own marks
+    where they allow one reading (see :func:`parse_amounts`), else by the
+    column's; sets ``other_mark`` and ``ambiguous`` on ``result``."""
+    column = result.decimal_mark
+    frame = pl.DataFrame({"core": core}).with_columns(
+        last=pl.col("core").str.extract(r"([.,])\d*$", 1),
+        after=pl.col("core").str.extract(r"[.,](\d*)$", 1).str.len_chars(),
+        marks=pl.col("core").str.count_matches(r"[.,]"),
+        both=pl.col("core").str.contains(".", literal=True)
+        & pl.col("core").str.contains(",", literal=True),
+    )
+    own = pl.col("both") | ((pl.col("marks") == 1) & (pl.col("after") != 3))
+    either = (pl.col("marks") == 1) & (pl.col("after") == 3)
+    frame = frame.with_columns(
+        own=own.fill_null(False), either=either.fill_null(False)
+    ).with_columns(
+        decimal=pl.when(pl.col("own"))
+        .then(pl.col("last"))
+        .when(pl.col("either") & (pl.col("last") == column))
+        .then(pl.col("last"))
+    )
+    decimals = set(frame.filter(pl.col("own"))["decimal"].unique().to_list())
+    result.other_mark = frame.select(
+        pl.col("own") & (pl.col("decimal") != column)
+    ).to_series()
+    result.ambiguous = frame.select(
+        pl.col("either") & pl.lit(decimals >= {".", ","})
+    ).to_series()
+    digits = pl.col("core")
+    return frame.select(
+        pl.when(pl.col("decimal") == ",")
+        .then(digits.str.replace_all(".", "", literal=True).str.replace(",", "."))
+        .when(pl.col("decimal") == ".")
+        .then(digits.str.replace_all(",", "", literal=True))
+        .otherwise(digits.str.replace_all(r"[.,]", ""))
+    ).to_series()
 
 
 def _note_currency(symbols: pl.Series, weights: pl.Series, result: _Amounts) -> None:
@@ -941,6 +1008,8 @@ def _read_lines(
             "partial": partial,
             "id_repaired": customer_fixed | order_fixed,
             "amount_repaired": amount.formatted,
+            "amount_other_mark": amount.other_mark,
+            "amount_ambiguous": amount.ambiguous,
             "date_repair": stamps.repairs,
         }
     ).with_row_index("row")
@@ -1272,6 +1341,8 @@ def _row_reasons(
 ) -> pl.DataFrame:
     """Each row's outcome, main reason and list of repairs."""
     repairs = {
+        "amount_mark_ambiguous": pl.col("amount_ambiguous"),
+        "amount_other_mark": pl.col("amount_other_mark"),
         "id_decimal_suffix": pl.col("id_repaired"),
         "amount_formatted": pl.col("amount_repaired"),
         "time_zone_converted": pl.col("date_repair") == "time_zone_converted",

@@ -38,6 +38,8 @@ REASONS: dict[str, str] = {
     "partly_refunded": "kept",
     "id_decimal_suffix": "repaired",
     "amount_formatted": "repaired",
+    "amount_other_mark": "repaired",
+    "amount_mark_ambiguous": "repaired",
     "time_zone_converted": "repaired",
     "excel_serial_date": "repaired",
     "duplicate": "excluded",
@@ -74,6 +76,12 @@ def reason_label(reason: str) -> str:
         "id_decimal_suffix": t("Id written as a decimal number (421.0 read as 421)"),
         "amount_formatted": t(
             "Amount written with a currency sign, thousands separator or accounting brackets"
+        ),
+        "amount_other_mark": t(
+            "Amount written with the other decimal mark than most of its column (12,50 among 12.50), read by its own mark"
+        ),
+        "amount_mark_ambiguous": t(
+            "Amount that reads two ways (1,250 is 1.25 or 1250) in a column that writes decimals with both marks: read as most of the column is written; check it"
         ),
         "time_zone_converted": t(
             "Time stamp with a time zone, converted to the shop's local time"

@@ -252,3 +252,39 @@ def test_day_first_notice_quotes_a_value_and_the_separator_of_the_file():
     message = parsed.notices[0].message
     assert "13/01/2024" in message and "dd/mm/yyyy" in message
     assert "13.01.2024" not in message and "dd.mm" not in message
+
+
+def test_amounts_with_the_other_decimal_mark_are_read_by_their_own_mark():
+    # two digits after a mark cannot be a thousands group, whatever most of
+    # the column writes; both marks, the last one is the decimal mark
+    points = ["7.25"] * 5 + ["7,50", "10,00", "12,50 €", "1.234,50", "12,5"]
+    parsed = parse_amounts(pd.Series(points))
+    assert parsed.values.tolist() == [7.25] * 5 + [7.5, 10.0, 12.5, 1234.5, 12.5]
+    assert parsed.decimal_mark == "."
+    assert parsed.other_mark.tolist() == [False] * 5 + [True] * 5
+    commas = ["7,25"] * 5 + ["7.50", "12.50", "1,234.50"]
+    parsed = parse_amounts(pd.Series(commas))
+    assert parsed.values.tolist() == [7.25] * 5 + [7.5, 12.5, 1234.5]
+    assert parsed.other_mark.tolist() == [False] * 5 + [True] * 3
+
+
+def test_amount_that_reads_two_ways_in_a_column_of_both_marks_is_flagged():
+    parsed = parse_amounts(pd.Series(["7.25"] * 5 + ["7,50", "1,250", "2.500"]))
+    assert parsed.values.tolist() == [7.25] * 5 + [7.5, 1250.0, 2.5]
+    assert parsed.ambiguous.tolist() == [False] * 6 + [True, True]
+    # one mark throughout: thousands groups are what they look like
+    parsed = parse_amounts(pd.Series(["$1,250.00", "$2,000", "9.50"]))
+    assert parsed.values.tolist() == [1250.0, 2000.0, 9.5]
+    assert not parsed.ambiguous.any() and not parsed.other_mark.any()
+    parsed = parse_amounts(pd.Series(["1.250", "12.500 Ft", "1.234.567"]))
+    assert parsed.values.tolist() == [1250.0, 12500.0, 1234567.0]
+
+
+def test_few_decimal_commas_in_a_point_column_are_not_read_a_hundred_times_larger():
+    rows = "".join(f"{n},C{n % 7},2024-01-{n % 28 + 1:02d},7.25\n" for n in range(50))
+    rows += '50,C1,2024-02-01,"12,50"\n51,C2,2024-02-02,"1,250"\n'
+    orders, report = clean("order_id,customer,date,amount\n" + rows)
+    assert orders["revenue"].sum() == pytest.approx(50 * 7.25 + 12.5 + 1250)
+    assert report.count("amount_other_mark") == 1
+    assert report.count("amount_mark_ambiguous") == 1
+    assert any(n.code == "amount_mark_ambiguous" for n in report.notices)
