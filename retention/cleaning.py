@@ -29,7 +29,9 @@ The rules, in the order they apply:
    refund is netted into the order it names (a "refund of" column) or else the
    same customer's latest purchase at or before it; one that matches no
    purchase stays as a row with ``is_purchase`` False, so it counts in revenue
-   only. When the export states the refunded amount per order (Shopify,
+   only. A sale flagged in a "cancelled" column (Shopify's "Cancelled at")
+   with its own amount is that sale cancelled, not a refund of another: no
+   purchase and no revenue; only a negative one flagged there is a refund. When the export states the refunded amount per order (Shopify,
    Stripe) or the total after refunds (Etsy), the status describes the order
    itself: a partly refunded order is a purchase worth its total less the
    refund, a cancelled or fully refunded one is no purchase.
@@ -992,9 +994,10 @@ def _read_lines(
     tell(0.4, t("Finding refunds and cancellations…"))
     cancel, failed, partial = _status_flags(text("status"), mapping)
     cancel = cancel | _c_invoices(order_id)
+    flagged = pl.repeat(False, cells.height, eager=True)
     if mapping.cancelled is not None:
         flag = text("cancelled").str.strip_chars().str.to_lowercase()
-        cancel = cancel | ~flag.is_in(["", "false", "no", "0", "n", "nem", "nein"])
+        flagged = ~flag.is_in(["", "false", "no", "0", "n", "nem", "nein"])
     lines = pl.DataFrame(
         {
             "customer_id": customer,
@@ -1004,6 +1007,7 @@ def _read_lines(
             "amount": amount.values,
             "quantity": quantity.values,
             "cancel": cancel,
+            "flagged": flagged,
             "failed": failed,
             "partial": partial,
             "id_repaired": customer_fixed | order_fixed,
@@ -1082,18 +1086,29 @@ def _order_level_refunds(
 ) -> pl.DataFrame:
     """Amounts net of the refund the export states per order.
 
-    Without a refunded amount or adjusted total, a cancelled line is a refund
-    row and its amount turns negative. With one, a cancelled or fully refunded
+    Without a refunded amount or adjusted total, a line with a refund status
+    or a C-invoice number is a refund row and its amount turns negative, and
+    so is a negative line flagged in a "cancelled" column; a sale flagged
+    there with its own amount is that sale cancelled: no purchase, worth
+    nothing. With one, a cancelled or fully refunded
     order keeps what was not refunded (usually nothing) and is no purchase; a
     partly refunded order is worth its total less the refund.
     """
     if mapping.refunded is None and mapping.adjusted_total is None:
+        # a sale flagged cancelled did not happen; a negative one reverses another
+        void = pl.col("flagged") & ~pl.col("cancel") & ~(pl.col("amount") < 0)
         return lines.with_columns(
-            amount=pl.when(pl.col("cancel"))
+            amount=pl.when(void)
+            .then(0.0)
+            .when(pl.col("cancel") | pl.col("flagged"))
             .then(-pl.col("amount").abs())
             .otherwise(pl.col("amount")),
-            void=pl.lit(False),
-        )
+            void=void.fill_null(False),
+            cancel=pl.col("cancel") | (pl.col("flagged") & ~void.fill_null(False)),
+        ).drop("flagged")
+    lines = lines.with_columns(cancel=pl.col("cancel") | pl.col("flagged")).drop(
+        "flagged"
+    )
     refunded = (
         _amounts(column("refunded")).values.abs()
         if mapping.refunded is not None

@@ -288,3 +288,30 @@ def test_few_decimal_commas_in_a_point_column_are_not_read_a_hundred_times_large
     assert report.count("amount_other_mark") == 1
     assert report.count("amount_mark_ambiguous") == 1
     assert any(n.code == "amount_mark_ambiguous" for n in report.notices)
+
+
+def test_order_flagged_cancelled_is_that_order_cancelled_not_a_refund_of_another():
+    orders, report = clean(
+        "order_id,customer_id,order_date,amount,cancelled\n"
+        "1,C1,2024-01-10,20.00,\n"
+        "2,C1,2024-01-15,30.00,yes\n"
+        "3,C2,2024-01-16,25.00,\n"
+        "4,C3,2024-01-17,40.00,yes\n"
+    )
+    bought = orders[orders["is_purchase"]]
+    assert bought["order_id"].tolist() == ["1", "3"]
+    assert bought["revenue"].tolist() == [20.0, 25.0]
+    assert orders["revenue"].sum() == 45.0
+    assert (report.orders_found, report.customers_found) == (2, 2)
+    assert report.count("order_cancelled") == 2
+    assert report.count("refund_netted") == report.count("refund_unmatched") == 0
+
+
+def test_negative_row_flagged_cancelled_is_still_a_refund():
+    orders, report = clean(
+        "order_id,customer_id,order_date,amount,cancelled\n"
+        "1,C1,2024-01-10,20.00,\n"
+        "2,C1,2024-01-15,-5.00,yes\n"
+    )
+    assert orders["revenue"].tolist() == [15.0]
+    assert report.count("refund_netted") == 1
