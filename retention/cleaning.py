@@ -17,8 +17,10 @@ The rules, in the order they apply:
    (space, dot, comma, apostrophe), currency signs and codes, accounting
    negatives ``($45.00)``, text numbers with stray spaces. Without an amount
    column, amount = quantity x unit price.
-4. Rows left out (and reported): total rows, exact duplicates (also across
-   several files), rows without a readable date or amount, failed payments,
+4. Rows left out (and reported): total rows, exact duplicates (with an order
+   id, any repeat of an earlier row; without one, identical rows of one file
+   are separate sales and only repeats of an earlier file or sheet uploaded
+   with it are duplicates), rows without a readable date or amount, failed payments,
    stock adjustments (negative quantity at zero amount, not a cancellation).
 5. Lines with the same order id form one order (revenue summed, items = sum
    of quantity or number of lines). An order total repeated on every line of
@@ -938,7 +940,8 @@ def clean_orders(
     check_mapping(mapping, raw.cells)
     lines, notices, parsed = _read_lines(raw.cells, mapping, options, tell)
     tell(0.5, t("Finding total rows and rows repeated in the file…"))
-    lines = _mark_exclusions(raw.cells, lines, mapping)
+    parts = None if mapping.order_id is not None else _parts(raw.rows)
+    lines = _mark_exclusions(raw.cells, lines, mapping, parts)
     lines, repeated = _repeated_order_totals(lines, mapping)
     if repeated:
         notices.append(Notice("order_total_repeated", repeated))
@@ -1144,7 +1147,10 @@ def _order_level_refunds(
 
 
 def _mark_exclusions(
-    cells: pl.DataFrame, lines: pl.DataFrame, mapping: ColumnMapping
+    cells: pl.DataFrame,
+    lines: pl.DataFrame,
+    mapping: ColumnMapping,
+    parts: pl.Series | None = None,
 ) -> pl.DataFrame:
     """The reason code of each row left out, ``""`` for the rows used."""
     first = cells.to_series(0) if cells.width else pl.Series([""] * cells.height)
@@ -1153,7 +1159,7 @@ def _mark_exclusions(
         | _total_labels(lines["customer_id"].fill_null(""))
         | _total_labels(lines["order_id"].fill_null(""))
     )
-    duplicate = _exact_duplicates(cells)
+    duplicate = _exact_duplicates(cells, parts)
     lines = lines.with_columns(total=total, duplicate=duplicate)
 
     # an order's total may sit on its first line only (Shopify exports)
@@ -1180,20 +1186,57 @@ def _mark_exclusions(
     return lines.with_columns(excluded=reason).drop("total", "duplicate", "failed")
 
 
-def _exact_duplicates(cells: pl.DataFrame) -> pl.Series:
-    """True for each row whose every cell equals an earlier row's.
+def _exact_duplicates(cells: pl.DataFrame, parts: pl.Series | None) -> pl.Series:
+    """True for each row that repeats an earlier row, cell for cell.
+
+    With an order number, any repeat is an export duplicate (the same order
+    line written twice). Without one (``parts`` given: the file and sheet of
+    each row), two identical rows of one file are two sales (the same drink
+    on the same card in the same minute), so a row is a duplicate only as a
+    repeat of an earlier file or sheet uploaded with it: the k-th copy of a
+    row in a file is one when an earlier file holds the row k times or more.
 
     Rows are first told apart by a hash of their cells (fast); only rows
     whose hash occurs more than once are compared cell by cell, so a hash
     collision never drops a row.
     """
+    duplicate = pl.Series("duplicate", [False] * cells.height, dtype=pl.Boolean)
+    if parts is not None and parts.n_unique() < 2:
+        return duplicate
     shared = cells.hash_rows().is_duplicated()
-    duplicate = pl.repeat(False, cells.height, eager=True).alias("duplicate")
     if not shared.any():
         return duplicate
     candidates = cells.filter(shared)
-    repeated = ~candidates.select(pl.struct(pl.all()).is_first_distinct()).to_series()
-    return duplicate.scatter(shared.arg_true(), repeated)
+    if parts is None:
+        first = candidates.select(pl.struct(pl.all()).is_first_distinct())
+        return duplicate.scatter(shared.arg_true(), ~first.to_series())
+    copies = pl.DataFrame(
+        {"content": candidates.select(pl.struct(pl.all())).to_series()}
+    ).with_columns(part=parts.filter(shared))
+    copies = copies.with_columns(
+        copy=pl.int_range(pl.len()).over("content", "part"),
+        held=pl.len().over("content", "part"),
+    )
+    # the most copies of the row held by any earlier part
+    earlier = (
+        copies.unique(["content", "part"], keep="first", maintain_order=True)
+        .with_columns(
+            before=pl.col("held").cum_max().shift(1).over("content").fill_null(0)
+        )
+        .select("content", "part", "before")
+    )
+    repeated = copies.join(
+        earlier, on=["content", "part"], how="left", maintain_order="left"
+    ).select(pl.col("copy") < pl.col("before"))
+    return duplicate.scatter(shared.arg_true(), repeated.to_series())
+
+
+def _parts(rows: pl.DataFrame) -> pl.Series:
+    """The part (file, and sheet) each row comes from, numbered in upload order."""
+    part = rows.select(pl.concat_str(["source", "sheet"], separator="\x00"))
+    part = part.to_series()
+    order = {name: n for n, name in enumerate(part.unique(maintain_order=True))}
+    return part.replace_strict(order, return_dtype=pl.UInt32)
 
 
 def _total_labels(labels: pl.Series) -> pl.Series:

@@ -315,3 +315,34 @@ def test_negative_row_flagged_cancelled_is_still_a_refund():
     )
     assert orders["revenue"].tolist() == [15.0]
     assert report.count("refund_netted") == 1
+
+
+def test_identical_rows_without_an_order_number_are_repeat_sales():
+    # a vending machine that writes the minute: two espressos on one card
+    orders, report = clean(
+        "datetime,card,money,coffee\n"
+        "2024-03-01 10:15,C1,18.12,Espresso\n"
+        "2024-03-01 10:15,C1,18.12,Espresso\n"
+        "2024-03-01 11:00,,24.00,Latte\n"
+        "2024-03-01 11:00,,24.00,Latte\n"
+    )
+    assert orders["revenue"].sum() == pytest.approx(2 * 18.12 + 2 * 24.0)
+    assert report.count("duplicate") == 0
+    assert report.guest_orders == 2
+
+
+def test_rows_repeated_across_files_without_order_numbers_count_once():
+    from retention.sales_log import load_sales_log
+
+    header = "datetime,card,money\n"
+    march = header + "2024-03-01 10:15,C1,18.12\n2024-03-01 10:15,C1,18.12\n"
+    april = march + "2024-04-02 09:00,C2,24.00\n2024-04-02 09:00,C2,24.00\n"
+    log = load_sales_log(
+        [("march.csv", march.encode()), ("march_april.csv", april.encode())]
+    )
+    # the overlap (both March sales) is counted once; April's two sales stay
+    assert log.report.count("duplicate") == 2
+    assert log.orders["revenue"].sum() == pytest.approx(2 * 18.12 + 2 * 24.0)
+    assert (
+        log.report.rows_for("duplicate")["source"].tolist() == ["march_april.csv"] * 2
+    )
