@@ -16,7 +16,7 @@ from retention.leaks import churn_leaks, leak_dimensions, lost_in_groups
 from retention.periods import coverage_notes
 from retention.retention_rates import latest_complete_period
 from ui import data
-from ui.downloads import list_downloads
+from ui.downloads import list_downloads, list_preview
 from ui.show import money, number, percent
 from ui.sidebar import require_view
 
@@ -144,7 +144,7 @@ chosen_groups = st.multiselect(
 lost = lost_in_groups(members, dimension, chosen_groups)
 st.markdown(t("**Lost customers** ({count})", count=number(len(lost))))
 st.dataframe(
-    lost.rename(
+    list_preview(lost).rename(
         columns={
             "customer_id": t("Customer"),
             "label": t("Lost in"),

@@ -16,7 +16,7 @@ from retention.segments import (
     vip_customers,
 )
 from ui import data
-from ui.downloads import list_downloads
+from ui.downloads import list_downloads, list_preview
 from ui.show import money, percent
 from ui.sidebar import require_view
 
@@ -50,8 +50,10 @@ LIST_COLUMNS = {
 
 def readable(frame, columns):
     """The list as shown and downloaded: translated segment names and headers."""
-    shown = frame.assign(segment=frame["segment"].astype(str).map(names))
-    return shown[list(columns)].rename(columns=columns)
+    shown = frame[list(columns)].rename(columns=columns)
+    segment = columns["segment"]
+    shown[segment] = shown[segment].cat.rename_categories(names)
+    return shown
 
 
 def segment_tab() -> None:
@@ -106,7 +108,7 @@ def segment_tab() -> None:
     )
     listed = segments[segments["segment"].isin(chosen)] if chosen else segments
     table = readable(listed, LIST_COLUMNS)
-    st.dataframe(table, hide_index=True)
+    st.dataframe(list_preview(table), hide_index=True)
     list_downloads(table, "customers_by_segment", "segments")
 
 
@@ -128,7 +130,7 @@ def vip_tab() -> None:
         **{t("Orders per month, last 12"): vips["monthly_orders"].to_list()}
     )
     st.dataframe(
-        table,
+        list_preview(table),
         hide_index=True,
         column_config={
             t("Orders per month, last 12"): st.column_config.BarChartColumn(y_min=0)
@@ -169,7 +171,7 @@ def risk_tab() -> None:
             len(table), "**{count} customer at risk**", "**{count} customers at risk**"
         )
     )
-    st.dataframe(table, hide_index=True)
+    st.dataframe(list_preview(table), hide_index=True)
     list_downloads(table, "customers_at_risk", "risk")
 
 

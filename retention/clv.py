@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from retention.annual import annual_retention
+from retention.history import purchase_history
 from retention.order_metrics import order_figures
 from retention.orders import customer_codes
 from retention.periods import pandas_freq, period_label, period_ordinals
@@ -71,7 +72,8 @@ def clv_factors(
     as_of = orders["timestamp"].max() if as_of is None else as_of
     stamps = orders["timestamp"]
     in_year = ((stamps > as_of - pd.DateOffset(years=1)) & (stamps <= as_of)).to_numpy()
-    year = orders[in_year]
+    # only the columns the figures read, so no id string is copied
+    year = orders[["timestamp", "is_purchase", "revenue"]][in_year]
     figures = order_figures(year, customer_codes(orders).codes[in_year])
     if lifespan_years is None:
         lifespan_years, source = measured_lifespan(orders, as_of)
@@ -107,8 +109,7 @@ def clv_by_cohort(
     codes = found.codes[found.bought]
     stamps = orders["timestamp"].to_numpy()[found.bought]
     revenue = orders["revenue"].to_numpy()[found.bought]
-    first = pd.Series(stamps).groupby(codes).min().to_numpy()
-    customer_cohort = period_ordinals(first, period)
+    customer_cohort = period_ordinals(purchase_history(orders).first_stamp, period)
     cohort = customer_cohort[codes]
     as_of = orders["timestamp"].max()
     in_window = stamps > (as_of - pd.DateOffset(years=1)).to_datetime64()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from retention.history import purchase_history
 from retention.orders import customer_codes
 from retention.periods import Observation, period_calendar, period_ordinals
 
@@ -86,30 +87,34 @@ def cohort_cells(orders: pd.DataFrame, period: str = "month") -> pd.DataFrame:
     ``revenue_per_customer`` and ``partial``. Sorted by cohort, then age; periods
     in which nobody bought for the first time have no cohort row.
     """
-    found = customer_codes(orders)
-    if not found.bought.any():
+    history = purchase_history(orders)
+    if not history.customers:
         return pd.DataFrame(columns=COHORT_COLUMNS)
 
-    # every customer as an integer code; periods counted from the first one
-    codes = found.codes[found.bought]
-    ordinals = period_ordinals(orders["timestamp"].to_numpy()[found.bought], period)
+    # periods counted from the first one; each customer's first and last
+    ordinals = history.ordinals(period)
     first_period = int(ordinals.min())
-    last_period = int(period_ordinals(orders["timestamp"], period).max())
+    last_stamp = np.array([orders["timestamp"].max().to_datetime64()])
+    last_period = int(period_ordinals(last_stamp, period)[0])
     span = last_period - first_period + 1
-    offsets = ordinals - first_period
-    per_customer = pd.Series(offsets).groupby(codes)
-    first = per_customer.min().to_numpy()
-    last = per_customer.max().to_numpy()
+    first = ordinals[history.starts[:-1]] - first_period
+    last = ordinals[history.starts[1:] - 1] - first_period
 
     # distinct (customer, period) pairs give the buyers of each cell
-    pairs = pd.unique(codes.astype("int64") * span + offsets)
-    pair_customer, pair_offset = np.divmod(pairs, span)
-    pair_cohort = first[pair_customer]
+    pairs = history.period_pairs(period)
+    pair_offset = ordinals[pairs] - first_period
+    pair_cohort = first[history.codes[pairs]]
     shape = (span, span)
     buyers = _grid_counts(pair_cohort, pair_offset - pair_cohort, shape)
     last_age = _grid_counts(first, last - first, shape)
     still_buying = np.cumsum(last_age[:, ::-1], axis=1)[:, ::-1]
-    row_cohort = first[codes]
+
+    # revenue summed in the rows' own order, as the figures always were
+    found = customer_codes(orders)
+    by_row = np.zeros(len(orders), dtype=np.int64)
+    by_row[history.rows] = ordinals
+    offsets = by_row[found.bought] - first_period
+    row_cohort = first[found.codes[found.bought]]
     revenue = _grid_counts(
         row_cohort,
         offsets - row_cohort,

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from retention.history import purchase_history
 from retention.order_metrics import OrderFigures, order_figures
 from retention.orders import customer_codes
 from retention.retention_rates import churn_rate, retention_rate
@@ -65,16 +66,16 @@ class RangeRetention:
 
 
 class CustomerHistory:
-    """Purchases by identified customers as integer codes, computed once so that
-    several ranges can be measured without touching the id strings again."""
+    """Purchases by identified customers as integer codes (from
+    ``retention.history``), so that several ranges can be measured without
+    touching the id strings again."""
 
     def __init__(self, orders: pd.DataFrame) -> None:
-        codes = customer_codes(orders)
-        self.codes = codes.codes[codes.bought]
-        self.customers = len(codes.ids)
-        self.stamps = orders["timestamp"].to_numpy()[codes.bought]
-        first = pd.Series(self.stamps).groupby(self.codes).min()
-        self.first_purchase = first.to_numpy()
+        history = purchase_history(orders)
+        self.codes = history.codes
+        self.customers = history.customers
+        self.stamps = history.stamps
+        self.first_purchase = history.first_stamp
 
     def bought_in(self, selection: Selection) -> np.ndarray:
         """A flag per customer: bought inside ``selection``."""
@@ -118,11 +119,15 @@ class RangeSummary:
 def range_summary(
     orders: pd.DataFrame, selection: Selection, history: CustomerHistory | None = None
 ) -> RangeSummary:
-    stamps = orders["timestamp"]
-    inside = ((stamps >= selection.start) & (stamps < selection.end)).to_numpy()
+    stamps = orders["timestamp"].to_numpy()
+    inside = (stamps >= selection.start.to_datetime64()) & (
+        stamps < selection.end.to_datetime64()
+    )
+    # only the columns the order figures read, so no id string is copied
+    cut = orders[["is_purchase", "revenue"]][inside]
     return RangeSummary(
         selection=selection,
-        orders=order_figures(orders[inside], customer_codes(orders).codes[inside]),
+        orders=order_figures(cut, customer_codes(orders).codes[inside]),
         retention=range_retention(orders, selection, history),
     )
 

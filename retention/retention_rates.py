@@ -44,44 +44,28 @@ RETENTION_COLUMNS = [
 ]
 
 
-def customer_periods(orders: pd.DataFrame, period: str) -> pd.DataFrame:
-    """Distinct (customer, period) pairs of purchases, sorted by customer and period.
-
-    Columns: ``customer`` (integer code of the customer id) and ``period``
-    (period ordinal).
-    """
-    history = purchase_history(orders)
-    pairs = history.period_pairs(period)
-    return pd.DataFrame(
-        {
-            "customer": history.codes[pairs],
-            "period": history.ordinals(period)[pairs],
-        }
-    )
-
-
-def _active_spells(pairs: pd.DataFrame, window: int) -> pd.DataFrame:
+def _active_spells(
+    customer: np.ndarray, period: np.ndarray, window: int
+) -> dict[str, np.ndarray]:
     """Merge each customer's purchase periods into spells of unbroken activity.
 
-    A purchase in period q keeps the customer active from q to q + window - 1, so
-    two purchases more than ``window`` periods apart start a new spell. Columns:
-    ``first`` (period the spell starts), ``last_active`` (its last active period)
-    and ``is_first_spell`` (the customer's first ever).
+    The pairs are distinct (``customer``, ``period``) purchases sorted by
+    customer and period. A purchase in period q keeps the customer active from
+    q to q + window - 1, so two purchases more than ``window`` periods apart
+    start a new spell. Arrays: ``first`` (period the spell starts),
+    ``last_active`` (its last active period) and ``is_first_spell`` (the
+    customer's first ever).
     """
-    customer = pairs["customer"].to_numpy()
-    period = pairs["period"].to_numpy()
     same_customer = np.r_[False, customer[1:] == customer[:-1]]
     gap = np.r_[0, np.diff(period)]
     starts = ~same_customer | (gap > window)
     # the pairs are sorted, so a spell's last purchase is its last pair
     ends = np.r_[starts[1:], True] if len(starts) else starts
-    return pd.DataFrame(
-        {
-            "first": period[starts],
-            "last_active": period[ends] + window - 1,
-            "is_first_spell": ~same_customer[starts],
-        }
-    )
+    return {
+        "first": period[starts],
+        "last_active": period[ends] + window - 1,
+        "is_first_spell": ~same_customer[starts],
+    }
 
 
 def _count_by_period(values: np.ndarray, first: int, length: int) -> np.ndarray:
@@ -111,10 +95,14 @@ def retention_by_period(
     length = last - first + 1
     table = period_calendar(first, last, period, seen)
 
-    spells = _active_spells(customer_periods(orders, period), window)
-    starts = spells["first"].to_numpy()
-    ends_after = spells["last_active"].to_numpy() + 1
-    first_spell = spells["is_first_spell"].to_numpy()
+    history = purchase_history(orders)
+    pairs = history.period_pairs(period)
+    spells = _active_spells(
+        history.codes[pairs], history.ordinals(period)[pairs], window
+    )
+    starts = spells["first"]
+    ends_after = spells["last_active"] + 1
+    first_spell = spells["is_first_spell"]
 
     gained = _count_by_period(starts, first, length)
     new = _count_by_period(starts[first_spell], first, length)

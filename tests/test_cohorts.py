@@ -229,3 +229,35 @@ def test_heatmap_draws_one_square_per_cell_reached_and_none_for_the_rest():
     assert len(data) == len(cells) == 4 + 3
     rows = {(row["label"], row["age"]) for row in data}
     assert ("Feb 2024", 3) not in rows
+
+
+@settings(deadline=None, max_examples=40)
+@given(purchase_months)
+def test_cohort_cells_match_counts_from_sets(purchases):
+    orders = monthly_orders(purchases)
+    cells = cohort_cells(orders, "month").set_index(["cohort", "age"])
+    bought = {
+        customer: set(period_ordinals(pd.to_datetime(months), "month").tolist())
+        for customer, months in purchases.items()
+    }
+    orders_in = {
+        customer: period_ordinals(pd.to_datetime(months), "month").tolist()
+        for customer, months in purchases.items()
+    }
+    last = max(max(periods) for periods in bought.values())
+    expected = {}
+    for cohort in {min(periods) for periods in bought.values()}:
+        members = [c for c, periods in bought.items() if min(periods) == cohort]
+        for age in range(last - cohort + 1):
+            period = cohort + age
+            expected[(cohort, age)] = (
+                len(members),
+                sum(period in bought[c] for c in members),
+                sum(max(bought[c]) >= period for c in members),
+                10.0 * sum(q <= period for c in members for q in orders_in[c]),
+            )
+    got = {
+        key: (row.customers, row.buyers, row.still_buying, row.revenue)
+        for key, row in zip(cells.index, cells.itertuples(), strict=True)
+    }
+    assert got == expected

@@ -57,6 +57,16 @@ class Source:
     content: bytes
     is_sample: bool
     files: tuple[tuple[str, bytes], ...] = ()
+    # a digest of each file's content, in the order of ``files``: the caches
+    # below are keyed by these, so no rerun hashes the bytes again
+    digests: tuple[str, ...] = ()
+
+    def file(self, name: str) -> tuple[str, str, bytes]:
+        """The name, digest and content of the file called ``name``."""
+        for (file_name, content), digest in zip(self.files, self.digests, strict=True):
+            if file_name == name:
+                return file_name, digest, content
+        raise KeyError(name)
 
 
 def _uploads() -> list:
@@ -70,22 +80,39 @@ def _uploads() -> list:
 def current_source() -> Source:
     if (shared := access.current_access().dataset) is not None:
         return Source(shared.name, b"", is_sample=False)
-    files = tuple((upload.name, upload.getvalue()) for upload in _uploads())
+    uploads = _uploads()
+    files = tuple((upload.name, upload.getvalue()) for upload in uploads)
     if files:
         name = " + ".join(file_name for file_name, _ in files)
-        return Source(name, files[0][1], is_sample=False, files=files)
+        digests = tuple(
+            _upload_digest(upload.file_id, content)
+            for upload, (_, content) in zip(uploads, files, strict=True)
+        )
+        return Source(name, files[0][1], is_sample=False, files=files, digests=digests)
     content = _sample_bytes()
     return Source(
         SAMPLE_SALES_LOG.name,
         content,
         is_sample=True,
         files=((SAMPLE_SALES_LOG.name, content),),
+        digests=(_digest(content),),
     )
 
 
 @st.cache_resource(show_spinner=False)
 def _sample_bytes() -> bytes:
     return SAMPLE_SALES_LOG.read_bytes()
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _upload_digest(file_id: str, _content: bytes) -> str:
+    """The digest of an uploaded file, made once per upload: Streamlit gives
+    every upload an id of its own, even of the same file again."""
+    return _digest(_content)
 
 
 def upload_limit_mb() -> float:
@@ -97,14 +124,13 @@ def workbook_sheets(source: Source) -> list[str]:
     """The sheets of the one uploaded workbook; ``[]`` for text or several files."""
     if len(source.files) != 1:
         return []
-    name, content = source.files[0]
-    return _sheet_names(name, content)
+    return _sheet_names(*source.file(source.files[0][0]))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _sheet_names(name: str, content: bytes) -> list[str]:
+def _sheet_names(name: str, digest: str, _content: bytes) -> list[str]:
     try:
-        return sheet_names(content, name=name)
+        return sheet_names(_content, name=name)
     except ValueError:
         return []  # the read itself says what is wrong with the file
 
@@ -114,8 +140,7 @@ def default_sheets(source: Source) -> list[str]:
     names = workbook_sheets(source)
     if not names:
         return []
-    name, content = source.files[0]
-    return [_sales_sheet(name, content) or names[0]]
+    return [_sales_sheet(*source.file(source.files[0][0])) or names[0]]
 
 
 def workbooks_with_sheets(source: Source) -> list[tuple[str, list[str]]]:
@@ -124,8 +149,8 @@ def workbooks_with_sheets(source: Source) -> list[tuple[str, list[str]]]:
     if len(source.files) < 2:
         return []
     found = []
-    for name, content in source.files:
-        names = _sheet_names(name, content)
+    for name, _ in source.files:
+        names = _sheet_names(*source.file(name))
         if len(names) > 1:
             found.append((name, names))
     return found
@@ -136,16 +161,16 @@ def sheets_key(name: str) -> str:
     return f"{SHEETS_KEY}:{name}"
 
 
-def default_sheets_of(name: str, content: bytes) -> list[str]:
+def default_sheets_of(source: Source, name: str) -> list[str]:
     """The sheet read from one of several workbooks when the owner chose none."""
-    names = _sheet_names(name, content)
-    return [_sales_sheet(name, content) or names[0]] if names else []
+    names = _sheet_names(*source.file(name))
+    return [_sales_sheet(*source.file(name)) or names[0]] if names else []
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _sales_sheet(name: str, content: bytes) -> str | None:
+def _sales_sheet(name: str, digest: str, _content: bytes) -> str | None:
     try:
-        return sales_sheet(content, name=name)
+        return sales_sheet(_content, name=name)
     except ValueError:
         return None
 
@@ -167,29 +192,31 @@ def chosen_sheets(source: Source) -> tuple | None:
 
 def _chosen_sheets_per_file(source: Source) -> tuple | None:
     chosen = []
-    contents = dict(source.files)
     for name, names in workbooks_with_sheets(source):
         picked = tuple(st.session_state.get(sheets_key(name)) or ())
         if not picked or not set(picked) <= set(names):
             continue
-        if list(picked) != default_sheets_of(name, contents[name]):
+        if list(picked) != default_sheets_of(source, name):
             chosen.append((name, picked))
     return tuple(chosen) or None
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _read(
-    files: tuple[tuple[str, bytes], ...],
+    names: tuple[str, ...],
+    digests: tuple[str, ...],
     sheets: tuple | None,
     limit_mb: float,
-    encoding: str | None = None,
+    encoding: str | None,
+    _files: tuple[tuple[str, bytes], ...],
 ) -> RawTable:
-    size = sum(len(content) for _, content in files)
-    if sheets and len(files) > 1:
+    """The raw table of ``_files``, cached by their names and digests."""
+    size = sum(len(content) for _, content in _files)
+    if sheets and len(_files) > 1:
         sheets = {name: list(picked) for name, picked in sheets}
     with progress_bar(slow=size >= SLOW_READ_BYTES) as progress:
         return read_raw(
-            list(files),
+            list(_files),
             sheet=sheets,
             limit_mb=limit_mb,
             progress=progress,
@@ -269,7 +296,14 @@ def current_raw() -> RawTable:
     source = current_source()
     encoding = st.session_state.get(ENCODING_KEY)
     encoding = None if encoding in (None, "auto") else encoding
-    return _read(source.files, chosen_sheets(source), upload_limit_mb(), encoding)
+    return _read(
+        tuple(name for name, _ in source.files),
+        source.digests,
+        chosen_sheets(source),
+        upload_limit_mb(),
+        encoding,
+        source.files,
+    )
 
 
 def current_sales_log() -> SalesLog:

@@ -9,9 +9,29 @@ import pandas as pd
 import streamlit as st
 
 from retention.export import list_as_csv, list_as_xlsx
-from retention.i18n import t_count
+from retention.i18n import t, t_count
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The most rows a list shows on screen: the whole table is sent to the browser
+# again on every rerun, so a list of hundreds of thousands of customers would
+# make every slider move slow; the downloads always hold every row.
+SHOWN_ROWS = 1_000
+
+
+def list_preview(frame: pd.DataFrame) -> pd.DataFrame:
+    """The first ``SHOWN_ROWS`` rows of a list, to show on screen, with a note
+    saying so when the list is longer."""
+    if len(frame) <= SHOWN_ROWS:
+        return frame
+    st.caption(
+        t(
+            "Showing the first {shown} of {count} rows; the downloads below hold "
+            "them all.",
+            shown=f"{SHOWN_ROWS:,}",
+            count=f"{len(frame):,}",
+        )
+    )
+    return frame.head(SHOWN_ROWS)
 
 
 def list_downloads(frame: pd.DataFrame, file_stem: str, key: str) -> None:

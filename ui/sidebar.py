@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -30,8 +29,10 @@ class View:
 
 
 def available_periods(orders: pd.DataFrame, period: str) -> list[int]:
-    ordinals = period_ordinals(orders["timestamp"], period)
-    return list(range(int(np.min(ordinals)), int(np.max(ordinals)) + 1))
+    """Every period from the first order's to the last order's."""
+    stamps = orders["timestamp"]
+    first, last = period_ordinals(pd.Series([stamps.min(), stamps.max()]), period)
+    return list(range(int(first), int(last) + 1))
 
 
 def _range_key(period: str) -> str:
@@ -154,12 +155,11 @@ def _data_controls() -> None:
                 "year) to read them as one sales log."
             ),
         )
-    contents = dict(source.files)
     for name, names in data.workbooks_with_sheets(source):
         st.multiselect(
             t("Sheets to read from {name}", name=name),
             names,
-            default=data.default_sheets_of(name, contents[name]),
+            default=data.default_sheets_of(source, name),
             key=data.sheets_key(name),
             help=t(
                 "Pick one sheet, or several of the same layout; the sheets of "
