@@ -645,3 +645,13 @@ def test_number_written_as_text_far_down_a_number_column_keeps_its_zero():
     customers = set(log.orders["customer_id"])
     assert "01000" in customers and "1000" in customers
     assert len(customers) == 51
+
+
+def test_long_card_numbers_typed_as_text_far_down_a_number_column_stay_as_written():
+    rows = [["customer_id", "date", "amount"]]
+    rows += [[100 + n % 50, dt.date(2024, 1, 1), 10.0] for n in range(1_200)]
+    rows += [[f"6035123456789010{n:02d}", dt.date(2024, 2, 1), 10.0] for n in range(20)]
+    table = read_table(workbook_bytes({"S": rows}), name="cards.xlsx")
+    ids = table.frame["customer_id"].tolist()
+    assert ids[0] == "100"
+    assert ids[-20:] == [f"6035123456789010{n:02d}" for n in range(20)]
