@@ -1160,7 +1160,9 @@ def _mark_exclusions(
         | _total_labels(lines["order_id"].fill_null(""))
     )
     duplicate = _exact_duplicates(cells, parts)
-    lines = lines.with_columns(total=total, duplicate=duplicate)
+    lines = lines.with_columns(
+        total=total, duplicate=duplicate, header=_repeated_headers(cells)
+    )
 
     # an order's total may sit on its first line only (Shopify exports)
     no_amount = pl.col("amount").is_null()
@@ -1176,6 +1178,7 @@ def _mark_exclusions(
         ("payment_failed", pl.col("failed")),
         ("no_date", pl.col("timestamp").is_null()),
         ("duplicate", pl.col("duplicate")),
+        ("header_repeated", pl.col("header")),
         ("total_row", pl.col("total")),
     ]
     number = pl.lit(0, dtype=pl.UInt8)
@@ -1183,7 +1186,9 @@ def _mark_exclusions(
         number = pl.when(rows).then(pl.lit(index, dtype=pl.UInt8)).otherwise(number)
     names = dict(enumerate(["", *(code for code, _ in rules)]))
     reason = number.replace_strict(names, return_dtype=pl.String)
-    return lines.with_columns(excluded=reason).drop("total", "duplicate", "failed")
+    return lines.with_columns(excluded=reason).drop(
+        "total", "duplicate", "header", "failed"
+    )
 
 
 def _exact_duplicates(cells: pl.DataFrame, parts: pl.Series | None) -> pl.Series:
@@ -1237,6 +1242,21 @@ def _parts(rows: pl.DataFrame) -> pl.Series:
     part = part.to_series()
     order = {name: n for n, name in enumerate(part.unique(maintain_order=True))}
     return part.replace_strict(order, return_dtype=pl.UInt32)
+
+
+def _repeated_headers(cells: pl.DataFrame) -> pl.Series:
+    """True for each row that repeats the column headers (two exports pasted
+    one below the other): at least two cells, and every filled one, equal to
+    their column's header."""
+    texts = [c for c in cells.columns if cells[c].dtype == pl.String]
+    if len(texts) < 2:
+        return pl.repeat(False, cells.height, eager=True)
+    same = [(pl.col(c) == c).cast(pl.UInt32) for c in texts]
+    filled = [(pl.col(c) != "").cast(pl.UInt32) for c in texts]
+    return cells.select(
+        (pl.sum_horizontal(same) >= 2)
+        & (pl.sum_horizontal(same) == pl.sum_horizontal(filled))
+    ).to_series()
 
 
 def _total_labels(labels: pl.Series) -> pl.Series:

@@ -346,3 +346,15 @@ def test_rows_repeated_across_files_without_order_numbers_count_once():
     assert (
         log.report.rows_for("duplicate")["source"].tolist() == ["march_april.csv"] * 2
     )
+
+
+def test_header_line_repeated_inside_the_file_is_left_out_as_a_header():
+    # two exports pasted one below the other
+    header = "order_id,customer,date,amount\n"
+    first = "1,C1,2024-01-02,5\n2,C2,2024-01-03,6\n"
+    second = "3,C1,2024-02-02,7\n"
+    orders, report = clean(header + first + header + second)
+    assert orders["revenue"].sum() == 18.0
+    assert report.count("header_repeated") == 1
+    assert report.count("no_date") == 0
+    assert report.rows_for("header_repeated")["row_number"].tolist() == [4]
