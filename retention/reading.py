@@ -1045,13 +1045,15 @@ def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:
 # surrounds them (matched in the cp1252 reading, lower case). Spanish ñ comes
 # before a vowel, Polish ń never does; French è comes before a consonant and an
 # e (Lefèvre), Czech č also elsewhere; Czech ř before a vowel (Dvořák), Nordic ø
-# elsewhere (Søren); ő, ű (Hungarian), ů, ě (Czech) against õ, û, ù, ì.
+# elsewhere (Søren); ő, ű (Hungarian), ů, ě (Czech) against õ, û, ù, ì. A word
+# opening with èv is French Ève (Czech words hardly open with čv), and ß is
+# German (the same byte in both, but the language is a Western one).
 _WESTERN_LETTERS = re.compile(
     r"ñ(?=[aeiouáéíóú])|(?<=[a-z])è(?=[^\W\d_aeiouéáíóú]{1,2}e|s\b)"
-    r"|[àåï]|ã(?=o)|ø(?![aeiouáéíóúý])|ì\b"
+    r"|[àåïß]|ã(?=o)|ø(?![aeiouáéíóúý])|ì\b|(?<![a-z])è(?=v)"
 )
 _CENTRAL_LETTERS = re.compile(
-    r"ñ(?![aeiouáéíóú])|è(?![^\W\d_aeiouéáíóú]{1,2}e|s\b)|(?<![a-z])è"
+    r"ñ(?![aeiouáéíóú])|è(?![^\W\d_aeiouéáíóú]{1,2}e|s\b|v)|(?<![a-z])è(?!v)"
     r"|ø(?=[aeiouáéíóúý])|[õûù]|ì(?=[^\W\d_])"
 )
 

@@ -421,6 +421,10 @@ def test_header_only_sheet_says_it_has_column_names_but_no_rows():
             "Client;Date;Montant\nFrançois Lefèvre;13/01/2024;12,50\nAnaïs Crépin;14/01/2024;3\n",
             "cp1252",
         ),  # fmt: skip
+        (
+            "Artikel;Kunde;Datum;Betrag\nKaffee;Jürgen Groß;13.01.2024;2,50 €\nTee;Ève Lemaître;14.01.2024;3,00 €\n",
+            "cp1252",
+        ),  # fmt: skip
     ],
 )
 def test_spanish_and_french_windows_text_is_not_decoded_as_cp1250(text, encoding):
