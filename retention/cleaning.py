@@ -804,10 +804,12 @@ def _parse_formatted(
     negative = core.str.contains(r"^\(.*\)$") | core.str.contains(
         rf"^[^\d]*{_DASHES}|{_DASHES}$"
     )
+    # a dash between digits is a date or a phone number, not an amount
+    inner_dash = core.str.contains(rf"\d\s*{_DASHES}\s*\d").fill_null(False)
     core = core.str.replace_all(r"[()+\-−–]", "")
     core = _read_marks(core, result)
     number = core.set(~core.str.contains(r"^\d*\.?\d+$").fill_null(False), None)
-    number = number.cast(pl.Float64, strict=False)
+    number = number.cast(pl.Float64, strict=False).set(inner_dash, None)
     dash_zero = (core == "") & text.str.contains(_DASHES)
     frame = pl.DataFrame(
         {"n": number, "neg": negative, "zero": dash_zero, "known": known, "todo": todo}

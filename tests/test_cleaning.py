@@ -358,3 +358,12 @@ def test_header_line_repeated_inside_the_file_is_left_out_as_a_header():
     assert report.count("header_repeated") == 1
     assert report.count("no_date") == 0
     assert report.rows_for("header_repeated")["row_number"].tolist() == [4]
+
+
+def test_a_date_or_a_phone_number_in_the_amount_column_is_no_amount():
+    # a dash between digits is neither a minus nor a thousands separator
+    parsed = parse_amounts(
+        pd.Series(["2024-01-06", "5-6", "06-30-1234567", "12.50-", "-3", "$1,000"])
+    )
+    assert parsed.values.tolist()[3:] == [-12.5, -3.0, 1000.0]
+    assert parsed.values.iloc[:3].isna().all()

@@ -659,3 +659,22 @@ def test_long_card_numbers_typed_as_text_far_down_a_number_column_stay_as_writte
     ids = table.frame["customer_id"].tolist()
     assert ids[0] == "100"
     assert ids[-20:] == [f"6035123456789010{n:02d}" for n in range(20)]
+
+
+def test_amount_typed_as_text_the_hungarian_way_far_down_a_number_column_is_kept():
+    rows = [["customer", "date", "amount"]]
+    rows += [[f"C{n % 40}", dt.date(2024, 1, 1), 1250] for n in range(1_200)]
+    rows += [
+        ["C1", dt.date(2024, 2, 1), "1.250"],
+        ["C2", dt.date(2024, 2, 1), "1 250 Ft"],
+    ]
+    data = workbook_bytes({"S": rows})
+    assert read_table(data, name="huf.xlsx").frame["amount"].tolist()[-3:] == [
+        "1250",
+        "1.250",
+        "1 250 Ft",
+    ]
+    from retention.sales_log import build_orders, read_raw
+
+    log = build_orders(read_raw(data, name="huf.xlsx"))
+    assert log.orders["revenue"].sum() == 1_202 * 1250
