@@ -12,12 +12,15 @@ The rules, in the order they apply:
    the caller, and is reported. Stamps with an offset or ``Z``, and stamps in a
    column whose header says UTC, are converted to the shop's time zone when
    one is given, then made naive; stamps without an offset are local already.
-3. Amounts: decimal comma or point (chosen per column), thousands separators
+3. Amounts: decimal comma or point (read from the value where its marks
+   allow one reading, else chosen per column), thousands separators
    (space, dot, comma, apostrophe), currency signs and codes, accounting
    negatives ``($45.00)``, text numbers with stray spaces. Without an amount
    column, amount = quantity x unit price.
-4. Rows left out (and reported): total rows, exact duplicates (also across
-   several files), rows without a readable date or amount, failed payments,
+4. Rows left out (and reported): total rows, exact duplicates (with an order
+   id, any repeat of an earlier row; without one, identical rows of one file
+   are separate sales and only repeats of an earlier file or sheet uploaded
+   with it are duplicates), rows without a readable date or amount, failed payments,
    stock adjustments (negative quantity at zero amount, not a cancellation).
 5. Lines with the same order id form one order (revenue summed, items = sum
    of quantity or number of lines). An order total repeated on every line of
@@ -28,7 +31,9 @@ The rules, in the order they apply:
    refund is netted into the order it names (a "refund of" column) or else the
    same customer's latest purchase at or before it; one that matches no
    purchase stays as a row with ``is_purchase`` False, so it counts in revenue
-   only. When the export states the refunded amount per order (Shopify,
+   only. A sale flagged in a "cancelled" column (Shopify's "Cancelled at")
+   with its own amount is that sale cancelled, not a refund of another: no
+   purchase and no revenue; only a negative one flagged there is a refund. When the export states the refunded amount per order (Shopify,
    Stripe) or the total after refunds (Etsy), the status describes the order
    itself: a partly refunded order is a purchase worth its total less the
    refund, a cancelled or fully refunded one is no purchase.
@@ -174,6 +179,8 @@ class ParsedAmounts:
     currency: str | None = None
     decimal_mark: str = "."
     notices: list[Notice] = field(default_factory=list)
+    other_mark: pd.Series | None = None
+    ambiguous: pd.Series | None = None
 
 
 @dataclass
@@ -192,6 +199,15 @@ class _Amounts:
     currency: str | None = None
     decimal_mark: str = "."
     notices: list[Notice] = field(default_factory=list)
+    other_mark: pl.Series | None = None
+    ambiguous: pl.Series | None = None
+
+    def __post_init__(self) -> None:
+        unmarked = pl.repeat(False, len(self.values), eager=True)
+        if self.other_mark is None:
+            self.other_mark = unmarked
+        if self.ambiguous is None:
+            self.ambiguous = unmarked
 
 
 # --- distinct values ---------------------------------------------------------
@@ -659,9 +675,17 @@ def _parse_other_dates(frame: pl.DataFrame, parsed: _Stamps) -> pl.DataFrame:
 def parse_amounts(values: pd.Series) -> ParsedAmounts:
     """Read a column of money or number texts.
 
-    The decimal mark is chosen per column: a comma when more values end in a
-    comma and one or two digits (``120,50``, ``1.234,56``) than in a point, or
-    when the only marks are dots grouping thousands (``1.250``, ``12.500 Ft``).
+    Each value is read by its own marks where they allow one reading only:
+    with both marks the last is the decimal mark (``1.234,50``, ``1,234.50``),
+    and a lone mark followed by other than three digits is one (``12,50``,
+    ``7.5``), whatever the rest of the column writes (``other_mark`` flags
+    those written against the column's mark). A value whose marks could be
+    read either way (``1,250``, ``1.250``, ``1.234.567``) is read with the
+    column's decimal mark: a comma when more values end in a comma and one or
+    two digits (``120,50``, ``1.234,56``) than in a point, or when the only
+    marks are dots grouping thousands (``1.250``, ``12.500 Ft``). When the
+    column writes decimals with both marks, such a value is flagged
+    ``ambiguous``, read the column's way.
     Currency signs and codes, spaces, apostrophes and thousands separators are
     removed; ``(45.00)``, ``-$45``, ``45-`` are negative; a lone ``-``
     (accounting zero) is 0.
@@ -670,8 +694,8 @@ def parse_amounts(values: pd.Series) -> ParsedAmounts:
     -------
     ParsedAmounts
         ``values`` float (NaN where unreadable or blank), ``formatted`` True where
-        a currency sign, thousands separator or brackets had to be removed, and
-        the currency most often written.
+        a currency sign, thousands separator or brackets had to be removed,
+        the currency most often written, ``other_mark`` and ``ambiguous``.
     """
     parsed = _amounts(_text(values))
     return ParsedAmounts(
@@ -682,6 +706,8 @@ def parse_amounts(values: pd.Series) -> ParsedAmounts:
         parsed.currency,
         parsed.decimal_mark,
         parsed.notices,
+        pd.Series(parsed.other_mark.to_numpy(), index=values.index),
+        pd.Series(parsed.ambiguous.to_numpy(), index=values.index),
     )
 
 
@@ -697,6 +723,17 @@ def _amounts(text: pl.Series) -> _Amounts:
     result = _distinct_amounts(distinct.values, distinct.weights)
     result.values = distinct.spread(result.values)
     result.formatted = distinct.spread(result.formatted)
+    result.other_mark = distinct.spread(result.other_mark)
+    result.ambiguous = distinct.spread(result.ambiguous)
+    if count := int(result.ambiguous.sum()):
+        message = t(
+            "{n} amounts such as {example} could be read with a decimal mark or with "
+            "a thousands separator, and the column uses both marks; they were "
+            "read as most of the column is written. Check them under Details.",
+            n=f"{count:,}",
+            example=text.filter(result.ambiguous)[0],
+        )
+        result.notices.append(Notice("amount_mark_ambiguous", message))
     return result
 
 
@@ -767,15 +804,12 @@ def _parse_formatted(
     negative = core.str.contains(r"^\(.*\)$") | core.str.contains(
         rf"^[^\d]*{_DASHES}|{_DASHES}$"
     )
+    # a dash between digits is a date or a phone number, not an amount
+    inner_dash = core.str.contains(rf"\d\s*{_DASHES}\s*\d").fill_null(False)
     core = core.str.replace_all(r"[()+\-−–]", "")
-    if result.decimal_mark == ",":
-        core = core.str.replace_all(".", "", literal=True).str.replace_all(
-            ",", ".", literal=True
-        )
-    else:
-        core = core.str.replace_all(",", "", literal=True)
+    core = _read_marks(core, result)
     number = core.set(~core.str.contains(r"^\d*\.?\d+$").fill_null(False), None)
-    number = number.cast(pl.Float64, strict=False)
+    number = number.cast(pl.Float64, strict=False).set(inner_dash, None)
     dash_zero = (core == "") & text.str.contains(_DASHES)
     frame = pl.DataFrame(
         {"n": number, "neg": negative, "zero": dash_zero, "known": known, "todo": todo}
@@ -802,6 +836,45 @@ def _parse_formatted(
     )
     written = todo & known & (letters != "")
     _note_currency(letters.filter(written), weights.filter(written), result)
+
+
+def _read_marks(core: pl.Series, result: _Amounts) -> pl.Series:
+    """Digits with ``.`` as the decimal point, each value read by its own marks
+    where they allow one reading (see :func:`parse_amounts`), else by the
+    column's; sets ``other_mark`` and ``ambiguous`` on ``result``."""
+    column = result.decimal_mark
+    frame = pl.DataFrame({"core": core}).with_columns(
+        last=pl.col("core").str.extract(r"([.,])\d*$", 1),
+        after=pl.col("core").str.extract(r"[.,](\d*)$", 1).str.len_chars(),
+        marks=pl.col("core").str.count_matches(r"[.,]"),
+        both=pl.col("core").str.contains(".", literal=True)
+        & pl.col("core").str.contains(",", literal=True),
+    )
+    own = pl.col("both") | ((pl.col("marks") == 1) & (pl.col("after") != 3))
+    either = (pl.col("marks") == 1) & (pl.col("after") == 3)
+    frame = frame.with_columns(
+        own=own.fill_null(False), either=either.fill_null(False)
+    ).with_columns(
+        decimal=pl.when(pl.col("own"))
+        .then(pl.col("last"))
+        .when(pl.col("either") & (pl.col("last") == column))
+        .then(pl.col("last"))
+    )
+    decimals = set(frame.filter(pl.col("own"))["decimal"].unique().to_list())
+    result.other_mark = frame.select(
+        pl.col("own") & (pl.col("decimal") != column)
+    ).to_series()
+    result.ambiguous = frame.select(
+        pl.col("either") & pl.lit(decimals >= {".", ","})
+    ).to_series()
+    digits = pl.col("core")
+    return frame.select(
+        pl.when(pl.col("decimal") == ",")
+        .then(digits.str.replace_all(".", "", literal=True).str.replace(",", "."))
+        .when(pl.col("decimal") == ".")
+        .then(digits.str.replace_all(",", "", literal=True))
+        .otherwise(digits.str.replace_all(r"[.,]", ""))
+    ).to_series()
 
 
 def _note_currency(symbols: pl.Series, weights: pl.Series, result: _Amounts) -> None:
@@ -869,7 +942,8 @@ def clean_orders(
     check_mapping(mapping, raw.cells)
     lines, notices, parsed = _read_lines(raw.cells, mapping, options, tell)
     tell(0.5, t("Finding total rows and rows repeated in the file…"))
-    lines = _mark_exclusions(raw.cells, lines, mapping)
+    parts = None if mapping.order_id is not None else _parts(raw.rows)
+    lines = _mark_exclusions(raw.cells, lines, mapping, parts)
     lines, repeated = _repeated_order_totals(lines, mapping)
     if repeated:
         notices.append(Notice("order_total_repeated", repeated))
@@ -925,9 +999,10 @@ def _read_lines(
     tell(0.4, t("Finding refunds and cancellations…"))
     cancel, failed, partial = _status_flags(text("status"), mapping)
     cancel = cancel | _c_invoices(order_id)
+    flagged = pl.repeat(False, cells.height, eager=True)
     if mapping.cancelled is not None:
         flag = text("cancelled").str.strip_chars().str.to_lowercase()
-        cancel = cancel | ~flag.is_in(["", "false", "no", "0", "n", "nem", "nein"])
+        flagged = ~flag.is_in(["", "false", "no", "0", "n", "nem", "nein"])
     lines = pl.DataFrame(
         {
             "customer_id": customer,
@@ -937,10 +1012,13 @@ def _read_lines(
             "amount": amount.values,
             "quantity": quantity.values,
             "cancel": cancel,
+            "flagged": flagged,
             "failed": failed,
             "partial": partial,
             "id_repaired": customer_fixed | order_fixed,
             "amount_repaired": amount.formatted,
+            "amount_other_mark": amount.other_mark,
+            "amount_ambiguous": amount.ambiguous,
             "date_repair": stamps.repairs,
         }
     ).with_row_index("row")
@@ -1013,18 +1091,29 @@ def _order_level_refunds(
 ) -> pl.DataFrame:
     """Amounts net of the refund the export states per order.
 
-    Without a refunded amount or adjusted total, a cancelled line is a refund
-    row and its amount turns negative. With one, a cancelled or fully refunded
+    Without a refunded amount or adjusted total, a line with a refund status
+    or a C-invoice number is a refund row and its amount turns negative, and
+    so is a negative line flagged in a "cancelled" column; a sale flagged
+    there with its own amount is that sale cancelled: no purchase, worth
+    nothing. With one, a cancelled or fully refunded
     order keeps what was not refunded (usually nothing) and is no purchase; a
     partly refunded order is worth its total less the refund.
     """
     if mapping.refunded is None and mapping.adjusted_total is None:
+        # a sale flagged cancelled did not happen; a negative one reverses another
+        void = pl.col("flagged") & ~pl.col("cancel") & ~(pl.col("amount") < 0)
         return lines.with_columns(
-            amount=pl.when(pl.col("cancel"))
+            amount=pl.when(void)
+            .then(0.0)
+            .when(pl.col("cancel") | pl.col("flagged"))
             .then(-pl.col("amount").abs())
             .otherwise(pl.col("amount")),
-            void=pl.lit(False),
-        )
+            void=void.fill_null(False),
+            cancel=pl.col("cancel") | (pl.col("flagged") & ~void.fill_null(False)),
+        ).drop("flagged")
+    lines = lines.with_columns(cancel=pl.col("cancel") | pl.col("flagged")).drop(
+        "flagged"
+    )
     refunded = (
         _amounts(column("refunded")).values.abs()
         if mapping.refunded is not None
@@ -1060,7 +1149,10 @@ def _order_level_refunds(
 
 
 def _mark_exclusions(
-    cells: pl.DataFrame, lines: pl.DataFrame, mapping: ColumnMapping
+    cells: pl.DataFrame,
+    lines: pl.DataFrame,
+    mapping: ColumnMapping,
+    parts: pl.Series | None = None,
 ) -> pl.DataFrame:
     """The reason code of each row left out, ``""`` for the rows used."""
     first = cells.to_series(0) if cells.width else pl.Series([""] * cells.height)
@@ -1069,8 +1161,10 @@ def _mark_exclusions(
         | _total_labels(lines["customer_id"].fill_null(""))
         | _total_labels(lines["order_id"].fill_null(""))
     )
-    duplicate = _exact_duplicates(cells)
-    lines = lines.with_columns(total=total, duplicate=duplicate)
+    duplicate = _exact_duplicates(cells, parts)
+    lines = lines.with_columns(
+        total=total, duplicate=duplicate, header=_repeated_headers(cells)
+    )
 
     # an order's total may sit on its first line only (Shopify exports)
     no_amount = pl.col("amount").is_null()
@@ -1086,6 +1180,7 @@ def _mark_exclusions(
         ("payment_failed", pl.col("failed")),
         ("no_date", pl.col("timestamp").is_null()),
         ("duplicate", pl.col("duplicate")),
+        ("header_repeated", pl.col("header")),
         ("total_row", pl.col("total")),
     ]
     number = pl.lit(0, dtype=pl.UInt8)
@@ -1093,23 +1188,77 @@ def _mark_exclusions(
         number = pl.when(rows).then(pl.lit(index, dtype=pl.UInt8)).otherwise(number)
     names = dict(enumerate(["", *(code for code, _ in rules)]))
     reason = number.replace_strict(names, return_dtype=pl.String)
-    return lines.with_columns(excluded=reason).drop("total", "duplicate", "failed")
+    return lines.with_columns(excluded=reason).drop(
+        "total", "duplicate", "header", "failed"
+    )
 
 
-def _exact_duplicates(cells: pl.DataFrame) -> pl.Series:
-    """True for each row whose every cell equals an earlier row's.
+def _exact_duplicates(cells: pl.DataFrame, parts: pl.Series | None) -> pl.Series:
+    """True for each row that repeats an earlier row, cell for cell.
+
+    With an order number, any repeat is an export duplicate (the same order
+    line written twice). Without one (``parts`` given: the file and sheet of
+    each row), two identical rows of one file are two sales (the same drink
+    on the same card in the same minute), so a row is a duplicate only as a
+    repeat of an earlier file or sheet uploaded with it: the k-th copy of a
+    row in a file is one when an earlier file holds the row k times or more.
 
     Rows are first told apart by a hash of their cells (fast); only rows
     whose hash occurs more than once are compared cell by cell, so a hash
     collision never drops a row.
     """
+    duplicate = pl.Series("duplicate", [False] * cells.height, dtype=pl.Boolean)
+    if parts is not None and parts.n_unique() < 2:
+        return duplicate
     shared = cells.hash_rows().is_duplicated()
-    duplicate = pl.repeat(False, cells.height, eager=True).alias("duplicate")
     if not shared.any():
         return duplicate
     candidates = cells.filter(shared)
-    repeated = ~candidates.select(pl.struct(pl.all()).is_first_distinct()).to_series()
-    return duplicate.scatter(shared.arg_true(), repeated)
+    if parts is None:
+        first = candidates.select(pl.struct(pl.all()).is_first_distinct())
+        return duplicate.scatter(shared.arg_true(), ~first.to_series())
+    copies = pl.DataFrame(
+        {"content": candidates.select(pl.struct(pl.all())).to_series()}
+    ).with_columns(part=parts.filter(shared))
+    copies = copies.with_columns(
+        copy=pl.int_range(pl.len()).over("content", "part"),
+        held=pl.len().over("content", "part"),
+    )
+    # the most copies of the row held by any earlier part
+    earlier = (
+        copies.unique(["content", "part"], keep="first", maintain_order=True)
+        .with_columns(
+            before=pl.col("held").cum_max().shift(1).over("content").fill_null(0)
+        )
+        .select("content", "part", "before")
+    )
+    repeated = copies.join(
+        earlier, on=["content", "part"], how="left", maintain_order="left"
+    ).select(pl.col("copy") < pl.col("before"))
+    return duplicate.scatter(shared.arg_true(), repeated.to_series())
+
+
+def _parts(rows: pl.DataFrame) -> pl.Series:
+    """The part (file, and sheet) each row comes from, numbered in upload order."""
+    part = rows.select(pl.concat_str(["source", "sheet"], separator="\x00"))
+    part = part.to_series()
+    order = {name: n for n, name in enumerate(part.unique(maintain_order=True))}
+    return part.replace_strict(order, return_dtype=pl.UInt32)
+
+
+def _repeated_headers(cells: pl.DataFrame) -> pl.Series:
+    """True for each row that repeats the column headers (two exports pasted
+    one below the other): at least two cells, and every filled one, equal to
+    their column's header."""
+    texts = [c for c in cells.columns if cells[c].dtype == pl.String]
+    if len(texts) < 2:
+        return pl.repeat(False, cells.height, eager=True)
+    same = [(pl.col(c) == c).cast(pl.UInt32) for c in texts]
+    filled = [(pl.col(c) != "").cast(pl.UInt32) for c in texts]
+    return cells.select(
+        (pl.sum_horizontal(same) >= 2)
+        & (pl.sum_horizontal(same) == pl.sum_horizontal(filled))
+    ).to_series()
 
 
 def _total_labels(labels: pl.Series) -> pl.Series:
@@ -1272,6 +1421,8 @@ def _row_reasons(
 ) -> pl.DataFrame:
     """Each row's outcome, main reason and list of repairs."""
     repairs = {
+        "amount_mark_ambiguous": pl.col("amount_ambiguous"),
+        "amount_other_mark": pl.col("amount_other_mark"),
         "id_decimal_suffix": pl.col("id_repaired"),
         "amount_formatted": pl.col("amount_repaired"),
         "time_zone_converted": pl.col("date_repair") == "time_zone_converted",

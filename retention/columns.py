@@ -20,7 +20,7 @@ import polars as pl
 
 from retention.i18n import t
 from retention.presets import find_preset
-from retention.reading import SalesLogError, text_cells
+from retention.reading import SalesLogError, text_column
 
 __all__ = [
     "REQUIRED_ROLES",
@@ -433,10 +433,37 @@ def detected_preset(raw: pd.DataFrame | pl.DataFrame) -> str | None:
 
 
 def _sample(raw: pd.DataFrame | pl.DataFrame) -> pd.DataFrame:
-    """The first rows as a pandas frame of text, enough to judge the content."""
+    """Each column's first ``SAMPLE_ROWS`` filled cells as text, enough to judge
+    its content: a column empty at the top (guest sales before a loyalty
+    card began) is judged by the cells it has, wherever they start. Shorter
+    columns are padded with empty cells."""
     if isinstance(raw, pl.DataFrame):
-        return text_cells(raw.head(SAMPLE_ROWS)).to_pandas().astype("str")
-    return raw.head(SAMPLE_ROWS)
+        cells = {name: _first_filled(raw[name]) for name in raw.columns}
+    else:
+        cells = {
+            name: raw[name].head(SAMPLE_ROWS).tolist()
+            if (raw[name].head(SAMPLE_ROWS).str.strip() != "").all()
+            else raw[name][raw[name].str.strip() != ""].head(SAMPLE_ROWS).tolist()
+            for name in raw.columns
+        }
+    rows = max((len(values) for values in cells.values()), default=0)
+    return pd.DataFrame(
+        {name: values + [""] * (rows - len(values)) for name, values in cells.items()},
+        columns=list(raw.columns),
+        dtype="str",
+    )
+
+
+def _first_filled(values: pl.Series) -> list[str]:
+    """The first ``SAMPLE_ROWS`` filled cells of a column, as text."""
+    head = text_column(values.head(SAMPLE_ROWS))
+    if (head.str.strip_chars() != "").all():
+        return head.to_list()
+    if values.dtype == pl.String:
+        filled = values.filter(values.str.strip_chars() != "")
+    else:
+        filled = values.drop_nulls()
+    return text_column(filled.head(SAMPLE_ROWS)).to_list()
 
 
 def mapping_problems(

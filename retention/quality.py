@@ -38,10 +38,13 @@ REASONS: dict[str, str] = {
     "partly_refunded": "kept",
     "id_decimal_suffix": "repaired",
     "amount_formatted": "repaired",
+    "amount_other_mark": "repaired",
+    "amount_mark_ambiguous": "repaired",
     "time_zone_converted": "repaired",
     "excel_serial_date": "repaired",
     "duplicate": "excluded",
     "total_row": "excluded",
+    "header_repeated": "excluded",
     "no_date": "excluded",
     "no_amount": "excluded",
     "stock_adjustment": "excluded",
@@ -75,12 +78,19 @@ def reason_label(reason: str) -> str:
         "amount_formatted": t(
             "Amount written with a currency sign, thousands separator or accounting brackets"
         ),
+        "amount_other_mark": t(
+            "Amount written with the other decimal mark than most of its column (12,50 among 12.50), read by its own mark"
+        ),
+        "amount_mark_ambiguous": t(
+            "Amount that reads two ways (1,250 is 1.25 or 1250) in a column that writes decimals with both marks: read as most of the column is written; check it"
+        ),
         "time_zone_converted": t(
             "Time stamp with a time zone, converted to the shop's local time"
         ),
         "excel_serial_date": t("Date stored as an Excel day number, converted"),
         "duplicate": t("Exact duplicate of an earlier row"),
         "total_row": t("Total or subtotal row"),
+        "header_repeated": t("The column headers, repeated inside the file"),
         "no_date": t("Date missing or unreadable"),
         "no_amount": t("Amount missing or not a number"),
         "stock_adjustment": t("No sale: zero amount stock adjustment"),

@@ -9,11 +9,10 @@ are read by :mod:`retention.cleaning`.
 Workbooks (.xlsx, .xlsm, .xls, .ods) are read with fastexcel (calamine in Rust,
 straight to Arrow) with the cells' own types: a column holding only numbers
 comes as Float64, one holding only dates as Datetime, any other as text. A
-column mixing kinds among the first 1,000 rows (which fastexcel samples to
-choose the type) is text, its numbers written exactly (``17850``,
-``0.3333333333333333``); a cell further down that does not fit its column's
-type is reported by fastexcel, and that column is read again as text, so a
-word at row 50,000 of a number column is kept, never blanked. A column of
+column mixing kinds anywhere (fastexcel looks at every row to choose the
+type) is text, its numbers written exactly (``17850``,
+``0.3333333333333333``), so a word at row 50,000 of a number column is kept,
+never blanked, and a text ``01000`` keeps its zero. A column of
 times of day is text (``10:30:00``). :func:`text_cells` writes any column as
 text, as the download of the input rows and the column detection see it.
 Measured (``scripts/bench_reading.py``) on 1,000,000 rows x 8 columns: every
@@ -56,6 +55,7 @@ __all__ = [
     "CSV_EXTENSIONS",
     "EXCEL_EXTENSIONS",
     "MAX_EXPANDED_BYTES",
+    "MAX_SHEET_CELLS",
     "Progress",
     "RawTable",
     "SalesLogError",
@@ -68,6 +68,7 @@ __all__ = [
     "sheet_names",
     "text_cells",
     "text_column",
+    "used_area",
 ]
 
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -87,6 +88,11 @@ CSV_FIELD_LIMIT = 2**31 - 1
 # 1,000,000 rows x 8 columns of real sales data unpack to about 300 MB, and a
 # "zip bomb" of a few kilobytes can unpack to many gigabytes.
 MAX_EXPANDED_BYTES = 2_000_000_000
+# The largest sheet area (rows x columns, from A1 to the last used cell) read.
+# The workbook reader builds a grid over the whole area, about 70 bytes a
+# cell, so one stray cell at XFD1048576 would ask for hundreds of gigabytes;
+# 20,000,000 cells (1,000,000 rows x 20 columns) take about 1.4 GB.
+MAX_SHEET_CELLS = 20_000_000
 # Deflate expands data at most about 1,032 times, so an archive smaller than
 # MAX_EXPANDED_BYTES / 1,032 (about 1.9 MB) cannot unpack to more than that.
 _DEFLATE_MAX_RATIO = 1032
@@ -499,6 +505,7 @@ def _read_sheet(
     sheet: str,
     progress: Progress = _silent,
 ) -> RawTable:
+    _check_used_area(data, name, sheet, list(workbook.sheet_names).index(sheet))
     try:
         table = _typed_sheet(workbook, data, name, sheet, progress)
     except SalesLogError:
@@ -568,13 +575,15 @@ def _typed_cells(
     """The cells below ``header_row`` with their types, and the header's labels.
 
     A column of numbers comes as Float64 and one of dates as Datetime; a
-    column mixing kinds within the rows fastexcel samples comes as text. A
-    cell further down that does not fit its column's type (a word in a
-    number column at row 50,000) is reported by fastexcel rather than
-    dropped, and its column is read again as text, so no cell is lost.
+    column mixing kinds anywhere comes as text: fastexcel is told to look at
+    every row to choose a column's type, not only its first 1,000, for it
+    would turn a text cell ``01000`` further down a number column into the
+    number 1000 without a word (about 0.3 s more for 1,000,000 rows). A cell
+    it still cannot fit to its column's type is reported by fastexcel rather
+    than dropped, and its column is read again as text, so no cell is lost.
     Other kinds (true/false, durations) are read as text too.
     """
-    loaded = workbook.load_sheet(sheet, header_row=header_row)
+    loaded = workbook.load_sheet(sheet, header_row=header_row, schema_sample_rows=None)
     batch, errors = loaded.to_arrow_with_errors()
     body = pl.from_arrow(batch)
     if not isinstance(body, pl.DataFrame):
@@ -809,6 +818,98 @@ def _first_xlsx_row(data: bytes, position: int) -> int | None:
     return int(valued.group(1)) if valued else None
 
 
+def _check_used_area(data: bytes, name: str, sheet: str, position: int) -> None:
+    """Refuse a sheet whose used area (A1 to its last used cell) holds more
+    than ``MAX_SHEET_CELLS`` cells, before the reader builds a grid over it."""
+    if not data.startswith(_ZIP_MAGIC) or Path(name).suffix.lower() == ".ods":
+        return
+    try:
+        rows, columns = used_area(data, position)
+    except _DAMAGED:
+        return  # the reader says what is wrong with the file
+    if rows * columns <= MAX_SHEET_CELLS:
+        return
+    raise SalesLogError(
+        t(
+            "The sheet {sheet} of {name} was not read: its used area runs to row "
+            "{rows} and column {column}, {cells} million cells, far more than a "
+            "sales log fills (at most {limit} million). A cell far below or to the "
+            "right of the sales holds something, perhaps a space or a format. "
+            "Delete the rows and columns after the sales and save again, or copy "
+            "the sales into a new sheet.",
+            sheet=sheet,
+            name=name,
+            rows=f"{rows:,}",
+            column=_column_letters(columns),
+            cells=f"{rows * columns / 1e6:,.0f}",
+            limit=f"{MAX_SHEET_CELLS / 1e6:,.0f}",
+        )
+    )
+
+
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"'
+)
+# A cell beyond column T or on row 1,000,000 or further: with no such cell
+# the area is at most 999,999 rows x 20 columns, within MAX_SHEET_CELLS.
+_FAR_CELL = re.compile(rb' r="(?:[A-Z]{2}|[U-Z]\d|[A-Z]\d{7})')
+_CELL_REF = re.compile(rb' r="([A-Z]{1,3})(\d+)"')
+# About 25,000 rows of 8 columns; searching them takes a few hundredths of a
+# second.
+_SCANNED_SHEET_BYTES = 8_000_000
+
+
+def used_area(data: bytes, position: int) -> tuple[int, int]:
+    """The last row and column (1-based) of an .xlsx sheet's used area.
+
+    The larger of what the sheet's ``<dimension>`` states and what its cells
+    say, for the dimension may be missing or untrue. A sheet whose XML
+    unpacks to at most ``_SCANNED_SHEET_BYTES`` is searched to its end, a
+    piece at a time kept nowhere: each piece's last cells give the rows
+    (sheets list their rows in order), and a piece holding a cell beyond
+    column T or row 999,999 is searched cell by cell. A larger sheet is
+    judged by its dimension and its first piece, which costs no time: the
+    spreadsheet programs state the dimension truthfully.
+    """
+    rows = columns = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        path = _sheet_path(archive, position)
+        if path is None:
+            return 0, 0
+        whole = archive.getinfo(path).file_size <= _SCANNED_SHEET_BYTES
+        with archive.open(path) as stream:
+            carry = b""
+            while piece := stream.read(1 << 22):
+                if not rows and not columns and (found := _DIMENSION.search(piece)):
+                    rows, columns = int(found[2]), _column_number(found[1])
+                piece = carry + piece
+                cut = piece.rfind(b"<")
+                piece, carry = piece[:cut], piece[cut:]
+                far = _FAR_CELL.search(piece)
+                for letters, row in _CELL_REF.findall(piece if far else piece[-4096:]):
+                    rows = max(rows, int(row))
+                    columns = max(columns, _column_number(letters))
+                if not whole:
+                    break
+    return rows, columns
+
+
+def _column_number(letters: bytes) -> int:
+    """``A`` -> 1, ``Z`` -> 26, ``AA`` -> 27, ``XFD`` -> 16,384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _sheet_path(archive: zipfile.ZipFile, position: int) -> str | None:
     """The archive path of the workbook's sheet at ``position`` (workbook order)."""
     try:
@@ -944,13 +1045,15 @@ def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:
 # surrounds them (matched in the cp1252 reading, lower case). Spanish ñ comes
 # before a vowel, Polish ń never does; French è comes before a consonant and an
 # e (Lefèvre), Czech č also elsewhere; Czech ř before a vowel (Dvořák), Nordic ø
-# elsewhere (Søren); ő, ű (Hungarian), ů, ě (Czech) against õ, û, ù, ì.
+# elsewhere (Søren); ő, ű (Hungarian), ů, ě (Czech) against õ, û, ù, ì. A word
+# opening with èv is French Ève (Czech words hardly open with čv), and ß is
+# German (the same byte in both, but the language is a Western one).
 _WESTERN_LETTERS = re.compile(
     r"ñ(?=[aeiouáéíóú])|(?<=[a-z])è(?=[^\W\d_aeiouéáíóú]{1,2}e|s\b)"
-    r"|[àåï]|ã(?=o)|ø(?![aeiouáéíóúý])|ì\b"
+    r"|[àåïß]|ã(?=o)|ø(?![aeiouáéíóúý])|ì\b|(?<![a-z])è(?=v)"
 )
 _CENTRAL_LETTERS = re.compile(
-    r"ñ(?![aeiouáéíóú])|è(?![^\W\d_aeiouéáíóú]{1,2}e|s\b)|(?<![a-z])è"
+    r"ñ(?![aeiouáéíóú])|è(?![^\W\d_aeiouéáíóú]{1,2}e|s\b|v)|(?<![a-z])è(?!v)"
     r"|ø(?=[aeiouáéíóúý])|[õûù]|ì(?=[^\W\d_])"
 )
 

@@ -124,14 +124,21 @@ def read_raw(
         if progress is not None:
             step = part_of(progress, position / len(files), 1 / len(files))
         chosen = _sheet_of(sheet, file_name)
-        table = read_table(
-            data,
-            name=file_name,
-            sheet=chosen,
-            limit_mb=limit_mb,
-            progress=step,
-            encoding=encoding,
-        )
+        try:
+            table = read_table(
+                data,
+                name=file_name,
+                sheet=chosen,
+                limit_mb=limit_mb,
+                progress=step,
+                encoding=encoding,
+            )
+        except SalesLogError:
+            # an empty cover sheet before the sales sheet
+            found = None if chosen is not None else sales_sheet(data, name=file_name)
+            if found is None:
+                raise
+            table = _other_sheet(file_name, data, found, limit_mb)
         if chosen is None:
             table = _sales_sheet_table(file_name, data, table, limit_mb)
         tables.append(table)
@@ -186,6 +193,21 @@ def _sales_sheet_table(
         "The sheet {first} has no sales columns; the sheet {chosen} has them and "
         "was read. Choose another under Sheets to read.",
         first=first.sheet_names[0],
+        chosen=chosen,
+    )
+    return replace(table, notices=(note, *table.notices))
+
+
+def _other_sheet(
+    name: str | None, data: bytes | Path, chosen: str, limit_mb: float | None
+) -> RawTable:
+    """The sheet ``chosen`` when the first sheet could not be read (an empty
+    cover sheet), with a note saying so."""
+    table = read_table(data, name=name, sheet=chosen, limit_mb=limit_mb)
+    note = t(
+        "The sheet {first} has no sales columns; the sheet {chosen} has them and "
+        "was read. Choose another under Sheets to read.",
+        first=table.sheet_names[0],
         chosen=chosen,
     )
     return replace(table, notices=(note, *table.notices))

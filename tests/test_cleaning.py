@@ -252,3 +252,118 @@ def test_day_first_notice_quotes_a_value_and_the_separator_of_the_file():
     message = parsed.notices[0].message
     assert "13/01/2024" in message and "dd/mm/yyyy" in message
     assert "13.01.2024" not in message and "dd.mm" not in message
+
+
+def test_amounts_with_the_other_decimal_mark_are_read_by_their_own_mark():
+    # two digits after a mark cannot be a thousands group, whatever most of
+    # the column writes; both marks, the last one is the decimal mark
+    points = ["7.25"] * 5 + ["7,50", "10,00", "12,50 €", "1.234,50", "12,5"]
+    parsed = parse_amounts(pd.Series(points))
+    assert parsed.values.tolist() == [7.25] * 5 + [7.5, 10.0, 12.5, 1234.5, 12.5]
+    assert parsed.decimal_mark == "."
+    assert parsed.other_mark.tolist() == [False] * 5 + [True] * 5
+    commas = ["7,25"] * 5 + ["7.50", "12.50", "1,234.50"]
+    parsed = parse_amounts(pd.Series(commas))
+    assert parsed.values.tolist() == [7.25] * 5 + [7.5, 12.5, 1234.5]
+    assert parsed.other_mark.tolist() == [False] * 5 + [True] * 3
+
+
+def test_amount_that_reads_two_ways_in_a_column_of_both_marks_is_flagged():
+    parsed = parse_amounts(pd.Series(["7.25"] * 5 + ["7,50", "1,250", "2.500"]))
+    assert parsed.values.tolist() == [7.25] * 5 + [7.5, 1250.0, 2.5]
+    assert parsed.ambiguous.tolist() == [False] * 6 + [True, True]
+    # one mark throughout: thousands groups are what they look like
+    parsed = parse_amounts(pd.Series(["$1,250.00", "$2,000", "9.50"]))
+    assert parsed.values.tolist() == [1250.0, 2000.0, 9.5]
+    assert not parsed.ambiguous.any() and not parsed.other_mark.any()
+    parsed = parse_amounts(pd.Series(["1.250", "12.500 Ft", "1.234.567"]))
+    assert parsed.values.tolist() == [1250.0, 12500.0, 1234567.0]
+
+
+def test_few_decimal_commas_in_a_point_column_are_not_read_a_hundred_times_larger():
+    rows = "".join(f"{n},C{n % 7},2024-01-{n % 28 + 1:02d},7.25\n" for n in range(50))
+    rows += '50,C1,2024-02-01,"12,50"\n51,C2,2024-02-02,"1,250"\n'
+    orders, report = clean("order_id,customer,date,amount\n" + rows)
+    assert orders["revenue"].sum() == pytest.approx(50 * 7.25 + 12.5 + 1250)
+    assert report.count("amount_other_mark") == 1
+    assert report.count("amount_mark_ambiguous") == 1
+    assert any(n.code == "amount_mark_ambiguous" for n in report.notices)
+
+
+def test_order_flagged_cancelled_is_that_order_cancelled_not_a_refund_of_another():
+    orders, report = clean(
+        "order_id,customer_id,order_date,amount,cancelled\n"
+        "1,C1,2024-01-10,20.00,\n"
+        "2,C1,2024-01-15,30.00,yes\n"
+        "3,C2,2024-01-16,25.00,\n"
+        "4,C3,2024-01-17,40.00,yes\n"
+    )
+    bought = orders[orders["is_purchase"]]
+    assert bought["order_id"].tolist() == ["1", "3"]
+    assert bought["revenue"].tolist() == [20.0, 25.0]
+    assert orders["revenue"].sum() == 45.0
+    assert (report.orders_found, report.customers_found) == (2, 2)
+    assert report.count("order_cancelled") == 2
+    assert report.count("refund_netted") == report.count("refund_unmatched") == 0
+
+
+def test_negative_row_flagged_cancelled_is_still_a_refund():
+    orders, report = clean(
+        "order_id,customer_id,order_date,amount,cancelled\n"
+        "1,C1,2024-01-10,20.00,\n"
+        "2,C1,2024-01-15,-5.00,yes\n"
+    )
+    assert orders["revenue"].tolist() == [15.0]
+    assert report.count("refund_netted") == 1
+
+
+def test_identical_rows_without_an_order_number_are_repeat_sales():
+    # a vending machine that writes the minute: two espressos on one card
+    orders, report = clean(
+        "datetime,card,money,coffee\n"
+        "2024-03-01 10:15,C1,18.12,Espresso\n"
+        "2024-03-01 10:15,C1,18.12,Espresso\n"
+        "2024-03-01 11:00,,24.00,Latte\n"
+        "2024-03-01 11:00,,24.00,Latte\n"
+    )
+    assert orders["revenue"].sum() == pytest.approx(2 * 18.12 + 2 * 24.0)
+    assert report.count("duplicate") == 0
+    assert report.guest_orders == 2
+
+
+def test_rows_repeated_across_files_without_order_numbers_count_once():
+    from retention.sales_log import load_sales_log
+
+    header = "datetime,card,money\n"
+    march = header + "2024-03-01 10:15,C1,18.12\n2024-03-01 10:15,C1,18.12\n"
+    april = march + "2024-04-02 09:00,C2,24.00\n2024-04-02 09:00,C2,24.00\n"
+    log = load_sales_log(
+        [("march.csv", march.encode()), ("march_april.csv", april.encode())]
+    )
+    # the overlap (both March sales) is counted once; April's two sales stay
+    assert log.report.count("duplicate") == 2
+    assert log.orders["revenue"].sum() == pytest.approx(2 * 18.12 + 2 * 24.0)
+    assert (
+        log.report.rows_for("duplicate")["source"].tolist() == ["march_april.csv"] * 2
+    )
+
+
+def test_header_line_repeated_inside_the_file_is_left_out_as_a_header():
+    # two exports pasted one below the other
+    header = "order_id,customer,date,amount\n"
+    first = "1,C1,2024-01-02,5\n2,C2,2024-01-03,6\n"
+    second = "3,C1,2024-02-02,7\n"
+    orders, report = clean(header + first + header + second)
+    assert orders["revenue"].sum() == 18.0
+    assert report.count("header_repeated") == 1
+    assert report.count("no_date") == 0
+    assert report.rows_for("header_repeated")["row_number"].tolist() == [4]
+
+
+def test_a_date_or_a_phone_number_in_the_amount_column_is_no_amount():
+    # a dash between digits is neither a minus nor a thousands separator
+    parsed = parse_amounts(
+        pd.Series(["2024-01-06", "5-6", "06-30-1234567", "12.50-", "-3", "$1,000"])
+    )
+    assert parsed.values.tolist()[3:] == [-12.5, -3.0, 1000.0]
+    assert parsed.values.iloc[:3].isna().all()

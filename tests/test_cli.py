@@ -235,3 +235,18 @@ def test_cafe_card_file_reads_from_the_command_line(shared_dir):
     figures = json.loads(done.stdout)["figures"]
     assert figures["orders"] == 3636
     assert figures["repeat_purchase_rate"] == pytest.approx(41.4, abs=0.05)
+
+
+def test_cafe_card_file_resaved_by_excel_keeps_every_sale(shared_dir):
+    # the minute-only copy repeats some rows exactly: a second sale of the
+    # same drink on the same card in the same minute, not an export duplicate
+    folder = shared_dir / "data" / "coffee_vending_sales"
+    done = run_cli("summary", str(folder / "index_1_excel_resaved.csv"), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    figures = result["figures"]
+    assert figures["revenue"] == pytest.approx(115_431.58)
+    assert figures["guest_orders"] == 89
+    assert not any("duplicate" in notice for notice in result["notices"])
+    # 52 sales on one card in one minute, two by two, make 26 orders
+    assert figures["orders"] == 3_636 - 26

@@ -158,3 +158,20 @@ def test_loyalty_card_column_is_the_customer_and_money_the_amount():
     mapping = detect_columns(raw)
     assert mapping.customer == "card"
     assert mapping.amount == "money"
+
+
+def test_columns_empty_for_their_first_rows_are_found_by_header_and_content():
+    # guest sales before the loyalty card began: the customer and amount
+    # columns are empty for the first 2,000 rows
+    from retention.reading import read_table
+    from retention.sales_log import build_orders, read_raw
+
+    lines = ["order_id,order_date,customer_id,amount,paid"]
+    lines += [f"{n},2024-01-{n % 28 + 1:02d},,,10.50" for n in range(2_000)]
+    lines += [f"{n},2024-02-{n % 28 + 1:02d},{5000 + n % 100},10.50,10.50" for n in range(2_000, 4_000)]  # fmt: skip
+    data = "\n".join(lines).encode()
+    mapping = detect_columns(read_table(data, name="late.csv").cells)
+    assert (mapping.customer, mapping.amount) == ("customer_id", "amount")
+    log = build_orders(read_raw(data, name="late.csv"), mapping)
+    assert log.report.customers_found == 100
+    assert log.report.count("no_amount") == 2_000

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import struct
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -417,6 +421,10 @@ def test_header_only_sheet_says_it_has_column_names_but_no_rows():
             "Client;Date;Montant\nFrançois Lefèvre;13/01/2024;12,50\nAnaïs Crépin;14/01/2024;3\n",
             "cp1252",
         ),  # fmt: skip
+        (
+            "Artikel;Kunde;Datum;Betrag\nKaffee;Jürgen Groß;13.01.2024;2,50 €\nTee;Ève Lemaître;14.01.2024;3,00 €\n",
+            "cp1252",
+        ),  # fmt: skip
     ],
 )
 def test_spanish_and_french_windows_text_is_not_decoded_as_cp1250(text, encoding):
@@ -526,7 +534,147 @@ def test_a_time_of_day_column_is_read_as_text():
     assert table.frame["day"].tolist() == ["2024-03-01", ""]
 
 
+def far_cell_workbook(cell: str, *, dimension: str | None = None) -> bytes:
+    """A ten-row sales sheet with one stray cell far away; ``dimension`` is
+    written into the sheet as its stated used area, true or not."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Sales"
+    sheet.append(["customer", "date", "amount"])
+    for n in range(10):
+        sheet.append([f"C{n % 3}", dt.date(2024, 1, n + 1), 10.0])
+    sheet[cell] = "x"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    if dimension is None:
+        return buffer.getvalue()
+    rewritten = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer) as source,
+        zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for part in source.infolist():
+            content = source.read(part.filename)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(
+                    rb'<dimension ref="[^"]*"',
+                    f'<dimension ref="{dimension}"'.encode(),
+                    content,
+                )
+            target.writestr(part.filename, content)
+    return rewritten.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("cell", "dimension", "area"),
+    [
+        ("XFD1048576", None, (1_048_576, 16_384)),
+        ("Z1048576", None, (1_048_576, 26)),
+        ("XFD1048576", "A1:C11", (1_048_576, 16_384)),
+        ("XFD2", "A1:C11", (11, 16_384)),
+        ("C11", "A1:XFD1048576", (1_048_576, 16_384)),
+    ],
+)
+def test_used_area_of_a_sheet_is_its_last_cell_whatever_its_dimension_says(
+    cell, dimension, area
+):
+    from retention.reading import used_area
+
+    assert used_area(far_cell_workbook(cell, dimension=dimension), 0) == area
+
+
+def test_used_area_of_a_plain_sales_sheet_is_where_the_sales_end():
+    from retention.reading import used_area
+
+    assert used_area(far_cell_workbook("C11"), 0) == (11, 3)
+
+
+def test_sheet_with_a_stray_cell_at_the_last_row_and_column_is_refused_plainly(
+    tmp_path,
+):
+    # read in a process of its own under a memory limit, so that a reader
+    # building a grid over the whole sheet fails there, not on the machine
+    path = tmp_path / "far.xlsx"
+    path.write_bytes(far_cell_workbook("XFD1048576", dimension="A1:C11"))
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))\n"
+        "from retention.reading import SalesLogError, read_table\n"
+        "try:\n"
+        "    read_table(sys.argv[1])\n"
+        "except SalesLogError as error:\n"
+        "    sys.stdout.write(str(error))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "The sheet Sales of far.xlsx was not read" in done.stdout
+    assert "runs to row 1,048,576 and column XFD" in done.stdout
+    assert "copy the sales into a new sheet" in done.stdout
+
+
+def test_sheet_a_little_wider_than_its_sales_is_read():
+    table = read_table(far_cell_workbook("H40"), name="wide.xlsx")
+    assert len(table) == 11
+
+
 def test_long_whole_numbers_are_written_with_all_their_digits():
     rows = [["card", "amount"], [1234567890123456, 5], [4000000000000002, 6]]
     table = read_table(workbook_bytes({"S": rows}), name="cards.xlsx")
     assert table.frame["card"].tolist() == ["1234567890123456", "4000000000000002"]
+
+
+def test_number_written_as_text_far_down_a_number_column_keeps_its_zero():
+    # a loyalty card typed with its leading zero below the 1,000 rows
+    # fastexcel samples must not become the number of another customer
+    rows = [["customer_id", "date", "amount"]]
+    rows += [[1000 + n % 50, dt.date(2024, 1, 1), 10.0] for n in range(1_500)]
+    rows += [["01000", dt.date(2024, 2, 1), 10.0], ["1005", dt.date(2024, 2, 1), 5.0]]
+    rows += [[1000, "3.2.2024", "12,50"]]
+    data = workbook_bytes({"S": rows})
+    table = read_table(data, name="cards.xlsx")
+    assert table.frame["customer_id"].tolist()[-3:] == ["01000", "1005", "1000"]
+    assert table.frame["customer_id"].iloc[0] == "1000"
+    assert table.frame["amount"].tolist()[-3:] == ["10", "5", "12,50"]
+    assert table.frame["date"].tolist()[-3:] == ["2024-02-01", "2024-02-01", "3.2.2024"]
+
+    from retention.sales_log import build_orders, read_raw
+
+    log = build_orders(read_raw(data, name="cards.xlsx"))
+    customers = set(log.orders["customer_id"])
+    assert "01000" in customers and "1000" in customers
+    assert len(customers) == 51
+
+
+def test_long_card_numbers_typed_as_text_far_down_a_number_column_stay_as_written():
+    rows = [["customer_id", "date", "amount"]]
+    rows += [[100 + n % 50, dt.date(2024, 1, 1), 10.0] for n in range(1_200)]
+    rows += [[f"6035123456789010{n:02d}", dt.date(2024, 2, 1), 10.0] for n in range(20)]
+    table = read_table(workbook_bytes({"S": rows}), name="cards.xlsx")
+    ids = table.frame["customer_id"].tolist()
+    assert ids[0] == "100"
+    assert ids[-20:] == [f"6035123456789010{n:02d}" for n in range(20)]
+
+
+def test_amount_typed_as_text_the_hungarian_way_far_down_a_number_column_is_kept():
+    rows = [["customer", "date", "amount"]]
+    rows += [[f"C{n % 40}", dt.date(2024, 1, 1), 1250] for n in range(1_200)]
+    rows += [
+        ["C1", dt.date(2024, 2, 1), "1.250"],
+        ["C2", dt.date(2024, 2, 1), "1 250 Ft"],
+    ]
+    data = workbook_bytes({"S": rows})
+    assert read_table(data, name="huf.xlsx").frame["amount"].tolist()[-3:] == [
+        "1250",
+        "1.250",
+        "1 250 Ft",
+    ]
+    from retention.sales_log import build_orders, read_raw
+
+    log = build_orders(read_raw(data, name="huf.xlsx"))
+    assert log.orders["revenue"].sum() == 1_202 * 1250

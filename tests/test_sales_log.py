@@ -367,6 +367,21 @@ def test_several_workbooks_each_open_on_their_sales_sheet_or_the_chosen_ones():
     assert build_orders(raw).orders["revenue"].sum() == 45
 
 
+def test_workbook_whose_first_sheet_is_empty_is_read_from_its_sales_sheet():
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Notes"
+    orders = workbook.create_sheet("Orders")
+    orders.append(["order_id", "customer", "date", "amount"])
+    for n in range(10):
+        orders.append([n + 1, f"C{n % 3}", dt.date(2024, 1, n + 1), 5.0])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    raw = read_raw(buffer.getvalue(), name="notes_first.xlsx")
+    assert len(raw) == 10
+    assert any("the sheet Orders has them and was read" in n for n in raw.notices)
+    assert build_orders(raw).report.customers_found == 3
+
+
 def test_the_report_workbook_writes_file_text_that_looks_like_a_formula_as_text():
     from tests.test_export import assert_no_formula
 
