@@ -150,13 +150,16 @@ def _require_password() -> None:
         typed = st.text_input(t("Password"), type="password")
         submitted = st.form_submit_button(t("Open"))
     store = dataset_store()
-    locked = store.password_lock()
-    if submitted and locked is None:
-        if hmac.compare_digest(typed.encode(), expected.encode()):
+    if submitted:
+        right = hmac.compare_digest(typed.encode(), expected.encode())
+        locked = store.password_attempt(right)
+        if right and locked is None:
             st.session_state[PASSWORD_KEY] = True
             st.rerun()
-        store.record_password_failure()
-        st.error(t("That password is not right."))
+        if locked is None:
+            st.error(t("That password is not right."))
+            locked = store.password_lock()
+    else:
         locked = store.password_lock()
     if locked is not None:
         st.warning(_lock_message(locked))
