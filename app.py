@@ -3,7 +3,7 @@
 import streamlit as st
 
 from retention.i18n import set_language, t
-from ui.access import allowed_pages, check_access
+from ui.access import allowed_pages, check_access, overview_address
 from ui.sidebar import render_sidebar
 from ui.view import keep_page_choices, seed_from_url
 
@@ -11,12 +11,11 @@ st.set_page_config(page_title="Regulars", page_icon="☕", layout="wide")
 seed_from_url()
 keep_page_choices()
 set_language(st.session_state.get("lang", "en"))
-check_access()
 
+# The Overview is served at the root; its own path is only a name for Streamlit,
+# and /overview opens it through overview_address.
 pages = [
-    st.Page(
-        "pages/overview.py", title=t("Overview"), url_path="overview", default=True
-    ),
+    st.Page("pages/overview.py", title=t("Overview"), url_path="home", default=True),
     st.Page("pages/retention_rates.py", title=t("Retention"), url_path="retention"),
     st.Page("pages/changes.py", title=t("What changed"), url_path="changes"),
     st.Page("pages/cohorts.py", title=t("Cohorts"), url_path="cohorts"),
@@ -26,6 +25,8 @@ pages = [
     st.Page("pages/data_quality.py", title=t("Data"), url_path="data"),
     st.Page("pages/share.py", title=t("Share"), url_path="share"),
 ]
+pages.append(overview_address(pages[0]))
+check_access(pages)
 navigation = st.navigation(allowed_pages(pages))
 render_sidebar()
 navigation.run()

@@ -33,7 +33,7 @@ from ui.nps_view import (
     survey_column_form,
     unmatched_display,
 )
-from ui.show import number, percent
+from ui.show import is_missing, number, percent
 from ui.sidebar import current_view
 
 
@@ -167,6 +167,7 @@ def _headline(result):
             high=format_nps(high),
         )
     )
+    _not_counted(result)
     if result.answered < MIN_ANSWERS:
         st.warning(
             t_count(
@@ -176,6 +177,21 @@ def _headline(result):
                 minimum=MIN_ANSWERS,
             )
         )
+
+
+def _not_counted(result):
+    reasons = result.not_counted()
+    if not reasons:
+        return
+    listed = ", ".join(f"{number(rows)} {reason}" for reason, rows in reasons)
+    if len(result.invalid):
+        one = "{count} of {rows} rows was not counted: {reasons}; see Details."
+        other = "{count} of {rows} rows were not counted: {reasons}; see Details."
+    else:
+        one = "{count} of {rows} rows was not counted: {reasons}."
+        other = "{count} of {rows} rows were not counted: {reasons}."
+    left_out = result.rows - result.answered
+    st.markdown(t_count(left_out, one, other, rows=number(result.rows), reasons=listed))
 
 
 def _comparison(result, band, target):
@@ -290,7 +306,7 @@ def _purchases(responses, view):
         st.dataframe(purchase_comparison(link), hide_index=True)
         st.caption(
             t(
-                "Still buying: bought on or after {since}, the start of {window} (the sidebar's activity window). A customer who answered twice counts once, with the latest answer. CLV = average order value × orders per year × lifespan ({lifespan} years, the same for every group).",
+                "Still buying: bought on or after {since}, the start of {window} (the sidebar's activity window). A customer who answered twice counts once, with the latest answer. {clv}",
                 since=link.active_since.date().isoformat(),
                 window=t("the last complete period of the sales log")
                 if selection.window == 1
@@ -298,7 +314,7 @@ def _purchases(responses, view):
                     "the last {count} complete periods of the sales log",
                     count=selection.window,
                 ),
-                lifespan=number(link.lifespan_years, 1),
+                clv=_clv_rule(link.lifespan_years),
             )
         )
     if len(link.unmatched):
@@ -310,6 +326,17 @@ def _purchases(responses, view):
             file_name="unmatched_answers.csv",
             mime="text/csv",
         )
+
+
+def _clv_rule(lifespan_years):
+    if is_missing(lifespan_years):
+        return t(
+            "CLV = average order value × orders per year × lifespan; the lifespan cannot be measured yet (the sales log holds too little history or no customer was lost), so there is no CLV."
+        )
+    return t(
+        "CLV = average order value × orders per year × lifespan ({lifespan} years, the same for every group).",
+        lifespan=number(lifespan_years, 1),
+    )
 
 
 def _comments(responses):

@@ -156,6 +156,20 @@ class NPSResult:
     scale_confirmed: bool
 
     @property
+    def rows(self) -> int:
+        """Every row of the column: answers, blank cells and invalid cells."""
+        return self.answered + self.blank + len(self.invalid)
+
+    def not_counted(self) -> list[tuple[str, int]]:
+        """Why rows are left out of every share, as (reason, rows), the most
+        rows first: the reasons of the invalid cells, and "no answer" for the
+        blank ones. Empty when every row is an answer."""
+        reasons = list(self.invalid["reason"].value_counts(sort=False).items())
+        if self.blank:
+            reasons.append((t("no answer"), self.blank))
+        return sorted(reasons, key=lambda reason: -reason[1])
+
+    @property
     def needs_scale_confirmation(self) -> bool:
         """True when the scale looks wrong and nobody has confirmed it."""
         return self.scale_warning is not None and not self.scale_confirmed

@@ -62,6 +62,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection, make_url
@@ -582,17 +583,37 @@ class DatasetStore:
             failures = list(connection.execute(query).scalars())
         return locked_until(failures, now)
 
-    def record_password_failure(self, now: datetime | None = None) -> None:
-        """Count one wrong password at ``now``; failures too old to count are
-        deleted."""
+    def password_attempt(self, right: bool, now: datetime | None = None):
+        """Take one typed password at ``now`` (``right`` says whether it matched)
+        and return until when the box was closed to it, or None when it was
+        taken. A wrong password that is taken counts as a failure; one that
+        finds the box closed is neither taken nor counted.
+
+        The failures are counted and the new one written in one transaction
+        that holds the table's write lock, so passwords sent at the same moment
+        from several tabs or server processes are counted one after another:
+        five of them can be taken, never more. On SQLite the first statement,
+        a delete, takes the database's write lock; PostgreSQL locks the table
+        against other writers (readers of :meth:`password_lock` are not held).
+        """
         now = now or utc_now()
         with self._transaction() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("LOCK TABLE password_failures IN SHARE ROW EXCLUSIVE MODE")
+                )
             connection.execute(
                 delete(password_failures).where(
                     password_failures.c.failed_at <= now - PASSWORD_WINDOW
                 )
             )
-            connection.execute(insert(password_failures).values(failed_at=now))
+            query = select(password_failures.c.failed_at).where(
+                password_failures.c.failed_at > now - PASSWORD_WINDOW
+            )
+            locked = locked_until(list(connection.execute(query).scalars()), now)
+            if locked is None and not right:
+                connection.execute(insert(password_failures).values(failed_at=now))
+        return locked
 
     # share links
 

@@ -103,6 +103,20 @@ HEADER_WORDS = {
         "bemerkung",
     ),
 }
+# A column headed exactly one of these holds the comments, however short they
+# are ("Great!", "Too slow"), unless its cells are mostly numbers.
+COMMENT_HEADERS = {
+    "comment",
+    "comments",
+    "megjegyzés",
+    "megjegyzések",
+    "vélemény",
+    "vélemények",
+    "kommentar",
+    "kommentare",
+    "bemerkung",
+    "bemerkungen",
+}
 # A date column reads as dates in 90 % of its filled cells; an email column has
 # "@" in half of them; a location column has at most this many places.
 MIN_SHARE_OF_DATES = 0.9
@@ -242,10 +256,13 @@ def _looks_like_comments(values: pd.Series) -> bool:
     if filled.empty:
         return False
     numbers = [code != NOT_A_NUMBER for _, code in classify_scores(filled)]
+    if sum(numbers) >= len(numbers) / 2:
+        return False
+    if " ".join(_header_words(values.name)) in COMMENT_HEADERS:
+        return True
     return (
         filled.str.len().mean() >= MIN_COMMENT_LENGTH
         and filled.nunique() > MIN_SHARE_OF_DISTINCT_COMMENTS * len(filled)
-        and sum(numbers) < len(numbers) / 2
     )
 
 
@@ -286,7 +303,9 @@ def detect_survey_columns(table: pd.DataFrame) -> SurveyColumns:
     - location: a header such as store, shop, location, branch, country, with at
       most 50 different places that are not all numbers;
     - comment: a header such as comment, feedback, why, suggest, with text of 12
-      characters or more on average that is mostly not numbers.
+      characters or more on average that is mostly not numbers; a header that
+      is exactly "comment" or "comments" (or megjegyzés, vélemény, Kommentar,
+      Bemerkung and their plurals) with any text that is mostly not numbers.
 
     A column is used for one role only, in the order score, date, customer,
     location, comment. Only the first ``SAMPLE_ROWS`` rows are looked at.

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from conftest import REPO_ROOT, _free_port, _stop, _wait_until_healthy, wait_for_app
@@ -75,3 +76,74 @@ def test_the_first_visit_of_the_share_page_asks_for_the_password(
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Share").click()
     text = wait_for_app(page)
     assert "Secret bakery" in text  # the owner, past the password, sees it
+
+
+def shows_no_page_not_found(page) -> bool:
+    return not page.get_by_text("Page not found").count()
+
+
+def open_once(page, base_url: str) -> None:
+    """The server's very first run names its pages by the files of pages/
+    (Streamlit's older multipage mode, see ui.access.require_app_frame), so the
+    first visitor of /retention is told the page is not found; one visit of the
+    root ends that mode for the process."""
+    page.goto(base_url, wait_until="domcontentloaded")
+    page.locator('input[type="password"]').wait_for(timeout=60_000)
+    wait_for_app(page)
+
+
+def test_a_revoked_link_to_the_retention_page_shows_only_the_refusal(
+    fresh_server, browser_page, tmp_path
+):
+    store = DatasetStore(database_url(None, tmp_path / "data"))
+    dataset = store.list_datasets()[0]
+    token, link = store.create_link(dataset.id)
+    store.revoke_link(link.id)
+    store.engine.dispose()
+
+    page = browser_page
+    open_once(page, fresh_server)
+    page.goto(f"{fresh_server}/retention?share={token}", wait_until="domcontentloaded")
+    page.get_by_text("This share link was withdrawn").wait_for(timeout=60_000)
+    text = wait_for_app(page)
+    assert "This share link was withdrawn by its owner" in text
+    assert shows_no_page_not_found(page), text
+    assert not page.locator('[role="dialog"]').count()
+    assert "Secret bakery" not in text and "Retention and churn" not in text
+    assert not page.locator('[data-testid="stSidebar"]').count()
+
+
+def test_a_bookmarked_page_asks_for_the_password_then_opens_that_page(
+    fresh_server, browser_page
+):
+    page = browser_page
+    open_once(page, fresh_server)
+    view = "?period=quarter&start=2024-01-01&end=2024-03-31"
+    page.goto(f"{fresh_server}/cohorts{view}", wait_until="domcontentloaded")
+    page.locator('input[type="password"]').wait_for(timeout=60_000)
+    text = wait_for_app(page)
+    assert shows_no_page_not_found(page), text
+    assert not page.locator('[role="dialog"]').count()
+    assert "Cohorts" not in text
+
+    page.locator('input[type="password"]').fill("open sesame", timeout=10_000)
+    page.get_by_role("button", name="Open").click()
+    page.get_by_text("Cohorts: since when do customers come back?").wait_for(
+        timeout=60_000
+    )
+    text = wait_for_app(page)
+    assert shows_no_page_not_found(page), text
+    assert urlparse(page.url).path == "/cohorts", page.url
+    assert "period=quarter" in page.url
+
+    # the Overview is at the root, and its name opens it too (a new session)
+    page.goto(f"{fresh_server}/overview{view}", wait_until="domcontentloaded")
+    page.locator('input[type="password"]').wait_for(timeout=60_000)
+    text = wait_for_app(page)
+    assert shows_no_page_not_found(page), text
+    page.locator('input[type="password"]').fill("open sesame", timeout=10_000)
+    page.get_by_role("button", name="Open").click()
+    page.get_by_text("Do your customers come back?").wait_for(timeout=60_000)
+    text = wait_for_app(page)
+    assert shows_no_page_not_found(page), text
+    assert "period=quarter" in page.url

@@ -82,6 +82,42 @@ def test_f16_invalid_scores_are_listed_with_their_rows(cases_dir):
     assert app.main.get("download_button")
 
 
+def test_f16_the_rows_left_out_are_counted_next_to_the_score(cases_dir):
+    app = open_nps()
+    path = cases_dir / "F16_nps_invalid_scores.csv"
+    upload_survey(app, path.name, path.read_bytes())
+
+    texts = [element.value for element in app.main.get("markdown")]
+    line = (
+        "4 of 8 rows were not counted: 2 not a whole number, 2 outside the 0-10 "
+        "scale; see Details."
+    )
+    assert line in texts
+    headline = next(i for i, text in enumerate(texts) if text.startswith("Of **4**"))
+    assert texts.index(line) == headline + 1  # above the charts and the tabs
+
+
+def test_a_survey_without_left_out_rows_says_nothing_of_them():
+    app = open_nps()
+    upload_survey(app, "survey.csv", CAFE_SURVEY.encode())
+
+    assert not any("not counted" in m.value for m in app.main.get("markdown"))
+
+
+def test_without_a_measurable_lifespan_the_purchases_tab_says_so_plainly():
+    app = open_nps()
+    app.sidebar.file_uploader[0].set_value(
+        ("sales.csv", CAFE_SALES.encode(), "text/csv")
+    )
+    app.run()
+    upload_survey(app, "survey.csv", CAFE_SURVEY.encode())
+
+    captions = " ".join(c.value for c in app.caption)
+    assert "CLV = average order value × orders per year × lifespan" in captions
+    assert "no data years" not in captions
+    assert "the lifespan cannot be measured yet" in captions
+
+
 def test_f17_a_one_to_five_rating_is_questioned_not_scored(cases_dir):
     app = open_nps()
     path = cases_dir / "F17_rating_1_to_5.csv"

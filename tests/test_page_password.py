@@ -76,7 +76,7 @@ def test_the_right_password_works_again_once_the_lock_has_expired(app_store):
 
 def test_wrong_passwords_spread_over_time_never_lock(app_store):
     for minutes in (40, 30, 20, 16, 1):
-        app_store.record_password_failure(utc_now() - timedelta(minutes=minutes))
+        app_store.password_attempt(False, utc_now() - timedelta(minutes=minutes))
     app = open_app()
     assert not app.warning
     type_password(app, PASSWORD)

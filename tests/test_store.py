@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -14,6 +16,8 @@ from retention.columns import ColumnMapping
 from retention.order_metrics import order_figures
 from retention.sales_log import load_sales_log
 from retention.store import (
+    PASSWORD_ATTEMPTS,
+    PASSWORD_WINDOW,
     DatasetStore,
     LinkRefused,
     database_url,
@@ -21,6 +25,7 @@ from retention.store import (
     locked_until,
     password_failures,
     token_hash,
+    utc_now,
 )
 from retention.survey import SurveyColumns, read_survey, survey_responses
 
@@ -368,20 +373,56 @@ def test_five_wrong_passwords_in_fifteen_minutes_close_the_box_until_the_first_i
     assert locked_until(spread, at + timedelta(minutes=16)) is None
 
 
+def test_wrong_passwords_sent_at_once_get_five_guesses_not_more(store_url):
+    """Twenty tabs send a wrong password at the same moment: five are checked
+    and counted, the other fifteen find the box closed."""
+    tabs = 20
+    at = utc_now()
+    stores = [DatasetStore(store_url) for _ in range(4)]  # four server processes
+    start = threading.Barrier(tabs)
+
+    def guess(tab: int) -> datetime | None:
+        start.wait()
+        return stores[tab % len(stores)].password_attempt(right=False, now=at)
+
+    with ThreadPoolExecutor(tabs) as pool:
+        answers = list(pool.map(guess, range(tabs)))
+    assert answers.count(None) == PASSWORD_ATTEMPTS
+    assert set(answers) == {None, at + PASSWORD_WINDOW}
+    assert stores[0].password_attempt(right=True, now=at) == at + PASSWORD_WINDOW
+    with stores[0].engine.connect() as connection:
+        counted = connection.execute(select(password_failures.c.id)).scalars()
+        assert len(list(counted)) == PASSWORD_ATTEMPTS
+    for store in stores:
+        store.engine.dispose()
+
+
+def test_a_right_password_is_not_counted_and_a_closed_box_refuses_it(store):
+    at = datetime(2026, 3, 1, 10, 0)
+    assert store.password_attempt(right=True, now=at) is None
+    for minute in range(4):
+        wrong_at = at + timedelta(minutes=minute)
+        assert store.password_attempt(right=False, now=wrong_at) is None
+    later = at + timedelta(minutes=4)
+    assert store.password_lock(later) is None
+    assert store.password_attempt(right=False, now=later) is None
+    assert store.password_attempt(right=True, now=later) == at + PASSWORD_WINDOW
+
+
 def test_wrong_passwords_are_counted_in_the_database(store_url):
     at = datetime(2026, 3, 1, 10, 0)
     first = DatasetStore(store_url)
     for minute in range(4):
-        first.record_password_failure(at + timedelta(minutes=minute))
+        first.password_attempt(right=False, now=at + timedelta(minutes=minute))
     first.engine.dispose()
     # another process (another store on the same database) sees the count
     second = DatasetStore(store_url)
     assert second.password_lock(at + timedelta(minutes=4)) is None
-    second.record_password_failure(at + timedelta(minutes=4))
+    assert second.password_attempt(False, at + timedelta(minutes=4)) is None
     assert second.password_lock(at + timedelta(minutes=4)) == at + timedelta(minutes=15)
     assert second.password_lock(at + timedelta(minutes=15)) is None
     # a failure an hour later deletes the ones too old to count
-    second.record_password_failure(at + timedelta(hours=1))
+    second.password_attempt(right=False, now=at + timedelta(hours=1))
     with second.engine.connect() as connection:
         kept = connection.execute(select(password_failures.c.failed_at)).scalars()
         assert list(kept) == [at + timedelta(hours=1)]

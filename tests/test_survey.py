@@ -192,3 +192,26 @@ def test_unreadable_dates_are_counted_in_a_notice():
 
     assert responses.table["date"].isna().tolist() == [False, True, True]
     assert any("1 response dates" in notice for notice in responses.notices)
+
+
+@pytest.mark.parametrize(
+    "header", ["comment", "Comments", "Megjegyzés", "megjegyzések"]
+)
+def test_a_column_headed_comment_holds_the_comments_even_when_they_are_short(header):
+    table = pd.DataFrame(
+        {
+            "email": ["a@example.com", "b@example.com", "c@example.com", "d@x.hu"],
+            "How likely are you to recommend us?": ["10", "9", "3", "8"],
+            header: ["nice coffee", "nice coffee", "Too slow", "Great!"],
+        }
+    )
+
+    assert detect_survey_columns(table).comment == header
+
+
+def test_short_repeated_words_under_a_longer_header_are_not_comments():
+    table = pd.DataFrame(
+        {"NPS": ["9", "8", "10", "7"], "Comment on service": ["Good"] * 4}
+    )
+
+    assert detect_survey_columns(table).comment is None

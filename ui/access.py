@@ -43,6 +43,7 @@ PAGES_KEY = "_partner_pages"
 # Pages a partner does not see: the owner's data and mapping, and the datasets
 # and links.
 SHARE_PAGE_PATH = "share"
+OVERVIEW_PATH = "overview"
 OWNER_PAGES = {"data", SHARE_PAGE_PATH}
 
 
@@ -78,29 +79,47 @@ def current_access() -> Access:
     return st.session_state.get(ACCESS_KEY, Access())
 
 
-def check_access() -> Access:
-    """Decide who is looking, or show why not and stop the run."""
+def check_access(pages: list) -> Access:
+    """Decide who is looking, or show why not and stop the run. ``pages`` are
+    the app's pages: a refusal or the password box is shown at any of their
+    addresses, which the page keeps for after the password."""
     token = st.session_state.get(TOKEN_KEY) or st.query_params.get(SHARE_PARAM)
     access = Access()
     if token:
-        access = _partner_access(token)
+        access = _partner_access(token, pages)
         if secret("password_for_links") in {"true", "1", "yes"}:
-            _require_password()
+            _require_password(pages)
     else:
-        _require_password()
+        _require_password(pages)
     st.session_state[ACCESS_KEY] = access
     return access
 
 
-def _partner_access(token: str) -> Access:
+def overview_address(overview: st.Page) -> st.Page:
+    """A page at ``/overview``, missing from the menu, that opens ``overview``
+    (the default page, which Streamlit serves at the app's root) with the
+    address's view."""
+
+    def open_overview() -> None:
+        st.switch_page(overview, query_params=st.query_params.to_dict())
+
+    return st.Page(
+        open_overview,
+        title=overview.title,
+        url_path=OVERVIEW_PATH,
+        visibility="hidden",
+    )
+
+
+def _partner_access(token: str, pages: list) -> Access:
     store = dataset_store()
     try:
         link = store.open_link(token)
     except LinkRefused as refused:
-        _stop_with(_refusal(refused))
+        _stop_with(_refusal(refused), pages)
     dataset = store.get(link.dataset_id)
     if dataset is None:
-        _stop_with(_refusal(LinkRefused("unknown")))
+        _stop_with(_refusal(LinkRefused("unknown")), pages)
     st.session_state[TOKEN_KEY] = token
     if st.query_params.get(SHARE_PARAM) != token:
         st.query_params[SHARE_PARAM] = token
@@ -121,23 +140,35 @@ def _refusal(refused: LinkRefused) -> str:
     )
 
 
-def _stop_with(message: str) -> None:
+def _stop_with(message: str, pages: list) -> None:
     """Show ``message`` alone: no sidebar, no pages."""
     st.error(message)
-    _no_pages()
+    _no_pages(pages)
 
 
-def _no_pages() -> None:
-    page = st.Page(_nothing, title="Regulars", url_path="regulars", default=True)
-    st.navigation([page], position="hidden")
+def _no_pages(pages: list) -> None:
+    """Stop the run with every page's address known and nothing on it: the
+    address opened shows only what is already on the screen (no "page not
+    found" over it), and is still the page's when the password is typed."""
+    blanks = [
+        st.Page(
+            _nothing,
+            title=page.title,
+            url_path=page.url_path,
+            default=not page.url_path,
+        )
+        for page in pages
+    ]
+    st.navigation(blanks, position="hidden")
     st.stop()
 
 
 def _nothing() -> None:
-    """The only page of a refused session: it shows nothing."""
+    """The pages of a refused session, or one waiting for its password: they
+    show nothing."""
 
 
-def _require_password() -> None:
+def _require_password(pages: list) -> None:
     """When a password is configured, show only the password form until it is
     typed (compared in constant time). Wrong passwords are counted in the
     database for the whole app: after too many, the form refuses every
@@ -150,17 +181,20 @@ def _require_password() -> None:
         typed = st.text_input(t("Password"), type="password")
         submitted = st.form_submit_button(t("Open"))
     store = dataset_store()
-    locked = store.password_lock()
-    if submitted and locked is None:
-        if hmac.compare_digest(typed.encode(), expected.encode()):
+    if submitted:
+        right = hmac.compare_digest(typed.encode(), expected.encode())
+        locked = store.password_attempt(right)
+        if right and locked is None:
             st.session_state[PASSWORD_KEY] = True
             st.rerun()
-        store.record_password_failure()
-        st.error(t("That password is not right."))
+        if locked is None:
+            st.error(t("That password is not right."))
+            locked = store.password_lock()
+    else:
         locked = store.password_lock()
     if locked is not None:
         st.warning(_lock_message(locked))
-    _no_pages()
+    _no_pages(pages)
 
 
 def _lock_message(until: datetime) -> str:
@@ -177,7 +211,9 @@ def allowed_pages(pages: list) -> list:
     """The pages this session may open: all for the owner, the figures only for
     a partner (remembered for :func:`partner_pages`)."""
     shared = [page for page in pages if page.url_path not in OWNER_PAGES]
-    st.session_state[PAGES_KEY] = {page.url_path: page.title for page in shared}
+    st.session_state[PAGES_KEY] = {
+        page.url_path: page.title for page in shared if page.visibility == "visible"
+    }
     return shared if current_access().is_partner else pages
 
 
