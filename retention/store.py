@@ -66,6 +66,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import IntegrityError
 
 from retention.columns import ColumnMapping
 from retention.order_metrics import order_figures
@@ -391,7 +392,9 @@ class DatasetStore:
         ``settings``. A dataset with the same content is found again and keeps
         its name and links; when its settings differ from the saved ones, its
         orders and report are replaced with ``log``'s. ``content_hash`` (the
-        hash of the uploaded bytes) defaults to ``log.content_hash``.
+        hash of the uploaded bytes) defaults to ``log.content_hash``. The same
+        file saved at the same moment from two tabs gives one dataset: the
+        later save finds the earlier one instead of failing on its hash.
         """
         content_hash = content_hash or log.content_hash
         settings = json.loads(
@@ -400,6 +403,25 @@ class DatasetStore:
         found = self.find(content_hash)
         if found is not None and found.settings == settings:
             return found, False
+        try:
+            dataset_id = self._write_dataset(name, log, settings, content_hash, found)
+        except IntegrityError:
+            if found is not None or self.find(content_hash) is None:
+                raise
+            # The same file was saved from another tab or computer between
+            # the look-up above and the insert: save onto that dataset.
+            return self.save(name, log, reading, content_hash=content_hash)
+        return self.get(dataset_id), found is None
+
+    def _write_dataset(
+        self,
+        name: str,
+        log: SalesLog,
+        settings: dict,
+        content_hash: str,
+        found: Dataset | None,
+    ) -> int:
+        """Insert a new dataset, or replace ``found``'s contents; return its id."""
         with self._transaction() as connection:
             now = utc_now()
             values = _dataset_values(log, settings, now)
@@ -420,7 +442,7 @@ class DatasetStore:
                     delete(reports).where(reports.c.dataset_id == found.id)
                 )
             _insert_contents(connection, dataset_id, log)
-        return self.get(dataset_id), found is None
+        return dataset_id
 
     def find(self, content_hash: str) -> Dataset | None:
         """The saved dataset of this content, if there is one."""
@@ -516,12 +538,20 @@ class DatasetStore:
             "answer_count": int((responses.table["status"] == "answer").sum()),
             "saved_at": utc_now(),
         }
+        try:
+            self._replace_survey(values)
+        except IntegrityError:
+            # Another tab saved a survey for this dataset at the same moment;
+            # the later one replaces it, as it would a moment later.
+            self._replace_survey(values)
+        return True
+
+    def _replace_survey(self, values: dict) -> None:
         with self._transaction() as connection:
             connection.execute(
-                delete(surveys).where(surveys.c.dataset_id == dataset_id)
+                delete(surveys).where(surveys.c.dataset_id == values["dataset_id"])
             )
             connection.execute(insert(surveys).values(**values))
-        return True
 
     def survey_saved_at(self, dataset_id: int) -> tuple[str, datetime] | None:
         """The content hash and time of the dataset's saved survey, if any (to

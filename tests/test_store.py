@@ -427,3 +427,42 @@ def test_wrong_passwords_are_counted_in_the_database(store_url):
         kept = connection.execute(select(password_failures.c.failed_at)).scalars()
         assert list(kept) == [at + timedelta(hours=1)]
     second.engine.dispose()
+
+
+def test_the_same_file_saved_between_a_look_up_and_its_insert_joins_the_first(
+    store_url, shop_log
+):
+    """Two tabs upload the same file: the second has looked for it before the
+    first saved it, so it is told the dataset exists instead of failing."""
+    first_tab, second_tab = DatasetStore(store_url), DatasetStore(store_url)
+    looked_up_before = second_tab.find(shop_log.content_hash)
+    first, first_is_new = first_tab.save("shop.csv", shop_log)
+    answers = [looked_up_before]
+    real_find = second_tab.find
+    second_tab.find = lambda content_hash: (
+        answers.pop() if answers else real_find(content_hash)
+    )
+    second, second_is_new = second_tab.save("shop (1).csv", shop_log)
+    assert (first_is_new, second_is_new) == (True, False)
+    assert second.id == first.id
+    assert second.name == "shop.csv"
+    assert len(first_tab.list_datasets()) == 1
+    for tab in (first_tab, second_tab):
+        tab.engine.dispose()
+
+
+def test_the_same_file_saved_from_four_tabs_at_once_is_one_dataset(store_url, shop_log):
+    tabs = [DatasetStore(store_url) for _ in range(4)]
+    start = threading.Barrier(len(tabs))
+
+    def save(tab):
+        start.wait()
+        return tab.save("shop.csv", shop_log)
+
+    with ThreadPoolExecutor(len(tabs)) as pool:
+        saved = list(pool.map(save, tabs))
+    assert len({dataset.id for dataset, _ in saved}) == 1
+    assert sum(is_new for _, is_new in saved) == 1
+    assert len(tabs[0].list_datasets()) == 1
+    for tab in tabs:
+        tab.engine.dispose()
