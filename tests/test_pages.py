@@ -161,6 +161,20 @@ def test_upload_f20_and_link_view_show_the_worked_figures(cases_dir):
     assert "**2** for the first time" in text  # C02 and C03; C01 is returning
 
 
+def test_the_currency_the_file_was_written_in_is_shown_with_the_amounts(cases_dir):
+    """F12: the amounts carry ``$``; revenue and AOV are shown in USD, and
+    going back to the sample (no currency written) drops the code again."""
+    app = upload(open_app(), cases_dir / "F12_currency_formatted.csv")
+    assert not app.exception
+    metrics = shown_metrics(app)
+    assert metrics["Revenue"] == "3,307.49 USD"
+    assert metrics["Average order value"] == "826.87 USD"
+    assert metrics["Orders"] == "4"
+    app.sidebar.file_uploader[0].set_value(None)
+    app.run()
+    assert not shown_metrics(app)["Revenue"].endswith("USD")
+
+
 def test_moving_controls_does_not_read_the_file_again(cases_dir, monkeypatch):
     """F19: the file is parsed once; every control move reuses the cached orders
     and the figures stay the same."""

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import math
 
+import streamlit as st
+
 from retention.i18n import t
+
+CURRENCY_KEY = "regulars:currency"
 
 
 def is_missing(value: float | None) -> bool:
@@ -17,8 +21,18 @@ def percent(value: float | None) -> str:
     return t("no data") if is_missing(value) else f"{value:,.2f} %"
 
 
+def show_currency(code: str | None) -> None:
+    """Write amounts with ``code`` (the ISO code of the currency the sales log's
+    amounts were written in, None when the file showed none) in this session."""
+    st.session_state[CURRENCY_KEY] = code
+
+
 def money(value: float | None) -> str:
-    return t("no data") if is_missing(value) else f"{value:,.2f}"
+    """``3,307.49 USD`` when the file showed its currency, else ``3,307.49``."""
+    if is_missing(value):
+        return t("no data")
+    code = st.session_state.get(CURRENCY_KEY)
+    return f"{value:,.2f} {code}" if code else f"{value:,.2f}"
 
 
 def number(value: float | None, decimals: int = 0) -> str:

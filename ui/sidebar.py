@@ -14,7 +14,7 @@ from retention.periods import period_label, period_names, period_ordinals
 from retention.sales_log import SalesLog
 from retention.selection import Selection
 from retention.settings import MAX_WINDOW, setting_help
-from ui import access, data, report, saved
+from ui import access, data, report, saved, show
 from ui.view import NOTICES, write_url
 
 
@@ -97,6 +97,7 @@ def current_view() -> View:
     """The view the widgets describe (pages call this; nothing is re-read)."""
     source = data.current_source()
     log = data.current_sales_log()
+    show.show_currency(log.report.currency)
     period = st.session_state.get("period", "month")
     first, last = selected_range(log.orders, period)
     selection = Selection(period, first, last, int(st.session_state.get("window", 1)))
