@@ -23,7 +23,7 @@ from retention.leaks import customers_at_start
 from retention.reading import Progress, RawTable, sheet_names
 from retention.retention_rates import retention_by_period
 from retention.sales_log import SalesLog, build_orders, read_raw, sales_sheet
-from retention.segments import customer_segments
+from retention.segments import customer_segments, customers_at_risk, vip_customers
 from retention.selection import Selection
 from retention.survey import (
     Responses,
@@ -355,6 +355,26 @@ def segments_table(
 ) -> pd.DataFrame:
     """``customer_segments`` cached by the data's hash and the day."""
     return customer_segments(_orders, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def vip_table(
+    content_hash: str, as_of: pd.Timestamp, _orders: pd.DataFrame
+) -> pd.DataFrame:
+    """``vip_customers`` on the day's segments, cached by the data's hash and
+    the day."""
+    segments = segments_table(content_hash, as_of, _orders)
+    return vip_customers(_orders, segments, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def risk_table(
+    content_hash: str, as_of: pd.Timestamp, overdue_factor: float, _orders
+) -> pd.DataFrame:
+    """``customers_at_risk`` on the day's segments, cached by the data's hash,
+    the day and the overdue factor."""
+    segments = segments_table(content_hash, as_of, _orders)
+    return customers_at_risk(segments, overdue_factor)
 
 
 SAMPLE_SURVEY = SAMPLE_DIR / "carpentries_instructor_training_nps_2016-2018.csv"
