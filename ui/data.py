@@ -341,7 +341,14 @@ def cohort_table(content_hash: str, period: str, _orders: pd.DataFrame) -> pd.Da
     return cohort_cells(_orders, period)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+# The customer tables below have a row per customer (or per customer and
+# period): they are kept as shared objects rather than copied on every rerun
+# as cache_data would, which took longer than drawing the page. Nothing
+# changes them: pages and figures derive new frames from them (and pandas'
+# copy-on-write keeps a derived frame from writing into its source).
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
 def at_start_customers(
     content_hash: str, selection: Selection, _orders: pd.DataFrame
 ) -> pd.DataFrame:
@@ -349,7 +356,7 @@ def at_start_customers(
     return customers_at_start(_orders, selection)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def segments_table(
     content_hash: str, as_of: pd.Timestamp, _orders: pd.DataFrame
 ) -> pd.DataFrame:
@@ -357,7 +364,7 @@ def segments_table(
     return customer_segments(_orders, as_of)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def vip_table(
     content_hash: str, as_of: pd.Timestamp, _orders: pd.DataFrame
 ) -> pd.DataFrame:
@@ -367,7 +374,7 @@ def vip_table(
     return vip_customers(_orders, segments, as_of)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def risk_table(
     content_hash: str, as_of: pd.Timestamp, overdue_factor: float, _orders
 ) -> pd.DataFrame:
