@@ -264,21 +264,21 @@ def _ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 
 def _distinct_ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
-    text = text.str.replace_all("[\u00a0\ufeff]", " ").str.strip_chars()
+    if text.str.contains("[\u00a0\ufeff]").any():
+        text = text.str.replace_all("[\u00a0\ufeff]", " ")
+    text = text.str.strip_chars()
     blank = text.str.to_lowercase().is_in(BLANK_IDS)
     decimal = text.str.contains(r"^\d+\.0+$") & ~blank
+    ids = text
+    if decimal.any():
+        # 421.0 -> 421: the zeros, then the point
+        whole = text.str.strip_chars_end("0").str.strip_suffix(".")
+        ids = whole.zip_with(decimal, ids)
     email = text.str.contains("@", literal=True)
-    frame = pl.DataFrame({"text": text, "blank": blank, "decimal": decimal})
-    ids = frame.select(
-        pl.when(pl.col("blank"))
-        .then(None)
-        .when(pl.col("decimal"))
-        .then(pl.col("text").str.replace(r"\.0+$", ""))
-        .when(email)
-        .then(pl.col("text").str.to_lowercase().str.replace_all(r"\s", ""))
-        .otherwise(pl.col("text"))
-    ).to_series()
-    return ids, decimal
+    if email.any():
+        squeezed = text.str.to_lowercase().str.replace_all(r"\s", "")
+        ids = squeezed.zip_with(email & ~decimal, ids)
+    return ids.set(blank, None), decimal
 
 
 # --- dates -----------------------------------------------------------------
