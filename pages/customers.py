@@ -9,11 +9,9 @@ from retention.segments import (
     NOT_YET,
     OVERDUE_FACTOR,
     as_of_days,
-    customers_at_risk,
     segment_moves,
     segment_names,
     segment_summary,
-    vip_customers,
 )
 from ui import data
 from ui.downloads import list_downloads, list_preview
@@ -113,7 +111,7 @@ def segment_tab() -> None:
 
 
 def vip_tab() -> None:
-    vips = vip_customers(orders, segments, as_of)
+    vips = data.vip_table(log.content_hash, as_of, orders)
     st.caption(
         t(
             "VIPs are in the top fifth by revenue and among the most frequent "
@@ -156,7 +154,7 @@ def risk_tab() -> None:
         step=0.5,
         key="risk_factor",
     )
-    risk = customers_at_risk(segments, factor)
+    risk = data.risk_table(log.content_hash, as_of, factor, orders)
     chosen = st.multiselect(
         t("Only these segments"), list(names), format_func=names.get, key="risk_filter"
     )

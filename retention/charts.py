@@ -247,11 +247,18 @@ def nps_location_chart(
     return alt.layer(*layers).properties(height=280)
 
 
+# Above this many columns (ages) the cells are too narrow for their figures
+# (weekly cohorts over years): the heatmap then shows them in tooltips only.
+MAX_LABELLED_AGES = 25
+
+
 def cohort_heatmap(cells: pd.DataFrame, measure: str = "share") -> alt.LayerChart:
     """The cohort table (from ``retention.cohorts.cohort_cells``) as a heatmap:
     one row per cohort with its size in the row name, one column per period
     since the first purchase. Cells a cohort has not reached are absent (blank);
-    cells in a partial period are drawn faded and say so in their tooltip."""
+    cells in a partial period are drawn faded and say so in their tooltip. Each
+    cell shows its figure when there are at most ``MAX_LABELLED_AGES`` columns,
+    else only its tooltip does."""
     percent_measure = measure != "revenue_per_customer"
     frame = cells.assign(
         row=cells["label"] + "  (" + cells["customers"].map("{:,}".format) + ")",
@@ -295,8 +302,10 @@ def cohort_heatmap(cells: pd.DataFrame, measure: str = "share") -> alt.LayerChar
             alt.Tooltip("state:N", title=t("Period")),
         ],
     )
-    labels = base.mark_text(fontSize=10).encode(text="text:N")
     height = max(160, 24 * len(rows))
+    if len(cells) and cells["age"].max() >= MAX_LABELLED_AGES:
+        return alt.layer(squares).properties(height=height)
+    labels = base.mark_text(fontSize=10).encode(text="text:N")
     return alt.layer(squares, labels).properties(height=height)
 
 

@@ -53,7 +53,9 @@ class PurchaseHistory:
     ``rows`` are the purchases' positions in the orders table; ``codes``,
     ``stamps`` (datetime64[ns]) and ``revenue`` are theirs, in the same order.
     ``starts`` has one entry per customer and a last one equal to the number
-    of purchases. ``customers`` is the number of customers.
+    of purchases. ``customers`` is the number of customers. ``in_row_order``
+    says the table was in time order, so each customer's purchases are in the
+    order of their rows.
     """
 
     rows: np.ndarray
@@ -61,7 +63,8 @@ class PurchaseHistory:
     stamps: np.ndarray
     revenue: np.ndarray
     starts: np.ndarray
-    _ordinals: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    in_row_order: bool = True
+    _kept: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def customers(self) -> int:
@@ -84,24 +87,27 @@ class PurchaseHistory:
     def ordinals(self, period: str) -> np.ndarray:
         """The period ordinal of each purchase (see ``period_ordinals``), or its
         day number for ``"day"``; made once per period and kept."""
-        if period not in self._ordinals:
+        if period not in self._kept:
             if period == "day":
                 found = self.stamps.astype("datetime64[D]").astype("int64")
             else:
                 found = period_ordinals(self.stamps, period)
-            self._ordinals[period] = found
-        return self._ordinals[period]
+            self._kept[period] = found
+        return self._kept[period]
 
     def period_pairs(self, period: str) -> np.ndarray:
         """A flag per purchase: the last purchase of its customer in its period,
         so the flagged purchases are the distinct (customer, period) pairs, in
-        order of customer and period."""
-        ordinals = self.ordinals(period)
-        last = np.ones(len(ordinals), dtype=bool)
-        last[:-1] = (self.codes[1:] != self.codes[:-1]) | (
-            ordinals[1:] != ordinals[:-1]
-        )
-        return last
+        order of customer and period (``"day"`` for days); made once and kept."""
+        key = f"pairs of {period}"
+        if key not in self._kept:
+            ordinals = self.ordinals(period)
+            last = np.ones(len(ordinals), dtype=bool)
+            last[:-1] = (self.codes[1:] != self.codes[:-1]) | (
+                ordinals[1:] != ordinals[:-1]
+            )
+            self._kept[key] = last
+        return self._kept[key]
 
 
 def _build(orders: pd.DataFrame) -> PurchaseHistory:
@@ -109,7 +115,8 @@ def _build(orders: pd.DataFrame) -> PurchaseHistory:
     rows = np.flatnonzero(found.bought)
     stamps = orders["timestamp"].to_numpy()[rows]
     codes = found.codes[rows]
-    if len(stamps) > 1 and not (stamps[1:] >= stamps[:-1]).all():
+    in_row_order = len(stamps) < 2 or bool((stamps[1:] >= stamps[:-1]).all())
+    if not in_row_order:
         # the canonical table is in time order already; any other is put so
         by_time = np.argsort(stamps, kind="stable")
         rows, stamps, codes = rows[by_time], stamps[by_time], codes[by_time]
@@ -122,6 +129,7 @@ def _build(orders: pd.DataFrame) -> PurchaseHistory:
         stamps=stamps[order],
         revenue=orders["revenue"].to_numpy(dtype="float64")[rows],
         starts=starts,
+        in_row_order=in_row_order,
     )
 
 

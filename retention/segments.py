@@ -138,49 +138,63 @@ def customer_summary(
     if not counted.any():
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
 
-    # the purchases up to then, still sorted by customer and day; each
-    # customer's purchases are one block
-    codes = history.codes[counted]
-    days = history.days()[counted]
-    block = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    block_end = np.r_[block[1:], len(codes)]
+    # the purchases up to then, still sorted by customer and day: each
+    # customer's purchases are a block, and the last of each day is flagged
+    codes, days = history.codes, history.days()
+    last_of_day, revenue = history.period_pairs("day"), history.revenue
+    if not counted.all():
+        codes, days = codes[counted], days[counted]
+        last_of_day, revenue = last_of_day[counted], revenue[counted]
+    orders_of = np.bincount(codes, minlength=history.customers)
+    present = np.flatnonzero(orders_of)
+    block_end = np.cumsum(orders_of)[present]
+    block = block_end - orders_of[present]
     first, last = days[block], days[block_end - 1]
 
     # distinct purchase days, and the gaps between consecutive ones
-    new_day = np.r_[True, (codes[1:] != codes[:-1]) | (days[1:] != days[:-1])]
-    number = np.cumsum(np.r_[True, codes[1:] != codes[:-1]]) - 1
-    day_customer, purchase_day = number[new_day], days[new_day]
+    number = np.cumsum(orders_of > 0) - 1
+    day_customer = number[codes[last_of_day]]
+    purchase_day = days[last_of_day]
     same = day_customer[1:] == day_customer[:-1]
     gaps = _median_by_group(
-        day_customer[1:][same], np.diff(purchase_day)[same], len(block)
+        day_customer[1:][same], np.diff(purchase_day)[same], len(present)
     )
     as_of_day = int(as_of.to_datetime64().astype("datetime64[D]").astype("int64"))
-    found = customer_codes(orders)
-    # revenue summed in the rows' own order, as the figures always were
-    in_rows = found.bought & (
-        orders["timestamp"].to_numpy() < (as_of + pd.Timedelta(days=1)).to_datetime64()
-    )
-    revenue = np.bincount(
-        found.codes[in_rows],
-        weights=orders["revenue"].to_numpy(dtype="float64")[in_rows],
-        minlength=len(found.ids),
-    )
     summary = pd.DataFrame(
         {
-            "customer_id": found.ids[codes[block]],
-            "code": codes[block],
+            "customer_id": customer_codes(orders).ids[present],
+            "code": present,
             "first_purchase": first.astype("datetime64[D]"),
             "last_purchase": last.astype("datetime64[D]"),
-            "orders": block_end - block,
-            "revenue": revenue[codes[block]],
+            "orders": orders_of[present],
+            "revenue": _revenue_in_row_order(orders, history, codes, revenue, as_of)[
+                present
+            ],
             "recency_days": as_of_day - last,
             "age_days": as_of_day - first,
-            "purchase_days": np.bincount(day_customer),
+            "purchase_days": np.bincount(day_customer, minlength=len(present)),
             "usual_gap_days": gaps,
         }
     )
     return summary.astype(
         {"first_purchase": "datetime64[ns]", "last_purchase": "datetime64[ns]"}
+    )
+
+
+def _revenue_in_row_order(orders, history, codes, revenue, as_of) -> np.ndarray:
+    """Each customer's revenue up to ``as_of``, summed in the order of the rows
+    as the figures always were: the history's own order when the table was in
+    time order already, else over the rows again."""
+    if history.in_row_order:
+        return np.bincount(codes, weights=revenue, minlength=history.customers)
+    found = customer_codes(orders)
+    in_rows = found.bought & (
+        orders["timestamp"].to_numpy() < (as_of + pd.Timedelta(days=1)).to_datetime64()
+    )
+    return np.bincount(
+        found.codes[in_rows],
+        weights=orders["revenue"].to_numpy(dtype="float64")[in_rows],
+        minlength=history.customers,
     )
 
 
@@ -192,7 +206,10 @@ def _median_by_group(group: np.ndarray, values: np.ndarray, groups: int):
     if not len(values):
         return medians
     span = int(values.max()) + 1
-    ordered = np.sort(group * span + values) % span
+    keys = group * span + values
+    if groups * span < np.iinfo(np.int32).max:
+        keys = keys.astype(np.int32)  # half the bytes to sort
+    ordered = np.sort(keys) % span
     start = np.searchsorted(group, np.arange(groups))
     count = np.bincount(group, minlength=groups)
     has = count > 0

@@ -231,6 +231,22 @@ def test_heatmap_draws_one_square_per_cell_reached_and_none_for_the_rest():
     assert ("Feb 2024", 3) not in rows
 
 
+def marks(spec: dict) -> list[str]:
+    return [layer["mark"]["type"] for layer in spec["layer"]]
+
+
+def test_weekly_heatmap_over_a_year_leaves_the_figures_to_the_tooltips():
+    weeks = pd.date_range("2024-01-01", periods=40, freq="7D")
+    orders = make_orders(
+        [(str(i), "A", str(day.date()), 10.0) for i, day in enumerate(weeks)]
+        + [("b", "B", "2024-01-02", 10.0)]
+    )
+    weekly = cohort_heatmap(cohort_cells(orders, "week")).to_dict()
+    assert marks(weekly) == ["rect"]  # 40 columns: no room for a figure in each
+    monthly = cohort_heatmap(cohort_cells(orders, "month")).to_dict()
+    assert marks(monthly) == ["rect", "text"]
+
+
 @settings(deadline=None, max_examples=40)
 @given(purchase_months)
 def test_cohort_cells_match_counts_from_sets(purchases):

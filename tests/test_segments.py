@@ -242,8 +242,8 @@ shuffled_purchases = st.lists(
 
 
 @settings(deadline=None, max_examples=50)
-@given(shuffled_purchases, st.integers(0, 100))
-def test_customer_summary_matches_a_plain_pandas_reference(rows, as_of_day):
+@given(shuffled_purchases, st.integers(0, 100), st.booleans())
+def test_customer_summary_matches_a_plain_pandas_reference(rows, as_of_day, by_time):
     base = pd.Timestamp("2024-01-01")
     orders = make_orders(
         [
@@ -256,6 +256,8 @@ def test_customer_summary_matches_a_plain_pandas_reference(rows, as_of_day):
             for i, (customer, day, hour, value, refund) in enumerate(rows)
         ]
     )
+    if by_time:  # in time order, as read and cleaned files are
+        orders = orders.sort_values("timestamp", kind="stable", ignore_index=True)
     as_of = base + pd.Timedelta(days=as_of_day)
     got = customer_summary(orders, as_of).set_index("customer_id")
     expected = reference_summary(orders, as_of)

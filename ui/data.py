@@ -23,7 +23,7 @@ from retention.leaks import customers_at_start
 from retention.reading import Progress, RawTable, sheet_names
 from retention.retention_rates import retention_by_period
 from retention.sales_log import SalesLog, build_orders, read_raw, sales_sheet
-from retention.segments import customer_segments
+from retention.segments import customer_segments, customers_at_risk, vip_customers
 from retention.selection import Selection
 from retention.survey import (
     Responses,
@@ -341,7 +341,14 @@ def cohort_table(content_hash: str, period: str, _orders: pd.DataFrame) -> pd.Da
     return cohort_cells(_orders, period)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+# The customer tables below have a row per customer (or per customer and
+# period): they are kept as shared objects rather than copied on every rerun
+# as cache_data would, which took longer than drawing the page. Nothing
+# changes them: pages and figures derive new frames from them (and pandas'
+# copy-on-write keeps a derived frame from writing into its source).
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
 def at_start_customers(
     content_hash: str, selection: Selection, _orders: pd.DataFrame
 ) -> pd.DataFrame:
@@ -349,12 +356,32 @@ def at_start_customers(
     return customers_at_start(_orders, selection)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def segments_table(
     content_hash: str, as_of: pd.Timestamp, _orders: pd.DataFrame
 ) -> pd.DataFrame:
     """``customer_segments`` cached by the data's hash and the day."""
     return customer_segments(_orders, as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def vip_table(
+    content_hash: str, as_of: pd.Timestamp, _orders: pd.DataFrame
+) -> pd.DataFrame:
+    """``vip_customers`` on the day's segments, cached by the data's hash and
+    the day."""
+    segments = segments_table(content_hash, as_of, _orders)
+    return vip_customers(_orders, segments, as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def risk_table(
+    content_hash: str, as_of: pd.Timestamp, overdue_factor: float, _orders
+) -> pd.DataFrame:
+    """``customers_at_risk`` on the day's segments, cached by the data's hash,
+    the day and the overdue factor."""
+    segments = segments_table(content_hash, as_of, _orders)
+    return customers_at_risk(segments, overdue_factor)
 
 
 SAMPLE_SURVEY = SAMPLE_DIR / "carpentries_instructor_training_nps_2016-2018.csv"
