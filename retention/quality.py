@@ -14,13 +14,13 @@ exclusion first, then a cancellation, a guest purchase, a repair) and the
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 import polars as pl
 
+from retention.export import frames_as_xlsx
 from retention.i18n import t
 from retention.reading import text_cells
 
@@ -229,9 +229,10 @@ class QualityReport:
 
     def to_excel_bytes(self) -> bytes:
         """The report as an .xlsx workbook: Summary, Reasons and Rows sheets."""
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            self.summary().to_excel(writer, sheet_name=t("Summary"), index=False)
-            self.counts().to_excel(writer, sheet_name=t("Reasons"), index=False)
-            self.detail().to_excel(writer, sheet_name=t("Rows"), index=False)
-        return buffer.getvalue()
+        return frames_as_xlsx(
+            {
+                t("Summary"): self.summary(),
+                t("Reasons"): self.counts(),
+                t("Rows"): self.detail(),
+            }
+        )

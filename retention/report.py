@@ -44,6 +44,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from retention.benchmarks import industry_names
 from retention.clv import clv_by_cohort, clv_factors
 from retention.cohorts import cohort_cells, cohort_matrix
+from retention.export import safe_text
 from retention.i18n import t
 from retention.nps import NPSResult, score_distribution
 from retention.overview import overview
@@ -57,9 +58,8 @@ from retention.segments import (
 )
 from retention.selection import Selection
 
-__all__ = ["FORMULA_STARTS", "ReportView", "safe_text", "segment_rows", "view_report"]
+__all__ = ["ReportView", "segment_rows", "view_report"]
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 PERCENT = "0.00"
@@ -75,14 +75,6 @@ class ReportView:
     selection: Selection
     industry: str
     nps: NPSResult | None = None
-
-
-def safe_text(cell: Cell, value: str) -> None:
-    """Write ``value`` into ``cell`` as text that Excel will not run."""
-    cell.value = value
-    if value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 def _put(sheet: Worksheet, row: int, column: int, value, number_format=None) -> Cell:

@@ -44,3 +44,43 @@ def test_a_monthly_history_is_written_as_numbers_in_one_cell():
     assert list_as_csv(frame).decode("utf-8-sig").splitlines()[1] == "A,1 0 2"
     book = openpyxl.load_workbook(io.BytesIO(list_as_xlsx(frame)))
     assert book.active["B2"].value == "1 0 2"
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CUSTOMER_TEXTS = [
+    f'{start}HYPERLINK("http://evil.example","click")' for start in FORMULA_STARTS
+]
+
+
+def assert_no_formula(book: openpyxl.Workbook, texts: list[str]) -> None:
+    """Every cell holding one of ``texts`` is a quoted text cell, and no cell
+    of the workbook is a formula."""
+    shown = {text.replace("\r", "\n") for text in texts}  # XML reads CR back as LF
+    found = set()
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)
+                if cell.value in shown:
+                    assert cell.data_type == "s" and cell.quotePrefix
+                    found.add(cell.value)
+    assert found == shown
+
+
+def test_list_xlsx_writes_customer_text_that_looks_like_a_formula_as_text():
+    frame = pd.DataFrame(
+        {
+            "customer_id": pd.array(CUSTOMER_TEXTS, dtype="string"),
+            "store": pd.Categorical(["=1+2", "+cmd", "-1+1", "@SUM(A1:A2)", "a", "b"]),
+            "revenue": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        }
+    )
+    book = openpyxl.load_workbook(io.BytesIO(list_as_xlsx(frame, "lost")))
+    assert_no_formula(book, [*CUSTOMER_TEXTS, "=1+2", "+cmd", "-1+1", "@SUM(A1:A2)"])
+    assert book["lost"]["C2"].value == 1.0 and not book["lost"]["A1"].quotePrefix
+
+
+def test_list_csv_keeps_text_that_looks_like_a_formula_exactly_as_read():
+    frame = pd.DataFrame({"customer_id": ["=1+2", "-0042", "+3630123"]})
+    lines = list_as_csv(frame).decode("utf-8-sig").splitlines()
+    assert lines == ["customer_id", "=1+2", "-0042", "+3630123"]

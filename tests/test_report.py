@@ -14,11 +14,11 @@ import pytest
 
 from retention.clv import clv_by_cohort, clv_factors
 from retention.cohorts import cohort_cells, cohort_matrix
+from retention.export import FORMULA_STARTS
 from retention.nps import net_promoter_score
 from retention.overview import overview
 from retention.periods import period_ordinals
 from retention.report import (
-    FORMULA_STARTS,
     ReportView,
     cohort_rows,
     retention_rows,

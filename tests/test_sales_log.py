@@ -365,3 +365,17 @@ def test_several_workbooks_each_open_on_their_sales_sheet_or_the_chosen_ones():
     raw = read_raw(files, sheet={"shop.xlsx": ["2023", "2024"]})
     assert raw.origin["sheet"].tolist() == ["2023", "2024", "Orders"]
     assert build_orders(raw).orders["revenue"].sum() == 45
+
+
+def test_the_report_workbook_writes_file_text_that_looks_like_a_formula_as_text():
+    from tests.test_export import assert_no_formula
+
+    log = (
+        b"order,customer,date,amount,store\n"
+        b'1,"=HYPERLINK(""http://evil.example"",""click"")",2024-01-02,5.50,=1+2\n'
+        b"2,@SUM(A1:A2),2024-01-03,4,+cmd\n"
+    )
+    report = load_sales_log(("=inject.csv", log)).report
+    book = openpyxl.load_workbook(io.BytesIO(report.to_excel_bytes()))
+    texts = ['=HYPERLINK("http://evil.example","click")', "=1+2", "=inject.csv"]
+    assert_no_formula(book, [*texts, "@SUM(A1:A2)", "+cmd"])
