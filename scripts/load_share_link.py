@@ -1,12 +1,19 @@
 """Load test: many partners open one share link at the same time.
 
 Starts the app on 127.0.0.1 (a free port, a throw-away data folder), saves the
-bundled sample as a dataset with one share link, then opens that link from
-``--sessions`` headless Chromium sessions at once (Debian's ``/usr/bin/chromium``
-through Playwright). Each session visits every page a partner sees, in order,
-and records how long each page took from the click to a finished, still page.
-Prints the errors seen (a Streamlit exception box or an error message: there
-must be none) and the median, 95th percentile and slowest page time.
+bundled sample sales log and survey as a dataset with one share link, then
+opens that link from ``--sessions`` headless Chromium sessions at once
+(Debian's ``/usr/bin/chromium`` through Playwright). Each session visits every
+page a partner sees, in order, and records how long each page took from the
+click to a finished, still page. Prints the errors seen (a Streamlit exception
+box or an error message: there must be none), the median, 95th percentile and
+slowest page time, and the CPU seconds the app's server process used, which
+tells the server's share of the time from the browsers' (they run on the same
+machine).
+
+With ``--warm``, one session visits every page first, unmeasured, so the
+figures are those of a server that has already computed the dataset's
+figures; without it, the sessions meet a server nobody has used yet.
 
 Traffic goes to the loopback address only; the run stops itself after
 ``--timeout`` seconds at the latest.
@@ -33,10 +40,14 @@ sys.path.insert(0, str(REPO))
 
 from retention.sales_log import load_sales_log  # noqa: E402
 from retention.store import DatasetStore, database_url  # noqa: E402
+from retention.survey import read_survey, survey_responses  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 SAMPLE = REPO / "sample_data" / "Online_Retail_subset_cust_mod10.xlsx"
+SAMPLE_SURVEY = (
+    REPO / "sample_data" / "carpentries_instructor_training_nps_2016-2018.csv"
+)
 # The pages a partner sees, by their title in the sidebar.
 PARTNER_PAGES = [
     "Overview",
@@ -45,6 +56,7 @@ PARTNER_PAGES = [
     "Cohorts",
     "Customers",
     "Customer value",
+    "NPS",
 ]
 POLL_S = 0.1
 STILL_POLLS = 3
@@ -88,12 +100,15 @@ def wait_healthy(base: str, timeout_s: float = 90) -> None:
 
 
 def share_link(data_dir: str, base: str) -> str:
-    """Save the sample as a dataset and return the address of a new link."""
+    """Save the sample and its survey as a dataset and return the address of
+    a new link."""
     store = DatasetStore(database_url(None, Path(data_dir)))
     dataset, _ = store.save("Sample shop", load_sales_log(SAMPLE))
+    survey = read_survey(SAMPLE_SURVEY)
+    store.save_survey(dataset.id, survey, survey_responses(survey))
     token, _ = store.create_link(dataset.id, label="load test")
     store.engine.dispose()
-    return f"{base}/overview?period=month&window=1&share={token}"
+    return f"{base}/?period=month&window=1&share={token}"
 
 
 async def settled(page, timeout_s: float = 180) -> None:
@@ -174,6 +189,15 @@ def say(line: str) -> None:
     sys.stdout.flush()
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU seconds of a process so far (Linux), else None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
@@ -184,6 +208,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument(
+        "--warm", action="store_true", help="visit every page once before measuring"
+    )
     arguments = parser.parse_args()
 
     port = free_port()
@@ -193,18 +220,27 @@ def main() -> int:
         try:
             wait_healthy(base)
             link = share_link(data_dir, base)
+            if arguments.warm:
+                _, warm_errors = asyncio.run(run_partners(link, 1, arguments.timeout))
+                if warm_errors:
+                    say(f"warm-up errors: {warm_errors}")
+            cpu_before = cpu_seconds(app.pid)
             started = time.monotonic()
             times, errors = asyncio.run(
                 run_partners(link, arguments.sessions, arguments.timeout)
             )
             elapsed = time.monotonic() - started
+            cpu_after = cpu_seconds(app.pid)
         finally:
             app.terminate()
             app.wait(timeout=20)
 
     seconds = [duration for _, duration in times]
     say(f"sessions: {arguments.sessions}, pages per session: {len(PARTNER_PAGES) + 1}")
+    say(f"server: {'warm' if arguments.warm else 'cold (nobody had used it)'}")
     say(f"page loads measured: {len(seconds)} in {elapsed:.1f} s")
+    if cpu_before is not None and cpu_after is not None:
+        say(f"app server CPU: {cpu_after - cpu_before:.1f} s")
     if seconds:
         say(
             f"page time: median {statistics.median(seconds):.2f} s, "

@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from datetime import datetime
 
 import pandas as pd
@@ -142,20 +142,29 @@ def _shared_survey(
 def current_nps() -> NPSResult | None:
     """The NPS the NPS page shows: the partner's saved survey, or the owner's
     current one; None when there is none, or when its scale needs a
-    confirmation nobody gave."""
+    confirmation nobody gave. Worked out once per survey and choice of
+    columns, since every page's sidebar asks for it."""
     try:
         if access.current_access().is_partner:
             found = shared_survey()
             if found is None:
                 return None
-            result = found.responses.result(confirmed_scale=found.confirmed_scale)
+            key = ("shared", found.dataset_id, found.content_hash, found.saved_at)
+            result = _nps_of(key, found.confirmed_scale, found.responses)
         else:
             shown = owner_survey()
-            responses = data.responses(shown.survey, data.survey_columns(shown.survey))
+            columns = data.survey_columns(shown.survey)
+            responses = data.responses(shown.survey, columns)
             confirmed = st.session_state.get(CONFIRMED_KEY, shown.confirmed_scale)
-            result = responses.result(confirmed_scale=confirmed)
+            key = (shown.survey.content_hash, astuple(columns))
+            result = _nps_of(key, confirmed, responses)
     except ValueError:
         return None
     if result.nps is None or result.needs_scale_confirmation:
         return None
     return result
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _nps_of(key: tuple, confirmed: bool, _responses: Responses) -> NPSResult:
+    return _responses.result(confirmed_scale=confirmed)
