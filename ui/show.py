@@ -80,6 +80,14 @@ def change(figure: str, value: float | None) -> str | None:
     return f"{value:+,.2f}"
 
 
+def difference(after: float | None, before: float | None, decimals: int = 0):
+    """``after - before`` with its sign (``+1,250``); None when either is
+    undefined (an average of no orders), so no "+nan" is shown."""
+    if is_missing(after) or is_missing(before):
+        return None
+    return f"{after - before:+,.{decimals}f}"
+
+
 def as_text(values, fmt: str):
     """Values written with ``fmt``; a missing value is an empty cell, so a table
     shows a blank rather than "None" or "nan"."""
