@@ -187,6 +187,13 @@ def _leak_phrase(members: pd.DataFrame) -> str:
         return ""
     once = int((lost["past_orders"] == 1).sum())
     cohort = churn_leaks(members, "cohort").iloc[0]
+    if len(lost) == 1:
+        bought = t("had bought only once") if once else t("had bought more than once")
+        return t(
+            " That customer {bought} and first bought in {cohort}.",
+            bought=bought,
+            cohort=cohort["group"],
+        )
     if once * 2 > len(lost):
         return t(
             " Most of them ({once}) had bought only once; the largest group "

@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from retention.cleaning import normalise_ids, parse_timestamps
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.nps import (
     NOT_A_NUMBER,
     NPSResult,
@@ -468,9 +468,10 @@ def _dates(
     unreadable = int((parsed.values.isna() & (_text_column(table, column) != "")).sum())
     if unreadable:
         notices += (
-            t(
+            t_count(
+                unreadable,
+                "{count} response date could not be read; that answer counts in the NPS but in no period.",
                 "{count} response dates could not be read; those answers count in the NPS but in no period.",
-                count=unreadable,
             ),
         )
     return parsed.values, notices

@@ -193,7 +193,10 @@ def test_unreadable_dates_are_counted_in_a_notice():
     responses = survey_responses(table, SurveyColumns(score="score", date="date"))
 
     assert responses.table["date"].isna().tolist() == [False, True, True]
-    assert any("1 response dates" in notice for notice in responses.notices)
+    assert any(
+        "1 response date could not be read; that answer counts" in notice
+        for notice in responses.notices
+    )
 
 
 @pytest.mark.parametrize(

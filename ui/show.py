@@ -7,7 +7,7 @@ import math
 
 import streamlit as st
 
-from retention.i18n import t
+from retention.i18n import t, t_count
 
 CURRENCY_KEY = "regulars:currency"
 
@@ -37,6 +37,12 @@ def money(value: float | None) -> str:
 
 def number(value: float | None, decimals: int = 0) -> str:
     return t("no data") if is_missing(value) else f"{value:,.{decimals}f}"
+
+
+def customers(count: float) -> str:
+    """``**1** customer``, ``**1,250** customers``: a count in bold with its
+    noun, for sentences (a catalogue translates each form on its own)."""
+    return t_count(int(count), "**{count}** customer", "**{count}** customers")
 
 
 def figure_names() -> dict[str, str]:
