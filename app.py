@@ -5,7 +5,7 @@ import streamlit as st
 from retention.i18n import set_language, t
 from ui.access import allowed_pages, check_access, overview_address
 from ui.sidebar import render_sidebar
-from ui.view import keep_page_choices, seed_from_url
+from ui.view import check_page, keep_page_choices, seed_from_url
 
 st.set_page_config(page_title="Regulars", page_icon="☕", layout="wide")
 seed_from_url()
@@ -26,7 +26,10 @@ pages = [
     st.Page("pages/share.py", title=t("Share"), url_path="share"),
 ]
 pages.append(overview_address(pages[0]))
-check_access(pages)
-navigation = st.navigation(allowed_pages(pages))
+check_page(pages)
+access = check_access(pages)
+shown = allowed_pages(pages)
+check_page(shown, shared=access.is_partner)
+navigation = st.navigation(shown)
 render_sidebar()
 navigation.run()

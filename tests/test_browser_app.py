@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlparse
 
 import openpyxl
 from conftest import wait_for_app
@@ -68,3 +69,19 @@ def test_upload_change_period_and_read_retention(app_server, browser_page, tmp_p
     churn = page.locator('[data-testid="stMetric"]').filter(has_text="Churn rate")
     assert "33.33 %" in churn.inner_text()
     assert not page.locator('[data-testid="stException"]').count()
+
+
+def test_a_link_to_a_page_that_does_not_exist_opens_the_overview_and_says_so(
+    app_server, browser_page
+):
+    page = browser_page
+    page.goto(app_server, wait_until="domcontentloaded")  # past the first run's mode
+    wait_for_app(page)
+    page.goto(f"{app_server}/cohortz?period=fortnight", wait_until="domcontentloaded")
+    text = wait_for_app(page)
+    assert "The link's page “cohortz” does not exist; showing Overview." in text
+    assert "The link's period “fortnight” is not week, month, quarter or year" in text
+    assert "Do your customers come back?" in text
+    assert not page.get_by_text("Page not found").count()
+    assert urlparse(page.url).path == "/", page.url
+    assert "period=month" in page.url

@@ -147,3 +147,24 @@ def test_a_bookmarked_page_asks_for_the_password_then_opens_that_page(
     text = wait_for_app(page)
     assert shows_no_page_not_found(page), text
     assert "period=quarter" in page.url
+
+
+def test_a_share_link_to_an_owner_page_opens_the_overview_and_says_so(
+    fresh_server, browser_page, tmp_path
+):
+    store = DatasetStore(database_url(None, tmp_path / "data"))
+    token, _ = store.create_link(store.list_datasets()[0].id)
+    store.engine.dispose()
+
+    page = browser_page
+    open_once(page, fresh_server)
+    page.goto(f"{fresh_server}/data?share={token}", wait_until="domcontentloaded")
+    page.get_by_text("is not open to shared links").wait_for(timeout=60_000)
+    text = wait_for_app(page)
+    assert "The link's page “data” is not open to shared links; showing Overview." in (
+        text
+    )
+    assert "Do your customers come back?" in text
+    assert shows_no_page_not_found(page), text
+    assert urlparse(page.url).path == "/", page.url
+    assert f"share={token}" in page.url

@@ -233,7 +233,11 @@ def test_link_dates_outside_the_data_are_brought_inside_with_a_notice():
     assert not app.exception
     warnings = [warning.value for warning in app.sidebar.warning]
     assert (
-        "The link asks for 2030-01-01 to 2020-01-01, but the data runs from Dec 2010 "
+        "The link's start date 2030-01-01 is after its end date 2020-01-01; "
+        "showing 2011-12-01 to 2011-12-31." in warnings
+    )
+    assert (
+        "The link asks for 2020-01-01 to 2030-01-01, but the data runs from Dec 2010 "
         "to Dec 2011: showing Dec 2011 to Dec 2011." in warnings
     )
     app.selectbox(key="period").set_value("quarter").run()

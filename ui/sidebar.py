@@ -15,7 +15,7 @@ from retention.sales_log import SalesLog
 from retention.selection import Selection
 from retention.settings import MAX_WINDOW, setting_help
 from ui import access, data, report, saved, show
-from ui.view import NOTICES, write_url
+from ui.view import BAD_DATES, NOTICES, write_url
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,18 @@ def _range_key(period: str) -> str:
 URL_RANGE_CHECKED = "_url_range_checked"
 
 
+def _url_dates() -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The link's start and end days, in order: a start after the end is read
+    as the same range written the other way round."""
+    start, end = st.session_state.get("url_range", (None, None))
+    if start is not None and end is not None and start > end:
+        return end, start
+    return start, end
+
+
 def _asked_range(options: list[int], period: str) -> tuple[int, int]:
     """The periods the URL asks for, as written (every period when it names none)."""
-    start, end = st.session_state.get("url_range", (None, None))
+    start, end = _url_dates()
     first, last = options[0], options[-1]
     if start is not None:
         first = int(period_ordinals(pd.Series([start]), period)[0])
@@ -63,14 +72,49 @@ def _initial_range(options: list[int], period: str) -> tuple[int, int]:
 
 
 def _url_range_notice(options: list[int], period: str) -> None:
-    """Say so, once, when the link's dates could not be shown as asked."""
+    """Say so, once, when the link's dates could not be shown as asked: a day
+    that is no date, a start after the end, or dates outside the data."""
     if st.session_state.get(URL_RANGE_CHECKED):
         return
     st.session_state[URL_RANGE_CHECKED] = True
     asked, shown = _asked_range(options, period), _initial_range(options, period)
+    view = Selection(period, shown[0], shown[1], 1)
+    first_day = view.start.date().isoformat()
+    last_day = (view.end - pd.Timedelta(days=1)).date().isoformat()
+    bad = st.session_state.get(BAD_DATES, {})
+    if "start" in bad:
+        st.warning(
+            t(
+                "The link's start date “{value}” is not a date (year-month-day); "
+                "showing from {day}.",
+                value=bad["start"],
+                day=first_day,
+            )
+        )
+    if "end" in bad:
+        st.warning(
+            t(
+                "The link's end date “{value}” is not a date (year-month-day); "
+                "showing up to {day}.",
+                value=bad["end"],
+                day=last_day,
+            )
+        )
+    start, end = st.session_state.get("url_range", (None, None))
+    if start is not None and end is not None and start > end:
+        st.warning(
+            t(
+                "The link's start date {start} is after its end date {end}; "
+                "showing {first} to {last}.",
+                start=start.date().isoformat(),
+                end=end.date().isoformat(),
+                first=first_day,
+                last=last_day,
+            )
+        )
     if asked == shown:
         return
-    start, end = st.session_state.get("url_range", (None, None))
+    start, end = _url_dates()
     st.warning(
         t(
             "The link asks for {start} to {end}, but the data runs from {first} to "
