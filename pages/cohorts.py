@@ -74,6 +74,14 @@ st.altair_chart(first_period_trend_chart(trend), width="stretch")
 slope = first_period_trend(trend)
 if is_missing(slope):
     st.caption(t("A trend line needs at least three cohorts with a complete period 1."))
+elif number(abs(slope), 1) == number(0, 1):
+    st.markdown(
+        t(
+            "From one cohort to the next, the share coming back in the following "
+            "period stays about the same (dashed line: the straight line through "
+            "the complete cohorts)."
+        )
+    )
 else:
     st.markdown(
         t(

@@ -49,3 +49,25 @@ def test_cohort_page_toggles_to_bought_then_or_later(cases_dir):
     assert table.loc["Apr 2024", "+0"] == "27.75"  # (30 + 22 + 41 + 18) / 4
     assert table.loc["Apr 2024", "+1"] == "46.25"  # (111 + 27 + 35 + 12) / 4
     assert "three cohorts" in " ".join(c.value for c in app.caption)
+
+
+def test_a_flat_trend_stays_the_same_rather_than_falling_by_0_points(tmp_path):
+    # one customer a month, each back the month after: 100 % in every period 1
+    path = tmp_path / "flat.csv"
+    rows = [
+        ("1", "A", "2024-01-10"),
+        ("2", "A", "2024-02-10"),
+        ("3", "B", "2024-02-11"),
+        ("4", "B", "2024-03-11"),
+        ("5", "C", "2024-03-12"),
+        ("6", "C", "2024-04-12"),
+        ("7", "D", "2024-04-30"),
+    ]
+    lines = ["order_id,customer_id,order_date,amount"]
+    path.write_text("\n".join(lines + [f"{o},{c},{d},10" for o, c, d in rows]) + "\n")
+    app = upload(open_app(), path)
+    app.switch_page("pages/cohorts.py").run()
+    assert not app.exception
+    text = " ".join(m.value for m in app.markdown)
+    assert "0.0 points" not in text
+    assert "period stays about the same" in text
