@@ -4,7 +4,7 @@ factors, and CLV by acquisition cohort."""
 import streamlit as st
 
 from retention.charts import cohort_clv_chart
-from retention.clv import clv_by_cohort, clv_factors
+from retention.clv import FEWEST_DAYS, YEAR_DAYS, clv_by_cohort, clv_factors
 from retention.i18n import t, t_count
 from ui.show import is_missing, money, number
 from ui.sidebar import require_view
@@ -60,6 +60,24 @@ st.caption(
         source=sources[factors.lifespan_source],
     )
 )
+if factors.window_days < FEWEST_DAYS:
+    st.caption(
+        t(
+            "Under four weeks of purchases is too short to tell how often a "
+            "customer buys in a year, so there is no CLV yet."
+        )
+    )
+elif factors.window_days < YEAR_DAYS:
+    st.caption(
+        t(
+            "The data covers less than a year, so its {frequency} orders per "
+            "customer in {days} days are carried to a year: × 365 / {days} = "
+            "{annual}.",
+            frequency=number(factors.window_frequency, 2),
+            days=f"{factors.window_days:,}",
+            annual=number(factors.annual_frequency, 2),
+        )
+    )
 if is_missing(factors.clv):
     st.stop()
 

@@ -13,7 +13,8 @@ Per group, over the matched customers (definitions as in ``design.md``):
 - ``purchase_frequency`` = orders / customers (whole log);
 - ``aov`` = revenue / orders;
 - ``annual_frequency`` = orders in the 12 months up to the last order / customers
-  (a customer who stopped buying counts as zero orders);
+  (a customer who stopped buying counts as zero orders), carried to a year when
+  the log covers less (:func:`retention.clv.per_year`);
 - ``clv`` = aov x annual_frequency x lifespan, the lifespan (years) being the
   owner's or the one the whole log measures (1 / annual churn), the same for
   every group, so the groups differ by what they spend and how often they buy;
@@ -33,7 +34,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from retention.clv import customer_lifetime_value, measured_lifespan
+from retention.clv import (
+    customer_lifetime_value,
+    days_covered,
+    measured_lifespan,
+    per_year,
+)
 from retention.nps import GROUPS, group_names
 from retention.orders import customer_purchases
 from retention.periods import Observation, period_calendar, period_ordinals
@@ -141,7 +147,15 @@ def _per_customer(orders: pd.DataFrame, since: pd.Timestamp) -> pd.DataFrame:
     )
 
 
-def _group_table(linked: pd.DataFrame, lifespan: float) -> pd.DataFrame:
+def _days_in_last_year(orders: pd.DataFrame) -> int:
+    """The calendar days the 12 months up to the last order cover in the log."""
+    last = orders["timestamp"].max()
+    return days_covered(
+        max(orders["timestamp"].min(), last - pd.DateOffset(years=1)), last
+    )
+
+
+def _group_table(linked: pd.DataFrame, lifespan: float, days: int) -> pd.DataFrame:
     by_group = linked.groupby("group")
     table = pd.DataFrame(
         {
@@ -158,7 +172,7 @@ def _group_table(linked: pd.DataFrame, lifespan: float) -> pd.DataFrame:
     customers = table["customers"].replace(0, np.nan)
     table["purchase_frequency"] = table["orders"] / customers
     table["aov"] = table["revenue"] / table["orders"].replace(0, np.nan)
-    table["annual_frequency"] = table["orders_last_year"] / customers
+    table["annual_frequency"] = per_year(table["orders_last_year"] / customers, days)
     table["clv"] = customer_lifetime_value(
         table["aov"], table["annual_frequency"], lifespan
     )
@@ -197,7 +211,7 @@ def link_purchases(
     else:
         source = "owner"
     return PurchaseLink(
-        groups=_group_table(linked, lifespan_years),
+        groups=_group_table(linked, lifespan_years, _days_in_last_year(orders)),
         with_id=len(with_id),
         matched=len(with_id) - len(unmatched),
         unmatched=unmatched[["row", "customer_id", "score", "group"]].reset_index(

@@ -78,3 +78,46 @@ def test_clv_by_cohort_uses_each_cohorts_own_orders():
     assert table.loc["2022", "clv"] == pytest.approx(80.0)
     assert table.loc["2022", "revenue_per_customer"] == pytest.approx(60.0)
     assert table.loc["2022", "full_year"] and not table.loc["2023", "full_year"]
+
+
+def test_a_log_shorter_than_a_year_carries_its_orders_per_customer_to_a_year():
+    # F06: C1 bought 3 times and C2 once from 1 January to 29 July 2024, 211
+    # days with the first and the last: 2 orders per customer in them
+    orders = make_orders(
+        [
+            ("1", "C1", "2024-01-01", 30.0),
+            ("2", "C1", "2024-03-04", 40.0),
+            ("3", "C1", "2024-07-29", 50.0),
+            ("4", "C2", "2024-05-06", 25.0),
+        ]
+    )
+    factors = clv_factors(orders, lifespan_years=2.0)
+    assert factors.window_days == 211
+    assert factors.window_frequency == 2.0
+    assert factors.annual_frequency == pytest.approx(2.0 * 365 / 211)
+    assert factors.clv == pytest.approx(36.25 * 2.0 * 365 / 211 * 2.0)
+    cohorts = clv_by_cohort(orders, factors, "quarter").set_index("label")
+    # Q1 2024: C1 alone, 3 orders in the 211 days
+    assert cohorts.loc["2024 Q1", "annual_frequency"] == pytest.approx(3 * 365 / 211)
+
+
+def test_a_whole_year_of_data_is_not_scaled():
+    orders = make_orders(
+        [
+            ("1", "A", "2023-07-30", 10.0),
+            ("2", "A", "2024-01-15", 10.0),
+            ("3", "B", "2024-07-29", 10.0),
+        ]
+    )
+    factors = clv_factors(orders, lifespan_years=1.0)
+    assert factors.window_days == 365
+    assert factors.annual_frequency == factors.window_frequency == 1.5
+
+
+def test_under_four_weeks_of_data_gives_no_yearly_frequency():
+    orders = make_orders(
+        [("1", "A", "2024-05-01", 10.0), ("2", "A", "2024-05-27", 10.0)]
+    )
+    factors = clv_factors(orders, lifespan_years=2.0)
+    assert factors.window_days == 27
+    assert math.isnan(factors.annual_frequency) and math.isnan(factors.clv)

@@ -82,6 +82,19 @@ def test_hungarian_headers_are_recognised():
     )
 
 
+@pytest.mark.parametrize(
+    "header", ["Vásárló", "Vásárló kód", "Vásárlókód", "Vásárló azonosító"]
+)
+def test_a_hungarian_buyer_column_is_the_customer(header):
+    raw = frame(
+        [header, "Vásárlás dátuma", "Számlaszám", "Bruttó összeg"],
+        ["00101", "2024.03.05.", "SZ-1", "3 000 Ft"],
+    )
+    mapping = detect_columns(raw)
+    assert (mapping.customer, mapping.timestamp) == (header, "Vásárlás dátuma")
+    assert (mapping.order_id, mapping.amount) == ("Számlaszám", "Bruttó összeg")
+
+
 def test_a_date_column_is_not_taken_for_the_order_id():
     raw = frame(["order", "date", "total"], ["2024-01-05", "2024-01-05", "3.50"])
     mapping = detect_columns(raw)

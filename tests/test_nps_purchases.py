@@ -67,8 +67,10 @@ def test_groups_side_by_side_worked_by_hand(orders, responses):
     assert promoters["revenue"] == pytest.approx(150.0)
     assert promoters["purchase_frequency"] == pytest.approx(2.5)
     assert promoters["aov"] == pytest.approx(30.0)
-    assert promoters["annual_frequency"] == pytest.approx(2.5)
-    assert promoters["clv"] == pytest.approx(30.0 * 2.5 * 2)
+    # the log covers 3 January to 30 June, 180 days: 2.5 orders in them are
+    # 2.5 x 365 / 180 a year
+    assert promoters["annual_frequency"] == pytest.approx(2.5 * 365 / 180)
+    assert promoters["clv"] == pytest.approx(30.0 * 2.5 * 365 / 180 * 2)
     assert promoters["retention"] == pytest.approx(100.0)
     # the passive s1 bought once in January and stopped
     assert (passives["customers"], passives["stopped"]) == (1, 1)
@@ -76,7 +78,7 @@ def test_groups_side_by_side_worked_by_hand(orders, responses):
     # detractors d1 (2 orders, stopped in February) and d2 (bought in June)
     assert (detractors["customers"], detractors["orders"]) == (2, 3)
     assert detractors["aov"] == pytest.approx(20.0)
-    assert detractors["clv"] == pytest.approx(20.0 * 1.5 * 2)
+    assert detractors["clv"] == pytest.approx(20.0 * 1.5 * 365 / 180 * 2)
     assert detractors["stopped_share"] == pytest.approx(50.0)
     assert link.stopped_share("detractor") == pytest.approx(50.0)
 

@@ -198,6 +198,21 @@ def test_the_currency_the_file_was_written_in_is_shown_with_the_amounts(cases_di
     assert not shown_metrics(app)["Revenue"].endswith("USD")
 
 
+def test_customer_value_carries_a_short_logs_orders_per_customer_to_a_year(
+    cases_dir,
+):
+    """F06 covers 211 days: its 2 orders per customer are 3.46 a year, and the
+    page says how it got there."""
+    app = open_app()
+    upload(app, cases_dir / "F06_time_units.csv")
+    app.switch_page("pages/customer_value.py").run()
+    assert not app.exception
+    assert shown_metrics(app)["Orders per customer per year"] == "3.46"
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "its 2.00 orders per customer in 211 days are carried to a year" in captions
+    assert "× 365 / 211 = 3.46" in captions
+
+
 def test_moving_controls_does_not_read_the_file_again(cases_dir, monkeypatch):
     """F19: the file is parsed once; every control move reuses the cached orders
     and the figures stay the same."""
