@@ -499,7 +499,7 @@ def segment_chart(summary: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("revenue:Q", title=t("Revenue"), format=",.2f"),
             ],
         )
-        .properties(height=alt.Step(34))
+        .properties(height=alt.Step(34, **{"for": "position"}))
     )
 
 

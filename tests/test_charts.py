@@ -48,7 +48,7 @@ def test_the_revenue_parts_and_the_segments_get_a_band_each():
             "revenue_share": [100.0],
         }
     )
-    assert segment_chart(summary).to_dict()["height"] == {"step": 34}
+    assert segment_chart(summary).to_dict()["height"] == {"step": 34, "for": "position"}
 
 
 def test_the_customer_flow_counts_customers_in_whole_numbers():
