@@ -20,6 +20,11 @@ COLOURS = {
 }
 
 
+def _count_axis() -> alt.Axis:
+    """An axis of people or answers: whole numbers only (never 0.5 customer)."""
+    return alt.Axis(tickMinStep=1, format=",d")
+
+
 def _value_when(channel: type, test: str, then: object, otherwise: object):
     """A channel that takes ``then`` where the Vega expression ``test`` holds
     and ``otherwise`` elsewhere.
@@ -123,7 +128,7 @@ def score_distribution_chart(distribution: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("score:O", title=t("Score"), sort=list(range(11))),
-            y=alt.Y("answers:Q", title=t("Answers")),
+            y=alt.Y("answers:Q", title=t("Answers"), axis=_count_axis()),
             color=alt.Color(
                 "group_name:N",
                 title=None,
@@ -387,7 +392,7 @@ def customer_flow_chart(steps: pd.DataFrame) -> alt.LayerChart:
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("before:Q", title=t("Customers")),
+            y=alt.Y("before:Q", title=t("Customers"), axis=_count_axis()),
             y2=alt.Y2("after:Q"),
             color=alt.Color(
                 "kind:N",
@@ -433,7 +438,7 @@ def revenue_effects_chart(effects: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("effect:Q", title=t("Change in revenue"), format="+,.2f"),
             ],
         )
-        .properties(height=160)
+        .properties(height=alt.Step(28))
     )
 
 
@@ -446,7 +451,7 @@ def churn_leaks_chart(table: pd.DataFrame, group_title: str) -> alt.Chart:
         .mark_bar(color=COLOURS["churn"])
         .encode(
             y=alt.Y("group:N", sort=order, title=group_title),
-            x=alt.X("lost:Q", title=t("Customers lost")),
+            x=alt.X("lost:Q", title=t("Customers lost"), axis=_count_axis()),
             tooltip=[
                 alt.Tooltip("group:N", title=group_title),
                 alt.Tooltip("lost:Q", title=t("Customers lost"), format=","),
@@ -456,7 +461,7 @@ def churn_leaks_chart(table: pd.DataFrame, group_title: str) -> alt.Chart:
                 alt.Tooltip("churn_rate:Q", title=t("Churn %"), format=".2f"),
             ],
         )
-        .properties(height=max(120, 24 * len(table)))
+        .properties(height=alt.Step(28))
     )
 
 
@@ -494,7 +499,7 @@ def segment_chart(summary: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("revenue:Q", title=t("Revenue"), format=",.2f"),
             ],
         )
-        .properties(height=34 * len(summary))
+        .properties(height=alt.Step(34, **{"for": "position"}))
     )
 
 
