@@ -56,7 +56,13 @@ from retention.columns import ColumnMapping, check_mapping
 from retention.i18n import t
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
 from retention.quality import Notice, QualityReport, outcome_of
-from retention.reading import Progress, RawTable, SalesLogError, text_column
+from retention.reading import (
+    READ_REPAIR,
+    Progress,
+    RawTable,
+    SalesLogError,
+    text_column,
+)
 
 __all__ = [
     "DATE_ORDERS",
@@ -941,6 +947,8 @@ def clean_orders(
     tell = progress or _silent
     check_mapping(mapping, raw.cells)
     lines, notices, parsed = _read_lines(raw.cells, mapping, options, tell)
+    if READ_REPAIR in raw.rows.columns:
+        lines = lines.with_columns(raw.rows[READ_REPAIR])
     tell(0.5, t("Finding total rows and rows repeated in the file…"))
     parts = None if mapping.order_id is not None else _parts(raw.rows)
     lines = _mark_exclusions(raw.cells, lines, mapping, parts)
@@ -1420,7 +1428,11 @@ def _row_reasons(
     lines: pl.DataFrame, keys: pl.DataFrame, orders: pl.DataFrame
 ) -> pl.DataFrame:
     """Each row's outcome, main reason and list of repairs."""
+    read = []
+    if READ_REPAIR in lines.columns:
+        read = [code for code in lines[READ_REPAIR].unique().sort() if code]
     repairs = {
+        **{code: pl.col(READ_REPAIR) == code for code in read},
         "amount_mark_ambiguous": pl.col("amount_ambiguous"),
         "amount_other_mark": pl.col("amount_other_mark"),
         "id_decimal_suffix": pl.col("id_repaired"),
@@ -1491,7 +1503,11 @@ def _report(
     parsed: dict,
 ) -> QualityReport:
     rows = pl.concat(
-        [raw.rows, reasons.select("outcome", "reason", "repairs")], how="horizontal"
+        [
+            raw.rows.select("source", "sheet", "row_number"),
+            reasons.select("outcome", "reason", "repairs"),
+        ],
+        how="horizontal",
     )
     bought = orders.filter(~pl.col("refund") & ~pl.col("void"))
     read_notices = [Notice("reading", text) for text in raw.notices]

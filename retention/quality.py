@@ -36,6 +36,9 @@ REASONS: dict[str, str] = {
     "amount_on_other_line": "kept",
     "order_cancelled": "kept",
     "partly_refunded": "kept",
+    "not_utf8_cp1252": "repaired",
+    "not_utf8_cp1250": "repaired",
+    "not_utf8_latin_1": "repaired",
     "id_decimal_suffix": "repaired",
     "amount_formatted": "repaired",
     "amount_other_mark": "repaired",
@@ -74,6 +77,15 @@ def reason_label(reason: str) -> str:
             "Partly refunded order: counts as a purchase worth its total less the refund"
         ),
         "payment_failed": t("Failed or declined payment: not a sale"),
+        "not_utf8_cp1252": t(
+            "Line not valid UTF-8 like the rest of the file: read as Windows-1252 (Western European); check its letters"
+        ),
+        "not_utf8_cp1250": t(
+            "Line not valid UTF-8 like the rest of the file: read as Windows-1250 (Central European); check its letters"
+        ),
+        "not_utf8_latin_1": t(
+            "Line not valid UTF-8 like the rest of the file: read as latin-1 (ISO 8859-1); check its letters"
+        ),
         "id_decimal_suffix": t("Id written as a decimal number (421.0 read as 421)"),
         "amount_formatted": t(
             "Amount written with a currency sign, thousands separator or accounting brackets"

@@ -49,13 +49,14 @@ import polars as pl
 import python_calamine
 from isal import isal_zlib
 
-from retention.i18n import t
+from retention.i18n import t, t_count
 
 __all__ = [
     "CSV_EXTENSIONS",
     "EXCEL_EXTENSIONS",
     "MAX_EXPANDED_BYTES",
     "MAX_SHEET_CELLS",
+    "READ_REPAIR",
     "Progress",
     "RawTable",
     "SalesLogError",
@@ -127,6 +128,10 @@ _MOJIBAKE_LEADS = "ÃÂÄÅÆÐÑ"
 _MOJIBAKE = r"[ÃÂÄÅÆÐÑ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 
 
+# The column of ``RawTable.rows`` naming a repair made while reading a row (a
+# reason code of retention.quality), "" for none; present only when one was.
+READ_REPAIR = "read_repair"
+
 # Called with the share done (0-1) and a translated status line.
 Progress = Callable[[float, str], None]
 
@@ -149,7 +154,9 @@ class RawTable:
     rows : polars.DataFrame
         Aligned with ``cells``: ``source`` (file name), ``sheet`` (sheet name or
         ``""``) and ``row_number`` (1-based row as the user sees it).
-        ``origin`` is the same as pandas.
+        ``origin`` is the same as pandas. A ``read_repair`` column
+        (:data:`READ_REPAIR`) names a repair made while reading a row (a
+        line of a UTF-8 file written in a Windows code page), when one was.
     notices : tuple of str
         Translated notes on how the file was read (encoding, delimiter, header).
     sheet_names : tuple of str
@@ -284,7 +291,9 @@ def combine_tables(tables: Sequence[RawTable]) -> RawTable:
     cells = pl.concat(_alike_cells(tables), how="diagonal")
     texts = [c for c in cells.columns if cells[c].dtype == pl.String]
     cells = cells.with_columns(pl.col(texts).fill_null(""))
-    rows = pl.concat([table.rows for table in tables])
+    rows = pl.concat([table.rows for table in tables], how="diagonal")
+    if READ_REPAIR in rows.columns:
+        rows = rows.with_columns(pl.col(READ_REPAIR).fill_null(""))
     hashes = sorted(table.content_hash for table in tables)
     notices = tuple(
         f"{table.sources[0]}: {notice}" if table.sources else notice
@@ -998,22 +1007,43 @@ def decode_text(data: bytes) -> tuple[str, str]:
     fit its languages (:func:`_language_evidence`: ``Peña`` rather than
     ``Peńa``, ``Dvořák`` rather than ``Dvoøák``).
     """
-    return _decode(data)[:2]
+    decoded = _decode(data)
+    return decoded.text, decoded.encoding
 
 
-def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:
-    """The text, the encoding, and the candidates it could not be told from."""
+@dataclass(frozen=True)
+class _Decoded:
+    """A text file decoded: its text and encoding, the candidates the encoding
+    could not be told from, and, in a UTF-8 file with some lines in a Windows
+    code page, that code page and those lines (1-based)."""
+
+    text: str
+    encoding: str
+    undecided: tuple[str, ...] = ()
+    fallback: str | None = None
+    fallback_lines: tuple[int, ...] = ()
+
+
+def _decode(data: bytes) -> _Decoded:
+    """The text, the encoding, and what could not be told for sure."""
+    utf8_name = "UTF-8"
     if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 (BOM)", ()
-        except UnicodeDecodeError:
-            data = data[len(codecs.BOM_UTF8) :]
+        data, utf8_name = data[len(codecs.BOM_UTF8) :], "UTF-8 (BOM)"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "UTF-16", ()
+        return _Decoded(data.decode("utf-16"), "UTF-16")
     try:
-        return data.decode("utf-8"), "UTF-8", ()
+        return _Decoded(data.decode("utf-8"), utf8_name)
     except UnicodeDecodeError:
         pass
+    if (mixed := _mostly_utf8(data, utf8_name)) is not None:
+        return mixed
+    text, encoding, undecided = _single_byte(data)
+    return _Decoded(text, encoding, undecided)
+
+
+def _single_byte(data: bytes) -> tuple[str, str, tuple[str, ...]]:
+    """The text in the Windows or Latin code page that fits it best, the code
+    page, and the ones it could not be told from."""
     matches = list(charset_normalizer.from_bytes(data, cp_isolation=CODE_PAGES))
     candidates = [match.encoding for match in matches] or ["cp1252"]
     # chaos of 0.1 apart is met between right and wrong on short files (F11)
@@ -1039,6 +1069,61 @@ def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:
         if score(enc) == score(best) and decoded[enc] != decoded[best]
     )
     return decoded[best], best, (best, *tied) if tied else ()
+
+
+# Bytes of a UTF-8 file that are not UTF-8, as Python's "surrogateescape" keeps
+# them (one lone surrogate per byte).
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
+
+
+def _mostly_utf8(data: bytes, name: str) -> _Decoded | None:
+    """A UTF-8 file with some lines in a Windows code page (one customer's
+    name typed in another program), decoded line by line; ``None`` when the
+    file is not UTF-8 at all.
+
+    Each byte that is not part of a UTF-8 letter is read in the code page that
+    fits those lines (cp1252 when the code pages agree, as they do on
+    ``Renée``), so ``Zoë`` and ``Łukasz`` elsewhere stay whole. It is taken
+    for UTF-8 when some line holds UTF-8 letters and they read more plausibly
+    as UTF-8 than in that code page (``Zoë`` rather than ``ZoÃ«``).
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    lines = text.split("\n")
+    broken = [n for n, line in enumerate(lines) if _ESCAPED_BYTES.search(line)]
+    broken_set = set(broken)
+    letters = [
+        line
+        for n, line in enumerate(lines)
+        if n not in broken_set and not line.isascii()
+    ]
+    if not letters:
+        return None
+    sample = "\n".join(lines[n] for n in broken).encode("utf-8", "surrogateescape")
+    fallback = _fallback_code_page(sample)
+    utf8 = "\n".join(letters)
+    other = utf8.encode("utf-8").decode(fallback, errors="replace")
+    if _plausibility(utf8) < _plausibility(other):
+        return None
+
+    def single_byte(found: re.Match) -> str:
+        raw = found.group().encode("utf-8", "surrogateescape")
+        return raw.decode(fallback, errors="replace")
+
+    return _Decoded(
+        _ESCAPED_BYTES.sub(single_byte, text),
+        name,
+        fallback=fallback,
+        fallback_lines=tuple(n + 1 for n in broken),
+    )
+
+
+def _fallback_code_page(sample: bytes) -> str:
+    """The code page of the lines of a UTF-8 file that are not UTF-8: cp1252
+    when the code pages read them alike, else the one that fits them best."""
+    readings = {sample.decode(page, errors="replace") for page in CODE_PAGES}
+    if len(readings) == 1:
+        return "cp1252"
+    return _single_byte(sample)[1]
 
 
 # Bytes that are one letter in cp1252 and another in cp1250, told apart by what
@@ -1133,17 +1218,21 @@ def _read_text(
         )
     progress(0.05, t("Detecting the text encoding of {name}…", name=name))
     if encoding is None:
-        text, encoding, undecided = _decode(data)
+        decoded = _decode(data)
     else:
-        text, undecided = data.decode(encoding, errors="replace"), ()
+        decoded = _Decoded(data.decode(encoding, errors="replace"), encoding)
+    text, encoding, undecided = decoded.text, decoded.encoding, decoded.undecided
     delimiter = detect_delimiter(text)
     progress(0.2, t("Splitting {name} into columns…", name=name))
-    grid, line_numbers = _parse_delimited(text, delimiter, _utf8(data, encoding))
+    own_bytes = None if decoded.fallback else _utf8(data, encoding)
+    grid, line_numbers = _parse_delimited(text, delimiter, own_bytes)
     repaired = 0
     if any(lead in text for lead in _MOJIBAKE_LEADS):
         grid, repaired = _repair_mojibake(grid)
     progress(0.8, t("Finding the header row of {name}…", name=name))
     table = _table_from_grid(grid, line_numbers, name, "")
+    if decoded.fallback:
+        table = _lines_in_code_page(table, decoded)
     notices = (
         t("Text encoding: {encoding}.", encoding=encoding),
         t("Columns separated by {delimiter}.", delimiter=t(DELIMITER_NAMES[delimiter])),
@@ -1168,6 +1257,44 @@ def _read_text(
         )
     return replace(
         table, notices=notices + table.notices, encoding=encoding, delimiter=delimiter
+    )
+
+
+# The code pages as the report names them.
+_CODE_PAGE_NAMES = {
+    "cp1252": "Windows-1252 (Western European)",
+    "cp1250": "Windows-1250 (Central European)",
+    "latin_1": "latin-1 (ISO 8859-1)",
+}
+
+
+def _lines_in_code_page(table: RawTable, decoded: _Decoded) -> RawTable:
+    """Mark the rows of the lines that were not UTF-8 (a record's line breaks
+    inside quotes included) as read in the fallback code page, with a note."""
+    code = f"not_utf8_{decoded.fallback}"
+    starts = table.rows["row_number"].to_numpy()
+    lines = np.asarray(decoded.fallback_lines)
+    record = np.searchsorted(starts, lines, side="right") - 1
+    marked = np.zeros(len(starts), dtype=bool)
+    marked[record[record >= 0]] = True
+    repair = pl.Series(READ_REPAIR, np.where(marked, code, ""), dtype=pl.String)
+    page = t(_CODE_PAGE_NAMES.get(decoded.fallback, decoded.fallback))
+    shown = ", ".join(str(line) for line in lines[:10])
+    if len(lines) > 10:
+        shown = t("{lines} and {n} more", lines=shown, n=f"{len(lines) - 10:,}")
+    note = t_count(
+        len(lines),
+        "{count} line was not valid UTF-8 like the rest of the file (line {lines}); "
+        "it was read as {page}. Check its letters under Details.",
+        "{count} lines were not valid UTF-8 like the rest of the file (lines "
+        "{lines}); they were read as {page}. Check their letters under Details.",
+        lines=shown,
+        page=page,
+    )
+    return replace(
+        table,
+        rows=table.rows.with_columns(repair),
+        notices=(note, *table.notices),
     )
 
 

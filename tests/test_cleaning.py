@@ -367,3 +367,19 @@ def test_a_date_or_a_phone_number_in_the_amount_column_is_no_amount():
     )
     assert parsed.values.tolist()[3:] == [-12.5, -3.0, 1000.0]
     assert parsed.values.iloc[:3].isna().all()
+
+
+def test_a_line_not_in_utf8_is_reported_as_read_in_its_code_page():
+    from retention.quality import reason_label
+
+    text = "order,customer,date,amount\n1,Zoë,2024-01-05,10\n2,Łukasz,2024-01-06,12\n"
+    data = text.encode() + "3,Renée,2024-01-07,9\n".encode("cp1252")
+    raw = read_table(data, name="mixed.csv")
+    orders, report = clean_orders(raw, detect_columns(raw.frame))
+    assert sorted(orders["customer_id"]) == ["Renée", "Zoë", "Łukasz"]
+    assert report.count("not_utf8_cp1252") == 1
+    [row] = report.rows_for("not_utf8_cp1252").to_dict("records")
+    assert (row["row_number"], row["customer"]) == (4, "Renée")
+    assert "Windows-1252" in reason_label("not_utf8_cp1252")
+    assert report.rows.set_index("row_number").loc[4, "outcome"] == "repaired"
+    assert any("not valid UTF-8" in text for text in report.notice_texts())

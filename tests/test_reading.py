@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
 import re
@@ -678,3 +679,74 @@ def test_amount_typed_as_text_the_hungarian_way_far_down_a_number_column_is_kept
 
     log = build_orders(read_raw(data, name="huf.xlsx"))
     assert log.orders["revenue"].sum() == 1_202 * 1250
+
+
+# --- a UTF-8 file with lines in another encoding ------------------------------
+
+
+def _mixed_file(lines: list[tuple[str, str]], bom: bool = False) -> bytes:
+    """Lines joined by newlines, each written in its own encoding."""
+    data = b"\n".join(text.encode(encoding) for text, encoding in lines) + b"\n"
+    return codecs.BOM_UTF8 + data if bom else data
+
+
+MIXED = [
+    ("order,customer,date,amount", "utf-8"),
+    ("1,Zoë,2024-01-05,10", "utf-8"),
+    ("2,Łukasz,2024-01-06,12", "utf-8"),
+    ("3,Renée,2024-01-07,9", "cp1252"),
+    ("4,Søren,2024-01-08,7", "utf-8"),
+]
+
+
+@pytest.mark.parametrize("bom", [False, True])
+def test_one_windows_line_in_a_utf8_file_leaves_the_utf8_names_whole(bom):
+    table = read_table(_mixed_file(MIXED, bom), name="mixed.csv")
+    assert table.frame["customer"].tolist() == ["Zoë", "Łukasz", "Renée", "Søren"]
+    assert table.encoding == ("UTF-8 (BOM)" if bom else "UTF-8")
+    assert table.rows["read_repair"].to_list() == ["", "", "not_utf8_cp1252", ""]
+    [note] = [n for n in table.notices if "not valid UTF-8" in n]
+    assert "line 4" in note and "Windows-1252" in note
+
+
+def test_windows_lines_in_a_utf8_file_are_found_wherever_they_are():
+    lines = [("customer;city;amount", "utf-8")]
+    for n in range(300):
+        if n in (7, 250):
+            lines.append((f"Kővári {n};Pécs;12,50", "cp1250"))
+        else:
+            lines.append((f"Łukasz {n};Gdańsk;3,00", "utf-8"))
+    table = read_table(_mixed_file(lines), name="pos.csv")
+    names = table.frame["customer"].tolist()
+    assert names[7] == "Kővári 7" and names[250] == "Kővári 250"
+    assert names[8] == "Łukasz 8" and table.frame["city"].iloc[8] == "Gdańsk"
+    flagged = table.rows.filter(table.rows["read_repair"] != "")["row_number"]
+    assert flagged.to_list() == [9, 252]
+    assert any(
+        "Windows-1250" in note and "lines 9, 252" in note for note in table.notices
+    )
+
+
+def test_a_windows_name_inside_a_utf8_line_keeps_the_utf8_name_beside_it():
+    data = "customer,note,amount\nZoë,ok,1\n".encode() + "Zoë,".encode()
+    data += "Renée,2\n".encode("cp1252")
+    table = read_table(data, name="x.csv")
+    assert table.frame.values.tolist() == [["Zoë", "ok", "1"], ["Zoë", "Renée", "2"]]
+
+
+def test_a_whole_windows_file_is_still_read_as_one_encoding():
+    text = "Client,Ville,Total\nC1,Montréal,5\nC2,Zürich,6\nC3,Québec,7\n"
+    table = read_table(text.encode("cp1252"), name="w.csv")
+    assert not table.encoding.startswith("UTF-8")
+    assert table.frame["Ville"].tolist() == ["Montréal", "Zürich", "Québec"]
+    assert "read_repair" not in table.rows.columns or set(
+        table.rows["read_repair"]
+    ) == {""}
+
+
+def test_a_windows_line_stays_marked_when_files_are_stacked():
+    from retention.sales_log import read_raw
+
+    plain = b"order,customer,date,amount\n9,Anna,2024-02-01,5\n"
+    raw = read_raw([("jan.csv", _mixed_file(MIXED)), ("feb.csv", plain)])
+    assert raw.rows["read_repair"].to_list() == ["", "", "not_utf8_cp1252", "", ""]
