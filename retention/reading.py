@@ -31,6 +31,7 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
+import html
 import io
 import re
 import struct
@@ -368,6 +369,7 @@ def _open_workbook(data: bytes, name: str) -> fastexcel.ExcelReader:
         raise SalesLogError(_not_a_workbook_message(data, name))
     if data.startswith(_ZIP_MAGIC):
         _check_expanded_size(data, name)
+        _check_repeated_cells(data, name)
     try:
         return fastexcel.read_excel(data)
     except (fastexcel.FastExcelError, ValueError, OSError) as error:
@@ -854,6 +856,170 @@ def _check_used_area(data: bytes, name: str, sheet: str, position: int) -> None:
             limit=f"{MAX_SHEET_CELLS / 1e6:,.0f}",
         )
     )
+
+
+def _check_repeated_cells(data: bytes, name: str) -> None:
+    """Refuse an OpenDocument workbook whose sheets, once their repeated rows
+    and cells holding values are written out, hold more than
+    ``MAX_SHEET_CELLS`` cells together, before the workbook library builds
+    them all (it does so when it opens the file): a few kilobytes can repeat
+    one row of values millions of times."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "content.xml" not in archive.namelist():
+                return
+            with archive.open("content.xml") as stream:
+                sheet, cells = _ods_cells(stream, MAX_SHEET_CELLS)
+    except _DAMAGED:
+        return  # the reader says what is wrong with the file
+    if cells <= MAX_SHEET_CELLS:
+        return
+    raise SalesLogError(
+        t(
+            "{name} was not read: the sheet {sheet} repeats rows or cells holding "
+            "values so often that it expands to more than {cells} million cells, an "
+            "absurd size, far more than any sales log (at most {limit} million). "
+            "Export the sales log again, or open the file in your spreadsheet "
+            "program, delete the repeated rows and save it again.",
+            name=name,
+            sheet=sheet,
+            cells=f"{cells / 1e6:,.0f}",
+            limit=f"{MAX_SHEET_CELLS / 1e6:,.0f}",
+        )
+    )
+
+
+_ODS_ROW = b"<table:table-row"
+_ODS_ROW_END = b"</table:table-row>"
+_ODS_SHEET_END = b"</table:table>"
+_ODS_REPEATED = b"-repeated="
+_ODS_SHEET_NAME = re.compile(rb'<table:table\s[^>]*?table:name="([^"]*)"')
+_ODS_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
+_ODS_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
+# The fewest bytes a cell takes in the XML (<table:table-cell/>).
+_ODS_CELL_BYTES = 19
+
+
+def _ods_cells(stream: io.BufferedIOBase, limit: int) -> tuple[str, int]:
+    """The cells an OpenDocument spreadsheet's sheets expand to, and the sheet
+    reaching the most, counted up to just past ``limit``.
+
+    Each sheet counts its used area: the rows up to its last row holding a
+    value, times the columns up to its widest row's last cell holding a
+    value, with their repeats (``table:number-rows-repeated``,
+    ``table:number-columns-repeated``). Repeated rows and cells holding
+    nothing do not count: spreadsheet programs end every sheet with a million
+    repeated empty rows and pad rows with empty columns. The XML is read a
+    few megabytes at a time and cut at its rows, never built into a tree;
+    rows written out without repeats are counted by their bytes alone.
+    """
+    sheets = _OdsSheets(limit)
+    carry = b""
+    while chunk := stream.read(1 << 22):
+        earlier = carry
+        pieces = (earlier + chunk).split(_ODS_ROW)
+        sheets.between(pieces[0])
+        carry = _ODS_ROW + pieces[-1] if len(pieces) > 1 else pieces[0]
+        rows = pieces[1:-1]
+        marks = (_ODS_REPEATED, _ODS_SHEET_END)
+        if rows and not any(mark in xml for mark in marks for xml in (earlier, chunk)):
+            sheets.written_out(rows)
+        else:
+            sheets.rows(rows)
+        if sheets.over():
+            return sheets.largest()
+    if carry.startswith(_ODS_ROW):
+        sheets.rows([carry[len(_ODS_ROW) :]])
+    return sheets.largest()
+
+
+@dataclass
+class _OdsSheets:
+    """The used area of each sheet of an OpenDocument spreadsheet so far."""
+
+    limit: int
+    done: list[tuple[str, int]] = field(default_factory=list)
+    name: str = ""
+    row: int = 0
+    last: int = 0
+    widest: int = 0
+
+    def over(self) -> bool:
+        return self.total() > self.limit
+
+    def total(self) -> int:
+        return sum(cells for _, cells in self.done) + self.last * self.widest
+
+    def largest(self) -> tuple[str, int]:
+        areas = [*self.done, (self.name, self.last * self.widest)]
+        return max(areas, key=lambda area: area[1])[0], self.total()
+
+    def between(self, xml: bytes) -> None:
+        """What lies between rows: the end of a sheet, the start of the next."""
+        if _ODS_SHEET_END not in xml and b"<table:table " not in xml:
+            return
+        for _ in range(xml.count(_ODS_SHEET_END)):
+            self.done.append((self.name, self.last * self.widest))
+            self.row = self.last = self.widest = 0
+        if names := _ODS_SHEET_NAME.findall(xml):
+            self.name = html.unescape(names[-1].decode("utf-8", "replace"))
+
+    def written_out(self, rows: list[bytes]) -> None:
+        """Rows without repeats, each taken to hold values; their width is
+        bounded by their bytes, and counted cell by cell only when the bound
+        passes the limit."""
+        self.row += len(rows)
+        self.last = self.row
+        width = max(map(len, rows)) // _ODS_CELL_BYTES
+        if self.last * max(width, self.widest) > self.limit:
+            width = max(map(_ods_cell_count, rows))
+        self.widest = max(self.widest, width)
+
+    def rows(self, rows: list[bytes]) -> None:
+        """Rows, each what follows ``<table:table-row`` up to the next one."""
+        for piece in rows:
+            if piece[:1] not in b" >/\n\t\r":
+                self.between(piece)  # <table:table-rows>, <table:table-row-group>
+                continue
+            close = piece.find(b">")
+            found = _ODS_ROWS_REPEATED.search(piece, 0, close)
+            repeat = int(found[1]) if found else 1
+            rest, width = piece[close + 1 :], 0
+            if piece[close - 1 : close] != b"/":
+                end = piece.find(_ODS_ROW_END, close)
+                width = _ods_valued_width(piece[close + 1 : end])
+                rest = piece[end + len(_ODS_ROW_END) :]
+            if width:
+                self.last = self.row + repeat
+                self.widest = max(self.widest, width)
+                if self.over():
+                    return
+            self.row += repeat
+            if len(rest) > 1:
+                self.between(rest)
+
+
+def _ods_cell_count(xml: bytes) -> int:
+    return xml.count(b"<table:table-cell") + xml.count(b"<table:covered-table-cell")
+
+
+def _ods_valued_width(row: bytes) -> int:
+    """The column of a row's last cell that may hold a value (one with a value
+    type or any content; a closed cell without a value type is empty), with
+    the repeats of the cells up to it."""
+    typed = row.rfind(b"office:value-type")
+    end = max(
+        row.rfind(b"</table:table-cell>"),
+        row.rfind(b"</table:covered-table-cell>"),
+        row.find(b">", typed) if typed >= 0 else -1,
+    )
+    if end < 0:
+        return 0
+    head = row[:end]
+    cells = _ods_cell_count(head)
+    if _ODS_REPEATED in head:
+        cells += sum(int(n) - 1 for n in _ODS_COLUMNS_REPEATED.findall(head))
+    return cells
 
 
 _DIMENSION = re.compile(

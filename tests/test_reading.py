@@ -750,3 +750,95 @@ def test_a_windows_line_stays_marked_when_files_are_stacked():
     plain = b"order,customer,date,amount\n9,Anna,2024-02-01,5\n"
     raw = read_raw([("jan.csv", _mixed_file(MIXED)), ("feb.csv", plain)])
     assert raw.rows["read_repair"].to_list() == ["", "", "not_utf8_cp1252", "", ""]
+
+
+# --- OpenDocument sheets that repeat rows and cells ---------------------------
+
+
+def _rewritten_ods(rows: list[list[object]], rewrite) -> bytes:
+    """An .ods written by odfpy with its content.xml passed through ``rewrite``."""
+    source = zipfile.ZipFile(io.BytesIO(ods_bytes(rows)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "content.xml":
+                data = rewrite(data.decode()).encode()
+            archive.writestr(info.filename, data)
+    return buffer.getvalue()
+
+
+def _repeat_last_row(rows: int, columns: int = 1):
+    """Repeat the last data row ``rows`` times and its amount ``columns`` times."""
+
+    def rewrite(xml: str) -> str:
+        start = xml.rindex("<table:table-row>")
+        row = xml[start:].replace(
+            "<table:table-row>",
+            f'<table:table-row table:number-rows-repeated="{rows}">',
+            1,
+        )
+        row = row.replace(
+            '<table:table-cell office:value-type="float"',
+            f'<table:table-cell table:number-columns-repeated="{columns}" '
+            'office:value-type="float"',
+        )
+        return xml[:start] + row
+
+    return rewrite
+
+
+def _libreoffice_padding(xml: str) -> str:
+    """What LibreOffice writes around the cells: 1,024 declared columns, each
+    row padded with repeated empty cells, and a million repeated empty rows."""
+    empty = '<table:table-cell table:style-name="Default" table:number-columns-repeated="1020"/>'
+    xml = xml.replace("</table:table-row>", empty + "</table:table-row>")
+    xml = xml.replace(
+        '<table:table table:name="Sales">',
+        '<table:table table:name="Sales"><table:table-column '
+        'table:number-columns-repeated="1024"/>',
+    )
+    tail = (
+        '<table:table-row table:number-rows-repeated="1048573">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    return xml.replace("</table:table>", tail + "</table:table>")
+
+
+def test_ods_repeating_a_row_of_values_past_the_cell_limit_is_refused(monkeypatch):
+    from retention import reading
+
+    monkeypatch.setattr(reading, "MAX_SHEET_CELLS", 100_000)
+    data = _rewritten_ods(SALES, _repeat_last_row(100_000, 10))
+    assert len(data) < 5_000
+    with pytest.raises(SalesLogError, match="expands to more than 1 million cells"):
+        read_table(data, name="tiny.ods")
+    with pytest.raises(SalesLogError, match="absurd size"):
+        sheet_names(data, name="tiny.ods")
+
+
+def test_ods_that_would_build_billions_of_cells_is_refused_at_once():
+    data = _rewritten_ods(SALES, _repeat_last_row(50_000_000, 1000))
+    with pytest.raises(SalesLogError, match="the sheet Sales repeats rows or cells"):
+        read_table(data, name="bomb.ods")
+
+
+def test_ods_with_libreoffice_empty_rows_and_columns_reads_its_sales():
+    data = _rewritten_ods(SALES, _libreoffice_padding)
+    assert b'number-rows-repeated="1048573"' in zipfile.ZipFile(
+        io.BytesIO(data)
+    ).read("content.xml")
+    table = read_table(data, name="libre.ods")
+    assert table.columns == ["Order", "Customer", "Date", "Amount"]
+    assert table.frame.values.tolist() == [
+        ["1001", "00421", "2024-01-05 10:30:00", "12.5"],
+        ["1002", "C02", "2024-02-06", "20"],
+    ]
+
+
+def test_ods_rows_written_once_with_a_repeat_count_are_each_read():
+    def rewrite(xml: str) -> str:
+        return _repeat_last_row(3)(_libreoffice_padding(xml))
+
+    table = read_table(_rewritten_ods(SALES, rewrite), name="same.ods")
+    assert table.frame["Customer"].tolist() == ["00421", "C02", "C02", "C02"]
