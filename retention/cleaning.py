@@ -4,7 +4,9 @@ The rules, in the order they apply:
 
 1. Ids are text: ``421.0`` becomes ``421``, leading zeros stay (``00421``),
    emails are compared without case and spaces, and blank, ``nan``, ``N/A`` or
-   ``-`` mean a guest (no customer id).
+   ``-`` mean a guest (no customer id). So does a till's placeholder for an
+   anonymous sale in the customer column (``Walk-in Customer``, ``Guest``,
+   ``Cash customer``, ``Alkalmi vásárló``, an id of zeros), reported as such.
 2. Dates: ISO text, day-first (``03.12.2026``, ``3/12/2026``), Hungarian
    (``2026. 12. 03.``) or month-first dates with or without a time, a time of
    day in a column of its own, and Excel day numbers. The day/month order is
@@ -66,6 +68,7 @@ from retention.reading import (
 
 __all__ = [
     "DATE_ORDERS",
+    "PLACEHOLDER_CUSTOMERS",
     "CleaningOptions",
     "ParsedAmounts",
     "ParsedTimestamps",
@@ -76,7 +79,22 @@ __all__ = [
 ]
 
 DATE_ORDERS = ("auto", "day_first", "month_first")
-BLANK_IDS = ["", "nan", "none", "null", "n/a", "na", "-", "--", "#n/a", "(blank)", "guest"]  # fmt: skip
+BLANK_IDS = ["", "nan", "none", "null", "n/a", "na", "-", "--", "#n/a", "(blank)"]  # fmt: skip
+# What tills write in the customer column of an anonymous sale, compared in
+# lower case with dashes, dots and brackets as spaces; an id of zeros only
+# ("0", "000") is one too. Real names are never in this list.
+PLACEHOLDER_CUSTOMERS = frozenset(
+    {
+        "walk in", "walk in customer", "walkin", "walkin customer", "walk in sale",
+        "guest", "guest customer", "guest checkout", "cash", "cash customer",
+        "cash sale", "anonymous", "anonymous customer", "no customer",
+        "unknown customer", "default customer", "counter sale", "retail customer",
+        "alkalmi vásárló", "alkalmi vevő", "vendég", "vendég vásárló",
+        "eseti vásárló", "eseti vevő", "készpénzes vásárló", "készpénzes vevő",
+        "ismeretlen vásárló", "ismeretlen vevő", "nincs vevő", "vevő nélkül",
+        "laufkunde", "barverkauf", "gast", "klient detaliczny", "gość",
+    }
+)  # fmt: skip
 CANCEL_WORDS = (
     r"cancel|refund|return|void|reversal|chargeback|storno|sztorn|visszat|visszár"
     r"|töröl|zwrot|anul"
@@ -261,9 +279,11 @@ def normalise_ids(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     ``421.0`` -> ``421`` (repaired), ``00421`` stays, ``1001`` and ``"1001"`` are
     the same; emails lose case and spaces; blank, ``nan``, ``N/A``, ``-`` and
-    ``guest`` become NA.
+    the placeholders of anonymous sales (``Guest``, ``Walk-in Customer``,
+    ``0``; see :data:`PLACEHOLDER_CUSTOMERS`) become NA.
     """
     ids, repaired = _ids(_text(values))
+    ids = ids.set(_placeholder_customers(ids), None)
     return (
         pd.Series(ids.to_list(), index=values.index, dtype="string"),
         pd.Series(repaired.to_numpy(), index=values.index),
@@ -301,6 +321,41 @@ def _distinct_ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
         squeezed = text.str.to_lowercase().str.replace_all(r"\s", "")
         ids = squeezed.zip_with(email & ~decimal, ids)
     return ids.set(blank, None), decimal
+
+
+def _placeholder_customers(ids: pl.Series) -> pl.Series:
+    """Which ids are a till's placeholder for an anonymous sale (``Walk-in
+    Customer``, ``Guest``, ``Alkalmi vásárló``, ``0``); each distinct id is
+    looked at once."""
+    distinct = ids.drop_nulls().unique()
+    words = (
+        distinct.str.to_lowercase()
+        .str.replace_all(r"[\s\-_.,:;*()\[\]/]+", " ")
+        .str.strip_chars()
+    )
+    found = distinct.filter(
+        words.is_in(list(PLACEHOLDER_CUSTOMERS)) | distinct.str.contains(r"^0+$")
+    )
+    if found.is_empty():
+        return pl.repeat(False, len(ids), eager=True)
+    return ids.is_in(found.implode()).fill_null(False)
+
+
+def _placeholder_notice(placeholders: pl.Series) -> Notice:
+    """How many rows name a placeholder instead of a customer, the most
+    frequent placeholders with their counts."""
+    counted = placeholders.value_counts(sort=True, name="rows")
+    shown = ", ".join(
+        f"{value} ({rows:,})" for value, rows in counted.head(5).iter_rows()
+    )
+    message = t(
+        "{n} rows name a placeholder instead of a customer ({examples}): "
+        "anonymous sales, counted as guest purchases, in orders and revenue but "
+        "not as a customer. Check them under Details.",
+        n=f"{len(placeholders):,}",
+        examples=shown,
+    )
+    return Notice("placeholder_customer", message)
 
 
 # --- dates -----------------------------------------------------------------
@@ -986,8 +1041,14 @@ def _read_lines(
     def text(role: str) -> pl.Series:
         return _text(column(role))
 
+    notices: list[Notice] = []
+
     tell(0.0, t("Reading the customer ids of {n} rows…", n=f"{cells.height:,}"))
     customer, customer_fixed = _ids(column("customer"))
+    placeholder = _placeholder_customers(customer)
+    if placeholder.any():
+        notices.append(_placeholder_notice(customer.filter(placeholder)))
+        customer = customer.set(placeholder, None)
     order_id, order_fixed = _ids(column("order_id"))
     refund_of = (
         _ids(column("refund_of"))[0]
@@ -1023,6 +1084,7 @@ def _read_lines(
             "flagged": flagged,
             "failed": failed,
             "partial": partial,
+            "placeholder": placeholder,
             "id_repaired": customer_fixed | order_fixed,
             "amount_repaired": amount.formatted,
             "amount_other_mark": amount.other_mark,
@@ -1035,7 +1097,7 @@ def _read_lines(
         if getattr(mapping, role) is not None:
             values = text(role).str.strip_chars()
             lines = lines.with_columns(pl.Series(role, values).replace("", None))
-    notices = stamps.notices + amount.notices
+    notices += stamps.notices + amount.notices
     parsed = {
         "currency": amount.currency,
         "date_order": stamps.date_order,
@@ -1464,6 +1526,10 @@ def _row_reasons(
         (
             "guest",
             pl.col("key").is_not_null() & pl.col("order_customer").is_null() & ~refund,
+        ),
+        (
+            "placeholder_customer",
+            pl.col("placeholder") & pl.col("order_customer").is_null() & ~refund,
         ),
         ("order_cancelled", pl.col("order_void").fill_null(False)),
         ("refund_netted", refund & pl.col("order_matched").is_not_null()),

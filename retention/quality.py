@@ -39,6 +39,7 @@ REASONS: dict[str, str] = {
     "not_utf8_cp1252": "repaired",
     "not_utf8_cp1250": "repaired",
     "not_utf8_latin_1": "repaired",
+    "placeholder_customer": "repaired",
     "id_decimal_suffix": "repaired",
     "amount_formatted": "repaired",
     "amount_other_mark": "repaired",
@@ -70,6 +71,9 @@ def reason_label(reason: str) -> str:
             "Cancellation without a matching purchase: counts in revenue only"
         ),
         "amount_on_other_line": t("Line of an order whose total is on another line"),
+        "placeholder_customer": t(
+            "Placeholder instead of a customer (Walk-in Customer, Guest, Cash customer, 0): an anonymous sale, counted as a guest purchase in orders and revenue, not in customer figures"
+        ),
         "order_cancelled": t(
             "Cancelled or fully refunded order: not a purchase; only an amount not refunded counts in revenue"
         ),

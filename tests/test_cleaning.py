@@ -383,3 +383,48 @@ def test_a_line_not_in_utf8_is_reported_as_read_in_its_code_page():
     assert "Windows-1252" in reason_label("not_utf8_cp1252")
     assert report.rows.set_index("row_number").loc[4, "outcome"] == "repaired"
     assert any("not valid UTF-8" in text for text in report.notice_texts())
+
+
+PLACEHOLDER_SALES = """order,customer,date,amount
+1,Walk-in Customer,2024-02-01,5
+2,C1,2024-02-01,6
+3,walk-in customer,2024-02-02,7
+4,Guest,2024-02-02,8
+5,Cash customer,2024-02-03,9
+6,0,2024-02-03,10
+7,Alkalmi vásárló,2024-02-04,11
+8,C1,2024-02-04,12
+9,-,2024-02-05,13
+10,ANONYMOUS,2024-02-05,14
+11,No customer,2024-02-06,15
+12,Vendég,2024-02-06,16
+13,000,2024-02-07,17
+"""
+
+
+def test_placeholder_customers_of_anonymous_sales_are_guests_and_reported():
+    orders, report = clean(PLACEHOLDER_SALES)
+    assert orders["customer_id"].dropna().tolist() == ["C1", "C1"]
+    assert len(orders) == 13 and orders["revenue"].sum() == sum(range(5, 18))
+    assert report.customers_found == 1 and report.guest_orders == 11
+    assert report.count("placeholder_customer") == 10
+    assert report.count("guest") == 1  # the "-"
+    rows = report.rows_for("placeholder_customer")
+    assert rows["row_number"].tolist()[:2] == [2, 4]
+    assert set(report.rows.set_index("row_number").loc[[2, 7], "outcome"]) == {
+        "repaired"
+    }
+    [note] = [n for n in report.notice_texts() if "placeholder" in n]
+    assert "10 rows" in note and "Walk-in Customer" in note and "0" in note
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Walker", "Guesthouse Kft.", "Anna Vendégh", "0421", "Cash & Carry Ltd", "10"],
+)
+def test_real_names_and_ids_like_placeholders_stay_customers(name):
+    orders, report = clean(
+        f"order,customer,date,amount\n1,{name},2024-02-01,5\n2,{name},2024-03-01,6\n"
+    )
+    assert orders["customer_id"].tolist() == [name, name]
+    assert report.count("placeholder_customer") == 0

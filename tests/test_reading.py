@@ -825,9 +825,9 @@ def test_ods_that_would_build_billions_of_cells_is_refused_at_once():
 
 def test_ods_with_libreoffice_empty_rows_and_columns_reads_its_sales():
     data = _rewritten_ods(SALES, _libreoffice_padding)
-    assert b'number-rows-repeated="1048573"' in zipfile.ZipFile(
-        io.BytesIO(data)
-    ).read("content.xml")
+    assert b'number-rows-repeated="1048573"' in zipfile.ZipFile(io.BytesIO(data)).read(
+        "content.xml"
+    )
     table = read_table(data, name="libre.ods")
     assert table.columns == ["Order", "Customer", "Date", "Amount"]
     assert table.frame.values.tolist() == [
