@@ -23,7 +23,10 @@ The rules, in the order they apply:
    id, any repeat of an earlier row; without one, identical rows of one file
    are separate sales and only repeats of an earlier file or sheet uploaded
    with it are duplicates), rows without a readable date or amount, failed payments,
-   stock adjustments (negative quantity at zero amount, not a cancellation).
+   stock adjustments (negative quantity at zero amount, not a cancellation),
+   and the lines of an order worth nothing (every priced line 0: a free
+   sample, a replacement), which is no sale; a line priced 0 inside a paying
+   order stays.
 5. Lines with the same order id form one order (revenue summed, items = sum
    of quantity or number of lines). An order total repeated on every line of
    its order (some web-shop exports) counts once. Without an order id, an
@@ -1013,6 +1016,11 @@ def clean_orders(
     tell(0.65, t("Grouping the lines into orders and matching refunds…"))
     kept = lines.filter(pl.col("excluded") == "")
     orders, keys = _collapse_orders(kept, derived=mapping.order_id is None)
+    if orders["zero"].any():
+        lines, zero = _exclude_zero_orders(lines, orders, keys)
+        notices.append(zero)
+        kept = lines.filter(pl.col("excluded") == "")
+        orders, keys = _collapse_orders(kept, derived=mapping.order_id is None)
     if combined := _combined_lines_notice(kept, keys):
         notices.append(combined)
     tell(0.85, t("Writing down what happened to every row…"))
@@ -1395,6 +1403,7 @@ def _collapse_orders(
         pl.col("customer_id").drop_nulls().first(),
         pl.col("timestamp").min(),
         revenue=pl.col("amount").fill_null(0.0).sum(),
+        largest=pl.col("amount").abs().max(),
         lines=pl.len(),
         quantity=pl.col("quantity").sum(),
         quantities=pl.col("quantity").count(),
@@ -1414,9 +1423,39 @@ def _collapse_orders(
         quantity=pl.when(pl.col("quantities") > 0).then(pl.col("quantity")),
         refund=(pl.col("cancel") | (pl.col("revenue") < 0)) & ~pl.col("void"),
     )
+    # every priced line worth 0: a free sample, a replacement, no sale
+    orders = orders.with_columns(
+        zero=(pl.col("largest") == 0) & ~pl.col("refund") & ~pl.col("void")
+    ).drop("largest")
     orders = orders.with_columns(matched=_match_refunds(orders))
     keys = lines.select("row", "key").with_columns(position=positions["position"])
     return orders, keys
+
+
+def _exclude_zero_orders(
+    lines: pl.DataFrame, orders: pl.DataFrame, keys: pl.DataFrame
+) -> tuple[pl.DataFrame, Notice]:
+    """Leave out the lines of the orders worth nothing (every priced line 0),
+    and say how many orders and rows, with an example."""
+    zero = orders["zero"].gather(keys["position"])
+    rows = keys.filter(zero)
+    marked = pl.repeat(False, lines.height, eager=True).scatter(rows["row"], True)
+    lines = lines.with_columns(
+        excluded=pl.when(marked)
+        .then(pl.lit("zero_order"))
+        .otherwise(pl.col("excluded"))
+    )
+    example = orders.filter(pl.col("zero"))["key"][0]
+    message = t(
+        "{orders} orders worth nothing ({rows} rows, such as order {example}, "
+        "every line priced 0: free samples, replacements, write-offs) were left "
+        "out: an invoice of zero value is not a sale, so it counts in no order "
+        "figure. A line priced 0 inside a paying order is kept.",
+        orders=f"{int(orders['zero'].sum()):,}",
+        rows=f"{rows.height:,}",
+        example=example,
+    )
+    return lines, Notice("zero_order", message)
 
 
 def _combined_lines_notice(lines: pl.DataFrame, keys: pl.DataFrame) -> Notice | None:

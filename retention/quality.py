@@ -53,6 +53,7 @@ REASONS: dict[str, str] = {
     "no_amount": "excluded",
     "stock_adjustment": "excluded",
     "payment_failed": "excluded",
+    "zero_order": "excluded",
 }
 ROW_COLUMNS = ["source", "sheet", "row_number", "outcome", "reason", "repairs"]
 
@@ -110,6 +111,9 @@ def reason_label(reason: str) -> str:
         "no_date": t("Date missing or unreadable"),
         "no_amount": t("Amount missing or not a number"),
         "stock_adjustment": t("No sale: zero amount stock adjustment"),
+        "zero_order": t(
+            "No sale: an order worth nothing (every line priced 0, such as a free sample or a replacement)"
+        ),
     }
     return labels.get(reason, reason)
 

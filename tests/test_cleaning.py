@@ -428,3 +428,23 @@ def test_real_names_and_ids_like_placeholders_stay_customers(name):
     )
     assert orders["customer_id"].tolist() == [name, name]
     assert report.count("placeholder_customer") == 0
+
+
+def test_an_order_worth_nothing_is_no_sale_and_is_reported():
+    orders, report = clean(
+        "order,customer,date,product,quantity,price\n"
+        "1,C1,2024-02-01,mug,2,5.00\n"
+        "1,C1,2024-02-01,free sticker,1,0.00\n"
+        "2,,2024-02-02,sample,3,0.00\n"
+        "2,,2024-02-02,sample box,1,0\n"
+        "3,C2,2024-02-03,replacement,1,0.00\n"
+        "4,C2,2024-02-04,cup,1,4.00\n"
+    )
+    assert orders["order_id"].tolist() == ["1", "4"]
+    assert orders["revenue"].tolist() == [10.0, 4.0]
+    assert report.orders_found == 2 and report.guest_orders == 0
+    assert report.count("zero_order") == 3
+    assert report.rows_for("zero_order")["row_number"].tolist() == [4, 5, 6]
+    assert set(report.rows.set_index("row_number").loc[[2, 3, 7], "reason"]) == {"ok"}
+    [note] = [n for n in report.notice_texts() if "worth nothing" in n]
+    assert "2 orders" in note and "3 rows" in note
