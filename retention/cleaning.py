@@ -1531,9 +1531,13 @@ def _row_reasons(
     """Each row's outcome, main reason and list of repairs."""
     read = []
     if READ_REPAIR in lines.columns:
-        read = [code for code in lines[READ_REPAIR].unique().sort() if code]
+        codes = lines[READ_REPAIR].str.split(",").explode().unique().sort()
+        read = [code for code in codes if code]
     repairs = {
-        **{code: pl.col(READ_REPAIR) == code for code in read},
+        **{
+            code: pl.col(READ_REPAIR).str.split(",").list.contains(code)
+            for code in read
+        },
         "amount_mark_ambiguous": pl.col("amount_ambiguous"),
         "amount_other_mark": pl.col("amount_other_mark"),
         "id_decimal_suffix": pl.col("id_repaired"),

@@ -36,6 +36,7 @@ REASONS: dict[str, str] = {
     "amount_on_other_line": "kept",
     "order_cancelled": "kept",
     "partly_refunded": "kept",
+    "extra_fields": "repaired",
     "not_utf8_cp1252": "repaired",
     "not_utf8_cp1250": "repaired",
     "not_utf8_latin_1": "repaired",
@@ -82,6 +83,9 @@ def reason_label(reason: str) -> str:
             "Partly refunded order: counts as a purchase worth its total less the refund"
         ),
         "payment_failed": t("Failed or declined payment: not a sale"),
+        "extra_fields": t(
+            "Line with more fields than the header: the extra fields were not read; a comma without quote marks may have shifted the others, so check it"
+        ),
         "not_utf8_cp1252": t(
             "Line not valid UTF-8 like the rest of the file: read as Windows-1252 (Western European); check its letters"
         ),

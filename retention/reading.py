@@ -1443,7 +1443,6 @@ def _lines_in_code_page(table: RawTable, decoded: _Decoded) -> RawTable:
     record = np.searchsorted(starts, lines, side="right") - 1
     marked = np.zeros(len(starts), dtype=bool)
     marked[record[record >= 0]] = True
-    repair = pl.Series(READ_REPAIR, np.where(marked, code, ""), dtype=pl.String)
     page = t(_CODE_PAGE_NAMES.get(decoded.fallback, decoded.fallback))
     shown = ", ".join(str(line) for line in lines[:10])
     if len(lines) > 10:
@@ -1459,7 +1458,7 @@ def _lines_in_code_page(table: RawTable, decoded: _Decoded) -> RawTable:
     )
     return replace(
         table,
-        rows=table.rows.with_columns(repair),
+        rows=_with_read_repair(table.rows, pl.Series(marked), code),
         notices=(note, *table.notices),
     )
 
@@ -1627,9 +1626,67 @@ def _table_from_grid(
     notices = ()
     if header_index > 0:
         notices = (t("The column headers were found on row {row}.", row=header_row),)
+    extra = _extra_fields(body, top.iloc[header_index], keep)
+    if extra:
+        keep = [column for column in keep if column not in extra]
+        ragged = body.select(pl.any_horizontal(pl.col(extra) != "")).to_series()
+        rows = _with_read_repair(rows, ragged, "extra_fields")
+        notices += (_extra_fields_notice(body.filter(ragged), rows, ragged, extra),)
     return RawTable(
         cells=body.select(keep), rows=rows, notices=notices, header_row=header_row
     )
+
+
+def _extra_fields(body: pl.DataFrame, header: pd.Series, names: list[str]) -> list[str]:
+    """The columns right of the header's last label that only some rows fill:
+    lines with more fields than the header (a comma inside a name without
+    quotes, a note typed after the last field), not a column of the file.
+    An unnamed column that every row fills is one."""
+    labelled = [position for position, cell in enumerate(header) if cell.strip()]
+    if not labelled:
+        return []
+    beyond = [c for c in body.columns[labelled[-1] + 1 :] if c in names]
+    if not beyond:
+        return []
+    every = body.select(pl.all_horizontal(pl.col(beyond) != "").all()).item()
+    return [] if every else beyond
+
+
+def _extra_fields_notice(
+    ragged: pl.DataFrame, rows: pl.DataFrame, marked: pl.Series, extra: list[str]
+) -> str:
+    numbers = rows.filter(marked)["row_number"].to_list()
+    shown = ", ".join(str(number) for number in numbers[:10])
+    if len(numbers) > 10:
+        shown = t("{lines} and {n} more", lines=shown, n=f"{len(numbers) - 10:,}")
+    first = [cell for cell in ragged.select(extra).row(0) if cell]
+    return t_count(
+        len(numbers),
+        "{count} row has more fields than the header (row {rows}, with "
+        '"{example}" beyond the last column); the extra fields were not read as '
+        "a column of their own. A comma inside a name or an amount without quote "
+        "marks shifts the fields after it: check that row under Details.",
+        "{count} rows have more fields than the header (rows {rows}; the first "
+        'with "{example}" beyond the last column); the extra fields were not read '
+        "as a column of their own. A comma inside a name or an amount without "
+        "quote marks shifts the fields after it: check those rows under Details.",
+        rows=shown,
+        example=", ".join(first),
+    )
+
+
+def _with_read_repair(rows: pl.DataFrame, marked: pl.Series, code: str) -> pl.DataFrame:
+    """The rows with ``code`` added to the read repairs of the ``marked`` ones."""
+    if READ_REPAIR not in rows.columns:
+        rows = rows.with_columns(pl.lit("", dtype=pl.String).alias(READ_REPAIR))
+    repaired = (
+        pl.when(~pl.lit(marked))
+        .then(pl.col(READ_REPAIR))
+        .when(pl.col(READ_REPAIR) == "")
+        .then(pl.lit(code))
+        .otherwise(pl.col(READ_REPAIR) + "," + code)
+    )
+    return rows.with_columns(repaired.alias(READ_REPAIR))
 
 
 def _no_rows_message(name: str, sheet: str) -> str:

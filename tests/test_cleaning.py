@@ -448,3 +448,12 @@ def test_an_order_worth_nothing_is_no_sale_and_is_reported():
     assert set(report.rows.set_index("row_number").loc[[2, 3, 7], "reason"]) == {"ok"}
     [note] = [n for n in report.notice_texts() if "worth nothing" in n]
     assert "2 orders" in note and "3 rows" in note
+
+
+def test_a_line_with_more_fields_than_the_header_is_listed_with_its_repair():
+    orders, report = clean(
+        "order,customer,date,amount\n1,C1,2024-01-05,10\n2,C2,2024-01-06,12,x\n"
+    )
+    assert orders["revenue"].tolist() == [10.0, 12.0]
+    assert report.count("extra_fields") == 1
+    assert report.rows_for("extra_fields")["row_number"].tolist() == [3]

@@ -842,3 +842,33 @@ def test_ods_rows_written_once_with_a_repeat_count_are_each_read():
 
     table = read_table(_rewritten_ods(SALES, rewrite), name="same.ods")
     assert table.frame["Customer"].tolist() == ["00421", "C02", "C02", "C02"]
+
+
+# --- lines with more fields than the header -----------------------------------
+
+
+def test_lines_with_more_fields_than_the_header_are_reported_not_a_new_column():
+    text = (
+        "order,customer,date,amount,store\n"
+        "1,C1,2024-01-05,10,Main\n"
+        "2,Smith, John,2024-01-06,12,Main\n"
+        "3,C3,2024-01-07,9,Main\n"
+        "4,C4,2024-01-08,7,Main,late note\n"
+    )
+    table = read_table(text.encode(), name="ragged.csv")
+    assert table.columns == ["order", "customer", "date", "amount", "store"]
+    assert table.rows["read_repair"].to_list() == [
+        "",
+        "extra_fields",
+        "",
+        "extra_fields",
+    ]
+    [note] = [n for n in table.notices if "more fields than the header" in n]
+    assert "rows 3, 5" in note and "\"Main\" beyond the last column" in note
+
+
+def test_an_unnamed_column_filled_on_every_row_is_still_read():
+    text = "order,customer,amount,\n1,C1,10,x\n2,C2,12,y\n"
+    table = read_table(text.encode(), name="unnamed.csv")
+    assert table.columns == ["order", "customer", "amount", "Column 4"]
+    assert "read_repair" not in table.rows.columns
