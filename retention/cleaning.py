@@ -1008,8 +1008,16 @@ def clean_orders(
     if READ_REPAIR in raw.rows.columns:
         lines = lines.with_columns(raw.rows[READ_REPAIR])
     tell(0.5, t("Finding total rows and rows repeated in the file…"))
-    parts = None if mapping.order_id is not None else _parts(raw.rows)
-    lines = _mark_exclusions(raw.cells, lines, mapping, parts)
+    every_part = _parts(raw.rows) if _several_parts(raw) else None
+    parts = None
+    if mapping.order_id is None:
+        # one part: identical rows of one file are separate sales
+        parts = every_part if every_part is not None else _parts(raw.rows)
+    lines = _mark_exclusions(raw.cells, lines, mapping, parts, every_part)
+    if every_part is not None:
+        if repeated_notice := _other_file_notice(lines, raw.rows, every_part):
+            notices.append(repeated_notice)
+        lines = lines.drop("earlier_part")
     lines, repeated = _repeated_order_totals(lines, mapping)
     if repeated:
         notices.append(Notice("order_total_repeated", repeated))
@@ -1231,8 +1239,14 @@ def _mark_exclusions(
     lines: pl.DataFrame,
     mapping: ColumnMapping,
     parts: pl.Series | None = None,
+    every_part: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """The reason code of each row left out, ``""`` for the rows used."""
+    """The reason code of each row left out, ``""`` for the rows used.
+
+    With several files or sheets (``every_part``), a row that repeats a sale
+    of an earlier one is marked ``duplicate_other_file`` and its column
+    ``earlier_part`` names the first part holding that sale.
+    """
     first = cells.to_series(0) if cells.width else pl.Series([""] * cells.height)
     total = (
         _total_labels(first)
@@ -1240,8 +1254,17 @@ def _mark_exclusions(
         | _total_labels(lines["order_id"].fill_null(""))
     )
     duplicate = _exact_duplicates(cells, parts)
+    other_file = pl.repeat(False, cells.height, eager=True)
+    if every_part is not None:
+        other_file, earlier = _repeated_from_other_parts(
+            cells, lines, mapping, every_part
+        )
+        lines = lines.with_columns(earlier_part=earlier)
     lines = lines.with_columns(
-        total=total, duplicate=duplicate, header=_repeated_headers(cells)
+        total=total,
+        duplicate=duplicate,
+        other_file=other_file,
+        header=_repeated_headers(cells),
     )
 
     # an order's total may sit on its first line only (Shopify exports)
@@ -1258,6 +1281,7 @@ def _mark_exclusions(
         ("payment_failed", pl.col("failed")),
         ("no_date", pl.col("timestamp").is_null()),
         ("duplicate", pl.col("duplicate")),
+        ("duplicate_other_file", pl.col("other_file")),
         ("header_repeated", pl.col("header")),
         ("total_row", pl.col("total")),
     ]
@@ -1267,8 +1291,108 @@ def _mark_exclusions(
     names = dict(enumerate(["", *(code for code, _ in rules)]))
     reason = number.replace_strict(names, return_dtype=pl.String)
     return lines.with_columns(excluded=reason).drop(
-        "total", "duplicate", "header", "failed"
+        "total", "duplicate", "other_file", "header", "failed"
     )
+
+
+def _several_parts(raw: RawTable) -> bool:
+    """Whether the rows come from more than one file or sheet."""
+    return len(raw.sources) > 1 or raw.rows["sheet"].n_unique() > 1
+
+
+# The roles whose cells are compared as read (ids, time stamps, numbers), not
+# as written, when telling whether two files hold the same sale.
+_READ_ROLES = ("customer", "order_id", "timestamp", "time", "amount", "quantity")
+
+
+def _sale_content(
+    cells: pl.DataFrame, lines: pl.DataFrame, mapping: ColumnMapping
+) -> pl.DataFrame:
+    """Each row's sale as read: ids, time stamp, amount and quantity as parsed,
+    other numbers as numbers and other cells as trimmed text, so the same
+    sale exported as .xlsx (typed cells) and as .csv (``1/12/2010 8:26``,
+    ``2.550``) reads the same."""
+    mapped = {getattr(mapping, role) for role in (*_READ_ROLES, "unit_price")}
+    columns = [
+        lines[name].alias(f"\x00{name}")
+        for name in ("customer_id", "order_id", "timestamp", "amount", "quantity")
+    ]
+    for name in cells.columns:
+        if name in mapped:
+            continue
+        text = text_column(cells[name]).str.strip_chars()
+        number = text.cast(pl.Float64, strict=False)
+        columns.append(number.cast(pl.String).zip_with(number.is_not_null(), text))
+    return pl.DataFrame(columns)
+
+
+def _repeated_from_other_parts(
+    cells: pl.DataFrame,
+    lines: pl.DataFrame,
+    mapping: ColumnMapping,
+    parts: pl.Series,
+) -> tuple[pl.Series, pl.Series]:
+    """Rows repeating a sale of an earlier file or sheet, and for each row the
+    first part holding its sale.
+
+    With an order number, any such repeat is one; without, the k-th copy of a
+    sale in a part is one when an earlier part holds it k times or more (see
+    :func:`_exact_duplicates`).
+    """
+    content = _sale_content(cells, lines, mapping)
+    key = content.select(pl.struct(pl.all()).alias("key")).with_columns(part=parts)
+    earliest = key.select(pl.col("part").min().over("key")).to_series()
+    if mapping.order_id is not None:
+        repeated = earliest < parts
+    else:
+        repeated = _exact_duplicates(content, parts)
+    return repeated, earliest.alias("earlier_part")
+
+
+def _other_file_notice(
+    lines: pl.DataFrame, rows: pl.DataFrame, parts: pl.Series
+) -> Notice | None:
+    """How many rows of each file repeat sales of an earlier file uploaded with
+    it, naming both."""
+    repeated = lines.select(
+        part=parts,
+        earlier="earlier_part",
+        other=pl.col("excluded") == "duplicate_other_file",
+    ).filter("other")
+    if repeated.is_empty():
+        return None
+    names = _part_names(rows, parts)
+    pairs = repeated.group_by("part", "earlier", maintain_order=True).len()
+    said = [
+        t(
+            "{n} rows of {part} repeat sales of {earlier}",
+            n=f"{count:,}",
+            part=names[part],
+            earlier=names[earlier],
+        )
+        for part, earlier, count in pairs.iter_rows()
+    ]
+    message = t(
+        "{repeats}, uploaded with it (the same sales in another file or sheet); "
+        "they were counted once.",
+        repeats="; ".join(said),
+    )
+    return Notice("duplicate_other_file", message)
+
+
+def _part_names(rows: pl.DataFrame, parts: pl.Series) -> dict[int, str]:
+    """Each part's file name, with its sheet when the file has several read."""
+    first = rows.with_columns(part=parts).unique("part", keep="first")
+    sheets = rows.group_by("source").agg(pl.col("sheet").n_unique().alias("sheets"))
+    first = first.join(sheets, on="source", how="left")
+    return {
+        part: t("{file}, sheet {sheet}", file=source, sheet=sheet)
+        if count > 1
+        else source
+        for part, source, sheet, count in first.select(
+            "part", "source", "sheet", "sheets"
+        ).iter_rows()
+    }
 
 
 def _exact_duplicates(cells: pl.DataFrame, parts: pl.Series | None) -> pl.Series:
@@ -1638,7 +1762,7 @@ def _report(
 
 def _exclusion_notices(report: QualityReport) -> list[Notice]:
     notices = []
-    if duplicates := report.count("duplicate"):
+    if duplicates := report.count("duplicate", exact=True):
         notices.append(
             Notice("duplicate", t("{n} duplicate rows removed.", n=duplicates))
         )

@@ -48,6 +48,7 @@ REASONS: dict[str, str] = {
     "time_zone_converted": "repaired",
     "excel_serial_date": "repaired",
     "duplicate": "excluded",
+    "duplicate_other_file": "excluded",
     "total_row": "excluded",
     "header_repeated": "excluded",
     "no_date": "excluded",
@@ -56,6 +57,9 @@ REASONS: dict[str, str] = {
     "payment_failed": "excluded",
     "zero_order": "excluded",
 }
+# A narrower kind of a reason -> the reason it is a kind of: count("duplicate")
+# and rows_for("duplicate") take in the rows repeating another file's too.
+REASON_KINDS: dict[str, str] = {"duplicate_other_file": "duplicate"}
 ROW_COLUMNS = ["source", "sheet", "row_number", "outcome", "reason", "repairs"]
 
 
@@ -110,6 +114,9 @@ def reason_label(reason: str) -> str:
         ),
         "excel_serial_date": t("Date stored as an Excel day number, converted"),
         "duplicate": t("Exact duplicate of an earlier row"),
+        "duplicate_other_file": t(
+            "The same sale as a row of another file or sheet uploaded with it (overlapping exports, or the same sales as .xlsx and .csv): counted once, from the first file"
+        ),
         "total_row": t("Total or subtotal row"),
         "header_repeated": t("The column headers, repeated inside the file"),
         "no_date": t("Date missing or unreadable"),
@@ -199,9 +206,16 @@ class QualityReport:
         """Share of orders (0-1) without a customer id; ``None`` without orders."""
         return self.guest_orders / self.orders_found if self.orders_found else None
 
-    def count(self, reason: str) -> int:
-        """How many rows ended with ``reason``."""
-        return int((self.row_table["reason"] == reason).sum())
+    def count(self, reason: str, *, exact: bool = False) -> int:
+        """How many rows ended with ``reason`` or, unless ``exact``, a narrower
+        kind of it (:data:`REASON_KINDS`)."""
+        return int(self._with_reason(reason, exact).sum())
+
+    def _with_reason(self, reason: str, exact: bool) -> pl.Series:
+        kinds = [reason]
+        if not exact:
+            kinds += [kind for kind, of in REASON_KINDS.items() if of == reason]
+        return self.row_table["reason"].is_in(kinds)
 
     def counts(self) -> pd.DataFrame:
         """Rows per reason: columns ``reason``, ``outcome``, ``label``, ``rows``,
@@ -222,9 +236,10 @@ class QualityReport:
         columns = ["reason", "outcome", "label", "rows", "example"]
         return counts[columns].reset_index(drop=True)
 
-    def rows_for(self, reason: str) -> pd.DataFrame:
-        """The raw rows that ended with ``reason``, with source and row number."""
-        chosen = self.row_table["reason"] == reason
+    def rows_for(self, reason: str, *, exact: bool = False) -> pd.DataFrame:
+        """The raw rows that ended with ``reason`` or, unless ``exact``, a
+        narrower kind of it, with source and row number."""
+        chosen = self._with_reason(reason, exact)
         origin = self.row_table.filter(chosen).select("source", "sheet", "row_number")
         cells = text_cells(self.raw_table.filter(chosen))
         return pl.concat([origin, cells], how="horizontal").to_pandas()

@@ -864,7 +864,7 @@ def test_lines_with_more_fields_than_the_header_are_reported_not_a_new_column():
         "extra_fields",
     ]
     [note] = [n for n in table.notices if "more fields than the header" in n]
-    assert "rows 3, 5" in note and "\"Main\" beyond the last column" in note
+    assert "rows 3, 5" in note and '"Main" beyond the last column' in note
 
 
 def test_an_unnamed_column_filled_on_every_row_is_still_read():
