@@ -17,7 +17,7 @@ from retention.periods import coverage_notes
 from retention.retention_rates import latest_complete_period
 from ui import data
 from ui.downloads import list_downloads, list_preview
-from ui.show import money, number, percent
+from ui.show import difference, money, number, percent
 from ui.sidebar import require_view
 
 view = require_view()
@@ -72,17 +72,19 @@ change = revenue_change(orders, one_period.previous(), one_period)
 before, after = change.before, change.after
 columns = st.columns(4)
 columns[0].metric(
-    t("Customers"), number(after.customers), f"{after.customers - before.customers:+,}"
+    t("Customers"),
+    number(after.customers),
+    difference(after.customers, before.customers),
 )
 columns[1].metric(
     t("Orders per customer"),
     number(after.orders_per_customer, 2),
-    f"{after.orders_per_customer - before.orders_per_customer:+,.2f}",
+    difference(after.orders_per_customer, before.orders_per_customer, 2),
 )
 columns[2].metric(
     t("Order value"),
     money(after.order_value),
-    f"{after.order_value - before.order_value:+,.2f}",
+    difference(after.order_value, before.order_value, 2),
 )
 columns[3].metric(t("Revenue"), money(after.revenue), f"{change.change:+,.2f}")
 parts = {

@@ -5,7 +5,7 @@ import streamlit as st
 
 from retention.charts import cohort_clv_chart
 from retention.clv import clv_by_cohort, clv_factors
-from retention.i18n import t
+from retention.i18n import t, t_count
 from ui.show import is_missing, money, number
 from ui.sidebar import require_view
 
@@ -40,14 +40,23 @@ sources = {
         "1 / annual churn, carried to a year from a shorter window because "
         "the data covers less than two years"
     ),
-    "unavailable": t("not measurable: too little history. Enter your own estimate."),
+    "unavailable": t(
+        "not measurable yet, with too little history (enter your own estimate above)"
+    ),
 }
+covered = t_count(
+    factors.window_days,
+    "the day up to {date}",
+    "the {count} days up to {date}",
+    date=as_of.date().isoformat(),
+)
+if factors.window_days == 0:
+    covered = t("{date} alone", date=as_of.date().isoformat())
 st.caption(
     t(
         "CLV = AOV × orders per customer per year × lifespan × margin. AOV and "
-        "frequency cover the {days} days up to {date}; lifespan: {source}.",
-        days=factors.window_days,
-        date=as_of.date().isoformat(),
+        "frequency cover {covered}; lifespan: {source}.",
+        covered=covered,
         source=sources[factors.lifespan_source],
     )
 )

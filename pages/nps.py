@@ -140,7 +140,7 @@ def _headline(result):
     nps_col.metric(
         t("Net Promoter Score"),
         format_nps(result.nps),
-        delta=t("± {margin} points", margin=format_nps(margin)),
+        delta=_points("± {margin} point", "± {margin} points", margin),
         delta_color="off",
         delta_arrow="off",
     )
@@ -158,8 +158,10 @@ def _headline(result):
         )
     st.markdown(
         t(
-            "Of **{answered}** answers, {promoters} would recommend you (9 or 10) and {detractors} would not (0 to 6). NPS = % promoters − % detractors = **{nps}**. With this many answers the true figure is most likely between **{low}** and **{high}** (95 % margin of error).",
-            answered=number(result.answered),
+            "Of {answers}, {promoters} would recommend you (9 or 10) and {detractors} would not (0 to 6). NPS = % promoters − % detractors = **{nps}**. With this many answers the true figure is most likely between **{low}** and **{high}** (95 % margin of error).",
+            answers=t_count(
+                result.answered, "**{count}** answer", "**{count}** answers"
+            ),
             promoters=percent(result.promoters * share),
             detractors=percent(result.detractors * share),
             nps=format_nps(result.nps),
@@ -217,10 +219,11 @@ def _comparison(result, band, target):
     if target is not None:
         gap = result.nps - target
         parts.append(
-            t(
-                "Your target is {target:+.0f}: you are {gap} points {side} it.",
+            _points(
+                "Your target is {target:+.0f}: you are {margin} point {side} it.",
+                "Your target is {target:+.0f}: you are {margin} points {side} it.",
+                abs(gap),
                 target=target,
-                gap=format_nps(abs(gap)),
                 side=t("above") if gap >= 0 else t("below"),
             )
         )
@@ -280,15 +283,22 @@ def _purchases(responses, view):
         period=selection.period,
         window=selection.window,
     )
-    st.markdown(
-        t(
-            "**{matched}** of {with_id} answers with a customer id or email were found in your sales log (match rate {rate}). {without} answers carry no id.",
-            matched=number(link.matched),
-            with_id=number(link.with_id),
-            rate=percent(link.match_rate),
-            without=number(link.without_id),
-        )
+    found = t_count(
+        link.with_id,
+        "**{matched}** of {count} answer with a customer id or email was found in your sales log (match rate {rate}).",
+        "**{matched}** of {count} answers with a customer id or email were found in your sales log (match rate {rate}).",
+        matched=number(link.matched),
+        rate=percent(link.match_rate),
     )
+    if not link.with_id:
+        found = t("No answer carries a customer id or email.")
+    elif link.without_id:
+        found += " " + t_count(
+            link.without_id,
+            "{count} answer carries no id.",
+            "{count} answers carry no id.",
+        )
+    st.markdown(found)
     if link.matched:
         detractors = link.groups.set_index("group").loc["detractor"]
         if detractors["customers"]:
@@ -308,11 +318,10 @@ def _purchases(responses, view):
             t(
                 "Still buying: bought on or after {since}, the start of {window} (the sidebar's activity window). A customer who answered twice counts once, with the latest answer. {clv}",
                 since=link.active_since.date().isoformat(),
-                window=t("the last complete period of the sales log")
-                if selection.window == 1
-                else t(
+                window=t_count(
+                    selection.window,
+                    "the last complete period of the sales log",
                     "the last {count} complete periods of the sales log",
-                    count=selection.window,
                 ),
                 clv=_clv_rule(link.lifespan_years),
             )
@@ -326,6 +335,13 @@ def _purchases(responses, view):
             file_name="unmatched_answers.csv",
             mime="text/csv",
         )
+
+
+def _points(one: str, other: str, margin: float, **values) -> str:
+    """A sentence with a number of NPS points, written as the NPS is (``12``),
+    singular when it reads 1."""
+    shown = format_nps(margin)
+    return t(one if shown == "1" else other, margin=shown, **values)
 
 
 def _clv_rule(lifespan_years):

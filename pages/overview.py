@@ -10,7 +10,14 @@ from retention.overview import overview, range_retention
 from retention.periods import coverage_notes
 from retention.retention_rates import latest_complete_period
 from ui import data
-from ui.show import change, figure_names, formatted, number, percent
+from ui.show import (
+    change,
+    customers,
+    figure_names,
+    formatted,
+    number,
+    percent,
+)
 from ui.sidebar import require_view
 
 view = require_view()
@@ -95,14 +102,14 @@ st.subheader(t("Who came back"))
 if flow.customers_at_start > 0:
     st.markdown(
         t(
-            "Of the **{start}** customers who bought in the previous range (S), "
+            "Of the {start} who bought in the previous range (S), "
             "**{kept}** bought again and **{lost}** did not (L). "
-            "**{end}** customers bought in this range (E): **{new}** for the first "
+            "{end} bought in this range (E): **{new}** for the first "
             "time and **{back}** returning after a break (N = {gained}).",
-            start=number(flow.customers_at_start),
+            start=customers(flow.customers_at_start),
             kept=number(flow.retained),
             lost=number(flow.lost),
-            end=number(flow.customers_at_end),
+            end=customers(flow.customers_at_end),
             new=number(flow.new_customers),
             back=number(flow.won_back),
             gained=number(flow.gained),
@@ -111,9 +118,9 @@ if flow.customers_at_start > 0:
 else:
     st.markdown(
         t(
-            "**{end}** customers bought in this range: **{new}** for the first "
+            "{end} bought in this range: **{new}** for the first "
             "time and **{back}** returning after a break.",
-            end=number(flow.customers_at_end),
+            end=customers(flow.customers_at_end),
             new=number(flow.new_customers),
             back=number(flow.won_back),
         )
@@ -122,22 +129,22 @@ if per_period is not None:
     st.markdown(
         t_count(
             selection.window,
-            "**In {label}:** of the **{start}** customers who had bought in the "
+            "**In {label}:** of the {start} who had bought in the "
             "period before (S), **{kept}** bought again and **{lost}** did not "
-            "(L): retention {crr}, churn {churn}. **{end}** customers bought in "
+            "(L): retention {crr}, churn {churn}. {end} bought in "
             "{label} (E), **{gained}** of them new or back after a break (N).",
-            "**In {label}:** of the **{start}** customers who had bought in the "
+            "**In {label}:** of the {start} who had bought in the "
             "{count} periods before (S), **{kept}** bought again and **{lost}** "
-            "did not (L): retention {crr}, churn {churn}. **{end}** customers "
+            "did not (L): retention {crr}, churn {churn}. {end} "
             "bought in {label} (E), **{gained}** of them new or back after a "
             "break (N).",
             label=per_period["label"],
-            start=number(per_period["customers_at_start"]),
+            start=customers(per_period["customers_at_start"]),
             kept=number(per_period["retained"]),
             lost=number(per_period["lost"]),
             crr=percent(per_period["retention_rate"]),
             churn=percent(per_period["churn_rate"]),
-            end=number(per_period["customers_at_end"]),
+            end=customers(per_period["customers_at_end"]),
             gained=number(per_period["gained"]),
         )
     )

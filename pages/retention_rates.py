@@ -12,7 +12,7 @@ from retention.benchmarks import (
 )
 from retention.charts import annual_retention_chart, retention_chart
 from retention.i18n import t
-from retention.periods import period_names
+from retention.periods import day_text, period_names
 from retention.retention_rates import latest_complete_period
 from ui import data
 from ui.show import number, percent
@@ -76,6 +76,20 @@ for _, row in partial.iterrows():
 annual = annual_retention(log.orders, min(selection.end, log.orders["timestamp"].max()))
 if annual is None:
     st.caption(t("Annual retention needs at least six months of sales."))
+elif annual.customers_at_start == 0:
+    since, until = annual.start_window
+    st.markdown(
+        t(
+            "**Annual retention cannot be measured yet:** nobody bought between "
+            "{since} and {until}, so there are no customers to follow into the "
+            "{months} months after. {industry} benchmark: {bench}.",
+            since=day_text(since),
+            until=day_text(until),
+            months=annual.window_months,
+            industry=industry,
+            bench=percent(reference.annual_retention),
+        )
+    )
 else:
     how = (
         t("measured over the last two years")
@@ -109,9 +123,18 @@ else:
         )
 
 st.subheader(t("Annual retention, month by month"))
-rolling = data.rolling_annual(log.content_hash, log.orders)
-rolling = rolling[rolling["month_end"] < selection.end]
-if rolling.empty:
+every_month = data.rolling_annual(log.content_hash, log.orders)
+rolling = every_month[every_month["month_end"] < selection.end]
+if rolling.empty and not every_month.empty:
+    st.caption(
+        t(
+            "The selected range ends before {first}, the first month end with two "
+            "full years of sales before it: choose a later end in the sidebar to "
+            "see annual retention month by month.",
+            first=every_month["label"].iloc[0],
+        )
+    )
+elif rolling.empty:
     st.caption(
         t(
             "Rolling annual retention needs two full years of sales: at each month "
@@ -130,12 +153,11 @@ else:
     )
 st.caption(
     t(
-        "Benchmark source: {source}, {year}. These are rough secondary figures from "
+        "Benchmark source: {source}. These are rough secondary figures from "
         "a survey of companies, measured in ways it does not define: a comparison, "
         "not a grade. Enter your own target in the sidebar to compare with that "
         "instead.",
         source=reference.source,
-        year=reference.year,
     )
 )
 st.subheader(t("The counts behind each rate"))

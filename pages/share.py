@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.store import Dataset, utc_now
 from ui import saved
 from ui.access import (
@@ -15,7 +15,6 @@ from ui.access import (
     require_app_frame,
     share_url,
 )
-from ui.show import number
 from ui.store import dataset_store, secret
 from ui.view import VIEW_KEYS
 
@@ -143,10 +142,11 @@ for dataset in datasets:
         else ""
     )
     with st.expander(
-        t(
-            "{name} · {orders} orders · {span}",
+        t_count(
+            dataset.order_count,
+            "{name} · {count} order · {span}",
+            "{name} · {count} orders · {span}",
             name=dataset.name,
-            orders=number(dataset.order_count),
             span=span,
         ),
         expanded=len(datasets) == 1 or dataset.id == current,

@@ -49,6 +49,13 @@ class AnnualRetention:
         return 100.0 * (self.window_rate / 100.0) ** (12 / self.window_months)
 
     @property
+    def start_window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """The months S is counted in, (first day, last day]: the window before
+        the last ``window_months`` up to ``as_of``."""
+        middle = self.as_of - pd.DateOffset(months=self.window_months)
+        return middle - pd.DateOffset(months=self.window_months), middle
+
+    @property
     def measured(self) -> bool:
         return self.window_months == 12
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.leaks import churn_leaks, customers_at_start
 from retention.orders import customer_codes
 from retention.selection import Selection
@@ -187,6 +187,13 @@ def _leak_phrase(members: pd.DataFrame) -> str:
         return ""
     once = int((lost["past_orders"] == 1).sum())
     cohort = churn_leaks(members, "cohort").iloc[0]
+    if len(lost) == 1:
+        bought = t("had bought only once") if once else t("had bought more than once")
+        return t(
+            " That customer {bought} and first bought in {cohort}.",
+            bought=bought,
+            cohort=cohort["group"],
+        )
     if once * 2 > len(lost):
         return t(
             " Most of them ({once}) had bought only once; the largest group "
@@ -233,16 +240,30 @@ def period_summary(
     revenue against the period before."""
     money = money or "{:,.2f}".format
     start, lost = int(flow_row["customers_at_start"]), int(flow_row["lost"])
-    text = t(
-        "In {label} you kept {kept} of {start} customers; {new} new, {back} back "
-        "after a break; {lost} left.",
-        label=flow_row["label"],
-        kept=start - lost,
-        start=start,
+    newcomers = t(
+        "{new} new, {back} back after a break",
         new=int(flow_row["new_customers"]),
         back=int(flow_row["won_back"]),
-        lost=lost,
     )
+    if start == 0:
+        text = t_count(
+            selection.window,
+            "In {label} there was nobody to keep, since no customer had bought in "
+            "the period before; {newcomers}.",
+            "In {label} there was nobody to keep, since no customer had bought in "
+            "the {count} periods before; {newcomers}.",
+            label=flow_row["label"],
+            newcomers=newcomers,
+        )
+    else:
+        text = t(
+            "In {label} you kept {kept} of {customers}; {newcomers}; {lost} left.",
+            label=flow_row["label"],
+            kept=start - lost,
+            customers=t_count(start, "{count} customer", "{count} customers"),
+            newcomers=newcomers,
+            lost=lost,
+        )
     if lost:
         text += _leak_phrase(customers_at_start(orders, selection))
     change = revenue_change(orders, selection.previous(), selection)

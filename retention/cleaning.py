@@ -58,7 +58,7 @@ import pandas as pd
 import polars as pl
 
 from retention.columns import ColumnMapping, check_mapping
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
 from retention.quality import Notice, QualityReport, outcome_of
 from retention.reading import (
@@ -351,11 +351,14 @@ def _placeholder_notice(placeholders: pl.Series) -> Notice:
     shown = ", ".join(
         f"{value} ({rows:,})" for value, rows in counted.head(5).iter_rows()
     )
-    message = t(
-        "{n} rows name a placeholder instead of a customer ({examples}): "
+    message = t_count(
+        len(placeholders),
+        "{count} row names a placeholder instead of a customer ({examples}): an "
+        "anonymous sale, counted as a guest purchase, in orders and revenue but "
+        "not as a customer. Check it under Details.",
+        "{count} rows name a placeholder instead of a customer ({examples}): "
         "anonymous sales, counted as guest purchases, in orders and revenue but "
         "not as a customer. Check them under Details.",
-        n=f"{len(placeholders):,}",
         examples=shown,
     )
     return Notice("placeholder_customer", message)
@@ -504,9 +507,10 @@ def _parse_iso(
             .then(pl.lit("time_zone_converted"))
             .otherwise(pl.col("repair")),
         )
-        message = t(
-            "{n} time stamps carried a time zone and were converted to {zone}.",
-            n=count,
+        message = t_count(
+            count,
+            "{count} time stamp carried a time zone and was converted to {zone}.",
+            "{count} time stamps carried a time zone and were converted to {zone}.",
             zone=timezone,
         )
         parsed.notices.append(Notice("time_zone_converted", message))
@@ -520,9 +524,10 @@ def _parse_iso(
     frame = frame.with_columns(
         value=pl.when(aware).then(value).otherwise(pl.col("value"))
     )
-    message = t(
-        "{n} time stamps carry a time zone offset; they were kept at the clock time written. Choose the shop's time zone to convert them.",
-        n=count,
+    message = t_count(
+        count,
+        "{count} time stamp carries a time zone offset; it was kept at the clock time written. Choose the shop's time zone to convert it.",
+        "{count} time stamps carry a time zone offset; they were kept at the clock time written. Choose the shop's time zone to convert them.",
     )
     parsed.notices.append(Notice("time_zone_not_converted", message))
     return frame
@@ -790,11 +795,14 @@ def _amounts(text: pl.Series) -> _Amounts:
     result.other_mark = distinct.spread(result.other_mark)
     result.ambiguous = distinct.spread(result.ambiguous)
     if count := int(result.ambiguous.sum()):
-        message = t(
-            "{n} amounts such as {example} could be read with a decimal mark or with "
-            "a thousands separator, and the column uses both marks; they were "
+        message = t_count(
+            count,
+            "{count} amount, {example}, could be read with a decimal mark or with "
+            "a thousands separator, and the column uses both marks; it was read "
+            "as most of the column is written. Check it under Details.",
+            "{count} amounts such as {example} could be read with a decimal mark or "
+            "with a thousands separator, and the column uses both marks; they were "
             "read as most of the column is written. Check them under Details.",
-            n=f"{count:,}",
             example=text.filter(result.ambiguous)[0],
         )
         result.notices.append(Notice("amount_mark_ambiguous", message))
@@ -1059,7 +1067,14 @@ def _read_lines(
 
     notices: list[Notice] = []
 
-    tell(0.0, t("Reading the customer ids of {n} rows…", n=f"{cells.height:,}"))
+    tell(
+        0.0,
+        t_count(
+            cells.height,
+            "Reading the customer id of {count} row…",
+            "Reading the customer ids of {count} rows…",
+        ),
+    )
     customer, customer_fixed = _ids(column("customer"))
     placeholder = _placeholder_customers(customer)
     if placeholder.any():
@@ -1364,9 +1379,10 @@ def _other_file_notice(
     names = _part_names(rows, parts)
     pairs = repeated.group_by("part", "earlier", maintain_order=True).len()
     said = [
-        t(
-            "{n} rows of {part} repeat sales of {earlier}",
-            n=f"{count:,}",
+        t_count(
+            count,
+            "{count} row of {part} repeats a sale of {earlier}",
+            "{count} rows of {part} repeat sales of {earlier}",
             part=names[part],
             earlier=names[earlier],
         )
@@ -1570,13 +1586,19 @@ def _exclude_zero_orders(
         .otherwise(pl.col("excluded"))
     )
     example = orders.filter(pl.col("zero"))["key"][0]
-    message = t(
-        "{orders} orders worth nothing ({rows} rows, such as order {example}, "
-        "every line priced 0: free samples, replacements, write-offs) were left "
-        "out: an invoice of zero value is not a sale, so it counts in no order "
-        "figure. A line priced 0 inside a paying order is kept.",
-        orders=f"{int(orders['zero'].sum()):,}",
-        rows=f"{rows.height:,}",
+    count = int(orders["zero"].sum())
+    rows_said = t_count(rows.height, "{count} row", "{count} rows")
+    message = t_count(
+        count,
+        "{count} order worth nothing ({rows}, order {example}, every line priced "
+        "0: a free sample, a replacement, a write-off) was left out: an invoice "
+        "of zero value is not a sale, so it counts in no order figure. A line "
+        "priced 0 inside a paying order is kept.",
+        "{count} orders worth nothing ({rows}, such as order {example}, every line "
+        "priced 0: free samples, replacements, write-offs) were left out: an "
+        "invoice of zero value is not a sale, so it counts in no order figure. A "
+        "line priced 0 inside a paying order is kept.",
+        rows=rows_said,
         example=example,
     )
     return lines, Notice("zero_order", message)
@@ -1589,13 +1611,17 @@ def _combined_lines_notice(lines: pl.DataFrame, keys: pl.DataFrame) -> Notice | 
     sizes = unnumbered.group_by("key").len().filter(pl.col("len") > 1)
     if sizes.height == 0:
         return None
-    message = t(
+    message = t_count(
+        sizes.height,
         "{rows} rows without an order number share a customer and a time stamp, "
-        "so they were combined into {orders} orders. If each row is a sale of its "
+        "so they were combined into {count} order. If each row is a sale of its "
+        "own, choose a date column that carries the time of day, or the order "
+        "number column.",
+        "{rows} rows without an order number share a customer and a time stamp, "
+        "so they were combined into {count} orders. If each row is a sale of its "
         "own, choose a date column that carries the time of day, or the order "
         "number column.",
         rows=f"{int(sizes['len'].sum()):,}",
-        orders=f"{sizes.height:,}",
     )
     return Notice("lines_combined", message)
 
@@ -1763,11 +1789,17 @@ def _report(
 def _exclusion_notices(report: QualityReport) -> list[Notice]:
     notices = []
     if duplicates := report.count("duplicate", exact=True):
-        notices.append(
-            Notice("duplicate", t("{n} duplicate rows removed.", n=duplicates))
+        message = t_count(
+            duplicates,
+            "{count} duplicate row removed.",
+            "{count} duplicate rows removed.",
         )
+        notices.append(Notice("duplicate", message))
     if totals := report.count("total_row"):
-        notices.append(Notice("total_row", t("{n} total rows left out.", n=totals)))
+        message = t_count(
+            totals, "{count} total row left out.", "{count} total rows left out."
+        )
+        notices.append(Notice("total_row", message))
     return notices
 
 

@@ -340,8 +340,10 @@ def _layout_differences(
         missing = [column for column in columns if column not in table.cells.columns]
         if missing:
             notes.append(
-                t(
+                t_count(
+                    len(missing),
                     "{part} has no column {columns}; those cells are empty for its rows.",
+                    "{part} has no columns {columns}; those cells are empty for its rows.",
                     part=_part_name(table, position),
                     columns=", ".join(missing),
                 )
@@ -1415,10 +1417,12 @@ def _read_text(
         )
     if repaired:
         notices += (
-            t(
-                "{n} cells had been saved with the wrong text encoding (RenÃ©e for "
-                "Renée) and were repaired.",
-                n=repaired,
+            t_count(
+                repaired,
+                "{count} cell had been saved with the wrong text encoding (RenÃ©e "
+                "for Renée) and was repaired.",
+                "{count} cells had been saved with the wrong text encoding (RenÃ©e "
+                "for Renée) and were repaired.",
             ),
         )
     return replace(

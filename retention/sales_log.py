@@ -24,7 +24,7 @@ import pandas as pd
 
 from retention.cleaning import CleaningOptions, clean_orders
 from retention.columns import ColumnMapping, detect_columns, detected_preset
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.quality import QualityReport
 from retention.reading import (
     Progress,
@@ -243,7 +243,12 @@ def build_orders(
     """
     if progress is not None:
         progress(
-            0.0, t("Finding the columns and cleaning {n} rows…", n=f"{len(raw):,}")
+            0.0,
+            t_count(
+                len(raw),
+                "Finding the columns and cleaning {count} row…",
+                "Finding the columns and cleaning {count} rows…",
+            ),
         )
     if mapping is None:
         mapping = detect_columns(raw.cells)

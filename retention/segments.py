@@ -340,11 +340,11 @@ def segment_moves(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """
     # customers are matched by their code in the same orders table
     names = np.array([*SEGMENTS, NOT_YET], dtype=object)
-    size = (
-        int(max(before["code"].max(), after["code"].max(), -1)) + 1 if len(after) else 0
-    )
+    # an empty table has no largest code (NaN), so only the filled ones count
+    codes = [int(table["code"].max()) for table in (before, after) if len(table)]
+    size = max(codes) + 1 if len(after) else 0
     earlier = np.full(size, len(SEGMENTS))
-    earlier[before["code"].to_numpy()] = before["segment"].cat.codes.to_numpy()
+    earlier[before["code"].to_numpy(dtype=int)] = before["segment"].cat.codes.to_numpy()
     # each move as one number, counted without the names
     move = (
         earlier[after["code"].to_numpy()] * len(names)

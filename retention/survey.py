@@ -28,13 +28,14 @@ the file. Columns:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from retention.cleaning import normalise_ids, parse_timestamps
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.nps import (
     NOT_A_NUMBER,
     NPSResult,
@@ -99,24 +100,74 @@ HEADER_WORDS = {
         "tell us",
         "megjegyzés",
         "vélemény",
+        "visszajelzés",
+        "indoklás",
+        "indok",
+        "miért",
+        "észrevétel",
         "kommentar",
         "bemerkung",
+        "begründung",
     ),
 }
-# A column headed exactly one of these holds the comments, however short they
-# are ("Great!", "Too slow"), unless its cells are mostly numbers.
+# A column headed exactly one of these (give or take a word such as "your",
+# "any" or "other", and a note in brackets) holds the comments, however short
+# they are ("Great!", "Too slow"), unless its cells are numbers, dates or codes.
+# It is chosen before a column whose header only mentions one of these words.
 COMMENT_HEADERS = {
     "comment",
     "comments",
+    "feedback",
+    "feedbacks",
+    "reason",
+    "reasons",
+    "why",
+    "remark",
+    "remarks",
+    "suggestion",
+    "suggestions",
     "megjegyzés",
     "megjegyzések",
+    "megjegyzése",
     "vélemény",
     "vélemények",
+    "véleménye",
+    "visszajelzés",
+    "visszajelzések",
+    "indoklás",
+    "indok",
+    "miért",
+    "észrevétel",
+    "észrevételek",
     "kommentar",
     "kommentare",
     "bemerkung",
     "bemerkungen",
+    "begründung",
 }
+# Words that may stand around a comment header without changing what it is.
+COMMENT_HEADER_FILLERS = {
+    "a",
+    "additional",
+    "any",
+    "final",
+    "further",
+    "general",
+    "optional",
+    "other",
+    "the",
+    "your",
+    "egyéb",
+    "további",
+    "ön",
+    "az",
+    "ihr",
+    "ihre",
+    "weitere",
+    "sonstige",
+}
+# Header words of a column of codes (a response or comment id), never comments.
+ID_HEADER_WORDS = {"id", "ids", "uuid", "guid", "azonosító", "sorszám", "nr"}
 # A date column reads as dates in 90 % of its filled cells; an email column has
 # "@" in half of them; a location column has at most this many places.
 MIN_SHARE_OF_DATES = 0.9
@@ -130,6 +181,7 @@ MIN_SHARE_OF_DISTINCT_COMMENTS = 0.5
 SAMPLE_ROWS = 2000
 _CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NOT_A_LETTER = re.compile(r"[^\w]+|_")
+_IN_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
 @dataclass(frozen=True)
@@ -209,8 +261,22 @@ def read_survey(source: str | Path | tuple[str, bytes]) -> SurveyFile:
 
 
 def _header_words(column: object) -> list[str]:
-    spaced = _CAMEL_CASE.sub(" ", str(column))
+    # NFC first: an accent typed as a separate mark (as some Macs save "é")
+    # would otherwise split "megjegyzés" in two.
+    spaced = _CAMEL_CASE.sub(" ", unicodedata.normalize("NFC", str(column)))
     return [word for word in _NOT_A_LETTER.split(spaced.casefold()) if word]
+
+
+def _is_comment_header(column: object) -> bool:
+    """Whether the header is exactly a comment word (Comments, Why?, Your
+    feedback, Megjegyzés (nem kötelező))."""
+    words = _header_words(_IN_BRACKETS.sub(" ", str(column))) or _header_words(column)
+    kept = [word for word in words if word not in COMMENT_HEADER_FILLERS]
+    return " ".join(kept) in COMMENT_HEADERS
+
+
+def _is_id_header(column: object) -> bool:
+    return any(word in ID_HEADER_WORDS for word in _header_words(column))
 
 
 def _header_has(column: object, role: str) -> bool:
@@ -251,30 +317,65 @@ def _looks_like_places(values: pd.Series) -> bool:
     return 2 <= filled.nunique() <= MAX_LOCATIONS and not numbers.all()
 
 
-def _looks_like_comments(values: pd.Series) -> bool:
+def _looks_like_codes(filled: pd.Series) -> bool:
+    """Ids rather than words: no spaces, a digit in nearly every cell, and nearly
+    all different (``FB-000123``, a UUID)."""
+    return (
+        (~filled.str.contains(r"\s", regex=True)).mean() >= MIN_SHARE_OF_DATES
+        and filled.str.contains(r"\d", regex=True).mean() >= MIN_SHARE_OF_DATES
+        and filled.nunique() >= MIN_SHARE_OF_DATES * len(filled)
+    )
+
+
+def _looks_like_text(values: pd.Series) -> bool:
+    """Cells a person wrote: mostly not numbers, not dates and not codes."""
     filled = _filled(values)
     if filled.empty:
         return False
     numbers = [code != NOT_A_NUMBER for _, code in classify_scores(filled)]
     if sum(numbers) >= len(numbers) / 2:
         return False
-    if " ".join(_header_words(values.name)) in COMMENT_HEADERS:
-        return True
+    return not _looks_like_codes(filled) and not _looks_like_dates(filled)
+
+
+def _looks_like_comments(values: pd.Series) -> bool:
+    """Free text: long on average, and mostly different texts."""
+    filled = _filled(values)
     return (
-        filled.str.len().mean() >= MIN_COMMENT_LENGTH
+        _looks_like_text(values)
+        and filled.str.len().mean() >= MIN_COMMENT_LENGTH
         and filled.nunique() > MIN_SHARE_OF_DISTINCT_COMMENTS * len(filled)
     )
+
+
+def _detect_comment(table: pd.DataFrame, taken: set[str]) -> str | None:
+    """A column headed exactly as a comment with any text, else the first column
+    whose header mentions comments and whose cells read as free text; never a
+    column headed as an id."""
+    candidates = [
+        column
+        for column in table.columns
+        if column not in taken and not _is_id_header(column)
+    ]
+    for column in candidates:
+        if _is_comment_header(column) and _looks_like_text(table[column]):
+            return column
+    for column in candidates:
+        if _header_has(column, "comment") and _looks_like_comments(table[column]):
+            return column
+    return None
 
 
 _CELL_CHECKS = {
     "date": _looks_like_dates,
     "customer": lambda values: True,
     "location": _looks_like_places,
-    "comment": _looks_like_comments,
 }
 
 
 def _detect_role(table: pd.DataFrame, role: str, taken: set[str]) -> str | None:
+    if role == "comment":
+        return _detect_comment(table, taken)
     for column in table.columns:
         if column in taken or not _header_has(column, role):
             continue
@@ -302,10 +403,13 @@ def detect_survey_columns(table: pd.DataFrame) -> SurveyColumns:
       or else a column with "@" in half its filled cells;
     - location: a header such as store, shop, location, branch, country, with at
       most 50 different places that are not all numbers;
-    - comment: a header such as comment, feedback, why, suggest, with text of 12
-      characters or more on average that is mostly not numbers; a header that
-      is exactly "comment" or "comments" (or megjegyzés, vélemény, Kommentar,
-      Bemerkung and their plurals) with any text that is mostly not numbers.
+    - comment: first a column headed exactly as a comment (comment, comments,
+      feedback, reason, why, megjegyzés, vélemény, indoklás, Kommentar ... as in
+      ``COMMENT_HEADERS``, give or take "your", "any" or a note in brackets)
+      whose cells are mostly not numbers, dates or codes, however short; else
+      a header that mentions one (comment, feedback, why, suggest ...) with
+      such text of 12 characters or more on average. Never a column headed as
+      an id, nor the score or date column.
 
     A column is used for one role only, in the order score, date, customer,
     location, comment. Only the first ``SAMPLE_ROWS`` rows are looked at.
@@ -364,9 +468,10 @@ def _dates(
     unreadable = int((parsed.values.isna() & (_text_column(table, column) != "")).sum())
     if unreadable:
         notices += (
-            t(
+            t_count(
+                unreadable,
+                "{count} response date could not be read; that answer counts in the NPS but in no period.",
                 "{count} response dates could not be read; those answers count in the NPS but in no period.",
-                count=unreadable,
             ),
         )
     return parsed.values, notices

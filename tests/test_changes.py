@@ -131,3 +131,25 @@ def test_summary_of_a_period_in_plain_words():
     assert "the largest group (2) first bought in Feb 2024" in text
     assert "Revenue went from 40.00 to 20.00 (-20.00)" in text
     assert "the number of customers" in text
+
+
+def test_a_period_with_nobody_at_its_start_says_so_instead_of_kept_0_of_0():
+    orders = monthly_orders({"A": ["2024-01"], "B": ["2024-01"]})
+    table = retention_by_period(orders, "month")
+
+    text = period_summary(orders, row(table, "Jan 2024"), month("2024-01-01"))
+
+    assert "0 of 0" not in text
+    assert text.startswith(
+        "In Jan 2024 there was nobody to keep, since no customer had bought in "
+        "the period before; 2 new, 0 back after a break."
+    )
+
+
+def test_a_period_starting_with_one_customer_says_customer():
+    orders = monthly_orders({"A": ["2024-01", "2024-02"], "B": ["2024-02"]})
+    table = retention_by_period(orders, "month")
+
+    text = period_summary(orders, row(table, "Feb 2024"), month("2024-02-01"))
+
+    assert text.startswith("In Feb 2024 you kept 1 of 1 customer; 1 new,")

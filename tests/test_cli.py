@@ -250,3 +250,21 @@ def test_cafe_card_file_resaved_by_excel_keeps_every_sale(shared_dir):
     assert not any("duplicate" in notice for notice in result["notices"])
     # 52 sales on one card in one minute, two by two, make 26 orders
     assert figures["orders"] == 3_636 - 26
+
+
+def test_a_file_of_one_order_reads_in_the_singular_in_every_command(tmp_path):
+    from tests.test_page_wording import ONE_ANSWER, ONE_COUNT_SLIPS, ONE_ORDER
+
+    sales, survey = tmp_path / "one.csv", tmp_path / "answers.csv"
+    sales.write_text(ONE_ORDER)
+    survey.write_text(ONE_ANSWER)
+    runs = [
+        run_cli("summary", str(sales)),
+        run_cli("cohorts", str(sales)),
+        run_cli("segments", str(sales)),
+        run_cli("nps", str(survey)),
+    ]
+    assert [done.returncode for done in runs] == [0, 0, 0, 0], runs[0].stderr
+    printed = "\n".join(done.stdout + done.stderr for done in runs)
+    assert "1 duplicate row removed." in runs[0].stderr
+    assert not ONE_COUNT_SLIPS.findall(printed), printed

@@ -306,3 +306,38 @@ def test_f10_total_row_is_not_a_customer_and_revenue_is_not_doubled():
     assert "Total" not in set(log.orders["customer_id"].dropna())
     assert log.report.count("total_row") == 1
     assert round(log.orders["revenue"].sum(), 2) == 114.50
+
+
+@pytest.mark.parametrize(
+    "text, notice",
+    [
+        (
+            "order_id,customer_id,order_date,amount\n"
+            "1,C1,2024-01-15T10:00:00+02:00,5\n2,C2,2024-01-16 10:00,6\n",
+            "1 time stamp carries a time zone offset; it was kept at the clock "
+            "time written. Choose the shop's time zone to convert it.",
+        ),
+        (
+            "customer_id,order_date,amount\n"
+            "C1,2024-01-15 10:00,5\nC1,2024-01-15 10:00,6\nC2,2024-01-16 11:00,7\n",
+            "2 rows without an order number share a customer and a time stamp, so "
+            "they were combined into 1 order.",
+        ),
+        (
+            "order_id,customer_id,name,order_date,amount\n"
+            "1,C1,RenÃ©e,2024-01-15,5\n2,C2,Anna,2024-01-16,6\n",
+            "1 cell had been saved with the wrong text encoding (RenÃ©e for Renée) "
+            "and was repaired.",
+        ),
+        (
+            "order_id,customer_id,order_date,amount\n"
+            "1,C1,2024-01-15,5\n1,C1,2024-01-15,5\n",
+            "1 duplicate row removed.",
+        ),
+    ],
+    ids=["time zone", "combined rows", "encoding", "duplicate"],
+)
+def test_a_notice_about_one_row_or_cell_is_in_the_singular(text, notice):
+    log = load_sales_log(("one.csv", text.encode()))
+
+    assert any(notice in message for message in log.report.notice_texts())

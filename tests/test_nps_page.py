@@ -193,6 +193,21 @@ def test_a_new_survey_file_starts_from_its_own_detected_columns():
     assert boxes["Comment"] == "Anything else?"
 
 
+def test_the_comment_box_starts_on_the_column_headed_why_not_the_id_or_date():
+    survey = (
+        "Response ID,Feedback received,Score,What could we improve?,Why?\n"
+        "R-1001,2024-02-01 09:10:11,10,Open earlier on Saturdays please,Price\n"
+        "R-1002,2024-02-02 10:00:54,6,Faster service at lunchtime please,Slow\n"
+        "R-1003,2024-02-09 11:30:02,9,More gluten free choices would help,Staff\n"
+    )
+    app = open_nps()
+    upload_survey(app, "survey.csv", survey.encode())
+
+    boxes = {box.label: box.value for box in app.selectbox}
+    assert boxes["Score (0-10)"] == "Score"
+    assert boxes["Comment"] == "Why?"
+
+
 def test_choosing_no_comment_column_keeps_the_other_choices():
     app = open_nps()
     upload_survey(app, "survey.csv", CAFE_SURVEY.encode())

@@ -98,3 +98,59 @@ def test_the_annual_benchmark_is_not_drawn_across_per_period_rates(cases_dir, pe
     assert "No benchmark line here: Retail and e-commerce: 63 % kept per year" in why
     assert f"kept from one {period} to the next" in why
     assert "rough secondary figures" in why
+
+
+# C01 buys in January, C02 in August: the three months before the last three
+# (20 Feb to 20 May) hold no customer, so annual retention has nobody to follow.
+NOBODY_AT_START = [("1", "C01", "2024-01-05", 40.0), ("2", "C02", "2024-08-20", 30.0)]
+
+
+def page_text(app) -> str:
+    return " ".join(e.value for e in (*app.markdown, *app.caption, *app.info))
+
+
+def test_annual_retention_with_nobody_to_follow_reads_as_a_sentence(tmp_path):
+    path = tmp_path / "gap.csv"
+    lines = ["order_id,customer_id,order_date,amount"]
+    path.write_text("\n".join(lines + [",".join(map(str, r)) for r in NOBODY_AT_START]))
+    app = open_app({"target": "70"})
+    upload(app, path)
+    app.switch_page("pages/retention_rates.py").run()
+    assert not app.exception
+    text = page_text(app)
+    assert "Annual retention: no data" not in text
+    assert "no data points" not in text
+    assert "retention (no data)" not in text
+    assert (
+        "**Annual retention cannot be measured yet:** nobody bought between "
+        "20 Feb 2024 and 20 May 2024, so there are no customers to follow into the "
+        "3 months after." in text
+    )
+    assert "(survey, 2018), 2018" not in text
+
+
+def test_a_range_ending_before_two_years_of_sales_says_why_no_month_by_month(
+    tmp_path,
+):
+    app = open_app({"start": "2022-01-01", "end": "2023-06-30"})
+    upload(app, write_csv(tmp_path))
+    app.switch_page("pages/retention_rates.py").run()
+    assert not app.exception
+    text = page_text(app)
+    assert "needs two full years of sales" not in text
+    assert "The selected range ends before Dec 2023, the first month end" in text
+
+
+def test_customer_value_without_a_lifespan_reads_without_a_double_full_stop(
+    tmp_path,
+):
+    path = tmp_path / "gap.csv"
+    lines = ["order_id,customer_id,order_date,amount"]
+    path.write_text("\n".join(lines + [",".join(map(str, r)) for r in NOBODY_AT_START]))
+    app = open_app()
+    upload(app, path)
+    app.switch_page("pages/customer_value.py").run()
+    assert not app.exception
+    text = page_text(app)
+    assert ".." not in text
+    assert "lifespan: not measurable yet, with too little history" in text

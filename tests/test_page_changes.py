@@ -76,3 +76,17 @@ def test_what_changed_breaks_leaks_down_by_past_orders(tmp_path):
     app.selectbox(key="changes_period").select_index(1).run()
     assert not app.exception
     assert app.info[0].value.startswith("In Feb 2024 you kept 2 of 2 customers")
+
+
+def test_a_period_after_one_without_orders_shows_no_nan_change(tmp_path):
+    path = tmp_path / "gap.csv"
+    path.write_text(
+        "order_id,customer_id,order_date,amount\n1,A,2024-01-05,10\n2,B,2024-03-05,20\n"
+    )
+    app = open_app({"start": "2024-03-01", "end": "2024-03-31"})
+    upload(app, path)
+    app.switch_page("pages/changes.py").run()
+    assert not app.exception
+    deltas = [m.delta for m in app.metric]
+    assert not any("nan" in str(delta) for delta in deltas), deltas
+    assert "0 of 0" not in app.info[0].value

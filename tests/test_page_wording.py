@@ -3,9 +3,13 @@ plural wording, the NPS margin against its range, and no deprecated arguments.""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from tests.test_pages import navigation_pages, open_app, upload  # noqa: F401
+import pandas as pd
+import pytest
+
+from tests.test_pages import PAGES, navigation_pages, open_app, upload  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -121,3 +125,130 @@ def test_overview_comparison_marks_a_late_first_and_a_partial_last_quarter_f01(
         warning
     )
     assert "2024 Q2: the data stops on 5 Jun 2024, after 66 of its 91 days." in warning
+
+
+# Counts of one: every page on a shop with a single customer, in English
+# singular ("1 customer", "1 order"), never "1 customers".
+
+ONE_COUNT_SLIPS = re.compile(
+    r"(?<![\d.,])1\**\s+(?:\w+\s+)?(customers|orders|days|periods|rows|answers|"
+    r"comments|months|weeks|years|responses|purchases|cells|amounts|stamps|"
+    r"dates|points|links|datasets|files|sheets)\b"
+)
+# C01's only order, written twice (one duplicate row left out).
+ONE_ORDER = (
+    "order_id,customer_id,order_date,amount\n"
+    "1001,C01,2024-01-15,40.00\n"
+    "1001,C01,2024-01-15,40.00\n"
+)
+# C01 alone buys in January and February, then not in March (lost), and in April.
+ONE_CUSTOMER = (
+    "order_id,customer_id,order_date,amount\n"
+    "1,c01@example.com,2024-01-15,40.00\n"
+    "2,c01@example.com,2024-02-15,30.00\n"
+    "3,c01@example.com,2024-04-15,20.00\n"
+)
+ONE_ANSWER = (
+    "Email,How likely are you to recommend us?,Comment\nc01@example.com,9,Nice\n"
+)
+
+
+def every_text(node) -> list[str]:
+    """Every string an element shows (values, labels, captions, help, deltas,
+    chart specs and table cells), from the element tree of an AppTest run."""
+    found = []
+    proto = getattr(node, "proto", None)
+    if proto is not None and hasattr(proto, "ListFields"):
+        found += [v for _, v in proto.ListFields() if isinstance(v, str)]
+    value = getattr(node, "value", None) if hasattr(node, "proto") else None
+    if isinstance(value, pd.DataFrame):
+        found += [str(cell) for cell in value.astype(str).to_numpy().ravel()]
+        found += [str(column) for column in value.columns]
+    for attribute in ("label", "value"):
+        try:
+            text = getattr(node, attribute, None)
+        except Exception:  # an element without that attribute
+            continue
+        if isinstance(text, str):
+            found.append(text)
+    children = getattr(node, "children", None)
+    for child in children.values() if isinstance(children, dict) else []:
+        found += every_text(child)
+    return found
+
+
+def slips(app) -> list[str]:
+    return sorted(
+        {
+            m.group(0)
+            for text in every_text(app._tree)
+            for m in ONE_COUNT_SLIPS.finditer(text)
+        }
+    )
+
+
+def open_with(text: str, name: str, query=None):
+    app = open_app(query)
+    app.sidebar.file_uploader[0].set_value((name, text.encode(), "text/csv"))
+    return app.run()
+
+
+@pytest.mark.parametrize(
+    "sales, query",
+    [(ONE_ORDER, None), (ONE_CUSTOMER, None), (ONE_CUSTOMER, {"start": "2024-02-01", "end": "2024-02-29"}), (ONE_CUSTOMER, {"window": "2"})],
+    ids=["one order", "one customer", "one customer in February", "two-period window"],
+)  # fmt: skip
+def test_no_page_writes_1_customers_or_1_orders(sales, query):
+    app = open_with(sales, "one.csv", query)
+    assert not app.exception
+    found = {}
+    for page in [*PAGES, "pages/share.py"]:
+        app.switch_page(page).run()
+        assert not app.exception, (page, [e.value for e in app.exception])
+        if page == "pages/nps.py":
+            app.file_uploader(key="survey_upload").set_value(
+                ("answers.csv", ONE_ANSWER.encode(), "text/csv")
+            )
+            app.run()
+            assert not app.exception
+        if slips(app):
+            found[page] = slips(app)
+    assert found == {}
+
+
+def test_one_customer_reads_in_the_singular_on_the_overview_and_what_changed():
+    app = open_with(
+        ONE_CUSTOMER, "one.csv", {"start": "2024-02-01", "end": "2024-02-29"}
+    )
+    text = " ".join(every_text(app._tree))
+    assert "Of the **1** customer who bought in the previous range (S)" in text
+    assert "**1** customer bought in this range (E)" in text
+    app.switch_page("pages/changes.py").run()
+    assert "In Feb 2024 you kept 1 of 1 customer; 0 new," in app.info[0].value
+    app = open_with(
+        ONE_CUSTOMER, "one.csv", {"start": "2024-03-01", "end": "2024-03-31"}
+    )
+    app.switch_page("pages/changes.py").run()
+    assert "That customer had bought more than once" in app.info[0].value
+
+
+def test_one_duplicate_row_is_a_row_in_the_notices():
+    app = open_with(ONE_ORDER, "one.csv")
+    app.switch_page("pages/data_quality.py").run()
+    text = " ".join(every_text(app._tree))
+    assert "1 duplicate row removed." in text
+    assert "· 1 order ·" in " ".join(
+        every_text(app.switch_page("pages/share.py").run()._tree)
+    )
+
+
+def test_one_answer_reads_in_the_singular_on_the_nps_page():
+    app = open_with(ONE_CUSTOMER, "one.csv")
+    app.switch_page("pages/nps.py").run()
+    app.file_uploader(key="survey_upload").set_value(
+        ("answers.csv", ONE_ANSWER.encode(), "text/csv")
+    )
+    app.run()
+    text = " ".join(every_text(app._tree))
+    assert "Of **1** answer, " in text
+    assert "**1** of 1 answer with a customer id or email was found" in text

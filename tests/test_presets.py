@@ -78,7 +78,7 @@ def test_square_months_with_different_headers_read_together(exports):
     assert log.report.count("refund_unmatched") == 1
     assert log.report.currency == "USD"
     assert any(
-        "has no column Commission, Employee" in n for n in log.report.notice_texts()
+        "has no columns Commission, Employee" in n for n in log.report.notice_texts()
     )
 
 

@@ -119,6 +119,18 @@ def test_moves_between_segments_from_one_month_to_the_next():
     assert sum(rows.values()) == 3
 
 
+def test_moves_from_a_day_before_anyone_bought_are_all_from_not_yet():
+    orders = orders_on({"A": ["2024-02-20"]})
+    before = customer_segments(orders, pd.Timestamp("2024-01-31"))
+    after = customer_segments(orders, pd.Timestamp("2024-02-29"))
+
+    moves = segment_moves(before, after)
+
+    assert moves[["from_segment", "to_segment", "customers"]].values.tolist() == [
+        [NOT_YET, "new", 1]
+    ]
+
+
 def test_at_risk_is_overdue_against_the_customers_own_gap_with_the_reason():
     orders = orders_on(
         {

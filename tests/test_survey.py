@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 import pytest
 
@@ -191,7 +193,10 @@ def test_unreadable_dates_are_counted_in_a_notice():
     responses = survey_responses(table, SurveyColumns(score="score", date="date"))
 
     assert responses.table["date"].isna().tolist() == [False, True, True]
-    assert any("1 response dates" in notice for notice in responses.notices)
+    assert any(
+        "1 response date could not be read; that answer counts" in notice
+        for notice in responses.notices
+    )
 
 
 @pytest.mark.parametrize(
@@ -215,3 +220,87 @@ def test_short_repeated_words_under_a_longer_header_are_not_comments():
     )
 
     assert detect_survey_columns(table).comment is None
+
+
+# The comment column: an exact header first, never the score, a date or an id
+
+SCORE = "How likely are you to recommend us?"
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Why?", "Reason", "Feedback", "Your comments", "Comments (optional)",
+     "Indoklás", "Vélemény", "miért?"],
+)  # fmt: skip
+def test_a_column_headed_exactly_as_a_comment_holds_short_comments(header):
+    table = pd.DataFrame(
+        {SCORE: ["10", "9", "3", "8"], header: ["Price", "Staff", "Slow", "Price"]}
+    )
+
+    assert detect_survey_columns(table).comment == header
+
+
+def test_a_column_headed_comments_wins_over_one_that_only_mentions_the_word():
+    table = pd.DataFrame(
+        {
+            SCORE: ["10", "9", "3", "8"],
+            "What could we improve?": [
+                "Open earlier on Saturdays please",
+                "More gluten free choices would help",
+                "Faster service at lunchtime, the queue is long",
+                "Nothing really, keep going as you are",
+            ],
+            "Comments": ["Great!", "Lovely", "Too slow", "Fine"],
+        }
+    )
+
+    assert detect_survey_columns(table).comment == "Comments"
+
+
+def test_a_feedback_id_column_of_codes_is_not_the_comment():
+    table = pd.DataFrame(
+        {
+            "Feedback ID": [
+                "3f2b8c1e-7a4d-4e0b-9c61-2d5f0a9e1b77",
+                "a81c0d2e-55b9-4f3a-8e27-6b1d9c4f0a12",
+                "0c9e7f31-2b6a-4d85-a0f4-91e3c7b2d566",
+                "d4a61b90-8f2e-43c7-b5d1-7e0a3c9f2b48",
+            ],
+            SCORE: ["10", "9", "3", "8"],
+            "Feedback": ["Great!", "Lovely", "Too slow", "Fine"],
+        }
+    )
+
+    assert detect_survey_columns(table).comment == "Feedback"
+
+
+def test_a_column_of_response_numbers_or_dates_is_never_the_comment():
+    table = pd.DataFrame(
+        {
+            "Feedback ref": ["FB-000121", "FB-000122", "FB-000123", "FB-000124"],
+            "Feedback received": [
+                "2024-03-01 09:10:11",
+                "2024-03-02 10:00:54",
+                "2024-03-09 11:30:02",
+                "2024-04-03 08:05:40",
+            ],
+            SCORE: ["10", "9", "3", "8"],
+        }
+    )
+
+    assert detect_survey_columns(table).comment is None
+
+
+def test_a_score_column_headed_feedback_is_not_the_comment():
+    table = pd.DataFrame({"Feedback (0-10)": ["10", "9", "3", "8", "7"]})
+
+    columns = detect_survey_columns(table)
+
+    assert columns.comment is None
+
+
+def test_a_hungarian_header_written_with_separate_accents_is_a_comment_header():
+    header = unicodedata.normalize("NFD", "Megjegyzés")
+    table = pd.DataFrame({SCORE: ["10", "9", "3"], header: ["Jó", "Lassú", "Drága"]})
+
+    assert detect_survey_columns(table).comment == header

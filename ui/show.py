@@ -7,7 +7,7 @@ import math
 
 import streamlit as st
 
-from retention.i18n import t
+from retention.i18n import t, t_count
 
 CURRENCY_KEY = "regulars:currency"
 
@@ -37,6 +37,12 @@ def money(value: float | None) -> str:
 
 def number(value: float | None, decimals: int = 0) -> str:
     return t("no data") if is_missing(value) else f"{value:,.{decimals}f}"
+
+
+def customers(count: float) -> str:
+    """``**1** customer``, ``**1,250** customers``: a count in bold with its
+    noun, for sentences (a catalogue translates each form on its own)."""
+    return t_count(int(count), "**{count}** customer", "**{count}** customers")
 
 
 def figure_names() -> dict[str, str]:
@@ -78,6 +84,14 @@ def change(figure: str, value: float | None) -> str | None:
     if FORMATS[figure] is number:
         return f"{value:+,.0f}"
     return f"{value:+,.2f}"
+
+
+def difference(after: float | None, before: float | None, decimals: int = 0):
+    """``after - before`` with its sign (``+1,250``); None when either is
+    undefined (an average of no orders), so no "+nan" is shown."""
+    if is_missing(after) or is_missing(before):
+        return None
+    return f"{after - before:+,.{decimals}f}"
 
 
 def as_text(values, fmt: str):
