@@ -1033,10 +1033,10 @@ def clean_orders(
     kept = lines.filter(pl.col("excluded") == "")
     orders, keys = _collapse_orders(kept, derived=mapping.order_id is None)
     if orders["zero"].any():
-        lines, zero = _exclude_zero_orders(lines, orders, keys)
+        lines, kept, orders, keys, zero = _exclude_zero_orders(
+            lines, kept, orders, keys
+        )
         notices.append(zero)
-        kept = lines.filter(pl.col("excluded") == "")
-        orders, keys = _collapse_orders(kept, derived=mapping.order_id is None)
     if combined := _combined_lines_notice(kept, keys):
         notices.append(combined)
     tell(0.85, t("Writing down what happened to every row…"))
@@ -1565,7 +1565,9 @@ def _collapse_orders(
     )
     # every priced line worth 0: a free sample, a replacement, no sale
     orders = orders.with_columns(
-        zero=(pl.col("largest") == 0) & ~pl.col("refund") & ~pl.col("void")
+        zero=((pl.col("largest") == 0) & ~pl.col("refund") & ~pl.col("void")).fill_null(
+            False
+        )
     ).drop("largest")
     orders = orders.with_columns(matched=_match_refunds(orders))
     keys = lines.select("row", "key").with_columns(position=positions["position"])
@@ -1573,10 +1575,14 @@ def _collapse_orders(
 
 
 def _exclude_zero_orders(
-    lines: pl.DataFrame, orders: pl.DataFrame, keys: pl.DataFrame
-) -> tuple[pl.DataFrame, Notice]:
-    """Leave out the lines of the orders worth nothing (every priced line 0),
-    and say how many orders and rows, with an example."""
+    lines: pl.DataFrame, kept: pl.DataFrame, orders: pl.DataFrame, keys: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, Notice]:
+    """Leave out the orders worth nothing (every priced line 0) and their
+    lines (no refund was matched to them), and say how many, with an example.
+
+    Returns the lines with those marked, the kept lines, the orders and the
+    keys without them, and the notice.
+    """
     zero = orders["zero"].gather(keys["position"])
     rows = keys.filter(zero)
     marked = pl.repeat(False, lines.height, eager=True).scatter(rows["row"], True)
@@ -1584,6 +1590,12 @@ def _exclude_zero_orders(
         excluded=pl.when(marked)
         .then(pl.lit("zero_order"))
         .otherwise(pl.col("excluded"))
+    )
+    # each kept order moves up by the orders left out before it
+    before = orders["zero"].cast(pl.UInt32).cum_sum()
+    keys = keys.filter(~zero)
+    keys = keys.with_columns(
+        position=keys["position"] - before.gather(keys["position"])
     )
     example = orders.filter(pl.col("zero"))["key"][0]
     count = int(orders["zero"].sum())
@@ -1601,7 +1613,8 @@ def _exclude_zero_orders(
         rows=rows_said,
         example=example,
     )
-    return lines, Notice("zero_order", message)
+    notice = Notice("zero_order", message)
+    return lines, kept.filter(~zero), orders.filter(~pl.col("zero")), keys, notice
 
 
 def _combined_lines_notice(lines: pl.DataFrame, keys: pl.DataFrame) -> Notice | None:
@@ -1647,7 +1660,7 @@ def _order_keys(*, derived: bool) -> pl.Expr:
 def _match_refunds(orders: pl.DataFrame) -> pl.Series:
     """For each refund: the key of the order it names in a "refund of" column,
     else the customer's latest purchase at or before it; null when none."""
-    purchases = orders.filter(~pl.col("refund") & ~pl.col("void"))
+    purchases = orders.filter(~pl.col("refund") & ~pl.col("void") & ~pl.col("zero"))
     by_reference = orders.select(
         pl.when(
             pl.col("refund") & pl.col("refund_of").is_in(purchases["key"].implode())
