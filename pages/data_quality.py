@@ -138,13 +138,14 @@ st.dataframe(
 
 def _rows_csv(reason: str) -> bytes:
     """The rows that ended with ``reason``, made only when downloaded."""
-    return report.rows_for(reason).to_csv(index=False).encode("utf-8-sig")
+    rows = report.rows_for(reason, exact=True)
+    return rows.to_csv(index=False).encode("utf-8-sig")
 
 
 for reason in counts.loc[counts["reason"] != "ok", "reason"]:
     st.download_button(
         t_count(
-            report.count(reason),
+            report.count(reason, exact=True),
             "Download: {label} ({count} row)",
             "Download: {label} ({count} rows)",
             label=reason_label(reason),

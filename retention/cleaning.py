@@ -4,7 +4,9 @@ The rules, in the order they apply:
 
 1. Ids are text: ``421.0`` becomes ``421``, leading zeros stay (``00421``),
    emails are compared without case and spaces, and blank, ``nan``, ``N/A`` or
-   ``-`` mean a guest (no customer id).
+   ``-`` mean a guest (no customer id). So does a till's placeholder for an
+   anonymous sale in the customer column (``Walk-in Customer``, ``Guest``,
+   ``Cash customer``, ``Alkalmi vásárló``, an id of zeros), reported as such.
 2. Dates: ISO text, day-first (``03.12.2026``, ``3/12/2026``), Hungarian
    (``2026. 12. 03.``) or month-first dates with or without a time, a time of
    day in a column of its own, and Excel day numbers. The day/month order is
@@ -21,7 +23,10 @@ The rules, in the order they apply:
    id, any repeat of an earlier row; without one, identical rows of one file
    are separate sales and only repeats of an earlier file or sheet uploaded
    with it are duplicates), rows without a readable date or amount, failed payments,
-   stock adjustments (negative quantity at zero amount, not a cancellation).
+   stock adjustments (negative quantity at zero amount, not a cancellation),
+   and the lines of an order worth nothing (every priced line 0: a free
+   sample, a replacement), which is no sale; a line priced 0 inside a paying
+   order stays.
 5. Lines with the same order id form one order (revenue summed, items = sum
    of quantity or number of lines). An order total repeated on every line of
    its order (some web-shop exports) counts once. Without an order id, an
@@ -56,10 +61,17 @@ from retention.columns import ColumnMapping, check_mapping
 from retention.i18n import t, t_count
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
 from retention.quality import Notice, QualityReport, outcome_of
-from retention.reading import Progress, RawTable, SalesLogError, text_column
+from retention.reading import (
+    READ_REPAIR,
+    Progress,
+    RawTable,
+    SalesLogError,
+    text_column,
+)
 
 __all__ = [
     "DATE_ORDERS",
+    "PLACEHOLDER_CUSTOMERS",
     "CleaningOptions",
     "ParsedAmounts",
     "ParsedTimestamps",
@@ -70,7 +82,22 @@ __all__ = [
 ]
 
 DATE_ORDERS = ("auto", "day_first", "month_first")
-BLANK_IDS = ["", "nan", "none", "null", "n/a", "na", "-", "--", "#n/a", "(blank)", "guest"]  # fmt: skip
+BLANK_IDS = ["", "nan", "none", "null", "n/a", "na", "-", "--", "#n/a", "(blank)"]  # fmt: skip
+# What tills write in the customer column of an anonymous sale, compared in
+# lower case with dashes, dots and brackets as spaces; an id of zeros only
+# ("0", "000") is one too. Real names are never in this list.
+PLACEHOLDER_CUSTOMERS = frozenset(
+    {
+        "walk in", "walk in customer", "walkin", "walkin customer", "walk in sale",
+        "guest", "guest customer", "guest checkout", "cash", "cash customer",
+        "cash sale", "anonymous", "anonymous customer", "no customer",
+        "unknown customer", "default customer", "counter sale", "retail customer",
+        "alkalmi vásárló", "alkalmi vevő", "vendég", "vendég vásárló",
+        "eseti vásárló", "eseti vevő", "készpénzes vásárló", "készpénzes vevő",
+        "ismeretlen vásárló", "ismeretlen vevő", "nincs vevő", "vevő nélkül",
+        "laufkunde", "barverkauf", "gast", "klient detaliczny", "gość",
+    }
+)  # fmt: skip
 CANCEL_WORDS = (
     r"cancel|refund|return|void|reversal|chargeback|storno|sztorn|visszat|visszár"
     r"|töröl|zwrot|anul"
@@ -255,9 +282,11 @@ def normalise_ids(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     ``421.0`` -> ``421`` (repaired), ``00421`` stays, ``1001`` and ``"1001"`` are
     the same; emails lose case and spaces; blank, ``nan``, ``N/A``, ``-`` and
-    ``guest`` become NA.
+    the placeholders of anonymous sales (``Guest``, ``Walk-in Customer``,
+    ``0``; see :data:`PLACEHOLDER_CUSTOMERS`) become NA.
     """
     ids, repaired = _ids(_text(values))
+    ids = ids.set(_placeholder_customers(ids), None)
     return (
         pd.Series(ids.to_list(), index=values.index, dtype="string"),
         pd.Series(repaired.to_numpy(), index=values.index),
@@ -295,6 +324,44 @@ def _distinct_ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
         squeezed = text.str.to_lowercase().str.replace_all(r"\s", "")
         ids = squeezed.zip_with(email & ~decimal, ids)
     return ids.set(blank, None), decimal
+
+
+def _placeholder_customers(ids: pl.Series) -> pl.Series:
+    """Which ids are a till's placeholder for an anonymous sale (``Walk-in
+    Customer``, ``Guest``, ``Alkalmi vásárló``, ``0``); each distinct id is
+    looked at once."""
+    distinct = ids.drop_nulls().unique()
+    words = (
+        distinct.str.to_lowercase()
+        .str.replace_all(r"[\s\-_.,:;*()\[\]/]+", " ")
+        .str.strip_chars()
+    )
+    found = distinct.filter(
+        words.is_in(list(PLACEHOLDER_CUSTOMERS)) | distinct.str.contains(r"^0+$")
+    )
+    if found.is_empty():
+        return pl.repeat(False, len(ids), eager=True)
+    return ids.is_in(found.implode()).fill_null(False)
+
+
+def _placeholder_notice(placeholders: pl.Series) -> Notice:
+    """How many rows name a placeholder instead of a customer, the most
+    frequent placeholders with their counts."""
+    counted = placeholders.value_counts(sort=True, name="rows")
+    shown = ", ".join(
+        f"{value} ({rows:,})" for value, rows in counted.head(5).iter_rows()
+    )
+    message = t_count(
+        len(placeholders),
+        "{count} row names a placeholder instead of a customer ({examples}): an "
+        "anonymous sale, counted as a guest purchase, in orders and revenue but "
+        "not as a customer. Check it under Details.",
+        "{count} rows name a placeholder instead of a customer ({examples}): "
+        "anonymous sales, counted as guest purchases, in orders and revenue but "
+        "not as a customer. Check them under Details.",
+        examples=shown,
+    )
+    return Notice("placeholder_customer", message)
 
 
 # --- dates -----------------------------------------------------------------
@@ -946,15 +1013,30 @@ def clean_orders(
     tell = progress or _silent
     check_mapping(mapping, raw.cells)
     lines, notices, parsed = _read_lines(raw.cells, mapping, options, tell)
+    if READ_REPAIR in raw.rows.columns:
+        lines = lines.with_columns(raw.rows[READ_REPAIR])
     tell(0.5, t("Finding total rows and rows repeated in the file…"))
-    parts = None if mapping.order_id is not None else _parts(raw.rows)
-    lines = _mark_exclusions(raw.cells, lines, mapping, parts)
+    every_part = _parts(raw.rows) if _several_parts(raw) else None
+    parts = None
+    if mapping.order_id is None:
+        # one part: identical rows of one file are separate sales
+        parts = every_part if every_part is not None else _parts(raw.rows)
+    lines = _mark_exclusions(raw.cells, lines, mapping, parts, every_part)
+    if every_part is not None:
+        if repeated_notice := _other_file_notice(lines, raw.rows, every_part):
+            notices.append(repeated_notice)
+        lines = lines.drop("earlier_part")
     lines, repeated = _repeated_order_totals(lines, mapping)
     if repeated:
         notices.append(Notice("order_total_repeated", repeated))
     tell(0.65, t("Grouping the lines into orders and matching refunds…"))
     kept = lines.filter(pl.col("excluded") == "")
     orders, keys = _collapse_orders(kept, derived=mapping.order_id is None)
+    if orders["zero"].any():
+        lines, kept, orders, keys, zero = _exclude_zero_orders(
+            lines, kept, orders, keys
+        )
+        notices.append(zero)
     if combined := _combined_lines_notice(kept, keys):
         notices.append(combined)
     tell(0.85, t("Writing down what happened to every row…"))
@@ -983,6 +1065,8 @@ def _read_lines(
     def text(role: str) -> pl.Series:
         return _text(column(role))
 
+    notices: list[Notice] = []
+
     tell(
         0.0,
         t_count(
@@ -992,6 +1076,10 @@ def _read_lines(
         ),
     )
     customer, customer_fixed = _ids(column("customer"))
+    placeholder = _placeholder_customers(customer)
+    if placeholder.any():
+        notices.append(_placeholder_notice(customer.filter(placeholder)))
+        customer = customer.set(placeholder, None)
     order_id, order_fixed = _ids(column("order_id"))
     refund_of = (
         _ids(column("refund_of"))[0]
@@ -1027,6 +1115,7 @@ def _read_lines(
             "flagged": flagged,
             "failed": failed,
             "partial": partial,
+            "placeholder": placeholder,
             "id_repaired": customer_fixed | order_fixed,
             "amount_repaired": amount.formatted,
             "amount_other_mark": amount.other_mark,
@@ -1039,7 +1128,7 @@ def _read_lines(
         if getattr(mapping, role) is not None:
             values = text(role).str.strip_chars()
             lines = lines.with_columns(pl.Series(role, values).replace("", None))
-    notices = stamps.notices + amount.notices
+    notices += stamps.notices + amount.notices
     parsed = {
         "currency": amount.currency,
         "date_order": stamps.date_order,
@@ -1165,8 +1254,14 @@ def _mark_exclusions(
     lines: pl.DataFrame,
     mapping: ColumnMapping,
     parts: pl.Series | None = None,
+    every_part: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """The reason code of each row left out, ``""`` for the rows used."""
+    """The reason code of each row left out, ``""`` for the rows used.
+
+    With several files or sheets (``every_part``), a row that repeats a sale
+    of an earlier one is marked ``duplicate_other_file`` and its column
+    ``earlier_part`` names the first part holding that sale.
+    """
     first = cells.to_series(0) if cells.width else pl.Series([""] * cells.height)
     total = (
         _total_labels(first)
@@ -1174,8 +1269,17 @@ def _mark_exclusions(
         | _total_labels(lines["order_id"].fill_null(""))
     )
     duplicate = _exact_duplicates(cells, parts)
+    other_file = pl.repeat(False, cells.height, eager=True)
+    if every_part is not None:
+        other_file, earlier = _repeated_from_other_parts(
+            cells, lines, mapping, every_part
+        )
+        lines = lines.with_columns(earlier_part=earlier)
     lines = lines.with_columns(
-        total=total, duplicate=duplicate, header=_repeated_headers(cells)
+        total=total,
+        duplicate=duplicate,
+        other_file=other_file,
+        header=_repeated_headers(cells),
     )
 
     # an order's total may sit on its first line only (Shopify exports)
@@ -1192,6 +1296,7 @@ def _mark_exclusions(
         ("payment_failed", pl.col("failed")),
         ("no_date", pl.col("timestamp").is_null()),
         ("duplicate", pl.col("duplicate")),
+        ("duplicate_other_file", pl.col("other_file")),
         ("header_repeated", pl.col("header")),
         ("total_row", pl.col("total")),
     ]
@@ -1201,8 +1306,109 @@ def _mark_exclusions(
     names = dict(enumerate(["", *(code for code, _ in rules)]))
     reason = number.replace_strict(names, return_dtype=pl.String)
     return lines.with_columns(excluded=reason).drop(
-        "total", "duplicate", "header", "failed"
+        "total", "duplicate", "other_file", "header", "failed"
     )
+
+
+def _several_parts(raw: RawTable) -> bool:
+    """Whether the rows come from more than one file or sheet."""
+    return len(raw.sources) > 1 or raw.rows["sheet"].n_unique() > 1
+
+
+# The roles whose cells are compared as read (ids, time stamps, numbers), not
+# as written, when telling whether two files hold the same sale.
+_READ_ROLES = ("customer", "order_id", "timestamp", "time", "amount", "quantity")
+
+
+def _sale_content(
+    cells: pl.DataFrame, lines: pl.DataFrame, mapping: ColumnMapping
+) -> pl.DataFrame:
+    """Each row's sale as read: ids, time stamp, amount and quantity as parsed,
+    other numbers as numbers and other cells as trimmed text, so the same
+    sale exported as .xlsx (typed cells) and as .csv (``1/12/2010 8:26``,
+    ``2.550``) reads the same."""
+    mapped = {getattr(mapping, role) for role in (*_READ_ROLES, "unit_price")}
+    columns = [
+        lines[name].alias(f"\x00{name}")
+        for name in ("customer_id", "order_id", "timestamp", "amount", "quantity")
+    ]
+    for name in cells.columns:
+        if name in mapped:
+            continue
+        text = text_column(cells[name]).str.strip_chars()
+        number = text.cast(pl.Float64, strict=False)
+        columns.append(number.cast(pl.String).zip_with(number.is_not_null(), text))
+    return pl.DataFrame(columns)
+
+
+def _repeated_from_other_parts(
+    cells: pl.DataFrame,
+    lines: pl.DataFrame,
+    mapping: ColumnMapping,
+    parts: pl.Series,
+) -> tuple[pl.Series, pl.Series]:
+    """Rows repeating a sale of an earlier file or sheet, and for each row the
+    first part holding its sale.
+
+    With an order number, any such repeat is one; without, the k-th copy of a
+    sale in a part is one when an earlier part holds it k times or more (see
+    :func:`_exact_duplicates`).
+    """
+    content = _sale_content(cells, lines, mapping)
+    key = content.select(pl.struct(pl.all()).alias("key")).with_columns(part=parts)
+    earliest = key.select(pl.col("part").min().over("key")).to_series()
+    if mapping.order_id is not None:
+        repeated = earliest < parts
+    else:
+        repeated = _exact_duplicates(content, parts)
+    return repeated, earliest.alias("earlier_part")
+
+
+def _other_file_notice(
+    lines: pl.DataFrame, rows: pl.DataFrame, parts: pl.Series
+) -> Notice | None:
+    """How many rows of each file repeat sales of an earlier file uploaded with
+    it, naming both."""
+    repeated = lines.select(
+        part=parts,
+        earlier="earlier_part",
+        other=pl.col("excluded") == "duplicate_other_file",
+    ).filter("other")
+    if repeated.is_empty():
+        return None
+    names = _part_names(rows, parts)
+    pairs = repeated.group_by("part", "earlier", maintain_order=True).len()
+    said = [
+        t_count(
+            count,
+            "{count} row of {part} repeats a sale of {earlier}",
+            "{count} rows of {part} repeat sales of {earlier}",
+            part=names[part],
+            earlier=names[earlier],
+        )
+        for part, earlier, count in pairs.iter_rows()
+    ]
+    message = t(
+        "{repeats}, uploaded with it (the same sales in another file or sheet); "
+        "they were counted once.",
+        repeats="; ".join(said),
+    )
+    return Notice("duplicate_other_file", message)
+
+
+def _part_names(rows: pl.DataFrame, parts: pl.Series) -> dict[int, str]:
+    """Each part's file name, with its sheet when the file has several read."""
+    first = rows.with_columns(part=parts).unique("part", keep="first")
+    sheets = rows.group_by("source").agg(pl.col("sheet").n_unique().alias("sheets"))
+    first = first.join(sheets, on="source", how="left")
+    return {
+        part: t("{file}, sheet {sheet}", file=source, sheet=sheet)
+        if count > 1
+        else source
+        for part, source, sheet, count in first.select(
+            "part", "source", "sheet", "sheets"
+        ).iter_rows()
+    }
 
 
 def _exact_duplicates(cells: pl.DataFrame, parts: pl.Series | None) -> pl.Series:
@@ -1337,6 +1543,7 @@ def _collapse_orders(
         pl.col("customer_id").drop_nulls().first(),
         pl.col("timestamp").min(),
         revenue=pl.col("amount").fill_null(0.0).sum(),
+        largest=pl.col("amount").abs().max(),
         lines=pl.len(),
         quantity=pl.col("quantity").sum(),
         quantities=pl.col("quantity").count(),
@@ -1356,9 +1563,58 @@ def _collapse_orders(
         quantity=pl.when(pl.col("quantities") > 0).then(pl.col("quantity")),
         refund=(pl.col("cancel") | (pl.col("revenue") < 0)) & ~pl.col("void"),
     )
+    # every priced line worth 0: a free sample, a replacement, no sale
+    orders = orders.with_columns(
+        zero=((pl.col("largest") == 0) & ~pl.col("refund") & ~pl.col("void")).fill_null(
+            False
+        )
+    ).drop("largest")
     orders = orders.with_columns(matched=_match_refunds(orders))
     keys = lines.select("row", "key").with_columns(position=positions["position"])
     return orders, keys
+
+
+def _exclude_zero_orders(
+    lines: pl.DataFrame, kept: pl.DataFrame, orders: pl.DataFrame, keys: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, Notice]:
+    """Leave out the orders worth nothing (every priced line 0) and their
+    lines (no refund was matched to them), and say how many, with an example.
+
+    Returns the lines with those marked, the kept lines, the orders and the
+    keys without them, and the notice.
+    """
+    zero = orders["zero"].gather(keys["position"])
+    rows = keys.filter(zero)
+    marked = pl.repeat(False, lines.height, eager=True).scatter(rows["row"], True)
+    lines = lines.with_columns(
+        excluded=pl.when(marked)
+        .then(pl.lit("zero_order"))
+        .otherwise(pl.col("excluded"))
+    )
+    # each kept order moves up by the orders left out before it
+    before = orders["zero"].cast(pl.UInt32).cum_sum()
+    keys = keys.filter(~zero)
+    keys = keys.with_columns(
+        position=keys["position"] - before.gather(keys["position"])
+    )
+    example = orders.filter(pl.col("zero"))["key"][0]
+    count = int(orders["zero"].sum())
+    rows_said = t_count(rows.height, "{count} row", "{count} rows")
+    message = t_count(
+        count,
+        "{count} order worth nothing ({rows}, order {example}, every line priced "
+        "0: a free sample, a replacement, a write-off) was left out: an invoice "
+        "of zero value is not a sale, so it counts in no order figure. A line "
+        "priced 0 inside a paying order is kept.",
+        "{count} orders worth nothing ({rows}, such as order {example}, every line "
+        "priced 0: free samples, replacements, write-offs) were left out: an "
+        "invoice of zero value is not a sale, so it counts in no order figure. A "
+        "line priced 0 inside a paying order is kept.",
+        rows=rows_said,
+        example=example,
+    )
+    notice = Notice("zero_order", message)
+    return lines, kept.filter(~zero), orders.filter(~pl.col("zero")), keys, notice
 
 
 def _combined_lines_notice(lines: pl.DataFrame, keys: pl.DataFrame) -> Notice | None:
@@ -1404,7 +1660,7 @@ def _order_keys(*, derived: bool) -> pl.Expr:
 def _match_refunds(orders: pl.DataFrame) -> pl.Series:
     """For each refund: the key of the order it names in a "refund of" column,
     else the customer's latest purchase at or before it; null when none."""
-    purchases = orders.filter(~pl.col("refund") & ~pl.col("void"))
+    purchases = orders.filter(~pl.col("refund") & ~pl.col("void") & ~pl.col("zero"))
     by_reference = orders.select(
         pl.when(
             pl.col("refund") & pl.col("refund_of").is_in(purchases["key"].implode())
@@ -1436,7 +1692,15 @@ def _row_reasons(
     lines: pl.DataFrame, keys: pl.DataFrame, orders: pl.DataFrame
 ) -> pl.DataFrame:
     """Each row's outcome, main reason and list of repairs."""
+    read = []
+    if READ_REPAIR in lines.columns:
+        codes = lines[READ_REPAIR].str.split(",").explode().unique().sort()
+        read = [code for code in codes if code]
     repairs = {
+        **{
+            code: pl.col(READ_REPAIR).str.split(",").list.contains(code)
+            for code in read
+        },
         "amount_mark_ambiguous": pl.col("amount_ambiguous"),
         "amount_other_mark": pl.col("amount_other_mark"),
         "id_decimal_suffix": pl.col("id_repaired"),
@@ -1468,6 +1732,10 @@ def _row_reasons(
         (
             "guest",
             pl.col("key").is_not_null() & pl.col("order_customer").is_null() & ~refund,
+        ),
+        (
+            "placeholder_customer",
+            pl.col("placeholder") & pl.col("order_customer").is_null() & ~refund,
         ),
         ("order_cancelled", pl.col("order_void").fill_null(False)),
         ("refund_netted", refund & pl.col("order_matched").is_not_null()),
@@ -1507,7 +1775,11 @@ def _report(
     parsed: dict,
 ) -> QualityReport:
     rows = pl.concat(
-        [raw.rows, reasons.select("outcome", "reason", "repairs")], how="horizontal"
+        [
+            raw.rows.select("source", "sheet", "row_number"),
+            reasons.select("outcome", "reason", "repairs"),
+        ],
+        how="horizontal",
     )
     bought = orders.filter(~pl.col("refund") & ~pl.col("void"))
     read_notices = [Notice("reading", text) for text in raw.notices]
@@ -1529,7 +1801,7 @@ def _report(
 
 def _exclusion_notices(report: QualityReport) -> list[Notice]:
     notices = []
-    if duplicates := report.count("duplicate"):
+    if duplicates := report.count("duplicate", exact=True):
         message = t_count(
             duplicates,
             "{count} duplicate row removed.",

@@ -36,6 +36,11 @@ REASONS: dict[str, str] = {
     "amount_on_other_line": "kept",
     "order_cancelled": "kept",
     "partly_refunded": "kept",
+    "extra_fields": "repaired",
+    "not_utf8_cp1252": "repaired",
+    "not_utf8_cp1250": "repaired",
+    "not_utf8_latin_1": "repaired",
+    "placeholder_customer": "repaired",
     "id_decimal_suffix": "repaired",
     "amount_formatted": "repaired",
     "amount_other_mark": "repaired",
@@ -43,13 +48,18 @@ REASONS: dict[str, str] = {
     "time_zone_converted": "repaired",
     "excel_serial_date": "repaired",
     "duplicate": "excluded",
+    "duplicate_other_file": "excluded",
     "total_row": "excluded",
     "header_repeated": "excluded",
     "no_date": "excluded",
     "no_amount": "excluded",
     "stock_adjustment": "excluded",
     "payment_failed": "excluded",
+    "zero_order": "excluded",
 }
+# A narrower kind of a reason -> the reason it is a kind of: count("duplicate")
+# and rows_for("duplicate") take in the rows repeating another file's too.
+REASON_KINDS: dict[str, str] = {"duplicate_other_file": "duplicate"}
 ROW_COLUMNS = ["source", "sheet", "row_number", "outcome", "reason", "repairs"]
 
 
@@ -67,6 +77,9 @@ def reason_label(reason: str) -> str:
             "Cancellation without a matching purchase: counts in revenue only"
         ),
         "amount_on_other_line": t("Line of an order whose total is on another line"),
+        "placeholder_customer": t(
+            "Placeholder instead of a customer (Walk-in Customer, Guest, Cash customer, 0): an anonymous sale, counted as a guest purchase in orders and revenue, not in customer figures"
+        ),
         "order_cancelled": t(
             "Cancelled or fully refunded order: not a purchase; only an amount not refunded counts in revenue"
         ),
@@ -74,6 +87,18 @@ def reason_label(reason: str) -> str:
             "Partly refunded order: counts as a purchase worth its total less the refund"
         ),
         "payment_failed": t("Failed or declined payment: not a sale"),
+        "extra_fields": t(
+            "Line with more fields than the header: the extra fields were not read; a comma without quote marks may have shifted the others, so check it"
+        ),
+        "not_utf8_cp1252": t(
+            "Line not valid UTF-8 like the rest of the file: read as Windows-1252 (Western European); check its letters"
+        ),
+        "not_utf8_cp1250": t(
+            "Line not valid UTF-8 like the rest of the file: read as Windows-1250 (Central European); check its letters"
+        ),
+        "not_utf8_latin_1": t(
+            "Line not valid UTF-8 like the rest of the file: read as latin-1 (ISO 8859-1); check its letters"
+        ),
         "id_decimal_suffix": t("Id written as a decimal number (421.0 read as 421)"),
         "amount_formatted": t(
             "Amount written with a currency sign, thousands separator or accounting brackets"
@@ -89,11 +114,17 @@ def reason_label(reason: str) -> str:
         ),
         "excel_serial_date": t("Date stored as an Excel day number, converted"),
         "duplicate": t("Exact duplicate of an earlier row"),
+        "duplicate_other_file": t(
+            "The same sale as a row of another file or sheet uploaded with it (overlapping exports, or the same sales as .xlsx and .csv): counted once, from the first file"
+        ),
         "total_row": t("Total or subtotal row"),
         "header_repeated": t("The column headers, repeated inside the file"),
         "no_date": t("Date missing or unreadable"),
         "no_amount": t("Amount missing or not a number"),
         "stock_adjustment": t("No sale: zero amount stock adjustment"),
+        "zero_order": t(
+            "No sale: an order worth nothing (every line priced 0, such as a free sample or a replacement)"
+        ),
     }
     return labels.get(reason, reason)
 
@@ -175,9 +206,16 @@ class QualityReport:
         """Share of orders (0-1) without a customer id; ``None`` without orders."""
         return self.guest_orders / self.orders_found if self.orders_found else None
 
-    def count(self, reason: str) -> int:
-        """How many rows ended with ``reason``."""
-        return int((self.row_table["reason"] == reason).sum())
+    def count(self, reason: str, *, exact: bool = False) -> int:
+        """How many rows ended with ``reason`` or, unless ``exact``, a narrower
+        kind of it (:data:`REASON_KINDS`)."""
+        return int(self._with_reason(reason, exact).sum())
+
+    def _with_reason(self, reason: str, exact: bool) -> pl.Series:
+        kinds = [reason]
+        if not exact:
+            kinds += [kind for kind, of in REASON_KINDS.items() if of == reason]
+        return self.row_table["reason"].is_in(kinds)
 
     def counts(self) -> pd.DataFrame:
         """Rows per reason: columns ``reason``, ``outcome``, ``label``, ``rows``,
@@ -198,9 +236,10 @@ class QualityReport:
         columns = ["reason", "outcome", "label", "rows", "example"]
         return counts[columns].reset_index(drop=True)
 
-    def rows_for(self, reason: str) -> pd.DataFrame:
-        """The raw rows that ended with ``reason``, with source and row number."""
-        chosen = self.row_table["reason"] == reason
+    def rows_for(self, reason: str, *, exact: bool = False) -> pd.DataFrame:
+        """The raw rows that ended with ``reason`` or, unless ``exact``, a
+        narrower kind of it, with source and row number."""
+        chosen = self._with_reason(reason, exact)
         origin = self.row_table.filter(chosen).select("source", "sheet", "row_number")
         cells = text_cells(self.raw_table.filter(chosen))
         return pl.concat([origin, cells], how="horizontal").to_pandas()

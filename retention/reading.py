@@ -31,6 +31,7 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
+import html
 import io
 import re
 import struct
@@ -56,6 +57,7 @@ __all__ = [
     "EXCEL_EXTENSIONS",
     "MAX_EXPANDED_BYTES",
     "MAX_SHEET_CELLS",
+    "READ_REPAIR",
     "Progress",
     "RawTable",
     "SalesLogError",
@@ -127,6 +129,10 @@ _MOJIBAKE_LEADS = "ÃÂÄÅÆÐÑ"
 _MOJIBAKE = r"[ÃÂÄÅÆÐÑ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 
 
+# The column of ``RawTable.rows`` naming a repair made while reading a row (a
+# reason code of retention.quality), "" for none; present only when one was.
+READ_REPAIR = "read_repair"
+
 # Called with the share done (0-1) and a translated status line.
 Progress = Callable[[float, str], None]
 
@@ -149,7 +155,9 @@ class RawTable:
     rows : polars.DataFrame
         Aligned with ``cells``: ``source`` (file name), ``sheet`` (sheet name or
         ``""``) and ``row_number`` (1-based row as the user sees it).
-        ``origin`` is the same as pandas.
+        ``origin`` is the same as pandas. A ``read_repair`` column
+        (:data:`READ_REPAIR`) names a repair made while reading a row (a
+        line of a UTF-8 file written in a Windows code page), when one was.
     notices : tuple of str
         Translated notes on how the file was read (encoding, delimiter, header).
     sheet_names : tuple of str
@@ -284,7 +292,9 @@ def combine_tables(tables: Sequence[RawTable]) -> RawTable:
     cells = pl.concat(_alike_cells(tables), how="diagonal")
     texts = [c for c in cells.columns if cells[c].dtype == pl.String]
     cells = cells.with_columns(pl.col(texts).fill_null(""))
-    rows = pl.concat([table.rows for table in tables])
+    rows = pl.concat([table.rows for table in tables], how="diagonal")
+    if READ_REPAIR in rows.columns:
+        rows = rows.with_columns(pl.col(READ_REPAIR).fill_null(""))
     hashes = sorted(table.content_hash for table in tables)
     notices = tuple(
         f"{table.sources[0]}: {notice}" if table.sources else notice
@@ -361,6 +371,7 @@ def _open_workbook(data: bytes, name: str) -> fastexcel.ExcelReader:
         raise SalesLogError(_not_a_workbook_message(data, name))
     if data.startswith(_ZIP_MAGIC):
         _check_expanded_size(data, name)
+        _check_repeated_cells(data, name)
     try:
         return fastexcel.read_excel(data)
     except (fastexcel.FastExcelError, ValueError, OSError) as error:
@@ -849,6 +860,170 @@ def _check_used_area(data: bytes, name: str, sheet: str, position: int) -> None:
     )
 
 
+def _check_repeated_cells(data: bytes, name: str) -> None:
+    """Refuse an OpenDocument workbook whose sheets, once their repeated rows
+    and cells holding values are written out, hold more than
+    ``MAX_SHEET_CELLS`` cells together, before the workbook library builds
+    them all (it does so when it opens the file): a few kilobytes can repeat
+    one row of values millions of times."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "content.xml" not in archive.namelist():
+                return
+            with archive.open("content.xml") as stream:
+                sheet, cells = _ods_cells(stream, MAX_SHEET_CELLS)
+    except _DAMAGED:
+        return  # the reader says what is wrong with the file
+    if cells <= MAX_SHEET_CELLS:
+        return
+    raise SalesLogError(
+        t(
+            "{name} was not read: the sheet {sheet} repeats rows or cells holding "
+            "values so often that it expands to more than {cells} million cells, an "
+            "absurd size, far more than any sales log (at most {limit} million). "
+            "Export the sales log again, or open the file in your spreadsheet "
+            "program, delete the repeated rows and save it again.",
+            name=name,
+            sheet=sheet,
+            cells=f"{cells / 1e6:,.0f}",
+            limit=f"{MAX_SHEET_CELLS / 1e6:,.0f}",
+        )
+    )
+
+
+_ODS_ROW = b"<table:table-row"
+_ODS_ROW_END = b"</table:table-row>"
+_ODS_SHEET_END = b"</table:table>"
+_ODS_REPEATED = b"-repeated="
+_ODS_SHEET_NAME = re.compile(rb'<table:table\s[^>]*?table:name="([^"]*)"')
+_ODS_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
+_ODS_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
+# The fewest bytes a cell takes in the XML (<table:table-cell/>).
+_ODS_CELL_BYTES = 19
+
+
+def _ods_cells(stream: io.BufferedIOBase, limit: int) -> tuple[str, int]:
+    """The cells an OpenDocument spreadsheet's sheets expand to, and the sheet
+    reaching the most, counted up to just past ``limit``.
+
+    Each sheet counts its used area: the rows up to its last row holding a
+    value, times the columns up to its widest row's last cell holding a
+    value, with their repeats (``table:number-rows-repeated``,
+    ``table:number-columns-repeated``). Repeated rows and cells holding
+    nothing do not count: spreadsheet programs end every sheet with a million
+    repeated empty rows and pad rows with empty columns. The XML is read a
+    few megabytes at a time and cut at its rows, never built into a tree;
+    rows written out without repeats are counted by their bytes alone.
+    """
+    sheets = _OdsSheets(limit)
+    carry = b""
+    while chunk := stream.read(1 << 22):
+        earlier = carry
+        pieces = (earlier + chunk).split(_ODS_ROW)
+        sheets.between(pieces[0])
+        carry = _ODS_ROW + pieces[-1] if len(pieces) > 1 else pieces[0]
+        rows = pieces[1:-1]
+        marks = (_ODS_REPEATED, _ODS_SHEET_END)
+        if rows and not any(mark in xml for mark in marks for xml in (earlier, chunk)):
+            sheets.written_out(rows)
+        else:
+            sheets.rows(rows)
+        if sheets.over():
+            return sheets.largest()
+    if carry.startswith(_ODS_ROW):
+        sheets.rows([carry[len(_ODS_ROW) :]])
+    return sheets.largest()
+
+
+@dataclass
+class _OdsSheets:
+    """The used area of each sheet of an OpenDocument spreadsheet so far."""
+
+    limit: int
+    done: list[tuple[str, int]] = field(default_factory=list)
+    name: str = ""
+    row: int = 0
+    last: int = 0
+    widest: int = 0
+
+    def over(self) -> bool:
+        return self.total() > self.limit
+
+    def total(self) -> int:
+        return sum(cells for _, cells in self.done) + self.last * self.widest
+
+    def largest(self) -> tuple[str, int]:
+        areas = [*self.done, (self.name, self.last * self.widest)]
+        return max(areas, key=lambda area: area[1])[0], self.total()
+
+    def between(self, xml: bytes) -> None:
+        """What lies between rows: the end of a sheet, the start of the next."""
+        if _ODS_SHEET_END not in xml and b"<table:table " not in xml:
+            return
+        for _ in range(xml.count(_ODS_SHEET_END)):
+            self.done.append((self.name, self.last * self.widest))
+            self.row = self.last = self.widest = 0
+        if names := _ODS_SHEET_NAME.findall(xml):
+            self.name = html.unescape(names[-1].decode("utf-8", "replace"))
+
+    def written_out(self, rows: list[bytes]) -> None:
+        """Rows without repeats, each taken to hold values; their width is
+        bounded by their bytes, and counted cell by cell only when the bound
+        passes the limit."""
+        self.row += len(rows)
+        self.last = self.row
+        width = max(map(len, rows)) // _ODS_CELL_BYTES
+        if self.last * max(width, self.widest) > self.limit:
+            width = max(map(_ods_cell_count, rows))
+        self.widest = max(self.widest, width)
+
+    def rows(self, rows: list[bytes]) -> None:
+        """Rows, each what follows ``<table:table-row`` up to the next one."""
+        for piece in rows:
+            if piece[:1] not in b" >/\n\t\r":
+                self.between(piece)  # <table:table-rows>, <table:table-row-group>
+                continue
+            close = piece.find(b">")
+            found = _ODS_ROWS_REPEATED.search(piece, 0, close)
+            repeat = int(found[1]) if found else 1
+            rest, width = piece[close + 1 :], 0
+            if piece[close - 1 : close] != b"/":
+                end = piece.find(_ODS_ROW_END, close)
+                width = _ods_valued_width(piece[close + 1 : end])
+                rest = piece[end + len(_ODS_ROW_END) :]
+            if width:
+                self.last = self.row + repeat
+                self.widest = max(self.widest, width)
+                if self.over():
+                    return
+            self.row += repeat
+            if len(rest) > 1:
+                self.between(rest)
+
+
+def _ods_cell_count(xml: bytes) -> int:
+    return xml.count(b"<table:table-cell") + xml.count(b"<table:covered-table-cell")
+
+
+def _ods_valued_width(row: bytes) -> int:
+    """The column of a row's last cell that may hold a value (one with a value
+    type or any content; a closed cell without a value type is empty), with
+    the repeats of the cells up to it."""
+    typed = row.rfind(b"office:value-type")
+    end = max(
+        row.rfind(b"</table:table-cell>"),
+        row.rfind(b"</table:covered-table-cell>"),
+        row.find(b">", typed) if typed >= 0 else -1,
+    )
+    if end < 0:
+        return 0
+    head = row[:end]
+    cells = _ods_cell_count(head)
+    if _ODS_REPEATED in head:
+        cells += sum(int(n) - 1 for n in _ODS_COLUMNS_REPEATED.findall(head))
+    return cells
+
+
 _DIMENSION = re.compile(
     rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"'
 )
@@ -1000,22 +1175,43 @@ def decode_text(data: bytes) -> tuple[str, str]:
     fit its languages (:func:`_language_evidence`: ``Peña`` rather than
     ``Peńa``, ``Dvořák`` rather than ``Dvoøák``).
     """
-    return _decode(data)[:2]
+    decoded = _decode(data)
+    return decoded.text, decoded.encoding
 
 
-def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:
-    """The text, the encoding, and the candidates it could not be told from."""
+@dataclass(frozen=True)
+class _Decoded:
+    """A text file decoded: its text and encoding, the candidates the encoding
+    could not be told from, and, in a UTF-8 file with some lines in a Windows
+    code page, that code page and those lines (1-based)."""
+
+    text: str
+    encoding: str
+    undecided: tuple[str, ...] = ()
+    fallback: str | None = None
+    fallback_lines: tuple[int, ...] = ()
+
+
+def _decode(data: bytes) -> _Decoded:
+    """The text, the encoding, and what could not be told for sure."""
+    utf8_name = "UTF-8"
     if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 (BOM)", ()
-        except UnicodeDecodeError:
-            data = data[len(codecs.BOM_UTF8) :]
+        data, utf8_name = data[len(codecs.BOM_UTF8) :], "UTF-8 (BOM)"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "UTF-16", ()
+        return _Decoded(data.decode("utf-16"), "UTF-16")
     try:
-        return data.decode("utf-8"), "UTF-8", ()
+        return _Decoded(data.decode("utf-8"), utf8_name)
     except UnicodeDecodeError:
         pass
+    if (mixed := _mostly_utf8(data, utf8_name)) is not None:
+        return mixed
+    text, encoding, undecided = _single_byte(data)
+    return _Decoded(text, encoding, undecided)
+
+
+def _single_byte(data: bytes) -> tuple[str, str, tuple[str, ...]]:
+    """The text in the Windows or Latin code page that fits it best, the code
+    page, and the ones it could not be told from."""
     matches = list(charset_normalizer.from_bytes(data, cp_isolation=CODE_PAGES))
     candidates = [match.encoding for match in matches] or ["cp1252"]
     # chaos of 0.1 apart is met between right and wrong on short files (F11)
@@ -1041,6 +1237,61 @@ def _decode(data: bytes) -> tuple[str, str, tuple[str, ...]]:
         if score(enc) == score(best) and decoded[enc] != decoded[best]
     )
     return decoded[best], best, (best, *tied) if tied else ()
+
+
+# Bytes of a UTF-8 file that are not UTF-8, as Python's "surrogateescape" keeps
+# them (one lone surrogate per byte).
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
+
+
+def _mostly_utf8(data: bytes, name: str) -> _Decoded | None:
+    """A UTF-8 file with some lines in a Windows code page (one customer's
+    name typed in another program), decoded line by line; ``None`` when the
+    file is not UTF-8 at all.
+
+    Each byte that is not part of a UTF-8 letter is read in the code page that
+    fits those lines (cp1252 when the code pages agree, as they do on
+    ``Renée``), so ``Zoë`` and ``Łukasz`` elsewhere stay whole. It is taken
+    for UTF-8 when some line holds UTF-8 letters and they read more plausibly
+    as UTF-8 than in that code page (``Zoë`` rather than ``ZoÃ«``).
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    lines = text.split("\n")
+    broken = [n for n, line in enumerate(lines) if _ESCAPED_BYTES.search(line)]
+    broken_set = set(broken)
+    letters = [
+        line
+        for n, line in enumerate(lines)
+        if n not in broken_set and not line.isascii()
+    ]
+    if not letters:
+        return None
+    sample = "\n".join(lines[n] for n in broken).encode("utf-8", "surrogateescape")
+    fallback = _fallback_code_page(sample)
+    utf8 = "\n".join(letters)
+    other = utf8.encode("utf-8").decode(fallback, errors="replace")
+    if _plausibility(utf8) < _plausibility(other):
+        return None
+
+    def single_byte(found: re.Match) -> str:
+        raw = found.group().encode("utf-8", "surrogateescape")
+        return raw.decode(fallback, errors="replace")
+
+    return _Decoded(
+        _ESCAPED_BYTES.sub(single_byte, text),
+        name,
+        fallback=fallback,
+        fallback_lines=tuple(n + 1 for n in broken),
+    )
+
+
+def _fallback_code_page(sample: bytes) -> str:
+    """The code page of the lines of a UTF-8 file that are not UTF-8: cp1252
+    when the code pages read them alike, else the one that fits them best."""
+    readings = {sample.decode(page, errors="replace") for page in CODE_PAGES}
+    if len(readings) == 1:
+        return "cp1252"
+    return _single_byte(sample)[1]
 
 
 # Bytes that are one letter in cp1252 and another in cp1250, told apart by what
@@ -1135,17 +1386,21 @@ def _read_text(
         )
     progress(0.05, t("Detecting the text encoding of {name}…", name=name))
     if encoding is None:
-        text, encoding, undecided = _decode(data)
+        decoded = _decode(data)
     else:
-        text, undecided = data.decode(encoding, errors="replace"), ()
+        decoded = _Decoded(data.decode(encoding, errors="replace"), encoding)
+    text, encoding, undecided = decoded.text, decoded.encoding, decoded.undecided
     delimiter = detect_delimiter(text)
     progress(0.2, t("Splitting {name} into columns…", name=name))
-    grid, line_numbers = _parse_delimited(text, delimiter, _utf8(data, encoding))
+    own_bytes = None if decoded.fallback else _utf8(data, encoding)
+    grid, line_numbers = _parse_delimited(text, delimiter, own_bytes)
     repaired = 0
     if any(lead in text for lead in _MOJIBAKE_LEADS):
         grid, repaired = _repair_mojibake(grid)
     progress(0.8, t("Finding the header row of {name}…", name=name))
     table = _table_from_grid(grid, line_numbers, name, "")
+    if decoded.fallback:
+        table = _lines_in_code_page(table, decoded)
     notices = (
         t("Text encoding: {encoding}.", encoding=encoding),
         t("Columns separated by {delimiter}.", delimiter=t(DELIMITER_NAMES[delimiter])),
@@ -1172,6 +1427,43 @@ def _read_text(
         )
     return replace(
         table, notices=notices + table.notices, encoding=encoding, delimiter=delimiter
+    )
+
+
+# The code pages as the report names them.
+_CODE_PAGE_NAMES = {
+    "cp1252": "Windows-1252 (Western European)",
+    "cp1250": "Windows-1250 (Central European)",
+    "latin_1": "latin-1 (ISO 8859-1)",
+}
+
+
+def _lines_in_code_page(table: RawTable, decoded: _Decoded) -> RawTable:
+    """Mark the rows of the lines that were not UTF-8 (a record's line breaks
+    inside quotes included) as read in the fallback code page, with a note."""
+    code = f"not_utf8_{decoded.fallback}"
+    starts = table.rows["row_number"].to_numpy()
+    lines = np.asarray(decoded.fallback_lines)
+    record = np.searchsorted(starts, lines, side="right") - 1
+    marked = np.zeros(len(starts), dtype=bool)
+    marked[record[record >= 0]] = True
+    page = t(_CODE_PAGE_NAMES.get(decoded.fallback, decoded.fallback))
+    shown = ", ".join(str(line) for line in lines[:10])
+    if len(lines) > 10:
+        shown = t("{lines} and {n} more", lines=shown, n=f"{len(lines) - 10:,}")
+    note = t_count(
+        len(lines),
+        "{count} line was not valid UTF-8 like the rest of the file (line {lines}); "
+        "it was read as {page}. Check its letters under Details.",
+        "{count} lines were not valid UTF-8 like the rest of the file (lines "
+        "{lines}); they were read as {page}. Check their letters under Details.",
+        lines=shown,
+        page=page,
+    )
+    return replace(
+        table,
+        rows=_with_read_repair(table.rows, pl.Series(marked), code),
+        notices=(note, *table.notices),
     )
 
 
@@ -1338,9 +1630,67 @@ def _table_from_grid(
     notices = ()
     if header_index > 0:
         notices = (t("The column headers were found on row {row}.", row=header_row),)
+    extra = _extra_fields(body, top.iloc[header_index], keep)
+    if extra:
+        keep = [column for column in keep if column not in extra]
+        ragged = body.select(pl.any_horizontal(pl.col(extra) != "")).to_series()
+        rows = _with_read_repair(rows, ragged, "extra_fields")
+        notices += (_extra_fields_notice(body.filter(ragged), rows, ragged, extra),)
     return RawTable(
         cells=body.select(keep), rows=rows, notices=notices, header_row=header_row
     )
+
+
+def _extra_fields(body: pl.DataFrame, header: pd.Series, names: list[str]) -> list[str]:
+    """The columns right of the header's last label that only some rows fill:
+    lines with more fields than the header (a comma inside a name without
+    quotes, a note typed after the last field), not a column of the file.
+    An unnamed column that every row fills is one."""
+    labelled = [position for position, cell in enumerate(header) if cell.strip()]
+    if not labelled:
+        return []
+    beyond = [c for c in body.columns[labelled[-1] + 1 :] if c in names]
+    if not beyond:
+        return []
+    every = body.select(pl.all_horizontal(pl.col(beyond) != "").all()).item()
+    return [] if every else beyond
+
+
+def _extra_fields_notice(
+    ragged: pl.DataFrame, rows: pl.DataFrame, marked: pl.Series, extra: list[str]
+) -> str:
+    numbers = rows.filter(marked)["row_number"].to_list()
+    shown = ", ".join(str(number) for number in numbers[:10])
+    if len(numbers) > 10:
+        shown = t("{lines} and {n} more", lines=shown, n=f"{len(numbers) - 10:,}")
+    first = [cell for cell in ragged.select(extra).row(0) if cell]
+    return t_count(
+        len(numbers),
+        "{count} row has more fields than the header (row {rows}, with "
+        '"{example}" beyond the last column); the extra fields were not read as '
+        "a column of their own. A comma inside a name or an amount without quote "
+        "marks shifts the fields after it: check that row under Details.",
+        "{count} rows have more fields than the header (rows {rows}; the first "
+        'with "{example}" beyond the last column); the extra fields were not read '
+        "as a column of their own. A comma inside a name or an amount without "
+        "quote marks shifts the fields after it: check those rows under Details.",
+        rows=shown,
+        example=", ".join(first),
+    )
+
+
+def _with_read_repair(rows: pl.DataFrame, marked: pl.Series, code: str) -> pl.DataFrame:
+    """The rows with ``code`` added to the read repairs of the ``marked`` ones."""
+    if READ_REPAIR not in rows.columns:
+        rows = rows.with_columns(pl.lit("", dtype=pl.String).alias(READ_REPAIR))
+    repaired = (
+        pl.when(~pl.lit(marked))
+        .then(pl.col(READ_REPAIR))
+        .when(pl.col(READ_REPAIR) == "")
+        .then(pl.lit(code))
+        .otherwise(pl.col(READ_REPAIR) + "," + code)
+    )
+    return rows.with_columns(repaired.alias(READ_REPAIR))
 
 
 def _no_rows_message(name: str, sheet: str) -> str:

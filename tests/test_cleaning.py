@@ -367,3 +367,93 @@ def test_a_date_or_a_phone_number_in_the_amount_column_is_no_amount():
     )
     assert parsed.values.tolist()[3:] == [-12.5, -3.0, 1000.0]
     assert parsed.values.iloc[:3].isna().all()
+
+
+def test_a_line_not_in_utf8_is_reported_as_read_in_its_code_page():
+    from retention.quality import reason_label
+
+    text = "order,customer,date,amount\n1,Zoë,2024-01-05,10\n2,Łukasz,2024-01-06,12\n"
+    data = text.encode() + "3,Renée,2024-01-07,9\n".encode("cp1252")
+    raw = read_table(data, name="mixed.csv")
+    orders, report = clean_orders(raw, detect_columns(raw.frame))
+    assert sorted(orders["customer_id"]) == ["Renée", "Zoë", "Łukasz"]
+    assert report.count("not_utf8_cp1252") == 1
+    [row] = report.rows_for("not_utf8_cp1252").to_dict("records")
+    assert (row["row_number"], row["customer"]) == (4, "Renée")
+    assert "Windows-1252" in reason_label("not_utf8_cp1252")
+    assert report.rows.set_index("row_number").loc[4, "outcome"] == "repaired"
+    assert any("not valid UTF-8" in text for text in report.notice_texts())
+
+
+PLACEHOLDER_SALES = """order,customer,date,amount
+1,Walk-in Customer,2024-02-01,5
+2,C1,2024-02-01,6
+3,walk-in customer,2024-02-02,7
+4,Guest,2024-02-02,8
+5,Cash customer,2024-02-03,9
+6,0,2024-02-03,10
+7,Alkalmi vásárló,2024-02-04,11
+8,C1,2024-02-04,12
+9,-,2024-02-05,13
+10,ANONYMOUS,2024-02-05,14
+11,No customer,2024-02-06,15
+12,Vendég,2024-02-06,16
+13,000,2024-02-07,17
+"""
+
+
+def test_placeholder_customers_of_anonymous_sales_are_guests_and_reported():
+    orders, report = clean(PLACEHOLDER_SALES)
+    assert orders["customer_id"].dropna().tolist() == ["C1", "C1"]
+    assert len(orders) == 13 and orders["revenue"].sum() == sum(range(5, 18))
+    assert report.customers_found == 1 and report.guest_orders == 11
+    assert report.count("placeholder_customer") == 10
+    assert report.count("guest") == 1  # the "-"
+    rows = report.rows_for("placeholder_customer")
+    assert rows["row_number"].tolist()[:2] == [2, 4]
+    assert set(report.rows.set_index("row_number").loc[[2, 7], "outcome"]) == {
+        "repaired"
+    }
+    [note] = [n for n in report.notice_texts() if "placeholder" in n]
+    assert "10 rows" in note and "Walk-in Customer" in note and "0" in note
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Walker", "Guesthouse Kft.", "Anna Vendégh", "0421", "Cash & Carry Ltd", "10"],
+)
+def test_real_names_and_ids_like_placeholders_stay_customers(name):
+    orders, report = clean(
+        f"order,customer,date,amount\n1,{name},2024-02-01,5\n2,{name},2024-03-01,6\n"
+    )
+    assert orders["customer_id"].tolist() == [name, name]
+    assert report.count("placeholder_customer") == 0
+
+
+def test_an_order_worth_nothing_is_no_sale_and_is_reported():
+    orders, report = clean(
+        "order,customer,date,product,quantity,price\n"
+        "1,C1,2024-02-01,mug,2,5.00\n"
+        "1,C1,2024-02-01,free sticker,1,0.00\n"
+        "2,,2024-02-02,sample,3,0.00\n"
+        "2,,2024-02-02,sample box,1,0\n"
+        "3,C2,2024-02-03,replacement,1,0.00\n"
+        "4,C2,2024-02-04,cup,1,4.00\n"
+    )
+    assert orders["order_id"].tolist() == ["1", "4"]
+    assert orders["revenue"].tolist() == [10.0, 4.0]
+    assert report.orders_found == 2 and report.guest_orders == 0
+    assert report.count("zero_order") == 3
+    assert report.rows_for("zero_order")["row_number"].tolist() == [4, 5, 6]
+    assert set(report.rows.set_index("row_number").loc[[2, 3, 7], "reason"]) == {"ok"}
+    [note] = [n for n in report.notice_texts() if "worth nothing" in n]
+    assert "2 orders" in note and "3 rows" in note
+
+
+def test_a_line_with_more_fields_than_the_header_is_listed_with_its_repair():
+    orders, report = clean(
+        "order,customer,date,amount\n1,C1,2024-01-05,10\n2,C2,2024-01-06,12,x\n"
+    )
+    assert orders["revenue"].tolist() == [10.0, 12.0]
+    assert report.count("extra_fields") == 1
+    assert report.rows_for("extra_fields")["row_number"].tolist() == [3]

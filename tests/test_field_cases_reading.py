@@ -229,8 +229,10 @@ def test_online_retail_subset_guests_and_write_offs_are_accounted_for(retail_sub
         "stock_adjustment",
         "refund_unmatched",
         "duplicate",
+        "zero_order",
     }
     assert report.count("stock_adjustment") > 0
+    assert report.count("zero_order") > 0
     assert report.counts()["rows"].sum() == 47_808
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
 import re
@@ -678,3 +679,196 @@ def test_amount_typed_as_text_the_hungarian_way_far_down_a_number_column_is_kept
 
     log = build_orders(read_raw(data, name="huf.xlsx"))
     assert log.orders["revenue"].sum() == 1_202 * 1250
+
+
+# --- a UTF-8 file with lines in another encoding ------------------------------
+
+
+def _mixed_file(lines: list[tuple[str, str]], bom: bool = False) -> bytes:
+    """Lines joined by newlines, each written in its own encoding."""
+    data = b"\n".join(text.encode(encoding) for text, encoding in lines) + b"\n"
+    return codecs.BOM_UTF8 + data if bom else data
+
+
+MIXED = [
+    ("order,customer,date,amount", "utf-8"),
+    ("1,Zoë,2024-01-05,10", "utf-8"),
+    ("2,Łukasz,2024-01-06,12", "utf-8"),
+    ("3,Renée,2024-01-07,9", "cp1252"),
+    ("4,Søren,2024-01-08,7", "utf-8"),
+]
+
+
+@pytest.mark.parametrize("bom", [False, True])
+def test_one_windows_line_in_a_utf8_file_leaves_the_utf8_names_whole(bom):
+    table = read_table(_mixed_file(MIXED, bom), name="mixed.csv")
+    assert table.frame["customer"].tolist() == ["Zoë", "Łukasz", "Renée", "Søren"]
+    assert table.encoding == ("UTF-8 (BOM)" if bom else "UTF-8")
+    assert table.rows["read_repair"].to_list() == ["", "", "not_utf8_cp1252", ""]
+    [note] = [n for n in table.notices if "not valid UTF-8" in n]
+    assert "line 4" in note and "Windows-1252" in note
+
+
+def test_windows_lines_in_a_utf8_file_are_found_wherever_they_are():
+    lines = [("customer;city;amount", "utf-8")]
+    for n in range(300):
+        if n in (7, 250):
+            lines.append((f"Kővári {n};Pécs;12,50", "cp1250"))
+        else:
+            lines.append((f"Łukasz {n};Gdańsk;3,00", "utf-8"))
+    table = read_table(_mixed_file(lines), name="pos.csv")
+    names = table.frame["customer"].tolist()
+    assert names[7] == "Kővári 7" and names[250] == "Kővári 250"
+    assert names[8] == "Łukasz 8" and table.frame["city"].iloc[8] == "Gdańsk"
+    flagged = table.rows.filter(table.rows["read_repair"] != "")["row_number"]
+    assert flagged.to_list() == [9, 252]
+    assert any(
+        "Windows-1250" in note and "lines 9, 252" in note for note in table.notices
+    )
+
+
+def test_a_windows_name_inside_a_utf8_line_keeps_the_utf8_name_beside_it():
+    data = "customer,note,amount\nZoë,ok,1\n".encode() + "Zoë,".encode()
+    data += "Renée,2\n".encode("cp1252")
+    table = read_table(data, name="x.csv")
+    assert table.frame.values.tolist() == [["Zoë", "ok", "1"], ["Zoë", "Renée", "2"]]
+
+
+def test_a_whole_windows_file_is_still_read_as_one_encoding():
+    text = "Client,Ville,Total\nC1,Montréal,5\nC2,Zürich,6\nC3,Québec,7\n"
+    table = read_table(text.encode("cp1252"), name="w.csv")
+    assert not table.encoding.startswith("UTF-8")
+    assert table.frame["Ville"].tolist() == ["Montréal", "Zürich", "Québec"]
+    assert "read_repair" not in table.rows.columns or set(
+        table.rows["read_repair"]
+    ) == {""}
+
+
+def test_a_windows_line_stays_marked_when_files_are_stacked():
+    from retention.sales_log import read_raw
+
+    plain = b"order,customer,date,amount\n9,Anna,2024-02-01,5\n"
+    raw = read_raw([("jan.csv", _mixed_file(MIXED)), ("feb.csv", plain)])
+    assert raw.rows["read_repair"].to_list() == ["", "", "not_utf8_cp1252", "", ""]
+
+
+# --- OpenDocument sheets that repeat rows and cells ---------------------------
+
+
+def _rewritten_ods(rows: list[list[object]], rewrite) -> bytes:
+    """An .ods written by odfpy with its content.xml passed through ``rewrite``."""
+    source = zipfile.ZipFile(io.BytesIO(ods_bytes(rows)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "content.xml":
+                data = rewrite(data.decode()).encode()
+            archive.writestr(info.filename, data)
+    return buffer.getvalue()
+
+
+def _repeat_last_row(rows: int, columns: int = 1):
+    """Repeat the last data row ``rows`` times and its amount ``columns`` times."""
+
+    def rewrite(xml: str) -> str:
+        start = xml.rindex("<table:table-row>")
+        row = xml[start:].replace(
+            "<table:table-row>",
+            f'<table:table-row table:number-rows-repeated="{rows}">',
+            1,
+        )
+        row = row.replace(
+            '<table:table-cell office:value-type="float"',
+            f'<table:table-cell table:number-columns-repeated="{columns}" '
+            'office:value-type="float"',
+        )
+        return xml[:start] + row
+
+    return rewrite
+
+
+def _libreoffice_padding(xml: str) -> str:
+    """What LibreOffice writes around the cells: 1,024 declared columns, each
+    row padded with repeated empty cells, and a million repeated empty rows."""
+    empty = '<table:table-cell table:style-name="Default" table:number-columns-repeated="1020"/>'
+    xml = xml.replace("</table:table-row>", empty + "</table:table-row>")
+    xml = xml.replace(
+        '<table:table table:name="Sales">',
+        '<table:table table:name="Sales"><table:table-column '
+        'table:number-columns-repeated="1024"/>',
+    )
+    tail = (
+        '<table:table-row table:number-rows-repeated="1048573">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    return xml.replace("</table:table>", tail + "</table:table>")
+
+
+def test_ods_repeating_a_row_of_values_past_the_cell_limit_is_refused(monkeypatch):
+    from retention import reading
+
+    monkeypatch.setattr(reading, "MAX_SHEET_CELLS", 100_000)
+    data = _rewritten_ods(SALES, _repeat_last_row(100_000, 10))
+    assert len(data) < 5_000
+    with pytest.raises(SalesLogError, match="expands to more than 1 million cells"):
+        read_table(data, name="tiny.ods")
+    with pytest.raises(SalesLogError, match="absurd size"):
+        sheet_names(data, name="tiny.ods")
+
+
+def test_ods_that_would_build_billions_of_cells_is_refused_at_once():
+    data = _rewritten_ods(SALES, _repeat_last_row(50_000_000, 1000))
+    with pytest.raises(SalesLogError, match="the sheet Sales repeats rows or cells"):
+        read_table(data, name="bomb.ods")
+
+
+def test_ods_with_libreoffice_empty_rows_and_columns_reads_its_sales():
+    data = _rewritten_ods(SALES, _libreoffice_padding)
+    assert b'number-rows-repeated="1048573"' in zipfile.ZipFile(io.BytesIO(data)).read(
+        "content.xml"
+    )
+    table = read_table(data, name="libre.ods")
+    assert table.columns == ["Order", "Customer", "Date", "Amount"]
+    assert table.frame.values.tolist() == [
+        ["1001", "00421", "2024-01-05 10:30:00", "12.5"],
+        ["1002", "C02", "2024-02-06", "20"],
+    ]
+
+
+def test_ods_rows_written_once_with_a_repeat_count_are_each_read():
+    def rewrite(xml: str) -> str:
+        return _repeat_last_row(3)(_libreoffice_padding(xml))
+
+    table = read_table(_rewritten_ods(SALES, rewrite), name="same.ods")
+    assert table.frame["Customer"].tolist() == ["00421", "C02", "C02", "C02"]
+
+
+# --- lines with more fields than the header -----------------------------------
+
+
+def test_lines_with_more_fields_than_the_header_are_reported_not_a_new_column():
+    text = (
+        "order,customer,date,amount,store\n"
+        "1,C1,2024-01-05,10,Main\n"
+        "2,Smith, John,2024-01-06,12,Main\n"
+        "3,C3,2024-01-07,9,Main\n"
+        "4,C4,2024-01-08,7,Main,late note\n"
+    )
+    table = read_table(text.encode(), name="ragged.csv")
+    assert table.columns == ["order", "customer", "date", "amount", "store"]
+    assert table.rows["read_repair"].to_list() == [
+        "",
+        "extra_fields",
+        "",
+        "extra_fields",
+    ]
+    [note] = [n for n in table.notices if "more fields than the header" in n]
+    assert "rows 3, 5" in note and '"Main" beyond the last column' in note
+
+
+def test_an_unnamed_column_filled_on_every_row_is_still_read():
+    text = "order,customer,amount,\n1,C1,10,x\n2,C2,12,y\n"
+    table = read_table(text.encode(), name="unnamed.csv")
+    assert table.columns == ["order", "customer", "amount", "Column 4"]
+    assert "read_repair" not in table.rows.columns

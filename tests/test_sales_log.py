@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from retention.columns import ColumnMapping, detect_columns
 from retention.order_metrics import order_figures
+from retention.quality import reason_label
 from retention.reading import SalesLogError
 from retention.sales_log import build_orders, load_sales_log, read_raw, sales_sheet
 
@@ -394,3 +395,32 @@ def test_the_report_workbook_writes_file_text_that_looks_like_a_formula_as_text(
     book = openpyxl.load_workbook(io.BytesIO(report.to_excel_bytes()))
     texts = ['=HYPERLINK("http://evil.example","click")', "=1+2", "=inject.csv"]
     assert_no_formula(book, [*texts, "@SUM(A1:A2)", "+cmd"])
+
+
+def test_the_same_sales_as_xlsx_and_csv_count_once_said_as_repeated_in_the_other_file(
+    shared_dir,
+):
+    folder = shared_dir / "data" / "uci_online_retail"
+    workbook = folder / "online_retail_sample_232rows_IIstyle.xlsx"
+    text = folder / "online_retail_sample_232rows_IIstyle_dmy.csv"
+    alone = load_sales_log(workbook)
+    both = load_sales_log([workbook, text])
+    assert len(both.orders) == len(alone.orders) == 25
+    assert both.orders["revenue"].sum() == pytest.approx(10_536.00)
+    report = both.report
+    assert report.count("duplicate_other_file") == 232
+    repeated = report.rows_for("duplicate_other_file")
+    assert set(repeated["source"]) == {text.name}
+    assert "another file" in reason_label("duplicate_other_file")
+    [note] = [n for n in report.notice_texts() if "repeat" in n and text.name in n]
+    assert "232 rows" in note and workbook.name in note
+
+
+def test_rows_repeated_inside_one_file_keep_their_own_reason_beside_another_file():
+    first = "order,customer,date,amount\n1,C1,2024-01-05,10\n1,C1,2024-01-05,10\n"
+    second = "order,customer,date,amount\n1,C1,05/01/2024,10.00\n2,C2,06/01/2024,4\n"
+    log = load_sales_log([("a.csv", first.encode()), ("b.csv", second.encode())])
+    assert log.report.count("duplicate", exact=True) == 1
+    assert log.report.count("duplicate_other_file") == 1
+    assert log.report.count("duplicate") == 2
+    assert log.orders["revenue"].sum() == 14.0
