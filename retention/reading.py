@@ -38,6 +38,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -132,6 +133,11 @@ _MOJIBAKE = r"[ÃÂÄÅÆÐÑ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d
 # The column of ``RawTable.rows`` naming a repair made while reading a row (a
 # reason code of retention.quality), "" for none; present only when one was.
 READ_REPAIR = "read_repair"
+# The characters at the start of a text file that tell its delimiter.
+_HEAD_CHARACTERS = 200_000
+# Bytes of a text looked through at a time (line breaks, marks): a few
+# megabytes, so no copy of a whole file is made to search it.
+_SCAN_STEP = 1 << 22
 
 # Called with the share done (0-1) and a translated status line.
 Progress = Callable[[float, str], None]
@@ -248,13 +254,16 @@ def read_table(
         raise SalesLogError(_too_large_message(name, len(data), limit_mb))
     tell = progress or _silent
     tell(0.0, t("Reading {name}…", name=name))
-    if extension in EXCEL_EXTENSIONS:
-        table = _read_workbook(data, name, sheet, tell)
-    elif extension in CSV_EXTENSIONS:
-        table = _read_text(data, name, encoding, tell)
-    else:
-        raise SalesLogError(_unsupported_message(name))
-    digest = hashlib.sha256(data)
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        # hashing lets go of the interpreter, so it runs beside the reading
+        hashing = beside.submit(hashlib.sha256, data)
+        if extension in EXCEL_EXTENSIONS:
+            table = _read_workbook(data, name, sheet, tell)
+        elif extension in CSV_EXTENSIONS:
+            table = _read_text(data, name, encoding, tell)
+        else:
+            raise SalesLogError(_unsupported_message(name))
+    digest = hashing.result()
     if sheet is not None and extension in EXCEL_EXTENSIONS:
         # another sheet of the same file is another dataset
         digest.update("\x00".join(_as_list(sheet)).encode())
@@ -1385,17 +1394,13 @@ def _read_text(
             t("{name} is not a text file; export the sales log as CSV.", name=name)
         )
     progress(0.05, t("Detecting the text encoding of {name}…", name=name))
-    if encoding is None:
-        decoded = _decode(data)
-    else:
-        decoded = _Decoded(data.decode(encoding, errors="replace"), encoding)
-    text, encoding, undecided = decoded.text, decoded.encoding, decoded.undecided
-    delimiter = detect_delimiter(text)
+    decoded, text, delimiter = _decoded_text(data, encoding)
+    encoding, undecided = decoded.encoding, decoded.undecided
     progress(0.2, t("Splitting {name} into columns…", name=name))
     own_bytes = None if decoded.fallback else _utf8(data, encoding)
     grid, line_numbers = _parse_delimited(text, delimiter, own_bytes)
     repaired = 0
-    if any(lead in text for lead in _MOJIBAKE_LEADS):
+    if text is not None and any(lead in text for lead in _MOJIBAKE_LEADS):
         grid, repaired = _repair_mojibake(grid)
     progress(0.8, t("Finding the header row of {name}…", name=name))
     table = _table_from_grid(grid, line_numbers, name, "")
@@ -1428,6 +1433,24 @@ def _read_text(
     return replace(
         table, notices=notices + table.notices, encoding=encoding, delimiter=delimiter
     )
+
+
+def _decoded_text(
+    data: bytes, encoding: str | None
+) -> tuple[_Decoded, str | None, str]:
+    """How a text file is decoded, its text, and its delimiter.
+
+    A file in ASCII is UTF-8 as it is, with no letter decoded twice: only its
+    first lines are decoded, to find the delimiter, and its text is ``None``.
+    """
+    if encoding is None and data.isascii():
+        head = data[:_HEAD_CHARACTERS].decode("ascii")
+        return _Decoded("", "UTF-8"), None, detect_delimiter(head)
+    if encoding is None:
+        decoded = _decode(data)
+    else:
+        decoded = _Decoded(data.decode(encoding, errors="replace"), encoding)
+    return decoded, decoded.text, detect_delimiter(decoded.text)
 
 
 # The code pages as the report names them.
@@ -1477,7 +1500,7 @@ def _utf8(data: bytes, encoding: str) -> bytes | None:
 
 
 def _parse_delimited(
-    text: str, delimiter: str, utf8: bytes | None = None
+    text: str | None, delimiter: str, utf8: bytes | None = None
 ) -> tuple[pl.DataFrame, np.ndarray]:
     """All records as text and the line each starts on.
 
@@ -1485,21 +1508,21 @@ def _parse_delimited(
     breaks inside quotes, no line longer than the first 200); anything else goes
     through pandas' parser, which keeps blank lines so records can be placed.
     ``utf8`` is the file's own bytes when they are UTF-8 (no byte-order mark),
-    handed to polars as they are.
+    handed to polars as they are; ``text`` is then ``None`` when it has not
+    been decoded yet.
     """
-    sample = text[:200_000].splitlines()[:200]
+    if text is None:
+        head = utf8[:_HEAD_CHARACTERS].decode("utf-8", errors="ignore")
+    else:
+        head = text[:_HEAD_CHARACTERS]
+    sample = head.splitlines()[:200]
     width = max((len(row) for row in _csv_reader(sample, delimiter)), default=1)
     encoded = utf8 if utf8 is not None else text.encode("utf-8")
-    lines = encoded.count(b"\n") + (0 if encoded.endswith(b"\n") else 1)
-    simple = (
-        b"\n\n" not in encoded
-        and b"\n\r\n" not in encoded
-        and not encoded.startswith(b"\n")
-    )
-    if simple:
+    lines, blank = _line_count(encoded)
+    if not blank:
         try:
             grid = pl.read_csv(
-                io.BytesIO(encoded),
+                encoded,
                 has_header=False,
                 separator=delimiter,
                 schema={str(i): pl.String for i in range(width)},
@@ -1511,7 +1534,31 @@ def _parse_delimited(
             grid = None
         if grid is not None and grid.height == lines:
             return grid, np.arange(1, lines + 1)
+    if text is None:
+        text = utf8.decode("utf-8")
     return _parse_with_pandas(text, delimiter, width)
+
+
+def _line_count(encoded: bytes) -> tuple[int, bool]:
+    """The lines of a text, and whether one is blank (two line breaks in a
+    row, with or without a carriage return between, or one first), read off
+    the positions of its line breaks, a few megabytes at a time."""
+    view = np.frombuffer(encoded, dtype=np.uint8)
+    lines = 0 if encoded.endswith(b"\n") else 1
+    blank = encoded.startswith(b"\n")
+    before = np.zeros(0, dtype=np.int64)  # the last line break so far
+    for start in range(0, len(view), _SCAN_STEP):
+        breaks = np.flatnonzero(view[start : start + _SCAN_STEP] == 10) + start
+        lines += len(breaks)
+        breaks = np.concatenate([before, breaks])
+        gaps = np.diff(breaks)
+        blank = (
+            blank
+            or bool((gaps == 1).any())
+            or bool(((gaps == 2) & (view[breaks[1:] - 1] == 13)).any())
+        )
+        before = breaks[-1:]
+    return lines, blank
 
 
 def _parse_with_pandas(
