@@ -49,6 +49,7 @@ million rows clean in about a second.
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -62,10 +63,13 @@ from retention.i18n import t, t_count
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
 from retention.quality import Notice, QualityReport, outcome_of
 from retention.reading import (
+    NON_ASCII,
     READ_REPAIR,
     Progress,
     RawTable,
     SalesLogError,
+    holds_letters,
+    marks_in,
     text_column,
 )
 
@@ -83,6 +87,14 @@ __all__ = [
 
 DATE_ORDERS = ("auto", "day_first", "month_first")
 BLANK_IDS = ["", "nan", "none", "null", "n/a", "na", "-", "--", "#n/a", "(blank)"]  # fmt: skip
+# BLANK_IDS in every mix of upper and lower case, for ids written in ASCII
+_BLANK_ID_CASES = sorted(
+    {
+        "".join(letters)
+        for blank in BLANK_IDS
+        for letters in itertools.product(*({c, c.upper()} for c in blank))
+    }
+)
 # What tills write in the customer column of an anonymous sale, compared in
 # lower case with dashes, dots and brackets as spaces; an id of zeros only
 # ("0", "000") is one too. Real names are never in this list.
@@ -109,6 +121,7 @@ TOTAL_ROW = (
     r"|suma|summe|gesamt|gesamtsumme|zwischensumme|sum|végösszeg|részösszeg)\s*:?\s*$"
     r"|\b(?:sub\s*-?)?totals?\s*:?\s*$|\bösszesen\s*:?\s*$"
 )
+_TOTAL_PARTS = ["tot", "ssz", "raz", "sum", "gesamt"]
 CURRENCY_CODES = {
     "us$": "USD", "$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR",
     "£": "GBP", "gbp": "GBP", "ft": "HUF", "huf": "HUF", "zł": "PLN", "pln": "PLN",
@@ -252,6 +265,25 @@ class _Distinct:
 
     @classmethod
     def of(cls, text: pl.Series) -> _Distinct:
+        """Grouped by a hash of each value (numbers group several times as
+        fast as text); should two values share a hash, by the values."""
+        lines = pl.DataFrame({"hash": text.hash()}).with_row_index("line")
+        counted = lines.group_by("hash", maintain_order=True).agg(
+            first=pl.col("line").first(), weight=pl.len()
+        )
+        back = lines.join(
+            counted.with_row_index("position").select("hash", "position"),
+            on="hash",
+            how="left",
+            maintain_order="left",
+        ).get_column("position")
+        values = text.gather(counted["first"])
+        if values.gather(back).eq_missing(text).all():
+            return cls(values, counted["weight"].cast(pl.Int64), back)
+        return cls._by_value(text)
+
+    @classmethod
+    def _by_value(cls, text: pl.Series) -> _Distinct:
         counted = (
             text.rename("value").to_frame().group_by("value", maintain_order=True).len()
         )
@@ -296,10 +328,11 @@ def normalise_ids(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
     if text.dtype.is_numeric():
         # numbers read from a workbook: written without a decimal point when whole
-        ids = text_column(text)
-        return ids.replace("", None), pl.repeat(False, len(text), eager=True)
+        ids = text_column(text, empty=None)
+        return ids, pl.repeat(False, len(text), eager=True)
     text = _text(text)
-    sample = text.head(10_000)
+    # customers come back: a large sample shows it where a small one does not
+    sample = text.head(100_000)
     if sample.n_unique() > len(sample) // 5:
         # mostly different values (order numbers): read each row directly
         return _distinct_ids(text)
@@ -309,18 +342,29 @@ def _ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 
 def _distinct_ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
-    if text.str.contains("[\u00a0\ufeff]").any():
+    # which characters occur at all tells which steps can be left out
+    written = marks_in(text, f".@{NON_ASCII}")
+    ascii_only = NON_ASCII not in written
+    if not ascii_only and text.str.contains("[\u00a0\ufeff]").any():
         text = text.str.replace_all("[\u00a0\ufeff]", " ")
     text = text.str.strip_chars()
-    blank = text.str.to_lowercase().is_in(BLANK_IDS)
-    decimal = text.str.contains(r"^\d+\.0+$") & ~blank
+    if ascii_only:
+        # the same as lower case against BLANK_IDS, without writing it
+        blank = text.is_in(_BLANK_ID_CASES)
+    else:
+        blank = text.str.to_lowercase().is_in(BLANK_IDS)
     ids = text
+    decimal = pl.repeat(False, len(text), eager=True)
+    if "." in written:
+        decimal = text.str.contains(r"^\d+\.0+$") & ~blank
     if decimal.any():
         # 421.0 -> 421: the zeros, then the point
         whole = text.str.strip_chars_end("0").str.strip_suffix(".")
         ids = whole.zip_with(decimal, ids)
-    email = text.str.contains("@", literal=True)
-    if email.any():
+    email = None
+    if "@" in written:
+        email = text.str.contains("@", literal=True)
+    if email is not None and email.any():
         squeezed = text.str.to_lowercase().str.replace_all(r"\s", "")
         ids = squeezed.zip_with(email & ~decimal, ids)
     return ids.set(blank, None), decimal
@@ -330,6 +374,9 @@ def _placeholder_customers(ids: pl.Series) -> pl.Series:
     """Which ids are a till's placeholder for an anonymous sale (``Walk-in
     Customer``, ``Guest``, ``Alkalmi vásárló``, ``0``); each distinct id is
     looked at once."""
+    if not holds_letters(ids) and not ids.str.starts_with("0").any():
+        # every placeholder has letters, but for the ids of zeros only
+        return pl.repeat(False, len(ids), eager=True)
     distinct = ids.drop_nulls().unique()
     words = (
         distinct.str.to_lowercase()
@@ -445,16 +492,17 @@ def _plain_iso(text: pl.Series) -> pl.Series | None:
     """The stamps when every filled cell is ISO text of one form (what most
     exports and the workbooks saved as CSV write), else ``None``: read
     directly, without the search for the form of each distinct value."""
-    filled = text.filter(text != "")
-    if filled.is_empty():
+    written = text != ""
+    filled = int(written.sum())
+    if not filled:
         return None
-    first = filled[0]
+    first = text[written.arg_max()]
     for form in _ISO_FORMATS:
         probe = pl.Series([first]).str.to_datetime(form, strict=False, time_unit="ns")
         if probe.is_null().any() or not re.match(_ISO_NAIVE, first):
             continue
         values = text.str.to_datetime(form, strict=False, time_unit="ns")
-        if values.null_count() == len(text) - len(filled):
+        if values.null_count() == len(text) - filled:
             return values
         return None
     return None
@@ -816,17 +864,28 @@ def _plain_numbers(text: pl.Series) -> pl.Series | None:
     Not when a comma occurs anywhere, nor when the only points group
     thousands (``1.250``), which :func:`_decimal_mark` reads as a comma column.
     """
-    if text.str.contains(",", literal=True).any():
+    written = marks_in(text, ",.")
+    if "," in written:
         return None
     values = text.cast(pl.Float64, strict=False)
     if values.null_count() != int((text == "").sum()):
         return None
     if not values.is_finite().fill_null(True).all():
         return None
-    cents = text.str.contains(r"\.\d{1,2}$").any()
+    if "." not in written:
+        return values  # whole numbers: no cents, no points grouping thousands
+    cents = _any_match(text, r"\.\d{1,2}$")
     if not cents and text.str.contains(r"^-?[1-9]\d{0,2}(?:\.\d{3})+$").any():
         return None
     return values
+
+
+def _any_match(text: pl.Series, pattern: str) -> bool:
+    """Whether some cell matches ``pattern``, looking at the first cells first
+    (a column of prices shows cents at once)."""
+    if text.head(10_000).str.contains(pattern).any():
+        return True
+    return bool(text.str.contains(pattern).any())
 
 
 def _distinct_amounts(text: pl.Series, weights: pl.Series) -> _Amounts:
@@ -1179,6 +1238,8 @@ def _line_amounts(column, mapping: ColumnMapping, quantity: _Amounts) -> _Amount
 def _c_invoices(order_id: pl.Series) -> pl.Series:
     """Online Retail style cancellations: ``C536379`` (any case) among invoices
     that are mostly plain digits, so a shop numbering orders ``C1001`` is safe."""
+    if not marks_in(order_id, "Cc"):
+        return pl.repeat(False, len(order_id), eager=True)
     c_invoice = order_id.str.contains(r"^[Cc]\d+$").fill_null(False)
     if not c_invoice.any():
         return c_invoice
@@ -1481,10 +1542,21 @@ def _repeated_headers(cells: pl.DataFrame) -> pl.Series:
 
 def _total_labels(labels: pl.Series) -> pl.Series:
     """Cells reading "Total", "Subtotal", "Összesen"... (checked on short cells);
-    a column of numbers or dates holds none."""
+    a column of numbers or dates holds none.
+
+    Every word of ``TOTAL_ROW`` holds one of ``_TOTAL_PARTS`` (in any case,
+    its s perhaps written as the long s that case-blind matching takes for
+    one), so only the few cells holding one are matched against it.
+    """
     if labels.dtype != pl.String:
         return pl.repeat(False, len(labels), eager=True)
-    return (labels.str.len_chars() < 25) & labels.str.contains(TOTAL_ROW)
+    maybe = labels.str.contains_any(_TOTAL_PARTS, ascii_case_insensitive=True)
+    if marks_in(labels, NON_ASCII):
+        maybe = maybe | labels.str.contains("\u017f", literal=True)
+    maybe = maybe & (labels.str.len_chars() < 25)
+    if not maybe.any():
+        return maybe
+    return maybe & labels.str.contains(TOTAL_ROW)
 
 
 def _repeated_order_totals(

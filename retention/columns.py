@@ -463,10 +463,15 @@ def _first_filled(values: pl.Series) -> list[str]:
     head = text_column(values.head(SAMPLE_ROWS))
     if (head.str.strip_chars() != "").all():
         return head.to_list()
-    if values.dtype == pl.String:
-        filled = values.filter(values.str.strip_chars() != "")
-    else:
-        filled = values.drop_nulls()
+    # the first rows hold them unless the column is mostly empty
+    for rows in (100 * SAMPLE_ROWS, len(values)):
+        top = values.head(rows)
+        if top.dtype == pl.String:
+            filled = top.filter(top.str.strip_chars() != "")
+        else:
+            filled = top.drop_nulls()
+        if len(filled) >= SAMPLE_ROWS or rows >= len(values):
+            break
     return text_column(filled.head(SAMPLE_ROWS)).to_list()
 
 
@@ -500,7 +505,13 @@ def mapping_problems(
     if problems:
         return problems
     problems += _missing_roles(mapping)
-    problems += _unreadable_columns(mapping, _sample(raw))
+    checked = [
+        getattr(mapping, role)
+        for role in ("timestamp", "amount", "quantity", "unit_price")
+        if getattr(mapping, role) is not None
+    ]
+    chosen = raw.select(checked) if isinstance(raw, pl.DataFrame) else raw[checked]
+    problems += _unreadable_columns(mapping, _sample(chosen))
     return problems
 
 

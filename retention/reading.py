@@ -48,6 +48,7 @@ import fastexcel
 import numpy as np
 import pandas as pd
 import polars as pl
+import pyarrow as pa
 import python_calamine
 from isal import isal_zlib
 
@@ -58,6 +59,7 @@ __all__ = [
     "EXCEL_EXTENSIONS",
     "MAX_EXPANDED_BYTES",
     "MAX_SHEET_CELLS",
+    "NON_ASCII",
     "READ_REPAIR",
     "Progress",
     "RawTable",
@@ -66,6 +68,8 @@ __all__ = [
     "combine_tables",
     "decode_text",
     "detect_delimiter",
+    "holds_letters",
+    "marks_in",
     "part_of",
     "read_table",
     "sheet_names",
@@ -133,6 +137,9 @@ _MOJIBAKE = r"[ÃÂÄÅÆÐÑ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d
 # The column of ``RawTable.rows`` naming a repair made while reading a row (a
 # reason code of retention.quality), "" for none; present only when one was.
 READ_REPAIR = "read_repair"
+
+# What marks_in() reports for characters beyond ASCII.
+NON_ASCII = "\x80"
 # The characters at the start of a text file that tell its delimiter.
 _HEAD_CHARACTERS = 200_000
 # Bytes of a text looked through at a time (line breaks, marks): a few
@@ -692,13 +699,18 @@ def _tidy_cells(
     body = pl.DataFrame(columns) if columns else body
     texts = [c for c in body.columns if body[c].dtype == pl.String]
     body = body.with_columns(pl.col(texts).fill_null("").str.strip_chars())
-    body = _exact_numbers(workbook, sheet, header_row, body, texts)
+    # which marks each column writes at all: most need none of the steps below
+    marks = {column: marks_in(body[column], ".-:") for column in texts}
+    decimals = [c for c in texts if "." in marks[c]]
+    body = _exact_numbers(workbook, sheet, header_row, body, decimals)
     # OpenDocument dates come as 2024-01-05T10:30:00; written like Excel's here
-    stamped = [c for c in texts if body[c].str.contains(_ISO_T).any()]
+    clocks = [c for c in texts if {"-", ":"} <= marks[c]]
+    stamped = [c for c in clocks if body[c].str.contains(_ISO_T).any()]
     body = body.with_columns(pl.col(stamped).str.replace(_ISO_T, "$1 $2"))
     # a time of day alone comes out on Excel's day zero; a date alone at 00:00
-    times = [c for c in texts if body[c].str.starts_with("1899-12-3").any()]
-    days = [c for c in texts if body[c].str.ends_with(" 00:00:00").any()]
+    dashed = [c for c in texts if "-" in marks[c]]
+    times = [c for c in dashed if body[c].str.starts_with("1899-12-3").any()]
+    days = [c for c in clocks if body[c].str.ends_with(" 00:00:00").any()]
     return body.with_columns(
         pl.col(days).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1")
     ).with_columns(pl.col(times).str.replace(r"^1899-12-3[01] ", ""))
@@ -734,26 +746,28 @@ def _row_origins(numbers: np.ndarray, name: str, sheet: str) -> pl.DataFrame:
     )
 
 
-def text_column(values: pl.Series) -> pl.Series:
+def text_column(values: pl.Series, empty: str | None = "") -> pl.Series:
     """A column as text, written as the cells read as text would be.
 
     Whole numbers without a decimal point (``17850``), others in their
     shortest exact form (``0.3333333333333333``), dates and times as ISO text
     (``2010-12-01 08:26:00``; a date alone without ``00:00:00``, a time of day
-    alone without Excel's day zero); an empty cell is ``""``.
+    alone without Excel's day zero); an empty cell is ``empty`` (``""``, or
+    null when ``None``).
     """
     dtype = values.dtype
     frame = values.to_frame("v")
     cell = pl.col("v")
     if dtype == pl.String:
-        return values.fill_null("")
+        return values if empty is None else values.fill_null(empty)
     if dtype.is_float():
         whole = (cell == cell.round(0)) & (cell.abs() < 9e18)
-        text = (
-            pl.when(whole)
-            .then(cell.cast(pl.Int64, strict=False).cast(pl.String))
-            .otherwise(cell.cast(pl.String))
-        )
+        as_whole = cell.cast(pl.Int64, strict=False).cast(pl.String)
+        # writing a float's shortest form is the slow part: only when needed
+        if frame.select(whole.all()).item():
+            text = as_whole
+        else:
+            text = pl.when(whole).then(as_whole).otherwise(cell.cast(pl.String))
     elif isinstance(dtype, pl.Datetime) or dtype == pl.Date:
         cell = cell.cast(pl.Datetime("ms"))
         text = (
@@ -765,12 +779,59 @@ def text_column(values: pl.Series) -> pl.Series:
         )
     else:
         text = cell.cast(pl.String)
-    return frame.select(text.fill_null("")).to_series().alias(values.name)
+    if empty is not None:
+        text = text.fill_null(empty)
+    return frame.select(text).to_series().alias(values.name)
 
 
 def text_cells(cells: pl.DataFrame) -> pl.DataFrame:
     """Every column of a raw table as text (see :func:`text_column`)."""
     return cells.select([text_column(cells[c]) for c in cells.columns])
+
+
+def marks_in(values: pl.Series, marks: str) -> set[str]:
+    """Which of ``marks`` some cell of a text column holds: ASCII characters,
+    and ``NON_ASCII`` for any character beyond ASCII. The cells' bytes are
+    searched a few megabytes at a time, many times faster than each cell."""
+    written = _text_bytes(values)
+    found: set[str] = set()
+    for start in range(0, len(written), _SCAN_STEP):
+        if found == set(marks):
+            break
+        piece = written[start : start + _SCAN_STEP]
+        for mark in set(marks) - found:
+            code = ord(mark)
+            if (piece >= code).any() if code >= 128 else (piece == code).any():
+                found.add(mark)
+    return found
+
+
+def holds_letters(values: pl.Series) -> bool:
+    """Whether some cell of a text column holds a letter (A to Z in either
+    case, or any character beyond ASCII), from its bytes a few megabytes at
+    a time."""
+    written = _text_bytes(values)
+    for start in range(0, len(written), _SCAN_STEP):
+        piece = written[start : start + _SCAN_STEP]
+        lower = piece | 0x20  # ASCII letters in lower case
+        if ((lower >= ord("a")) & (lower <= ord("z"))).any() or (piece >= 128).any():
+            return True
+    return False
+
+
+def _text_bytes(values: pl.Series) -> np.ndarray:
+    """The UTF-8 bytes of a text column's cells, one after the other."""
+    cells = values.to_arrow()
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    if cells.type != pa.large_string():
+        cells = cells.cast(pa.large_string())
+    _, offsets, data = cells.buffers()
+    if offsets is None or data is None:
+        return np.zeros(0, dtype=np.uint8)
+    first = cells.offset
+    ends = np.frombuffer(offsets, dtype=np.int64)[first : first + len(cells) + 1]
+    return np.frombuffer(data, dtype=np.uint8)[ends[0] : ends[-1]]
 
 
 def _exact_numbers(
