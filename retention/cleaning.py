@@ -1324,11 +1324,12 @@ def _mark_exclusions(
     ``earlier_part`` names the first part holding that sale.
     """
     first = cells.to_series(0) if cells.width else pl.Series([""] * cells.height)
-    total = (
-        _total_labels(first)
-        | _total_labels(lines["customer_id"].fill_null(""))
-        | _total_labels(lines["order_id"].fill_null(""))
-    )
+    total = _total_labels(first)
+    for role, read in (("customer", "customer_id"), ("order_id", "order_id")):
+        written = getattr(mapping, role)
+        if written is None or not cells[written].dtype.is_numeric():
+            # ids read from numbers are digits: no total among them
+            total = total | _total_labels(lines[read].fill_null(""))
     duplicate = _exact_duplicates(cells, parts)
     other_file = pl.repeat(False, cells.height, eager=True)
     if every_part is not None:
@@ -1489,7 +1490,10 @@ def _exact_duplicates(cells: pl.DataFrame, parts: pl.Series | None) -> pl.Series
     duplicate = pl.Series("duplicate", [False] * cells.height, dtype=pl.Boolean)
     if parts is not None and parts.n_unique() < 2:
         return duplicate
-    shared = cells.hash_rows().is_duplicated()
+    hashes = cells.hash_rows()
+    if _none_repeated(hashes):
+        return duplicate
+    shared = hashes.is_duplicated()
     if not shared.any():
         return duplicate
     candidates = cells.filter(shared)
@@ -1517,6 +1521,19 @@ def _exact_duplicates(cells: pl.DataFrame, parts: pl.Series | None) -> pl.Series
     return duplicate.scatter(shared.arg_true(), repeated.to_series())
 
 
+def _none_repeated(numbers: pl.Series) -> bool:
+    """Whether no number occurs twice, from the numbers sorted (a fraction of
+    the time of grouping them)."""
+    ordered = np.sort(numbers.to_numpy())
+    return not bool((ordered[1:] == ordered[:-1]).any())
+
+
+def _all_distinct(values: pl.Series) -> bool:
+    """Whether no value occurs twice: told by their hashes when those all
+    differ, else by the values themselves."""
+    return _none_repeated(values.hash()) or not values.is_duplicated().any()
+
+
 def _parts(rows: pl.DataFrame) -> pl.Series:
     """The part (file, and sheet) each row comes from, numbered in upload order."""
     part = rows.select(pl.concat_str(["source", "sheet"], separator="\x00"))
@@ -1532,7 +1549,12 @@ def _repeated_headers(cells: pl.DataFrame) -> pl.Series:
     texts = [c for c in cells.columns if cells[c].dtype == pl.String]
     if len(texts) < 2:
         return pl.repeat(False, cells.height, eager=True)
-    same = [(pl.col(c) == c).cast(pl.UInt32) for c in texts]
+    # most files never write a header in its own column: then none repeats
+    found = cells.select([(pl.col(c) == c).any() for c in texts]).row(0)
+    labelled = [c for c, seen in zip(texts, found, strict=True) if seen]
+    if len(labelled) < 2:
+        return pl.repeat(False, cells.height, eager=True)
+    same = [(pl.col(c) == c).cast(pl.UInt32) for c in labelled]
     filled = [(pl.col(c) != "").cast(pl.UInt32) for c in texts]
     return cells.select(
         (pl.sum_horizontal(same) >= 2)
