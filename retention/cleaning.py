@@ -61,7 +61,7 @@ import polars as pl
 from retention.columns import ColumnMapping, check_mapping
 from retention.i18n import t, t_count
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
-from retention.quality import Notice, QualityReport, outcome_of
+from retention.quality import REASONS, Notice, QualityReport
 from retention.reading import (
     NON_ASCII,
     READ_REPAIR,
@@ -1869,38 +1869,31 @@ def _row_reasons(
         "time_zone_converted": pl.col("date_repair") == "time_zone_converted",
         "excel_serial_date": pl.col("date_repair") == "excel_serial_date",
     }
+    # what each order says of its lines, as flags: cheap to hand to each line
+    refund = pl.col("refund")
     order = orders.select(
-        order_customer="customer_id",
-        order_refund="refund",
+        order_guest=pl.col("customer_id").is_null() & ~refund,
         order_void="void",
-        order_matched="matched",
+        order_netted=refund & pl.col("matched").is_not_null(),
+        order_unmatched=refund & pl.col("matched").is_null(),
     )
-    position, key = keys["position"], keys["key"]
+    position = keys["position"]
     if keys.height != lines.height:  # rows left out belong to no order
         position = pl.repeat(None, lines.height, dtype=pl.UInt32, eager=True)
         position = position.scatter(keys["row"], keys["position"])
-        key = pl.repeat(None, lines.height, dtype=key.dtype, eager=True)
-        key = key.scatter(keys["row"], keys["key"])
-    order = order.select(pl.all().gather(position))
-    frame = pl.concat([lines.with_columns(key=key), order], how="horizontal")
-    refund = pl.col("order_refund").fill_null(False)
+    order = order.select(pl.all().gather(position).fill_null(False))
+    frame = pl.concat([lines, order], how="horizontal")
     rules = [  # later rules win
         ("partly_refunded", pl.col("partial")),
         (
             "amount_on_other_line",
             pl.col("amount").is_null() & (pl.col("excluded") == ""),
         ),
-        (
-            "guest",
-            pl.col("key").is_not_null() & pl.col("order_customer").is_null() & ~refund,
-        ),
-        (
-            "placeholder_customer",
-            pl.col("placeholder") & pl.col("order_customer").is_null() & ~refund,
-        ),
-        ("order_cancelled", pl.col("order_void").fill_null(False)),
-        ("refund_netted", refund & pl.col("order_matched").is_not_null()),
-        ("refund_unmatched", refund & pl.col("order_matched").is_null()),
+        ("guest", pl.col("order_guest")),
+        ("placeholder_customer", pl.col("placeholder") & pl.col("order_guest")),
+        ("order_cancelled", pl.col("order_void")),
+        ("refund_netted", pl.col("order_netted")),
+        ("refund_unmatched", pl.col("order_unmatched")),
     ]
     # the reasons as small numbers first, written out once at the end
     names = ["ok", *repairs, *(code for code, _ in rules)]
@@ -1909,23 +1902,42 @@ def _row_reasons(
         number = pl.when(flag).then(pl.lit(index, dtype=pl.UInt8)).otherwise(number)
     for index, (_, rows) in enumerate(rules, start=1 + len(repairs)):
         number = pl.when(rows).then(pl.lit(index, dtype=pl.UInt8)).otherwise(number)
-    reason = number.replace_strict(dict(enumerate(names)), return_dtype=pl.String)
-    reason = (
-        pl.when(pl.col("excluded") != "").then(pl.col("excluded")).otherwise(reason)
+    # and the repairs of each row as the bits of one number
+    bits = pl.lit(0, dtype=pl.UInt32)
+    for bit, flag in enumerate(repairs.values()):
+        bits = bits | pl.when(flag).then(pl.lit(1 << bit, dtype=pl.UInt32)).otherwise(0)
+    coded = frame.select(number=number, bits=bits, excluded="excluded")
+    reasons = coded.select(
+        reason=pl.col("number").replace_strict(
+            dict(enumerate(names)), return_dtype=pl.String
+        ),
+        outcome=pl.col("number").replace_strict(
+            {n: REASONS[name] for n, name in enumerate(names)}, return_dtype=pl.String
+        ),
+        repairs=_repair_lists(coded["bits"], list(repairs)),
     )
-    repaired = frame.select(pl.any_horizontal(repairs.values()).any()).item()
-    listed = (
-        pl.concat_str(
-            [pl.when(flag).then(pl.lit(code)) for code, flag in repairs.items()],
-            separator=",",
-            ignore_nulls=True,
-        ).fill_null("")
-        if repaired
-        else pl.lit("")
-    )
-    return frame.select(reason=reason, repairs=listed).with_columns(
-        outcome=outcome_of(pl.col("reason"))
-    )
+    left_out = coded["excluded"] != ""
+    if left_out.any():
+        # an exclusion is the reason, whatever else the row had
+        rows = left_out.arg_true()
+        excluded = coded["excluded"].filter(left_out)
+        reasons = reasons.with_columns(
+            reasons["reason"].scatter(rows, excluded),
+            reasons["outcome"].scatter(
+                rows, excluded.replace_strict(REASONS, return_dtype=pl.String)
+            ),
+        )
+    return reasons
+
+
+def _repair_lists(bits: pl.Series, codes: list[str]) -> pl.Expr:
+    """Each row's repairs (the bits of ``bits`` naming ``codes``) written out
+    comma separated; each combination found is written once."""
+    lists = {
+        int(found): ",".join(code for bit, code in enumerate(codes) if found >> bit & 1)
+        for found in bits.unique()
+    }
+    return pl.col("bits").replace_strict(lists, return_dtype=pl.String)
 
 
 def _report(
