@@ -15,6 +15,7 @@ from ui.show import (
     customers,
     figure_names,
     formatted,
+    nobody_at_start,
     number,
     percent,
 )
@@ -125,7 +126,18 @@ else:
             back=number(flow.won_back),
         )
     )
-if per_period is not None:
+if per_period is not None and per_period["customers_at_start"] == 0:
+    st.markdown(
+        t(
+            "**In {label}:** {nobody} {end} bought in {label} (E), **{gained}** of "
+            "them new or back after a break (N).",
+            label=per_period["label"],
+            nobody=nobody_at_start(per_period["label"], selection.window),
+            end=customers(per_period["customers_at_end"]),
+            gained=number(per_period["gained"]),
+        )
+    )
+elif per_period is not None:
     st.markdown(
         t_count(
             selection.window,
@@ -162,6 +174,8 @@ elif latest is not None:
             lost=number(latest["lost"]),
         )
     )
+    if latest["customers_at_start"] == 0:
+        st.caption(nobody_at_start(latest["label"], selection.window))
 elif flow.customers_at_start == 0:
     st.info(
         t(

@@ -15,7 +15,7 @@ from retention.i18n import t
 from retention.periods import day_text, period_names
 from retention.retention_rates import latest_complete_period
 from ui import data
-from ui.show import number, percent
+from ui.show import nobody_at_start, number, percent
 from ui.sidebar import require_view
 
 view = require_view()
@@ -42,6 +42,8 @@ if latest is not None:
     end.metric(t("At end (E)"), number(latest["customers_at_end"]))
     gained.metric(t("Gained (N)"), number(latest["gained"]))
     lost.metric(t("Lost (L)"), number(latest["lost"]))
+    if latest["customers_at_start"] == 0:
+        st.caption(nobody_at_start(latest["label"], selection.window))
 st.altair_chart(retention_chart(shown), width="stretch")
 if selection.period == "year":
     why = t(

@@ -106,6 +106,9 @@ def test_a_fresh_upload_headlines_the_last_complete_period_f02(cases_dir):
 def test_what_changed_by_year_says_2010_is_one_month_and_2011_stops_early():
     app = open_app({"period": "year"})
     app.switch_page("pages/changes.py").run()
+    # 2010 is the last complete year (nobody at its start); 2011 is partial
+    assert app.selectbox(key="changes_period").value == pd.Period("2010", "Y").ordinal
+    app.selectbox(key="changes_period").set_value(pd.Period("2011", "Y").ordinal).run()
     assert not app.exception
     warning = " ".join(w.value for w in app.warning)
     assert "2011: the data stops on 9 Dec 2011, after 343 of its 365 days." in warning

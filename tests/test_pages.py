@@ -184,6 +184,31 @@ def test_upload_f20_and_link_view_show_the_worked_figures(cases_dir):
     assert "**2** for the first time" in text  # C02 and C03; C01 is returning
 
 
+def test_a_complete_period_with_nobody_at_its_start_is_the_last_complete_one(
+    cases_dir,
+):
+    """F08: the data stops on 5 April, so March (S = 0) is the last complete
+    month, not February; its rates are "no data" and the page says why."""
+    app = upload(open_app(), cases_dir / "F08_dayfirst_dates.csv")
+    app.switch_page("pages/retention_rates.py").run()
+    assert not app.exception
+    captions = [caption.value for caption in app.caption]
+    assert "Last complete period: Mar 2024" in captions
+    metrics = shown_metrics(app)
+    assert metrics["Retention rate (CRR)"] == "no data"
+    assert (metrics["At start (S)"], metrics["At end (E)"]) == ("0", "3")
+    assert any(
+        caption.startswith("Mar 2024 is a period with nobody at its start")
+        for caption in captions
+    ), captions
+
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception
+    assert shown_metrics(app)["Retention rate (CRR)"] == "no data"
+    text = " ".join(m.value for m in app.markdown)
+    assert "**In Mar 2024:** Mar 2024 is a period with nobody at its start" in text
+
+
 def test_the_currency_the_file_was_written_in_is_shown_with_the_amounts(cases_dir):
     """F12: the amounts carry ``$``; revenue and AOV are shown in USD, and
     going back to the sample (no currency written) drops the code again."""
