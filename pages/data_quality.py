@@ -20,7 +20,8 @@ try:
 except ValueError as error:
     st.error(str(error))
     st.stop()
-if raw.encoding is not None:
+# a UTF-16 file is told by its zero bytes: no other encoding could read it
+if raw.encoding is not None and not raw.encoding.startswith("UTF-16"):
     encodings = {
         "auto": t("Decide from the file"),
         "utf-8": t("UTF-8"),
