@@ -6,7 +6,7 @@ import streamlit as st
 from retention.charts import cohort_clv_chart
 from retention.clv import FEWEST_DAYS, YEAR_DAYS, clv_by_cohort, clv_factors
 from retention.i18n import t, t_count
-from ui.show import is_missing, money, number
+from ui.show import is_missing, money, number, time_zone_caption
 from ui.sidebar import require_view
 
 view = require_view()
@@ -14,6 +14,7 @@ orders = view.sales_log.orders
 as_of = min(view.selection.end, orders["timestamp"].max())
 
 st.title(t("What a customer is worth"))
+time_zone_caption(view.sales_log.report)
 measured = clv_factors(orders, as_of)
 own_lifespan = st.number_input(
     t(

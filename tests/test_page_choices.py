@@ -23,7 +23,7 @@ def test_the_shop_time_zone_still_holds_after_visiting_another_page(cases_dir):
     app = open_app()
     upload(app, cases_dir / "F03_orders_utc_timestamps.csv")
     app.switch_page("pages/data_quality.py").run()
-    app.text_input(key="timezone").set_value("America/Los_Angeles").run()
+    app.selectbox(key="timezone").set_value("America/Los_Angeles").run()
     assert not app.exception
 
     app.switch_page("pages/overview.py").run()
@@ -39,7 +39,7 @@ def test_the_shop_time_zone_still_holds_after_visiting_another_page(cases_dir):
     assert (march["CRR"], march["Churn"]) == ("50.00 %", "50.00 %")
 
     app.switch_page("pages/data_quality.py").run()
-    assert app.text_input(key="timezone").value == "America/Los_Angeles"
+    assert app.selectbox(key="timezone").value == "America/Los_Angeles"
 
 
 def test_the_date_order_still_holds_after_visiting_another_page(cases_dir):

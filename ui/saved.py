@@ -42,7 +42,8 @@ def remember_upload() -> None:
         return
     reading = {
         "date_order": st.session_state.get(data.DATE_ORDER_KEY, "auto"),
-        "timezone": st.session_state.get(data.TIMEZONE_KEY) or None,
+        # the zone stamps were converted to: a link shows the figures it made
+        "timezone": log.report.timezone,
     }
     with st.spinner(t("Saving…")):
         dataset, is_new = dataset_store().save(

@@ -112,3 +112,20 @@ def nobody_at_start(label: str, window: int) -> str:
         "retention and churn read “no data”.",
         label=label,
     )
+
+
+def zone_label(zone: str) -> str:
+    """A time zone as people read it: ``America/Los Angeles``."""
+    return zone.replace("_", " ")
+
+
+def time_zone_caption(report) -> None:
+    """On a figure page, the time zone the file's stamps were converted to
+    (``report`` is the sales log's quality report); nothing when none was."""
+    if report.timezone:
+        st.caption(
+            t(
+                "Times converted to the shop's time zone, {zone}.",
+                zone=zone_label(report.timezone),
+            )
+        )
