@@ -38,7 +38,7 @@ def open_app(browser_zone: str | None = None, query: dict | None = None) -> AppT
 
 
 def retention_rows(app: AppTest) -> pd.DataFrame:
-    app.switch_page("pages/retention_rates.py").run()
+    app.switch_page("pages/retention.py").run()
     assert not app.exception, [e.value for e in app.exception]
     return app.dataframe[0].value.set_index("Period")
 
@@ -69,7 +69,7 @@ def assert_the_cases_figures(app: AppTest) -> None:
 
 def test_f03_with_the_shop_zone_chosen_gives_the_cases_figures(cases_dir):
     app = upload(open_app(), cases_dir / F03)
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data.py").run()
     assert not app.exception
     box = app.selectbox(key="timezone")
     assert box.value == ""  # the browser said no zone: the clock time is kept
@@ -92,7 +92,7 @@ def test_without_a_zone_the_clock_time_is_kept_and_no_zone_is_named(cases_dir):
 def test_the_browsers_zone_is_the_shop_zone_until_another_is_chosen(cases_dir):
     app = upload(open_app(LOS_ANGELES), cases_dir / F03)
     assert_the_cases_figures(app)
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data.py").run()
     assert app.selectbox(key="timezone").value == LOS_ANGELES
 
     app.selectbox(key="timezone").set_value("").run()
@@ -102,7 +102,7 @@ def test_the_browsers_zone_is_the_shop_zone_until_another_is_chosen(cases_dir):
 
 def test_a_file_without_zoned_stamps_shows_no_zone_box(cases_dir):
     app = upload(open_app(LOS_ANGELES), cases_dir / "F01_orders_q1_q2.csv")
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data.py").run()
     assert not app.exception
     assert not [box for box in app.selectbox if box.key == "timezone"]
     app.switch_page("pages/overview.py").run()
@@ -113,7 +113,7 @@ def test_a_saved_dataset_keeps_its_zone_for_a_partner_in_another_zone(
     cases_dir, app_store
 ):
     owner = upload(open_app(), cases_dir / F03)
-    owner.switch_page("pages/data_quality.py").run()
+    owner.switch_page("pages/data.py").run()
     owner.selectbox(key="timezone").set_value(LOS_ANGELES).run()
     owner.switch_page("pages/overview.py").run()
     dataset = app_store.find(load_sales_log(cases_dir / F03).content_hash)
@@ -130,13 +130,13 @@ def test_a_file_uploaded_again_from_another_zone_reads_in_its_saved_zone(
     cases_dir, app_store
 ):
     owner = upload(open_app(), cases_dir / F03)
-    owner.switch_page("pages/data_quality.py").run()
+    owner.switch_page("pages/data.py").run()
     owner.selectbox(key="timezone").set_value(LOS_ANGELES).run()
 
     travelling = upload(open_app("Europe/Budapest"), cases_dir / F03)
     assert not travelling.exception
     assert_the_cases_figures(travelling)
-    travelling.switch_page("pages/data_quality.py").run()
+    travelling.switch_page("pages/data.py").run()
     assert travelling.selectbox(key="timezone").value == LOS_ANGELES
     dataset = app_store.find(load_sales_log(cases_dir / F03).content_hash)
     assert dataset.settings["timezone"] == LOS_ANGELES
