@@ -5,6 +5,7 @@ import streamlit as st
 
 from retention.charts import segment_chart
 from retention.i18n import t, t_count
+from retention.periods import day_text
 from retention.segments import (
     NOT_YET,
     OVERDUE_FACTOR,
@@ -31,7 +32,7 @@ st.caption(
     t(
         "Measured on {day}, the last day of the selected range: purchases after it "
         "are not counted.",
-        day=as_of.date().isoformat(),
+        day=day_text(as_of),
     )
 )
 LIST_COLUMNS = {
@@ -82,7 +83,7 @@ def segment_tab() -> None:
             "purchase is at most 30 days old is New, whatever the scores."
         )
     )
-    st.markdown(t("**Moves since {day}**", day=before_day.date().isoformat()))
+    st.markdown(t("**Moves since {day}**", day=day_text(before_day)))
     earlier = data.segments_table(log.content_hash, before_day, orders)
     moves = segment_moves(earlier, segments)
     moved_names = names | {NOT_YET: t("Not a customer yet")}

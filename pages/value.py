@@ -6,6 +6,7 @@ import streamlit as st
 from retention.charts import cohort_clv_chart
 from retention.clv import FEWEST_DAYS, YEAR_DAYS, clv_by_cohort, clv_factors
 from retention.i18n import t, t_count
+from retention.periods import day_text
 from ui.show import is_missing, money, number, time_zone_caption
 from ui.sidebar import require_view
 
@@ -49,10 +50,10 @@ covered = t_count(
     factors.window_days,
     "the day up to {date}",
     "the {count} days up to {date}",
-    date=as_of.date().isoformat(),
+    date=day_text(as_of),
 )
 if factors.window_days == 0:
-    covered = t("{date} alone", date=as_of.date().isoformat())
+    covered = t("{date} alone", date=day_text(as_of))
 st.caption(
     t(
         "CLV = AOV × orders per customer per year × lifespan × margin. AOV and "

@@ -146,7 +146,7 @@ def test_an_expired_link_says_when_it_expired(cases_dir, app_store):
     token, _ = app_store.create_link(dataset.id, expires_at=datetime(2020, 3, 2))
     app = open_app({"share": token})
     assert app.error[0].value.startswith(
-        "This share link expired at the end of 2020-03-01."
+        "This share link expired at the end of 1 Mar 2020."
     )
     assert not app.metric and not app.sidebar.selectbox
 

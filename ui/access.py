@@ -32,6 +32,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 
 from retention.i18n import t
+from retention.periods import day_text
 from retention.privacy import contact_masks, mask_contacts
 from retention.sales_log import SalesLog
 from retention.store import Dataset, LinkRefused, ShareLink, utc_now
@@ -300,8 +301,8 @@ def shared_caption() -> None:
 
 
 def last_day(link: ShareLink) -> str:
-    """The last day (UTC) a link with an expiry works, as ``YYYY-MM-DD``."""
-    return (link.expires_at - timedelta(microseconds=1)).date().isoformat()
+    """The last day (UTC) a link with an expiry works, as ``4 Dec 2026``."""
+    return day_text(link.expires_at - timedelta(microseconds=1))
 
 
 def share_url(token: str, page: str, view: dict[str, str]) -> str:
