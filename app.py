@@ -16,13 +16,13 @@ set_language(st.session_state.get("lang", "en"))
 # and /overview opens it through overview_address.
 pages = [
     st.Page("pages/overview.py", title=t("Overview"), url_path="home", default=True),
-    st.Page("pages/retention_rates.py", title=t("Retention"), url_path="retention"),
+    st.Page("pages/retention.py", title=t("Retention"), url_path="retention"),
     st.Page("pages/changes.py", title=t("What changed"), url_path="changes"),
     st.Page("pages/cohorts.py", title=t("Cohorts"), url_path="cohorts"),
     st.Page("pages/customers.py", title=t("Customers"), url_path="customers"),
-    st.Page("pages/customer_value.py", title=t("Customer value"), url_path="value"),
+    st.Page("pages/value.py", title=t("Customer value"), url_path="value"),
     st.Page("pages/nps.py", title=t("NPS"), url_path="nps"),
-    st.Page("pages/data_quality.py", title=t("Data"), url_path="data"),
+    st.Page("pages/data.py", title=t("Data"), url_path="data"),
     st.Page("pages/share.py", title=t("Share"), url_path="share"),
 ]
 pages.append(overview_address(pages[0]))

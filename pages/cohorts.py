@@ -8,7 +8,7 @@ from retention.charts import cohort_heatmap, first_period_trend_chart
 from retention.cohorts import cohort_matrix, first_period_retention, first_period_trend
 from retention.i18n import t
 from ui import data
-from ui.show import as_text, is_missing, number
+from ui.show import as_text, is_missing, number, time_zone_caption
 from ui.sidebar import require_view
 
 view = require_view()
@@ -20,6 +20,7 @@ cells = cells[
 ]
 
 st.title(t("Cohorts: since when do customers come back?"))
+time_zone_caption(view.sales_log.report)
 if cells.empty:
     st.info(t("No customer bought for the first time in the selected range."))
     st.stop()

@@ -5,6 +5,7 @@ import streamlit as st
 
 from retention.charts import segment_chart
 from retention.i18n import t, t_count
+from retention.periods import day_text
 from retention.segments import (
     NOT_YET,
     OVERDUE_FACTOR,
@@ -15,7 +16,7 @@ from retention.segments import (
 )
 from ui import data
 from ui.downloads import list_downloads, list_preview
-from ui.show import money, percent
+from ui.show import money, percent, time_zone_caption
 from ui.sidebar import require_view
 
 view = require_view()
@@ -26,11 +27,12 @@ segments = data.segments_table(log.content_hash, as_of, orders)
 names = segment_names()
 
 st.title(t("Your customers"))
+time_zone_caption(view.sales_log.report)
 st.caption(
     t(
         "Measured on {day}, the last day of the selected range: purchases after it "
         "are not counted.",
-        day=as_of.date().isoformat(),
+        day=day_text(as_of),
     )
 )
 LIST_COLUMNS = {
@@ -81,7 +83,7 @@ def segment_tab() -> None:
             "purchase is at most 30 days old is New, whatever the scores."
         )
     )
-    st.markdown(t("**Moves since {day}**", day=before_day.date().isoformat()))
+    st.markdown(t("**Moves since {day}**", day=day_text(before_day)))
     earlier = data.segments_table(log.content_hash, before_day, orders)
     moves = segment_moves(earlier, segments)
     moved_names = names | {NOT_YET: t("Not a customer yet")}

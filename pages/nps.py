@@ -20,7 +20,7 @@ from retention.nps import (
 from retention.nps_benchmarks import benchmark_caption, nps_benchmark_range
 from retention.nps_breakdown import comments, nps_by_location, nps_by_period
 from retention.nps_purchases import link_purchases
-from retention.periods import period_names
+from retention.periods import day_text, period_names
 from ui import data, surveys
 from ui.access import current_access, require_app_frame
 from ui.nps_view import (
@@ -317,7 +317,7 @@ def _purchases(responses, view):
         st.caption(
             t(
                 "Still buying: bought on or after {since}, the start of {window} (the sidebar's activity window). A customer who answered twice counts once, with the latest answer. {clv}",
-                since=link.active_since.date().isoformat(),
+                since=day_text(link.active_since),
                 window=t_count(
                     selection.window,
                     "the last complete period of the sales log",

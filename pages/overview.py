@@ -15,8 +15,10 @@ from ui.show import (
     customers,
     figure_names,
     formatted,
+    nobody_at_start,
     number,
     percent,
+    time_zone_caption,
 )
 from ui.sidebar import require_view
 
@@ -25,6 +27,7 @@ selection = view.selection
 orders = view.sales_log.orders
 log = view.sales_log
 st.title(t("Do your customers come back?"))
+time_zone_caption(view.sales_log.report)
 
 figures = overview(orders, selection).set_index("figure")
 earlier_data = figures.loc["orders", "previous"] > 0
@@ -125,7 +128,18 @@ else:
             back=number(flow.won_back),
         )
     )
-if per_period is not None:
+if per_period is not None and per_period["customers_at_start"] == 0:
+    st.markdown(
+        t(
+            "**In {label}:** {nobody} {end} bought in {label} (E), **{gained}** of "
+            "them new or back after a break (N).",
+            label=per_period["label"],
+            nobody=nobody_at_start(per_period["label"], selection.window),
+            end=customers(per_period["customers_at_end"]),
+            gained=number(per_period["gained"]),
+        )
+    )
+elif per_period is not None:
     st.markdown(
         t_count(
             selection.window,
@@ -162,6 +176,8 @@ elif latest is not None:
             lost=number(latest["lost"]),
         )
     )
+    if latest["customers_at_start"] == 0:
+        st.caption(nobody_at_start(latest["label"], selection.window))
 elif flow.customers_at_start == 0:
     st.info(
         t(

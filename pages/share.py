@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 import streamlit as st
 
 from retention.i18n import t, t_count
+from retention.periods import day_text
 from retention.store import Dataset, utc_now
 from ui import saved
 from ui.access import (
@@ -58,7 +59,7 @@ def _link_rows(dataset: Dataset) -> None:
                 "**{label}**: {status}; made {made}; {until}; {masked}",
                 label=link.label or t("(no name)"),
                 status=states[status],
-                made=link.created_at.date().isoformat(),
+                made=day_text(link.created_at),
                 until=t("until {day}", day=last_day(link))
                 if link.expires_at
                 else t("no end date"),

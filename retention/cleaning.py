@@ -1188,10 +1188,12 @@ def _read_lines(
             values = text(role).str.strip_chars()
             lines = lines.with_columns(pl.Series(role, values).replace("", None))
     notices += stamps.notices + amount.notices
+    converted = any(n.code == "time_zone_converted" for n in stamps.notices)
     parsed = {
         "currency": amount.currency,
         "date_order": stamps.date_order,
         "ambiguous": stamps.ambiguous,
+        "timezone": options.timezone if converted else None,
     }
     return lines, notices, parsed
 
@@ -1967,6 +1969,7 @@ def _report(
         currency=parsed["currency"],
         date_order=parsed["date_order"],
         date_order_ambiguous=parsed["ambiguous"],
+        timezone=parsed["timezone"],
     )
     report.notices = read_notices + notices + _exclusion_notices(report)
     return report

@@ -171,6 +171,9 @@ class QualityReport:
     date_order_ambiguous : bool
         True when no date told day and month apart, so the order was assumed
         and the user should confirm it.
+    timezone : str or None
+        The shop's time zone that time stamps written with an offset (or in a
+        column headed UTC) were converted to; None when none was converted.
     """
 
     row_table: pl.DataFrame
@@ -183,6 +186,7 @@ class QualityReport:
     currency: str | None = None
     date_order: str | None = None
     date_order_ambiguous: bool = False
+    timezone: str | None = None
 
     @cached_property
     def rows(self) -> pd.DataFrame:
@@ -243,6 +247,13 @@ class QualityReport:
         origin = self.row_table.filter(chosen).select("source", "sheet", "row_number")
         cells = text_cells(self.raw_table.filter(chosen))
         return pl.concat([origin, cells], how="horizontal").to_pandas()
+
+    @property
+    def has_zoned_stamps(self) -> bool:
+        """Whether the file has time stamps whose time zone it says (an offset,
+        ``Z``, or a column headed UTC): only those depend on the shop's zone."""
+        zoned = {"time_zone_converted", "time_zone_not_converted"}
+        return any(notice.code in zoned for notice in self.notices)
 
     def notice_texts(self) -> list[str]:
         return [notice.message for notice in self.notices]

@@ -1253,9 +1253,10 @@ def decode_text(data: bytes) -> tuple[str, str]:
 class _Decoded:
     """A text file decoded: its text and encoding, the candidates the encoding
     could not be told from, and, in a UTF-8 file with some lines in a Windows
-    code page, that code page and those lines (1-based)."""
+    code page, that code page and those lines (1-based). The text of a file
+    in ASCII is ``None``: it is the file's bytes as they are."""
 
-    text: str
+    text: str | None
     encoding: str
     undecided: tuple[str, ...] = ()
     fallback: str | None = None
@@ -1267,8 +1268,8 @@ def _decode(data: bytes) -> _Decoded:
     utf8_name = "UTF-8"
     if data.startswith(codecs.BOM_UTF8):
         data, utf8_name = data[len(codecs.BOM_UTF8) :], "UTF-8 (BOM)"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _Decoded(data.decode("utf-16"), "UTF-16")
+    if (utf16 := _utf16_text(data)) is not None:
+        return _Decoded(*utf16)
     try:
         return _Decoded(data.decode("utf-8"), utf8_name)
     except UnicodeDecodeError:
@@ -1364,6 +1365,50 @@ def _fallback_code_page(sample: bytes) -> str:
     return _single_byte(sample)[1]
 
 
+# Characters that are no text: a file decoding to any of them is not a text file.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _utf16_text(data: bytes) -> tuple[str, str] | None:
+    """The text and encoding of a UTF-16 file (Excel's "Unicode Text"), else None.
+
+    A file is taken as UTF-16 when it opens with a UTF-16 byte-order mark, or
+    without one when the zero bytes of its ASCII characters all sit on the same
+    side of each pair: on at least half of the odd bytes and almost none of the
+    even ones (little-endian), or the other way round (big-endian). Either way
+    it must decode cleanly and hold no control characters, and a file with a
+    mark must hold zero bytes too (its digits and delimiters are ASCII), so a
+    binary file, or a UTF-8 file that happens to open with the mark's bytes, is
+    not taken for one.
+    """
+    sample = data[:4096]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if b"\x00" not in sample:
+            return None
+        codec = "utf-16"
+        endian = "LE" if data.startswith(codecs.BOM_UTF16_LE) else "BE"
+        name = f"UTF-16 {endian} (BOM)"
+    else:
+        pairs = len(sample) // 2
+        if pairs < 4:
+            return None
+        even, odd = (
+            sample[0 : pairs * 2 : 2].count(0),
+            sample[1 : pairs * 2 : 2].count(0),
+        )
+        if odd >= pairs / 2 and even <= pairs / 50:
+            codec, name = "utf-16-le", "UTF-16 LE"
+        elif even >= pairs / 2 and odd <= pairs / 50:
+            codec, name = "utf-16-be", "UTF-16 BE"
+        else:
+            return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return None if _CONTROLS.search(text) else (text, name)
+
+
 # Bytes that are one letter in cp1252 and another in cp1250, told apart by what
 # surrounds them (matched in the cp1252 reading, lower case). Spanish ñ comes
 # before a vowel, Polish ń never does; French è comes before a consonant and an
@@ -1430,12 +1475,9 @@ def _csv_reader(lines: Iterable[str], delimiter: str) -> Iterator[list[str]]:
     return csv.reader(lines, delimiter=delimiter)
 
 
-def _read_text(
-    data: bytes,
-    name: str,
-    encoding: str | None = None,
-    progress: Progress = _silent,
-) -> RawTable:
+def _text_of(data: bytes, name: str, encoding: str | None) -> _Decoded:
+    """The file decoded (in ``encoding`` when the owner chose one), or a clear
+    refusal of a workbook, a known binary format or any other binary file."""
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise SalesLogError(
             t(
@@ -1450,13 +1492,32 @@ def _read_text(
             raise SalesLogError(
                 t("{name} is a {kind}, not a CSV file.", name=name, kind=t(kind))
             )
+    if (utf16 := _utf16_text(data)) is not None:
+        return _Decoded(*utf16)  # no other encoding reads UTF-16's zero bytes
     if b"\x00" in data[:4096]:
         raise SalesLogError(
             t("{name} is not a text file; export the sales log as CSV.", name=name)
         )
+    if encoding is None and data.isascii():
+        # ASCII is UTF-8 as it is, with no letter decoded twice: the text is
+        # decoded only where it is needed
+        return _Decoded(None, "UTF-8")
+    if encoding is None:
+        return _decode(data)
+    return _Decoded(data.decode(encoding, errors="replace"), encoding)
+
+
+def _read_text(
+    data: bytes,
+    name: str,
+    encoding: str | None = None,
+    progress: Progress = _silent,
+) -> RawTable:
     progress(0.05, t("Detecting the text encoding of {name}…", name=name))
-    decoded, text, delimiter = _decoded_text(data, encoding)
-    encoding, undecided = decoded.encoding, decoded.undecided
+    decoded = _text_of(data, name, encoding)
+    text, encoding, undecided = decoded.text, decoded.encoding, decoded.undecided
+    head = data[:_HEAD_CHARACTERS].decode("ascii") if text is None else text
+    delimiter = detect_delimiter(head)
     progress(0.2, t("Splitting {name} into columns…", name=name))
     own_bytes = None if decoded.fallback else _utf8(data, encoding)
     grid, line_numbers = _parse_delimited(text, delimiter, own_bytes)
@@ -1494,24 +1555,6 @@ def _read_text(
     return replace(
         table, notices=notices + table.notices, encoding=encoding, delimiter=delimiter
     )
-
-
-def _decoded_text(
-    data: bytes, encoding: str | None
-) -> tuple[_Decoded, str | None, str]:
-    """How a text file is decoded, its text, and its delimiter.
-
-    A file in ASCII is UTF-8 as it is, with no letter decoded twice: only its
-    first lines are decoded, to find the delimiter, and its text is ``None``.
-    """
-    if encoding is None and data.isascii():
-        head = data[:_HEAD_CHARACTERS].decode("ascii")
-        return _Decoded("", "UTF-8"), None, detect_delimiter(head)
-    if encoding is None:
-        decoded = _decode(data)
-    else:
-        decoded = _Decoded(data.decode(encoding, errors="replace"), encoding)
-    return decoded, decoded.text, detect_delimiter(decoded.text)
 
 
 # The code pages as the report names them.

@@ -75,6 +75,7 @@ class ReportView:
     selection: Selection
     industry: str
     nps: NPSResult | None = None
+    timezone: str | None = None
 
 
 def _put(sheet: Worksheet, row: int, column: int, value, number_format=None) -> Cell:
@@ -113,16 +114,20 @@ def _note(sheet: Worksheet, view: ReportView, title: str) -> int:
     stamps = view.orders["timestamp"]
     selection = view.selection
     _put(sheet, 1, 1, title).font = TITLE
+    data_range = t(
+        "{first} to {last}",
+        first=f"{stamps.min():%Y-%m-%d}",
+        last=f"{stamps.max():%Y-%m-%d}",
+    )
+    if view.timezone:
+        data_range = t(
+            "{range}; times converted to {zone}",
+            range=data_range,
+            zone=view.timezone.replace("_", " "),
+        )
     lines = [
         (t("Dataset"), view.name),
-        (
-            t("Data"),
-            t(
-                "{first} to {last}",
-                first=f"{stamps.min():%Y-%m-%d}",
-                last=f"{stamps.max():%Y-%m-%d}",
-            ),
-        ),
+        (t("Data"), data_range),
         (
             t("View"),
             t(

@@ -148,8 +148,11 @@ def churn_rate(customers_at_start: int, lost: int) -> float:
 
 
 def latest_complete_period(table: pd.DataFrame) -> pd.Series | None:
-    """The last row of ``retention_by_period`` that is not partial and has
-    customers at its start: the period a headline figure should quote (a
-    partial last period compares part of a period with a whole one)."""
-    usable = table[~table["partial"] & (table["customers_at_start"] > 0)]
-    return None if usable.empty else usable.iloc[-1]
+    """The last row of ``retention_by_period`` that is not partial: the period
+    a headline figure should quote (a partial last period compares part of a
+    period with a whole one). Whether a period is complete depends only on the
+    calendar and the days the data covers, so a complete period with nobody at
+    its start (S = 0, rates NaN) is still the last complete one; None when every
+    period is partial."""
+    complete = table[~table["partial"].astype(bool)]
+    return None if complete.empty else complete.iloc[-1]

@@ -502,7 +502,7 @@ class DatasetStore:
         return SalesLog(
             orders=_orders_frame(rows, optional),
             mapping=ColumnMapping(**dataset.settings["mapping"]),
-            report=_report_from_row(report_row),
+            report=_report_from_row(report_row, dataset.settings.get("timezone")),
             columns=tuple(stored["raw"]),
             content_hash=dataset.content_hash,
         )
@@ -757,6 +757,7 @@ def _insert_contents(connection: Connection, dataset_id: int, log: SalesLog) -> 
                 "currency": report.currency,
                 "date_order": report.date_order,
                 "date_order_ambiguous": report.date_order_ambiguous,
+                "timezone": report.timezone,
             },
         )
     )
@@ -788,9 +789,14 @@ def _survey_settings(
     }
 
 
-def _report_from_row(row) -> QualityReport:
+def _report_from_row(row, timezone: str | None = None) -> QualityReport:
+    """The saved report; ``timezone`` (the dataset's setting) stands in for the
+    zone of a report saved before reports kept the zone stamps were converted to."""
     figures = dict(row.figures)
     notices = [Notice(code, message) for code, message in figures.pop("notices")]
+    if "timezone" not in figures:
+        converted = any(notice.code == "time_zone_converted" for notice in notices)
+        figures["timezone"] = timezone if converted else None
     return QualityReport(
         row_table=pl.read_parquet(io.BytesIO(row.row_table)),
         raw_table=pl.read_parquet(io.BytesIO(row.raw_table)),

@@ -36,11 +36,11 @@ from streamlit.testing.v1 import AppTest, app_test  # noqa: E402
 
 PAGES = {
     "overview": "pages/overview.py",
-    "retention": "pages/retention_rates.py",
+    "retention": "pages/retention.py",
     "changes": "pages/changes.py",
     "cohorts": "pages/cohorts.py",
     "customers": "pages/customers.py",
-    "value": "pages/customer_value.py",
+    "value": "pages/value.py",
 }
 
 

@@ -6,6 +6,7 @@ st.navigation; see ui.access.require_app_frame.)"""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -82,14 +83,34 @@ def shows_no_page_not_found(page) -> bool:
     return not page.get_by_text("Page not found").count()
 
 
-def open_once(page, base_url: str) -> None:
-    """The server's very first run names its pages by the files of pages/
-    (Streamlit's older multipage mode, see ui.access.require_app_frame), so the
-    first visitor of /retention is told the page is not found; one visit of the
-    root ends that mode for the process."""
-    page.goto(base_url, wait_until="domcontentloaded")
+def test_every_page_file_is_named_as_its_address():
+    """Until its first run a server names the pages by the files of pages/
+    (Streamlit's older multipage mode, see ui.access.require_app_frame): a
+    file named otherwise than its address would greet the first visitor of
+    that address with "Page not found"."""
+    app = (REPO_ROOT / "app.py").read_text()
+    pages = re.findall(r'st\.Page\("pages/(\w+)\.py"[^\n]*url_path="(\w+)"(.*)', app)
+    assert len(pages) == len(PAGES)
+    for stem, address, rest in pages:
+        if "default=True" not in rest:  # the default page is served at the root
+            assert stem == address
+
+
+@pytest.mark.parametrize("address", ["value", "retention"])
+def test_the_first_visitor_of_a_page_address_sees_no_page_not_found(
+    fresh_server, browser_page, address
+):
+    page = browser_page
+    page.goto(f"{fresh_server}/{address}", wait_until="domcontentloaded")
     page.locator('input[type="password"]').wait_for(timeout=60_000)
-    wait_for_app(page)
+    text = wait_for_app(page)
+    assert shows_no_page_not_found(page), text
+    assert not page.locator('[role="dialog"]').count()
+    page.locator('input[type="password"]').fill("open sesame", timeout=10_000)
+    page.get_by_role("button", name="Open").click()
+    text = wait_for_app(page)
+    assert shows_no_page_not_found(page), text
+    assert urlparse(page.url).path == f"/{address}", page.url
 
 
 def test_a_revoked_link_to_the_retention_page_shows_only_the_refusal(
@@ -102,7 +123,6 @@ def test_a_revoked_link_to_the_retention_page_shows_only_the_refusal(
     store.engine.dispose()
 
     page = browser_page
-    open_once(page, fresh_server)
     page.goto(f"{fresh_server}/retention?share={token}", wait_until="domcontentloaded")
     page.get_by_text("This share link was withdrawn").wait_for(timeout=60_000)
     text = wait_for_app(page)
@@ -117,7 +137,6 @@ def test_a_bookmarked_page_asks_for_the_password_then_opens_that_page(
     fresh_server, browser_page
 ):
     page = browser_page
-    open_once(page, fresh_server)
     view = "?period=quarter&start=2024-01-01&end=2024-03-31"
     page.goto(f"{fresh_server}/cohorts{view}", wait_until="domcontentloaded")
     page.locator('input[type="password"]').wait_for(timeout=60_000)
@@ -157,7 +176,6 @@ def test_a_share_link_to_an_owner_page_opens_the_overview_and_says_so(
     store.engine.dispose()
 
     page = browser_page
-    open_once(page, fresh_server)
     page.goto(f"{fresh_server}/data?share={token}", wait_until="domcontentloaded")
     page.get_by_text("is not open to shared links").wait_for(timeout=60_000)
     text = wait_for_app(page)

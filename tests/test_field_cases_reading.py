@@ -55,6 +55,8 @@ def test_f03_utc_stamps_are_bucketed_in_the_shops_local_month():
         "2024-02": 85.0,
         "2024-03": 40.0,
     }
+    assert log.report.timezone == "America/Los_Angeles"
+    assert log.report.has_zoned_stamps
 
 
 def test_f05_exact_duplicates_are_dropped_and_said():
@@ -299,6 +301,12 @@ def test_f03_without_a_time_zone_keeps_the_clock_time_and_says_so():
     stamps = log.orders.set_index("order_id")["timestamp"]
     assert stamps["2003"] == pd.Timestamp("2024-02-01 01:30")
     assert any("time zone offset" in text for text in log.report.notice_texts())
+    assert log.report.has_zoned_stamps and log.report.timezone is None
+
+
+def test_stamps_without_an_offset_are_local_and_name_no_zone():
+    log = load_sales_log(CASES / "F01_orders_q1_q2.csv", timezone="Asia/Tokyo")
+    assert not log.report.has_zoned_stamps and log.report.timezone is None
 
 
 def test_f10_total_row_is_not_a_customer_and_revenue_is_not_doubled():

@@ -54,7 +54,7 @@ def test_files_with_the_same_name_never_share_a_cached_result(tmp_path):
     assert shown_metrics(first)["Revenue"] == "30.00"
     assert shown_metrics(second)["Revenue"] == "500.00"
     for app in (first, second):
-        app.switch_page("pages/retention_rates.py").run()
+        app.switch_page("pages/retention.py").run()
     assert list(first.dataframe[0].value["At end (E)"]) == [2]
     assert list(second.dataframe[0].value["At end (E)"]) == [1]
 
@@ -79,13 +79,13 @@ def test_a_reading_choice_changes_only_that_sessions_figures(tmp_path):
     picker, other = open_app(), open_app()
     for app in (picker, other):
         upload(app, path)
-        app.switch_page("pages/retention_rates.py").run()
+        app.switch_page("pages/retention.py").run()
     before = other.dataframe[0].value["At end (E)"].tolist()
     assert before == [1, 3]  # Feb: C1; Mar: C1, C2, C3
 
-    picker.switch_page("pages/data_quality.py").run()
+    picker.switch_page("pages/data.py").run()
     picker.radio(key="date_order").set_value("month_first").run()
-    picker.switch_page("pages/retention_rates.py").run()
+    picker.switch_page("pages/retention.py").run()
     other.run()
 
     assert picker.dataframe[0].value["At end (E)"].tolist() == [2, 1]

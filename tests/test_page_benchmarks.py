@@ -45,7 +45,7 @@ def test_own_target_from_the_url_replaces_the_benchmark_line(tmp_path):
     assert app.number_input(key="target").value == 70.0
     assert app.query_params["target"] == "70"
     upload(app, write_csv(tmp_path))
-    app.switch_page("pages/retention_rates.py").run()
+    app.switch_page("pages/retention.py").run()
     assert not app.exception, [e.value for e in app.exception]
     specs = charts(app)
     assert len(specs) == 2  # per period, and annual month by month
@@ -59,7 +59,7 @@ def test_own_target_from_the_url_replaces_the_benchmark_line(tmp_path):
 def test_rolling_annual_retention_is_charted_against_the_industry(tmp_path):
     app = open_app()
     upload(app, write_csv(tmp_path))
-    app.switch_page("pages/retention_rates.py").run()
+    app.switch_page("pages/retention.py").run()
     annual = charts(app)[1]
     assert "Retail and e-commerce: 63 % kept per year" in annual
     assert '"Dec 2023"' in annual and '"Jan 2024"' in annual
@@ -89,7 +89,7 @@ def test_a_target_outside_1_to_100_falls_back_with_a_notice():
 def test_the_annual_benchmark_is_not_drawn_across_per_period_rates(cases_dir, period):
     app = open_app({"period": period})
     upload(app, cases_dir / "F02_orders_export_mid_june.csv")
-    app.switch_page("pages/retention_rates.py").run()
+    app.switch_page("pages/retention.py").run()
     assert not app.exception, [e.value for e in app.exception]
     per_period = charts(app)[0]
     assert "kept per year" not in per_period
@@ -115,7 +115,7 @@ def test_annual_retention_with_nobody_to_follow_reads_as_a_sentence(tmp_path):
     path.write_text("\n".join(lines + [",".join(map(str, r)) for r in NOBODY_AT_START]))
     app = open_app({"target": "70"})
     upload(app, path)
-    app.switch_page("pages/retention_rates.py").run()
+    app.switch_page("pages/retention.py").run()
     assert not app.exception
     text = page_text(app)
     assert "Annual retention: no data" not in text
@@ -134,7 +134,7 @@ def test_a_range_ending_before_two_years_of_sales_says_why_no_month_by_month(
 ):
     app = open_app({"start": "2022-01-01", "end": "2023-06-30"})
     upload(app, write_csv(tmp_path))
-    app.switch_page("pages/retention_rates.py").run()
+    app.switch_page("pages/retention.py").run()
     assert not app.exception
     text = page_text(app)
     assert "needs two full years of sales" not in text
@@ -149,7 +149,7 @@ def test_customer_value_without_a_lifespan_reads_without_a_double_full_stop(
     path.write_text("\n".join(lines + [",".join(map(str, r)) for r in NOBODY_AT_START]))
     app = open_app()
     upload(app, path)
-    app.switch_page("pages/customer_value.py").run()
+    app.switch_page("pages/value.py").run()
     assert not app.exception
     text = page_text(app)
     assert ".." not in text

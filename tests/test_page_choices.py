@@ -22,12 +22,12 @@ def test_the_shop_time_zone_still_holds_after_visiting_another_page(cases_dir):
     """F03: evening orders in UTC belong to the shop's own day and month."""
     app = open_app()
     upload(app, cases_dir / "F03_orders_utc_timestamps.csv")
-    app.switch_page("pages/data_quality.py").run()
-    app.text_input(key="timezone").set_value("America/Los_Angeles").run()
+    app.switch_page("pages/data.py").run()
+    app.selectbox(key="timezone").set_value("America/Los_Angeles").run()
     assert not app.exception
 
     app.switch_page("pages/overview.py").run()
-    app.switch_page("pages/retention_rates.py").run()
+    app.switch_page("pages/retention.py").run()
 
     assert not app.exception
     assert app.session_state["timezone"] == "America/Los_Angeles"
@@ -38,18 +38,18 @@ def test_the_shop_time_zone_still_holds_after_visiting_another_page(cases_dir):
     march = retention_row(app, "Mar 2024")
     assert (march["CRR"], march["Churn"]) == ("50.00 %", "50.00 %")
 
-    app.switch_page("pages/data_quality.py").run()
-    assert app.text_input(key="timezone").value == "America/Los_Angeles"
+    app.switch_page("pages/data.py").run()
+    assert app.selectbox(key="timezone").value == "America/Los_Angeles"
 
 
 def test_the_date_order_still_holds_after_visiting_another_page(cases_dir):
     app = open_app()
     upload(app, cases_dir / "F08_dayfirst_dates.csv")
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data.py").run()
     app.radio(key="date_order").set_value("month_first").run()
 
     app.switch_page("pages/overview.py").run()
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data.py").run()
 
     assert not app.exception
     assert app.radio(key="date_order").value == "month_first"

@@ -60,7 +60,7 @@ def test_sheets_of_two_years_can_be_read_together():
     assert app.sidebar.multiselect(key="sheets").value == ["2023"]
     assert shown_metrics(app)["Orders"] == "2"
     app.sidebar.multiselect(key="sheets").set_value(["2023", "2024"]).run()
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data.py").run()
     assert not app.exception
     assert shown_metrics(app)["Orders found"] == "3"
     assert shown_metrics(app)["Customers found"] == "2"
@@ -82,7 +82,7 @@ def test_a_bad_file_gets_its_message_and_the_app_keeps_running(name, content, me
     assert not app.exception
     errors = " ".join(error.value for error in app.sidebar.error)
     assert message in errors
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data.py").run()
     assert not app.exception
     good = b"customer,date,amount\nC1,2024-01-01,5\nC2,2024-02-01,7\n"
     upload(app, ("good.csv", good))
@@ -106,7 +106,7 @@ def test_a_column_chosen_for_a_layout_is_chosen_again_for_the_next_file():
     jan = b"customer,alt,date,amount\nC1,X1,2024-01-02,5\nC2,X2,2024-01-03,6\n"
     feb = b"customer,alt,date,amount\nC1,X9,2024-02-02,5\nC3,X9,2024-02-03,6\n"
     app = upload(open_app(), ("jan.csv", jan))
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data.py").run()
     app.selectbox(key="role_customer").set_value("alt").run()
     assert shown_customers(app) == "2"
     upload(app, ("feb.csv", feb))
@@ -122,13 +122,13 @@ def shown_customers(app: AppTest) -> str:
 def test_an_undecided_text_encoding_can_be_chosen_on_the_data_page():
     data = "order,customer,date,amount\n1,Brzęk,2024-01-02,5\n2,K2,2024-01-03,6\n"
     app = upload(open_app(), ("pos.csv", data.encode("cp1250")))
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data.py").run()
     assert any("could not be told for sure" in c.value for c in app.caption)
     app.selectbox(key="text_encoding").set_value("cp1250").run()
     assert not app.exception
     assert any(c.value == "Text encoding: cp1250." for c in app.caption)
     app.switch_page("pages/customers.py").run()
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data.py").run()
     assert app.selectbox(key="text_encoding").value == "cp1250"
 
 

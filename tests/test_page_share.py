@@ -107,11 +107,11 @@ def test_a_partner_moving_a_control_keeps_the_link_in_the_address(cases_dir):
 def test_a_partner_cannot_reach_the_owners_pages(cases_dir):
     address = create_link(owner_with_f20(cases_dir))
     partner = open_app({"share": token_of(address)})
-    for page in ("pages/share.py", "pages/data_quality.py"):
+    for page in ("pages/share.py", "pages/data.py"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             partner.switch_page(page)
     for page in (
-        "pages/retention_rates.py",
+        "pages/retention.py",
         "pages/cohorts.py",
         "pages/overview.py",
         "pages/nps.py",
@@ -146,7 +146,7 @@ def test_an_expired_link_says_when_it_expired(cases_dir, app_store):
     token, _ = app_store.create_link(dataset.id, expires_at=datetime(2020, 3, 2))
     app = open_app({"share": token})
     assert app.error[0].value.startswith(
-        "This share link expired at the end of 2020-03-01."
+        "This share link expired at the end of 1 Mar 2020."
     )
     assert not app.metric and not app.sidebar.selectbox
 

@@ -48,7 +48,7 @@ def test_one_period_and_one_row_are_singular(cases_dir):
 def test_a_single_flagged_row_downloads_as_one_row(cases_dir):
     app = open_app()
     upload(app, cases_dir / "F12_currency_formatted.csv")
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data.py").run()
     assert not app.exception
     labels = [button.label for button in app.get("download_button")]
     assert any(label.endswith("(1 row)") for label in labels), labels
@@ -76,7 +76,7 @@ def test_weeks_are_named_by_their_monday_on_the_pages():
     shown = " ".join(texts(app))
     assert "week of 29 Nov 2010 – week of 5 Dec 2011" in shown  # the range
     assert "-W" not in shown
-    app.switch_page("pages/retention_rates.py").run()
+    app.switch_page("pages/retention.py").run()
     assert not app.exception
     assert any("week of 28 Nov 2011" in c.value for c in app.caption)
     periods = next(f.value for f in app.dataframe if "Partial" in f.value.columns)
@@ -106,6 +106,9 @@ def test_a_fresh_upload_headlines_the_last_complete_period_f02(cases_dir):
 def test_what_changed_by_year_says_2010_is_one_month_and_2011_stops_early():
     app = open_app({"period": "year"})
     app.switch_page("pages/changes.py").run()
+    # 2010 is the last complete year (nobody at its start); 2011 is partial
+    assert app.selectbox(key="changes_period").value == pd.Period("2010", "Y").ordinal
+    app.selectbox(key="changes_period").set_value(pd.Period("2011", "Y").ordinal).run()
     assert not app.exception
     warning = " ".join(w.value for w in app.warning)
     assert "2011: the data stops on 9 Dec 2011, after 343 of its 365 days." in warning
@@ -234,7 +237,7 @@ def test_one_customer_reads_in_the_singular_on_the_overview_and_what_changed():
 
 def test_one_duplicate_row_is_a_row_in_the_notices():
     app = open_with(ONE_ORDER, "one.csv")
-    app.switch_page("pages/data_quality.py").run()
+    app.switch_page("pages/data.py").run()
     text = " ".join(every_text(app._tree))
     assert "1 duplicate row removed." in text
     assert "· 1 order ·" in " ".join(

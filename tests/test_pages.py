@@ -19,13 +19,13 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_data" / "Online_Retail_subset_cust_mod10.xlsx"
 PAGES = [
     "pages/overview.py",
-    "pages/retention_rates.py",
+    "pages/retention.py",
     "pages/changes.py",
     "pages/cohorts.py",
     "pages/customers.py",
-    "pages/customer_value.py",
+    "pages/value.py",
     "pages/nps.py",
-    "pages/data_quality.py",
+    "pages/data.py",
 ]
 
 
@@ -131,7 +131,7 @@ def test_overview_shows_the_packages_figures_for_the_whole_sample(sample_log):
 
 def test_retention_page_marks_december_2011_partial():
     app = open_app()
-    app.switch_page("pages/retention_rates.py").run()
+    app.switch_page("pages/retention.py").run()
     assert any("Dec 2011 is partial" in info.value for info in app.info)
     table = app.dataframe[0].value
     assert table.iloc[-1]["Period"] == "Dec 2011"
@@ -184,6 +184,31 @@ def test_upload_f20_and_link_view_show_the_worked_figures(cases_dir):
     assert "**2** for the first time" in text  # C02 and C03; C01 is returning
 
 
+def test_a_complete_period_with_nobody_at_its_start_is_the_last_complete_one(
+    cases_dir,
+):
+    """F08: the data stops on 5 April, so March (S = 0) is the last complete
+    month, not February; its rates are "no data" and the page says why."""
+    app = upload(open_app(), cases_dir / "F08_dayfirst_dates.csv")
+    app.switch_page("pages/retention.py").run()
+    assert not app.exception
+    captions = [caption.value for caption in app.caption]
+    assert "Last complete period: Mar 2024" in captions
+    metrics = shown_metrics(app)
+    assert metrics["Retention rate (CRR)"] == "no data"
+    assert (metrics["At start (S)"], metrics["At end (E)"]) == ("0", "3")
+    assert any(
+        caption.startswith("Mar 2024 is a period with nobody at its start")
+        for caption in captions
+    ), captions
+
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception
+    assert shown_metrics(app)["Retention rate (CRR)"] == "no data"
+    text = " ".join(m.value for m in app.markdown)
+    assert "**In Mar 2024:** Mar 2024 is a period with nobody at its start" in text
+
+
 def test_the_currency_the_file_was_written_in_is_shown_with_the_amounts(cases_dir):
     """F12: the amounts carry ``$``; revenue and AOV are shown in USD, and
     going back to the sample (no currency written) drops the code again."""
@@ -205,7 +230,7 @@ def test_customer_value_carries_a_short_logs_orders_per_customer_to_a_year(
     page says how it got there."""
     app = open_app()
     upload(app, cases_dir / "F06_time_units.csv")
-    app.switch_page("pages/customer_value.py").run()
+    app.switch_page("pages/value.py").run()
     assert not app.exception
     assert shown_metrics(app)["Orders per customer per year"] == "3.46"
     captions = " ".join(caption.value for caption in app.caption)

@@ -43,6 +43,72 @@ def test_utf8_byte_order_mark_does_not_stick_to_the_first_column_name():
     assert table.encoding == "UTF-8 (BOM)"
 
 
+# Excel's "Unicode Text": tab-delimited UTF-16, here with Hungarian names.
+HUNGARIAN_TEXT = (
+    "Rendelés\tVevő\tDátum\tÖsszeg\r\n"
+    "1001\tKovács Éva\t2024.01.15\t1250,50\r\n"
+    "1002\tSzőke Ödön\t2024.01.20\t300,00\r\n"
+    "1003\tKovács Éva\t2024.02.03\t99,90\r\n"
+    "1004\tTóth Árpád Győző\t2024.02.28\t4500,00\r\n"
+)
+UTF16_FORMS = [
+    ("utf-16", "UTF-16 LE (BOM)"),  # what Python and Excel write: LE, with a mark
+    ("utf-16-be-bom", "UTF-16 BE (BOM)"),
+    ("utf-16-le", "UTF-16 LE"),  # no mark: told by where the zero bytes sit
+    ("utf-16-be", "UTF-16 BE"),
+]
+
+
+def utf16_bytes(text: str, form: str) -> bytes:
+    if form == "utf-16-be-bom":
+        return b"\xfe\xff" + text.encode("utf-16-be")
+    return text.encode(form)
+
+
+@pytest.mark.parametrize(("form", "encoding"), UTF16_FORMS)
+def test_utf16_unicode_text_reads_the_same_orders_as_utf8(tmp_path, form, encoding):
+    from retention.sales_log import load_sales_log
+
+    (tmp_path / "utf8.txt").write_bytes(HUNGARIAN_TEXT.encode("utf-8"))
+    (tmp_path / "utf16.txt").write_bytes(utf16_bytes(HUNGARIAN_TEXT, form))
+
+    table = read_table((tmp_path / "utf16.txt").read_bytes(), name="utf16.txt")
+    assert table.encoding == encoding
+    assert table.delimiter == "\t"
+    assert table.columns == ["Rendelés", "Vevő", "Dátum", "Összeg"]
+    assert table.frame["Vevő"].tolist()[-1] == "Tóth Árpád Győző"
+    utf16 = load_sales_log(tmp_path / "utf16.txt").orders
+    utf8 = load_sales_log(tmp_path / "utf8.txt").orders
+    assert len(utf16) == 4
+    assert utf16.equals(utf8)
+    assert utf16["customer_id"].tolist() == [
+        "Kovács Éva",
+        "Szőke Ödön",
+        "Kovács Éva",
+        "Tóth Árpád Győző",
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00\x01\x02\x03" * 300,  # zero bytes everywhere: binary
+        bytes(range(256)) * 8,
+        "order\tamount\x07\r\n".encode("utf-16-le") * 20,  # a control character
+        b"\xff\xfe\x00",  # a mark and half a character
+    ],
+)
+def test_a_binary_file_is_still_refused_clearly(data):
+    with pytest.raises(SalesLogError, match="not a text file|no .* column|empty"):
+        read_table(data, name="orders.txt")
+
+
+def test_the_utf16_marks_bytes_before_8_bit_text_do_not_make_it_utf16():
+    table = read_table(b"\xff\xfeorder;amount\n1;2\n", name="orders.txt")
+    assert not table.encoding.startswith("UTF-16")
+    assert table.columns[1] == "amount"
+
+
 def test_cp1250_file_decodes_polish_letters_without_mojibake():
     text = "Nr;Klient;Sklep;Wartość brutto\r\n1;K-001;Łódź;120,50\r\n2;K-2;Kraków;80,00\r\n"
     table = read_table(text.encode("cp1250"), name="pos.csv")

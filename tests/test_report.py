@@ -103,6 +103,23 @@ def test_every_sheet_notes_the_date_range_and_settings(q1_2024):
         assert "Retail" in sheet["B4"].value
 
 
+def test_the_note_names_the_time_zone_the_stamps_were_converted_to(cases_dir):
+    zone = "America/Los_Angeles"
+    log = load_sales_log(cases_dir / "F03_orders_utc_timestamps.csv", timezone=zone)
+    january = int(period_ordinals(pd.Series([pd.Timestamp("2024-01-01")]), "month")[0])
+    selection = Selection("month", january, january + 2)
+    plain = ReportView("F03", log.orders, selection, "retail")
+    zoned = ReportView("F03", log.orders, selection, "retail", timezone=zone)
+    plain_book = openpyxl.load_workbook(io.BytesIO(view_report(plain)))
+    zoned_book = openpyxl.load_workbook(io.BytesIO(view_report(zoned)))
+    for sheet in zoned_book:
+        assert sheet["B3"].value == (
+            plain_book[sheet.title]["B3"].value
+            + "; times converted to America/Los Angeles"
+        )
+        assert table(sheet) == table(plain_book[sheet.title])
+
+
 def test_the_summary_holds_the_overview_figures(q1_2024):
     view, book = q1_2024
     rows = table(book["Summary"])

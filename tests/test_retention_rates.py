@@ -149,6 +149,28 @@ def test_latest_complete_period_skips_a_partial_last_period():
     assert latest_complete_period(table)["label"] == "Feb 2024"
 
 
-def test_no_complete_period_with_customers_at_start():
+def test_no_complete_period_when_the_data_stops_inside_its_only_period():
     table = retention_by_period(monthly_orders({"A": ["2024-01"]}), "month")
     assert latest_complete_period(table) is None
+
+
+def test_latest_complete_period_is_not_skipped_when_nobody_was_at_its_start():
+    """F08's shape: A buys in January, nobody in February, B and C in March, and
+    the data stops on 5 April. March is complete with S = 0, so it is the last
+    complete period (not February, the last one with customers at its start)."""
+    table = retention_by_period(
+        make_orders(
+            [
+                ("1", "A", "2024-01-29", 10.0),
+                ("2", "B", "2024-03-01", 12.0),
+                ("3", "C", "2024-03-13", 20.0),
+                ("4", "B", "2024-04-05", 15.0),
+            ]
+        ),
+        "month",
+    )
+    latest = latest_complete_period(table)
+    assert latest["label"] == "Mar 2024"
+    assert not latest["partial"]
+    assert (latest["customers_at_start"], latest["customers_at_end"]) == (0, 2)
+    assert math.isnan(latest["retention_rate"]) and math.isnan(latest["churn_rate"])

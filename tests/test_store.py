@@ -24,6 +24,7 @@ from retention.store import (
     links,
     locked_until,
     password_failures,
+    reports,
     token_hash,
     utc_now,
 )
@@ -83,6 +84,28 @@ def test_a_saved_dataset_loads_back_identical(store, shop_log):
     assert dataset.order_count == 3  # the refund of order 4 is not an order
     assert dataset.settings["date_order"] == "auto"
     assert dataset.settings["mapping"]["customer"] == "customer"
+
+
+ZONED = b"order,customer,date,amount\n1,C1,2024-02-01T01:30:00Z,25.00\n"
+
+
+def test_the_zone_stamps_were_converted_to_is_saved_with_the_dataset(store):
+    log = load_sales_log(("web.csv", ZONED), timezone="America/Los_Angeles")
+    dataset, _ = store.save("Web", log, {"timezone": log.report.timezone})
+    loaded = store.load(dataset.id)
+    assert dataset.settings["timezone"] == "America/Los_Angeles"
+    assert loaded.report.timezone == "America/Los_Angeles"
+    assert loaded.orders["timestamp"].iloc[0] == pd.Timestamp("2024-01-31 17:30")
+
+
+def test_a_report_saved_before_it_kept_its_zone_takes_the_datasets(store):
+    log = load_sales_log(("web.csv", ZONED), timezone="America/Los_Angeles")
+    dataset, _ = store.save("Web", log, {"timezone": "America/Los_Angeles"})
+    with store.engine.begin() as connection:
+        row = connection.execute(select(reports.c.figures)).scalar_one()
+        old = {key: value for key, value in row.items() if key != "timezone"}
+        connection.execute(reports.update().values(figures=old))
+    assert store.load(dataset.id).report.timezone == "America/Los_Angeles"
 
 
 def test_leading_zeros_guests_and_optional_columns_survive(store, shop_log):

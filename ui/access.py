@@ -28,8 +28,11 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import polars as pl
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 
 from retention.i18n import t
+from retention.periods import day_text
 from retention.privacy import contact_masks, mask_contacts
 from retention.sales_log import SalesLog
 from retention.store import Dataset, LinkRefused, ShareLink, utc_now
@@ -67,11 +70,30 @@ def require_app_frame() -> None:
     older multipage mode), skipping ``app.py``: on a fresh server the first
     visitor of ``/share`` would see the Share page without a password. Every
     page calls this first: such a run switches the process to ``app.py``'s
-    navigation and starts again through it.
+    navigation and starts again through it, by the address's page name as a
+    first visit comes (so ``app.py`` can still refuse that page to a partner),
+    not by this file. Each file of ``pages/`` is named as its address, so that
+    older mode finds the page and shows no "Page not found".
     """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    if not PagesManager.uses_pages_directory:
+        return
+    PagesManager.uses_pages_directory = False
+    ctx = get_script_run_ctx()
+    if ctx is None or not ctx.pages_manager.intended_page_name:
         st.rerun()
+    # NOTE: RerunData is Streamlit's own; st.rerun() would start again by this
+    # file's hash, which app.py takes for a page picked inside the app.
+    requested = ctx.script_requests.request_rerun(
+        RerunData(
+            query_string=ctx.query_string,
+            page_name=ctx.pages_manager.intended_page_name,
+            cached_message_hashes=ctx.cached_message_hashes,
+            context_info=ctx.context_info,
+        )
+    )
+    if requested:
+        st.empty()  # the runner starts the requested run at the next element
+    st.stop()  # never draw this page outside app.py
 
 
 def current_access() -> Access:
@@ -279,8 +301,8 @@ def shared_caption() -> None:
 
 
 def last_day(link: ShareLink) -> str:
-    """The last day (UTC) a link with an expiry works, as ``YYYY-MM-DD``."""
-    return (link.expires_at - timedelta(microseconds=1)).date().isoformat()
+    """The last day (UTC) a link with an expiry works, as ``4 Dec 2026``."""
+    return day_text(link.expires_at - timedelta(microseconds=1))
 
 
 def share_url(token: str, page: str, view: dict[str, str]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import zoneinfo
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, replace
@@ -34,6 +35,7 @@ from retention.survey import (
     survey_responses,
 )
 from ui import access
+from ui.store import dataset_store
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLE_SALES_LOG = SAMPLE_DIR / "Online_Retail_subset_cust_mod10.xlsx"
@@ -43,6 +45,20 @@ DATE_ORDER_KEY = "date_order"
 TIMEZONE_KEY = "timezone"
 SHEETS_KEY = "sheets"
 ENCODING_KEY = "text_encoding"
+# The areas of the IANA zones offered as shop time zones ("Europe/Budapest");
+# the others are old aliases (US/Pacific, Etc/GMT+8) that only confuse a list.
+ZONE_AREAS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
 # Sizes above which reading or cleaning takes about a second here
 # (scripts/bench_reading.py): a bar is shown from the start.
 SLOW_READ_BYTES = 3_000_000
@@ -257,12 +273,54 @@ def _build(
         log = build_orders(
             _raw, mapping, timezone=timezone, date_order=date_order, progress=progress
         )
-    if not overrides and date_order == "auto" and timezone is None:
+    zone = log.report.timezone  # None unless a stamp was converted to it
+    if not overrides and date_order == "auto" and zone is None:
         return log
     # Figures are cached by the log's hash: a corrected reading of a file gets
     # a hash of its own, so two readings of one file never share results.
-    reading = json.dumps([content_hash, overrides, date_order, timezone])
+    reading = json.dumps([content_hash, overrides, date_order, zone])
     return replace(log, content_hash=hashlib.sha256(reading.encode()).hexdigest())
+
+
+@st.cache_resource(show_spinner=False)
+def _known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def browser_timezone() -> str | None:
+    """The time zone the browser says it is in; None when it says none (as in
+    a test or a headless browser) or one this machine does not know."""
+    zone = st.context.timezone
+    return zone if zone in _known_zones() else None
+
+
+def shop_timezone(raw: RawTable) -> str | None:
+    """The shop's time zone for the stamps of ``raw`` written with an offset:
+    the owner's choice on the Data page, else the zone the file was saved with
+    (so a file uploaded again from another zone reads as before), else the
+    browser's. None (the owner's "keep the clock time", or no zone known)
+    keeps the clock time written."""
+    chosen = st.session_state.get(TIMEZONE_KEY)
+    if chosen is None:
+        return _saved_timezone(raw.content_hash) or browser_timezone()
+    return chosen if chosen in _known_zones() else None
+
+
+def _saved_timezone(content_hash: str) -> str | None:
+    if current_source().is_sample:
+        return None
+    dataset = dataset_store().find(content_hash)
+    zone = None if dataset is None else dataset.settings.get("timezone")
+    return zone if zone in _known_zones() else None
+
+
+def time_zone_choices(raw: RawTable) -> list[str]:
+    """The shop time zones to choose from: ``""`` (keep the clock time written)
+    first, then every zone of ``ZONE_AREAS`` and UTC, sorted, with the
+    browser's and the shop's zone when they go by another name."""
+    zones = {zone for zone in _known_zones() if zone.split("/")[0] in ZONE_AREAS}
+    zones |= {"UTC"} | {z for z in (browser_timezone(), shop_timezone(raw)) if z}
+    return ["", *sorted(zones)]
 
 
 def current_mapping(raw: RawTable) -> ColumnMapping:
@@ -316,7 +374,7 @@ def current_sales_log() -> SalesLog:
         raw.content_hash,
         tuple(sorted(mapping_overrides(raw).items())),
         st.session_state.get(DATE_ORDER_KEY, "auto"),
-        st.session_state.get(TIMEZONE_KEY) or None,
+        shop_timezone(raw),
         raw,
     )
 

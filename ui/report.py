@@ -26,6 +26,7 @@ def report_download(view) -> None:
             selection=selection,
             industry=view.industry,
             nps=nps,
+            timezone=view.sales_log.report.timezone,
         )
         return view_report(report)
 

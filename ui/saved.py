@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from retention.i18n import t
+from retention.periods import day_text
 from ui import data
 from ui.store import dataset_store
 
@@ -42,7 +43,8 @@ def remember_upload() -> None:
         return
     reading = {
         "date_order": st.session_state.get(data.DATE_ORDER_KEY, "auto"),
-        "timezone": st.session_state.get(data.TIMEZONE_KEY) or None,
+        # the zone stamps were converted to: a link shows the figures it made
+        "timezone": log.report.timezone,
     }
     with st.spinner(t("Saving…")):
         dataset, is_new = dataset_store().save(
@@ -60,7 +62,7 @@ def remember_upload() -> None:
                 "You uploaded this file before: it is saved as “{name}” (since "
                 "{day}), and its share links still work.",
                 name=dataset.name,
-                day=dataset.created_at.date().isoformat(),
+                day=day_text(dataset.created_at),
             )
         )
     else:

@@ -98,3 +98,34 @@ def as_text(values, fmt: str):
     """Values written with ``fmt``; a missing value is an empty cell, so a table
     shows a blank rather than "None" or "nan"."""
     return values.map(lambda v: "" if is_missing(v) else fmt.format(v))
+
+
+def nobody_at_start(label: str, window: int) -> str:
+    """Why a period with nobody at its start (S = 0) has no retention or churn."""
+    return t_count(
+        window,
+        "{label} is a period with nobody at its start: no customer had bought in "
+        "the period before, so there was nobody to keep, and its retention and "
+        "churn read “no data”.",
+        "{label} is a period with nobody at its start: no customer had bought in "
+        "the {count} periods before, so there was nobody to keep, and its "
+        "retention and churn read “no data”.",
+        label=label,
+    )
+
+
+def zone_label(zone: str) -> str:
+    """A time zone as people read it: ``America/Los Angeles``."""
+    return zone.replace("_", " ")
+
+
+def time_zone_caption(report) -> None:
+    """On a figure page, the time zone the file's stamps were converted to
+    (``report`` is the sales log's quality report); nothing when none was."""
+    if report.timezone:
+        st.caption(
+            t(
+                "Times converted to the shop's time zone, {zone}.",
+                zone=zone_label(report.timezone),
+            )
+        )

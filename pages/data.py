@@ -11,7 +11,7 @@ from retention.quality import reason_label
 from retention.reading import TEXT_ENCODINGS
 from ui import data
 from ui.access import require_app_frame
-from ui.show import number
+from ui.show import number, zone_label
 
 require_app_frame()
 st.title(t("Your data"))
@@ -20,7 +20,8 @@ try:
 except ValueError as error:
     st.error(str(error))
     st.stop()
-if raw.encoding is not None:
+# a UTF-16 file is told by its zero bytes: no other encoding could read it
+if raw.encoding is not None and not raw.encoding.startswith("UTF-16"):
     encodings = {
         "auto": t("Decide from the file"),
         "utf-8": t("UTF-8"),
@@ -67,28 +68,51 @@ for position, role in enumerate(ROLES):
         on_change=_choose,
         args=(role,),
     )
-orders_left, zone_right = st.columns(2)
 date_orders = {
     "auto": t("Decide from the data"),
     "day_first": t("Day first (31/12/2024)"),
     "month_first": t("Month first (12/31/2024)"),
 }
-orders_left.radio(
+st.radio(
     t("Dates like 03/04/2024 are"),
     list(date_orders),
     format_func=date_orders.get,
     key=data.DATE_ORDER_KEY,
     horizontal=True,
 )
-zone_right.text_input(
-    t("Shop time zone, for time stamps written with an offset (e.g. Europe/Budapest)"),
-    key=data.TIMEZONE_KEY,
-)
 
 if problem is not None:
     st.error(problem)
     st.stop()
 report = log.report
+if report.has_zoned_stamps:
+    # only stamps that say their zone (an offset, Z, a column headed UTC) move
+    zones = data.time_zone_choices(raw)
+    if st.session_state.get(data.TIMEZONE_KEY) not in zones:
+        st.session_state[data.TIMEZONE_KEY] = data.shop_timezone(raw) or ""
+    st.selectbox(
+        t("Shop time zone"),
+        zones,
+        format_func=lambda zone: (
+            zone_label(zone) if zone else t("None: keep the clock time written")
+        ),
+        key=data.TIMEZONE_KEY,
+        help=t(
+            "The file's time stamps say their time zone (UTC, or an offset such "
+            "as +02:00). They are converted to the shop's time zone before "
+            "anything is put into days and months, so a late-evening order "
+            "stays on its own day. The zone is saved with the dataset, so a "
+            "shared link shows the same figures anywhere."
+        ),
+    )
+    if not st.session_state[data.TIMEZONE_KEY] and data.browser_timezone() is None:
+        st.caption(
+            t(
+                "Your browser did not say which time zone it is in, so the time "
+                "stamps keep the clock time written: choose the shop's time zone "
+                "to convert them."
+            )
+        )
 if report.date_order_ambiguous:
     st.warning(
         t(

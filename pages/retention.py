@@ -15,7 +15,7 @@ from retention.i18n import t
 from retention.periods import day_text, period_names
 from retention.retention_rates import latest_complete_period
 from ui import data
-from ui.show import number, percent
+from ui.show import nobody_at_start, number, percent, time_zone_caption
 from ui.sidebar import require_view
 
 view = require_view()
@@ -32,6 +32,7 @@ industry = industry_names()[view.industry]
 line = comparison_line(view.industry, view.target)
 
 st.title(t("Retention and churn per period"))
+time_zone_caption(view.sales_log.report)
 latest = latest_complete_period(shown)
 if latest is not None:
     st.caption(t("Last complete period: {label}", label=latest["label"]))
@@ -42,6 +43,8 @@ if latest is not None:
     end.metric(t("At end (E)"), number(latest["customers_at_end"]))
     gained.metric(t("Gained (N)"), number(latest["gained"]))
     lost.metric(t("Lost (L)"), number(latest["lost"]))
+    if latest["customers_at_start"] == 0:
+        st.caption(nobody_at_start(latest["label"], selection.window))
 st.altair_chart(retention_chart(shown), width="stretch")
 if selection.period == "year":
     why = t(

@@ -6,7 +6,8 @@ import streamlit as st
 from retention.charts import cohort_clv_chart
 from retention.clv import FEWEST_DAYS, YEAR_DAYS, clv_by_cohort, clv_factors
 from retention.i18n import t, t_count
-from ui.show import is_missing, money, number
+from retention.periods import day_text
+from ui.show import is_missing, money, number, time_zone_caption
 from ui.sidebar import require_view
 
 view = require_view()
@@ -14,6 +15,7 @@ orders = view.sales_log.orders
 as_of = min(view.selection.end, orders["timestamp"].max())
 
 st.title(t("What a customer is worth"))
+time_zone_caption(view.sales_log.report)
 measured = clv_factors(orders, as_of)
 own_lifespan = st.number_input(
     t(
@@ -48,10 +50,10 @@ covered = t_count(
     factors.window_days,
     "the day up to {date}",
     "the {count} days up to {date}",
-    date=as_of.date().isoformat(),
+    date=day_text(as_of),
 )
 if factors.window_days == 0:
-    covered = t("{date} alone", date=as_of.date().isoformat())
+    covered = t("{date} alone", date=day_text(as_of))
 st.caption(
     t(
         "CLV = AOV × orders per customer per year × lifespan × margin. AOV and "
