@@ -1659,9 +1659,10 @@ def _order_totals(
     no line has and a column no line fills are set, not grouped.
     ``together`` says each order's lines lie together.
 
-    The lines are grouped by their text keys, as the sums depend on how polars
-    groups: by a sorted number it adds up in another order, and a revenue
-    could differ in its last digit (2754.4100000000008 for 2754.41).
+    The lines are grouped by ``position``, numbers (twice as fast as the text
+    keys) that polars is not told are sorted: the sums depend on how it
+    groups, and by numbers it knows are sorted it adds up in another order, so
+    a revenue could differ in its last digit (2754.4100000000008 for 2754.41).
     """
     flags = ("cancel", "void", "partial")
     texts = (*extra, "refund_of")
@@ -1671,7 +1672,8 @@ def _order_totals(
     earliest = None
     if together:
         earliest = _earliest_of_runs(lines["position"], lines["timestamp"])
-    orders = lines.group_by("key", maintain_order=True).agg(
+    orders = lines.group_by("position", maintain_order=True).agg(
+        pl.col("key").first(),
         pl.col("order_id").first(),
         pl.col("customer_id").drop_nulls().first(),
         *([] if earliest is not None else [pl.col("timestamp").min()]),
@@ -1717,20 +1719,26 @@ def _order_positions(keys: pl.Series) -> tuple[pl.Series, bool]:
     several times as long); when an order's lines lie apart, the keys are
     grouped."""
     starts = keys.ne_missing(keys.shift(1)).fill_null(True)
-    if _all_distinct(keys.filter(starts)):
-        return keys.rle_id(), True
-    lines = (
-        keys.to_frame("key")
-        .with_row_index("line")
-        .group_by("key", maintain_order=True)
-        .agg("line")
-    )
-    return (
-        lines.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("position"), "line")
-        .explode("line")
-        .sort("line")
-        .get_column("position")
-    ), False
+    together = _all_distinct(keys.filter(starts))
+    if together:
+        positions = keys.rle_id()
+    else:
+        lines = (
+            keys.to_frame("key")
+            .with_row_index("line")
+            .group_by("key", maintain_order=True)
+            .agg("line")
+        )
+        positions = (
+            lines.select(
+                pl.int_range(pl.len(), dtype=pl.UInt32).alias("position"), "line"
+            )
+            .explode("line")
+            .sort("line")
+            .get_column("position")
+        )
+    # as a new series: polars is not told they are sorted (see _order_totals)
+    return pl.Series("position", positions.to_numpy()), together
 
 
 def _exclude_zero_orders(
