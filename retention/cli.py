@@ -7,8 +7,9 @@ python -m retention segments FILE [--json]
 
 summary, cohorts and segments also take the reading options of the Data page:
 --customer, --date, --amount, --order (column names), --timezone and
---date-order. Notes on how the file was read go to standard error (and under
-``notices`` in the JSON).
+--date-order. Notes on how the file was read, and the rows left out, repaired or
+counted apart (with their row numbers), go to standard error (and under
+``notices`` in the JSON; ``row_reasons`` holds the same rows per reason as data).
 """
 
 from __future__ import annotations
@@ -90,9 +91,13 @@ def _reading(args: argparse.Namespace) -> dict:
 
 
 def _notices(log: SalesLog) -> list[str]:
-    """How the file was read beyond its encoding and layout: time zone, date
-    order, combined rows, repairs."""
-    return [notice.message for notice in log.report.notices if notice.code != "reading"]
+    """How the file was read beyond its encoding and layout (time zone, date
+    order, combined rows, repairs), then the rows of each reason other than a
+    purchase used as it is, as the Data page counts them, with their row
+    numbers ("Date missing or unreadable (2 rows): rows 3 and 5.")."""
+    report = log.report
+    read = [notice.message for notice in report.notices if notice.code != "reading"]
+    return [*read, *report.reason_notes()]
 
 
 def summary(path: str, period: str, window: int, **reading: object) -> dict:
@@ -109,6 +114,7 @@ def summary(path: str, period: str, window: int, **reading: object) -> dict:
         "period": period,
         "window": window,
         "notices": _notices(log),
+        "row_reasons": log.report.reason_rows(),
         "first_order": _plain(orders["timestamp"].min()),
         "last_order": _plain(orders["timestamp"].max()),
         "figures": {name: _plain(value) for name, value in figures.items()},
@@ -244,6 +250,7 @@ def cohorts(path: str, period: str, **reading: object) -> dict:
         "file": path,
         "period": period,
         "notices": _notices(log),
+        "row_reasons": log.report.reason_rows(),
         "cohorts": rows,
         "average": average,
     }
@@ -304,6 +311,7 @@ def segments(path: str, **reading: object) -> dict:
         "file": path,
         "as_of": _plain(as_of),
         "notices": _notices(log),
+        "row_reasons": log.report.reason_rows(),
         "segments": [
             {name: _plain(value) for name, value in row.items()}
             for row in summary.to_dict("records")

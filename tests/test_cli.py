@@ -268,3 +268,53 @@ def test_a_file_of_one_order_reads_in_the_singular_in_every_command(tmp_path):
     printed = "\n".join(done.stdout + done.stderr for done in runs)
     assert "1 duplicate row removed." in runs[0].stderr
     assert not ONE_COUNT_SLIPS.findall(printed), printed
+
+
+BAD_ROWS = (
+    "order_id,customer_id,order_date,amount\n"
+    "1,C1,2024-01-05,10\n"
+    "2,C2,not a date,20\n"
+    "3,C1,2024-02-05,abc\n"
+    "4,C3,2024-02-31,15\n"
+    "5,,2024-02-10,\n"
+    "6,C2,2024-03-01,12\n"
+)
+
+
+def test_rows_left_out_are_counted_with_their_row_numbers(tmp_path):
+    sales = tmp_path / "bad_rows.csv"
+    sales.write_text(BAD_ROWS)
+
+    done = run_cli("summary", str(sales), "--json")
+
+    assert done.returncode == 0, done.stderr
+    told = [
+        "Date missing or unreadable (2 rows): rows 3 and 5.",
+        "Amount missing or not a number (2 rows): rows 4 and 6.",
+    ]
+    result = json.loads(done.stdout)
+    assert result["notices"] == told
+    assert done.stderr.splitlines() == told
+    dates, amounts = result["row_reasons"]
+    assert (dates["reason"], dates["outcome"], dates["rows"]) == (
+        "no_date",
+        "excluded",
+        2,
+    )
+    assert dates["where"] == [
+        {"file": "bad_rows.csv", "sheet": None, "row_numbers": [3, 5]}
+    ]
+    assert amounts["where"][0]["row_numbers"] == [4, 6]
+
+
+@pytest.mark.parametrize("command", ["summary", "cohorts", "segments"])
+def test_an_unmatched_cancellation_is_told_in_every_command(cases_dir, command):
+    path = cases_dir / "F13_online_retail_cancellations.csv"
+
+    done = run_cli(command, str(path))
+
+    assert done.returncode == 0, done.stderr
+    assert (
+        "Cancellation without a matching purchase: counts in revenue only "
+        "(1 row): row 7." in done.stderr.splitlines()
+    )
