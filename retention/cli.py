@@ -1,9 +1,12 @@
 """The command line: the same figures as the app, for people and scripts.
 
-python -m retention summary FILE [--period month] [--window 1] [--json]
+python -m retention summary FILE [FILE ...] [--period month] [--window 1] [--json]
 python -m retention nps FILE [--column NAME] [--scale-confirmed] [--json]
-python -m retention cohorts FILE [--period month] [--json]
-python -m retention segments FILE [--json]
+python -m retention cohorts FILE [FILE ...] [--period month] [--json]
+python -m retention segments FILE [FILE ...] [--json]
+
+summary, cohorts and segments read several files (monthly exports) as one
+sales log, combined as the app combines several uploads.
 
 summary, cohorts and segments also take the reading options of the Data page:
 --customer, --date, --amount, --order (column names), --timezone and
@@ -20,6 +23,7 @@ import math
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TypeAlias
 
 import pandas as pd
 
@@ -62,17 +66,31 @@ COLUMN_OPTIONS = {
 }
 
 
+Paths: TypeAlias = "str | Sequence[str]"
+
+
+def _files(paths: Paths) -> list[str]:
+    return [paths] if isinstance(paths, str) else list(paths)
+
+
+def _named(paths: Paths) -> dict:
+    """The ``file`` (the files' names joined) and ``files`` of a result."""
+    files = _files(paths)
+    return {"file": " + ".join(files), "files": files}
+
+
 def load_log(
-    path: str,
+    paths: Paths,
     *,
     columns: dict[str, str] | None = None,
     timezone: str | None = None,
     date_order: str = "auto",
 ) -> SalesLog:
-    """The sales log of ``path`` read as the Data page would: detected columns
+    """The sales log of ``paths`` (one file, or several read as one log, as the
+    app reads several uploads) read as the Data page would: detected columns
     with ``columns`` (role -> column name) put over them, the shop's time zone
     and the date order."""
-    raw = read_raw(path)
+    raw = read_raw(_files(paths))
     mapping = replace(detect_columns(raw.cells), **(columns or {}))
     return build_orders(raw, mapping, timezone=timezone, date_order=date_order)
 
@@ -100,9 +118,9 @@ def _notices(log: SalesLog) -> list[str]:
     return [*read, *report.reason_notes()]
 
 
-def summary(path: str, period: str, window: int, **reading: object) -> dict:
+def summary(paths: Paths, period: str, window: int, **reading: object) -> dict:
     """Everything ``summary`` prints, as plain data."""
-    log = load_log(path, **reading)
+    log = load_log(paths, **reading)
     orders = log.orders
     ordinals = period_ordinals(orders["timestamp"], period)
     whole = Selection(period, int(ordinals.min()), int(ordinals.max()), window)
@@ -110,7 +128,7 @@ def summary(path: str, period: str, window: int, **reading: object) -> dict:
     table = retention_by_period(orders, period, window)
     columns = [name for name in RETENTION_COLUMNS if name not in ("period", "end")]
     return {
-        "file": path,
+        **_named(paths),
         "period": period,
         "window": window,
         "notices": _notices(log),
@@ -227,11 +245,11 @@ def _print_nps(result: dict) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def cohorts(path: str, period: str, **reading: object) -> dict:
+def cohorts(paths: Paths, period: str, **reading: object) -> dict:
     """Everything ``cohorts`` prints, as plain data: per cohort its size and,
     for each measure, one value per age up to the oldest cohort's (null where
     the cohort has not lived to reach it), plus the weighted average row."""
-    log = load_log(path, **reading)
+    log = load_log(paths, **reading)
     cells = cohort_cells(log.orders, period)
     ages = int(cells["age"].max()) + 1 if len(cells) else 0
     rows = []
@@ -247,7 +265,7 @@ def cohorts(path: str, period: str, **reading: object) -> dict:
         for measure in COHORT_MEASURES
     }
     return {
-        "file": path,
+        **_named(paths),
         "period": period,
         "notices": _notices(log),
         "row_reasons": log.report.reason_rows(),
@@ -298,17 +316,17 @@ def _records(frame: pd.DataFrame, fields: list[str]) -> list[dict]:
     ]
 
 
-def segments(path: str, **reading: object) -> dict:
+def segments(paths: Paths, **reading: object) -> dict:
     """Everything ``segments`` prints, as plain data: the segments' sizes and
     revenue shares, every customer's segment, the VIPs and the customers at
     risk with their reasons, all as of the last day of the data."""
-    log = load_log(path, **reading)
+    log = load_log(paths, **reading)
     orders = log.orders
     as_of = orders["timestamp"].max().normalize()
     table = customer_segments(orders, as_of)
     summary = segment_summary(table)
     return {
-        "file": path,
+        **_named(paths),
         "as_of": _plain(as_of),
         "notices": _notices(log),
         "row_reasons": log.report.reason_rows(),
@@ -369,7 +387,7 @@ def parser() -> argparse.ArgumentParser:
     summary_command = sub.add_parser(
         "summary", help=t("Headline figures and per-period retention and churn.")
     )
-    summary_command.add_argument("file")
+    _file_arguments(summary_command)
     summary_command.add_argument("--period", choices=PERIODS, default="month")
     summary_command.add_argument("--window", type=int, default=1)
     summary_command.add_argument("--json", action="store_true")
@@ -389,17 +407,25 @@ def parser() -> argparse.ArgumentParser:
     cohorts_command = sub.add_parser(
         "cohorts", help=t("Cohort table: share of each cohort buying k periods later.")
     )
-    cohorts_command.add_argument("file")
+    _file_arguments(cohorts_command)
     cohorts_command.add_argument("--period", choices=PERIODS, default="month")
     cohorts_command.add_argument("--json", action="store_true")
     _reading_options(cohorts_command)
     segments_command = sub.add_parser(
         "segments", help=t("RFM segments, VIPs and customers at risk.")
     )
-    segments_command.add_argument("file")
+    _file_arguments(segments_command)
     segments_command.add_argument("--json", action="store_true")
     _reading_options(segments_command)
     return commands
+
+
+def _file_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "file",
+        nargs="+",
+        help=t("The sales log; several files (monthly exports) are read as one log."),
+    )
 
 
 def _reading_options(command: argparse.ArgumentParser) -> None:

@@ -318,3 +318,27 @@ def test_an_unmatched_cancellation_is_told_in_every_command(cases_dir, command):
         "Cancellation without a matching purchase: counts in revenue only "
         "(1 row): row 7." in done.stderr.splitlines()
     )
+
+
+@pytest.mark.parametrize("command", ["summary", "cohorts", "segments"])
+def test_monthly_exports_of_f14_are_read_as_one_log(cases_dir, command):
+    """F14: 3 customers, 5 orders, 130.00; guest J2 counted in orders only,
+    00421 one customer across both months."""
+    files = [str(cases_dir / f"F14_{month}_export.csv") for month in ("feb", "jan")]
+
+    done = run_cli(command, *files, "--json")
+
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["files"] == files
+    if command == "summary":
+        figures = result["figures"]
+        assert (figures["customers"], figures["orders"]) == (3, 5)
+        assert figures["revenue"] == pytest.approx(130.0)
+        assert figures["guest_orders"] == 1
+    elif command == "cohorts":
+        sizes = [(row["label"], row["customers"]) for row in result["cohorts"]]
+        assert sizes == [("Jan 2024", 2), ("Feb 2024", 1)]
+    else:
+        ids = {row["customer_id"]: row["orders"] for row in result["customers"]}
+        assert ids == {"00421": 2, "00422": 1, "00423": 1}
