@@ -12,7 +12,12 @@ from retention.charts import (
     revenue_effects_chart,
 )
 from retention.i18n import t, t_count
-from retention.leaks import churn_leaks, leak_dimensions, lost_in_groups
+from retention.leaks import (
+    churn_leaks,
+    customers_in,
+    leak_dimensions,
+    lost_in_groups,
+)
 from retention.periods import coverage_notes
 from retention.retention_rates import latest_complete_period
 from ui import data
@@ -112,8 +117,13 @@ st.caption(
 st.subheader(t("Where customers leak away"))
 st.caption(
     t(
-        "Customers lost in every period of the selected range ({range}), by what they "
-        "had in common. A customer lost twice counts twice.",
+        "The times a customer was lost in the selected range ({range}), by what "
+        "they had in common. Every period counts on its own, as in the churn of "
+        "each period: a customer counts at the start (S) of each period after one "
+        "they bought in, and is lost (L) in each period they left, so one lost "
+        "in March, back in May and lost again in July is lost twice. That is why "
+        "these counts can add up to more than your customers; “Customers lost” "
+        "counts each customer once.",
         range=selection.label,
     )
 )
@@ -131,10 +141,11 @@ st.dataframe(
     ).rename(
         columns={
             "group": dimensions[dimension],
-            "customers_at_start": t("At start (S)"),
-            "lost": t("Lost (L)"),
-            "churn_rate": t("Churn"),
-            "share_of_lost": t("Share of all lost"),
+            "customers_at_start": t("Times at the start of a period (S)"),
+            "lost": t("Times lost (L)"),
+            "customers_lost": t("Customers lost"),
+            "churn_rate": t("Churn (L of S)"),
+            "share_of_lost": t("Share of all times lost"),
         }
     ),
     hide_index=True,
@@ -145,7 +156,14 @@ chosen_groups = st.multiselect(
     key=f"lost_filter_{dimension}",
 )
 lost = lost_in_groups(members, dimension, chosen_groups)
-st.markdown(t("**Lost customers** ({count})", count=number(len(lost))))
+st.markdown(
+    t_count(
+        customers_in(lost),
+        "**Times a customer was lost** ({times}, by {count} customer)",
+        "**Times a customer was lost** ({times}, by {count} customers)",
+        times=number(len(lost)),
+    )
+)
 st.dataframe(
     list_preview(lost).rename(
         columns={

@@ -186,7 +186,9 @@ def _leak_phrase(members: pd.DataFrame) -> str:
     if lost.empty:
         return ""
     once = int((lost["past_orders"] == 1).sum())
-    cohort = churn_leaks(members, "cohort").iloc[0]
+    # the cohort with the most losses (of several, the earliest)
+    leaks = churn_leaks(members, "cohort")
+    cohort = leaks.loc[leaks["lost"].idxmax()]
     if len(lost) == 1:
         bought = t("had bought only once") if once else t("had bought more than once")
         return t(

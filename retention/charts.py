@@ -443,20 +443,25 @@ def revenue_effects_chart(effects: pd.DataFrame) -> alt.Chart:
 
 
 def churn_leaks_chart(table: pd.DataFrame, group_title: str) -> alt.Chart:
-    """Churn per group (from ``retention.leaks.churn_leaks``): bar length is the
-    number lost, the tooltip gives the churn rate and the customers at start."""
+    """Churn per group (from ``retention.leaks.churn_leaks``), the groups in
+    the table's order (cohorts by date): bar length is the times a customer was
+    lost, the tooltip adds the different customers lost, the churn rate and
+    the times at the start of a period."""
     order = list(table["group"])
     return (
         alt.Chart(table)
         .mark_bar(color=COLOURS["churn"])
         .encode(
             y=alt.Y("group:N", sort=order, title=group_title),
-            x=alt.X("lost:Q", title=t("Customers lost"), axis=_count_axis()),
+            x=alt.X("lost:Q", title=t("Times a customer was lost"), axis=_count_axis()),
             tooltip=[
                 alt.Tooltip("group:N", title=group_title),
-                alt.Tooltip("lost:Q", title=t("Customers lost"), format=","),
+                alt.Tooltip("lost:Q", title=t("Times lost (L)"), format=","),
+                alt.Tooltip("customers_lost:Q", title=t("Customers lost"), format=","),
                 alt.Tooltip(
-                    "customers_at_start:Q", title=t("At start (S)"), format=","
+                    "customers_at_start:Q",
+                    title=t("Times at the start of a period (S)"),
+                    format=",",
                 ),
                 alt.Tooltip("churn_rate:Q", title=t("Churn %"), format=".2f"),
             ],
