@@ -20,7 +20,7 @@ from retention.leaks import (
 )
 from retention.periods import coverage_notes
 from retention.retention_rates import latest_complete_period
-from ui import data
+from ui import data, show
 from ui.downloads import list_downloads, list_preview
 from ui.show import difference, money, number, percent, time_zone_caption
 from ui.sidebar import require_view
@@ -92,7 +92,7 @@ columns[2].metric(
     money(after.order_value),
     difference(after.order_value, before.order_value, 2),
 )
-columns[3].metric(t("Revenue"), money(after.revenue), f"{change.change:+,.2f}")
+columns[3].metric(t("Revenue"), money(after.revenue), show.signed(change.change))
 parts = {
     "customers": t("More or fewer customers"),
     "orders_per_customer": t("Orders per customer"),
@@ -134,7 +134,7 @@ dimension = st.selectbox(
 )
 leaks = churn_leaks(members, dimension)
 st.altair_chart(churn_leaks_chart(leaks, dimensions[dimension]), width="stretch")
-st.dataframe(
+show.table(
     leaks.assign(
         churn_rate=leaks["churn_rate"].map(percent),
         share_of_lost=leaks["share_of_lost"].map(percent),
@@ -147,8 +147,7 @@ st.dataframe(
             "churn_rate": t("Churn (L of S)"),
             "share_of_lost": t("Share of all times lost"),
         }
-    ),
-    hide_index=True,
+    )
 )
 chosen_groups = st.multiselect(
     t("Only the lost customers in"),
@@ -164,7 +163,7 @@ st.markdown(
         times=number(len(lost)),
     )
 )
-st.dataframe(
+show.table(
     list_preview(lost).rename(
         columns={
             "customer_id": t("Customer"),
@@ -173,7 +172,6 @@ st.dataframe(
             "past_orders": t("Orders before"),
             "past_orders_group": t("Orders before (group)"),
         }
-    ),
-    hide_index=True,
+    )
 )
 list_downloads(lost, "lost_customers", "lost")

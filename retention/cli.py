@@ -31,6 +31,7 @@ from retention.cohorts import COHORT_MEASURES, cohort_average, cohort_cells
 from retention.columns import detect_columns
 from retention.i18n import t
 from retention.nps import format_nps
+from retention.numbers import fixed
 from retention.overview import range_summary
 from retention.periods import PERIODS, period_ordinals
 from retention.retention_rates import RETENTION_COLUMNS, retention_by_period
@@ -144,7 +145,7 @@ def summary(paths: Paths, period: str, window: int, **reading: object) -> dict:
 
 
 def _rate(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
+    return "n/a" if value is None else fixed(value)
 
 
 def _print_summary(result: dict) -> None:
@@ -153,7 +154,7 @@ def _print_summary(result: dict) -> None:
     lines = [
         f"{result['file']}: {result['first_order']} .. {result['last_order']}",
         f"{t('Customers')}: {figures['customers']}  {t('Orders')}: {figures['orders']}"
-        f"  {t('Revenue')}: {figures['revenue']:.2f}  AOV: {_rate(figures['aov'])}",
+        f"  {t('Revenue')}: {fixed(figures['revenue'])}  AOV: {_rate(figures['aov'])}",
         f"{t('Orders per customer')}: {_rate(figures['purchase_frequency'])}"
         f"  {t('Repeat purchase rate')}: {_rate(figures['repeat_purchase_rate'])} %",
         "",
@@ -217,7 +218,7 @@ def _print_nps(result: dict) -> None:
     lines = [f"{result['file']}: {t('column')} {result['column']}"]
     if result["nps"] is not None:
         lines += [
-            f"{t(name.capitalize()):<11} {result[name]:>6} {shares[name]:>7.2f} %"
+            f"{t(name.capitalize()):<11} {result[name]:>6} {fixed(shares[name]):>7} %"
             for name in ("promoters", "passives", "detractors")
         ]
     lines.append(
@@ -235,8 +236,8 @@ def _print_nps(result: dict) -> None:
             )
     else:
         lines.append(
-            f"NPS: {result['nps_shown']} ({result['nps']:.2f}) "
-            f"± {result['margin_of_error']:.1f} {t('points (95 %)')}"
+            f"NPS: {result['nps_shown']} ({fixed(result['nps'])}) "
+            f"± {fixed(result['margin_of_error'], 1)} {t('points (95 %)')}"
         )
     lines += [
         f"  {t('row')} {row['row']}: {row['value']!r} {row['reason']}"
@@ -283,7 +284,7 @@ def _label_width(rows: list[dict]) -> int:
 def _cell(value: float | None, partial: object, width: int = 7) -> str:
     if value is None:
         return " " * (width + 1)
-    return f"{value:>{width}.1f}{'*' if partial else ' '}"
+    return f"{fixed(value, 1):>{width}}{'*' if partial else ' '}"
 
 
 def _print_cohorts(result: dict) -> None:
@@ -351,7 +352,7 @@ def _print_list(title: str, rows: list[dict], extra: str | None = None) -> list[
     for row in rows[:SHOWN_IN_TEXT]:
         line = (
             f"  {row['customer_id']:<16} {names[row['segment']]:<18} {row['orders']:>6} "
-            f"{row['revenue']:>12,.2f}"
+            f"{fixed(row['revenue']):>12}"
         )
         lines.append(line + (f"  {row[extra]}" if extra else ""))
     if len(rows) > SHOWN_IN_TEXT:
@@ -371,7 +372,7 @@ def _print_segments(result: dict) -> None:
         share = _rate(row["revenue_share"])
         lines.append(
             f"{names[row['segment']]:<18} {row['customers']:>10} "
-            f"{row['customer_share']:>7.2f} {row['revenue']:>12,.2f} {share:>7}"
+            f"{fixed(row['customer_share']):>7} {fixed(row['revenue']):>12} {share:>7}"
         )
     lines += _print_list(t("VIPs"), result["vips"])
     lines += _print_list(t("At risk"), result["at_risk"], extra="reason")

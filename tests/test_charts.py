@@ -80,3 +80,11 @@ def test_the_score_distribution_counts_answers_in_whole_numbers():
     )
     spec = score_distribution_chart(distribution).to_dict()
     assert spec["encoding"]["y"]["axis"] == {"format": ",d", "tickMinStep": 1}
+
+
+def test_chart_numbers_write_a_minus_as_the_text_and_tables_do():
+    # regression: the axes wrote "−35" beside "-35.00" in the text
+    effects = pd.DataFrame({"name": ["Order value"], "effect": [-35.0]})
+    spec = revenue_effects_chart(effects).to_dict()
+    number = spec["config"]["locale"]["number"]
+    assert (number["minus"], number["thousands"], number["decimal"]) == ("-", ",", ".")

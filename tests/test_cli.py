@@ -342,3 +342,11 @@ def test_monthly_exports_of_f14_are_read_as_one_log(cases_dir, command):
     else:
         ids = {row["customer_id"]: row["orders"] for row in result["customers"]}
         assert ids == {"00421": 2, "00422": 1, "00423": 1}
+
+
+def test_money_is_rounded_half_up_in_the_text(cases_dir):
+    # F01: 305.00 over 8 orders is 38.125, which a calculator shows as 38.13
+    done = run_cli("summary", str(cases_dir / "F01_orders_q1_q2.csv"))
+
+    assert done.returncode == 0, done.stderr
+    assert "Revenue: 305.00  AOV: 38.13" in done.stdout
