@@ -138,7 +138,7 @@ if not datasets:
     st.info(t("Nothing is saved yet: upload a sales log in the sidebar."))
 for dataset in datasets:
     span = (
-        f"{dataset.first_order:%Y-%m-%d} – {dataset.last_order:%Y-%m-%d}"
+        f"{day_text(dataset.first_order)} – {day_text(dataset.last_order)}"
         if dataset.first_order
         else ""
     )
@@ -152,7 +152,8 @@ for dataset in datasets:
         ),
         expanded=len(datasets) == 1 or dataset.id == current,
     ):
-        st.caption(t("Saved {day}", day=f"{dataset.saved_at:%Y-%m-%d %H:%M} UTC"))
+        saved_at = f"{day_text(dataset.saved_at)}, {dataset.saved_at:%H:%M} UTC"
+        st.caption(t("Saved {day}", day=saved_at))
         st.subheader(t("Links"))
         _link_rows(dataset)
         _new_link(dataset)

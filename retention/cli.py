@@ -33,9 +33,9 @@ from retention.i18n import t
 from retention.nps import format_nps
 from retention.numbers import fixed
 from retention.overview import range_summary
-from retention.periods import PERIODS, period_ordinals
+from retention.periods import PERIODS, day_text, period_ordinals
 from retention.retention_rates import RETENTION_COLUMNS, retention_by_period
-from retention.sales_log import SalesLog, build_orders, read_raw
+from retention.sales_log import SalesLog, build_orders, files_name, read_raw
 from retention.segments import (
     customer_segments,
     customers_at_risk,
@@ -75,9 +75,10 @@ def _files(paths: Paths) -> list[str]:
 
 
 def _named(paths: Paths) -> dict:
-    """The ``file`` (the files' names joined) and ``files`` of a result."""
+    """The ``file`` (its path, or "jan.csv and 2 more files") and ``files`` of
+    a result."""
     files = _files(paths)
-    return {"file": " + ".join(files), "files": files}
+    return {"file": files_name(files), "files": files}
 
 
 def load_log(
@@ -144,6 +145,11 @@ def summary(paths: Paths, period: str, window: int, **reading: object) -> dict:
     }
 
 
+def _day(stamp: str) -> str:
+    """A time stamp of the JSON as people write the day: ``15 Jan 2024``."""
+    return day_text(pd.Timestamp(stamp))
+
+
 def _rate(value: float | None) -> str:
     return "n/a" if value is None else fixed(value)
 
@@ -152,7 +158,8 @@ def _print_summary(result: dict) -> None:
     figures = result["figures"]
     width = _label_width(result["periods"])
     lines = [
-        f"{result['file']}: {result['first_order']} .. {result['last_order']}",
+        f"{result['file']}: {_day(result['first_order'])} – "
+        f"{_day(result['last_order'])}",
         f"{t('Customers')}: {figures['customers']}  {t('Orders')}: {figures['orders']}"
         f"  {t('Revenue')}: {fixed(figures['revenue'])}  AOV: {_rate(figures['aov'])}",
         f"{t('Orders per customer')}: {_rate(figures['purchase_frequency'])}"

@@ -350,3 +350,20 @@ def test_money_is_rounded_half_up_in_the_text(cases_dir):
 
     assert done.returncode == 0, done.stderr
     assert "Revenue: 305.00  AOV: 38.13" in done.stdout
+
+
+def test_the_text_names_the_first_and_last_day_as_people_write_them(cases_dir):
+    # regression: 2024-01-15T00:00:00 .. 2024-06-05T00:00:00
+    done = run_cli("summary", str(cases_dir / "F01_orders_q1_q2.csv"))
+
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.endswith("F01_orders_q1_q2.csv: 15 Jan 2024 – 5 Jun 2024")
+
+
+def test_several_files_are_named_by_the_first_and_how_many_more(cases_dir):
+    files = [str(cases_dir / f"F14_{month}_export.csv") for month in ("jan", "feb")]
+    done = run_cli("summary", *files, str(cases_dir / "F01_orders_q1_q2.csv"))
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{files[0]} and 2 more files: ")
