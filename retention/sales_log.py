@@ -25,7 +25,7 @@ import pandas as pd
 from retention.cleaning import CleaningOptions, clean_orders
 from retention.columns import ColumnMapping, detect_columns, detected_preset
 from retention.i18n import t, t_count
-from retention.quality import QualityReport
+from retention.quality import QualityReport, reason_label
 from retention.reading import (
     Progress,
     RawTable,
@@ -37,6 +37,7 @@ from retention.reading import (
 )
 
 __all__ = [
+    "NoPurchasesError",
     "SalesLog",
     "Source",
     "build_orders",
@@ -81,6 +82,16 @@ class SalesLog:
     report: QualityReport
     columns: tuple[str, ...]
     content_hash: str
+
+
+class NoPurchasesError(SalesLogError):
+    """A file read and mapped in which no row is a purchase (every amount 0,
+    only refunds, no readable date); ``report`` says what became of each row,
+    so the rows can still be looked at and downloaded."""
+
+    def __init__(self, message: str, report: QualityReport) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 def read_raw(
@@ -258,6 +269,8 @@ def build_orders(
     options = CleaningOptions(timezone=timezone, date_order=date_order)
     steps = part_of(progress, 0.05, 0.95) if progress is not None else None
     orders, report = clean_orders(raw, mapping, options, progress=steps)
+    if not orders["is_purchase"].any():
+        raise NoPurchasesError(no_purchases_message(report), report)
     return SalesLog(
         orders=orders,
         mapping=mapping,
@@ -265,6 +278,76 @@ def build_orders(
         columns=tuple(raw.columns),
         content_hash=raw.content_hash,
     )
+
+
+# The reasons a row is no purchase, as the end of "2 rows are …"; others are
+# told by their label in the quality report.
+_NOT_PURCHASES = {
+    "refund_unmatched": "refunds or cancellations (a negative amount)",
+    "order_cancelled": "cancelled or fully refunded orders",
+    "zero_order": "orders worth nothing (amount 0)",
+    "stock_adjustment": "stock adjustments (amount 0)",
+    "no_date": "without a date that can be read",
+    "no_amount": "without an amount that is a number",
+    "payment_failed": "failed or declined payments",
+    "total_row": "total or subtotal rows",
+    "duplicate": "duplicates of an earlier row",
+}
+
+
+def no_purchases_message(report: QualityReport) -> str:
+    """Why a file has no purchase, naming the rows of each reason: "No purchases
+    found: both rows are refunds or cancellations (a negative amount) (rows 2–3).
+    …"."""
+    rows = report.row_table
+    groups = []
+    for reason in report.counts()["reason"]:
+        chosen = rows.filter(rows["reason"] == reason)
+        what = _NOT_PURCHASES.get(reason)
+        what = t(what) if what else f"“{reason_label(reason)}”"
+        values = {"what": what, "rows": _row_numbers(chosen)}
+        if chosen.height < rows.height:
+            one, other = (
+                "{count} row is {what} ({rows})",
+                "{count} rows are {what} ({rows})",
+            )
+        else:
+            one, other = (
+                "the only row is {what} ({rows})",
+                "all {count} rows are {what} ({rows})",
+            )
+        if chosen.height == rows.height == 2:
+            other = "both rows are {what} ({rows})"
+        groups.append(t_count(chosen.height, one, other, **values))
+    return t(
+        "No purchases found: {groups}. Check on the Data page that the right "
+        "columns are used; the rows can be downloaded there.",
+        groups="; ".join(groups),
+    )
+
+
+def _row_numbers(rows) -> str:
+    """The rows' numbers as runs ("rows 2–3, 7"), per file when there are
+    several, the first ten runs only."""
+    parts = []
+    for (source,), chosen in rows.group_by("source", maintain_order=True):
+        numbers = sorted(chosen["row_number"].to_list())
+        runs: list[list[int]] = []
+        for number in numbers:
+            if runs and number == runs[-1][1] + 1:
+                runs[-1][1] = number
+            else:
+                runs.append([number, number])
+        shown = ", ".join(
+            f"{first}" if first == last else f"{first}–{last}"
+            for first, last in runs[:10]
+        )
+        if len(runs) > 10:
+            shown = t("{lines} and more", lines=shown)
+        word = t("row") if len(numbers) == 1 else t("rows")
+        several = rows["source"].n_unique() > 1
+        parts.append(f"{source} {word} {shown}" if several else f"{word} {shown}")
+    return "; ".join(parts)
 
 
 def load_sales_log(

@@ -268,3 +268,13 @@ def test_a_file_of_one_order_reads_in_the_singular_in_every_command(tmp_path):
     printed = "\n".join(done.stdout + done.stderr for done in runs)
     assert "1 duplicate row removed." in runs[0].stderr
     assert not ONE_COUNT_SLIPS.findall(printed), printed
+
+
+def test_a_file_without_a_purchase_says_why_and_exits_non_zero(tmp_path):
+    refunds = tmp_path / "refunds.csv"
+    refunds.write_text("customer,date,amount\nC1,2024-01-05,-10\nC2,2024-01-06,-5\n")
+    done = run_cli("summary", str(refunds))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "No purchases found: both rows are refunds" in done.stderr
+    assert "(rows 2–3)" in done.stderr

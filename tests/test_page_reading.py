@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_pages import navigation_pages, open_app, shown_metrics  # noqa: F401
 
+from retention.sales_log import read_raw
+
 
 def upload(app: AppTest, *files: tuple[str, bytes]) -> AppTest:
     app.sidebar.file_uploader[0].set_value(
@@ -171,3 +173,21 @@ def test_sheets_are_chosen_per_workbook_when_several_are_uploaded():
     app.sidebar.multiselect(key="sheets:shop.xlsx").set_value(["2023", "2024"]).run()
     assert not app.exception
     assert shown_metrics(app)["Orders"] == "4"
+
+
+def test_an_upload_without_a_purchase_is_explained_and_not_saved(app_store):
+    """Finding: every amount 0 crashed the sidebar and was still saved."""
+    zero = b"order_id,customer_id,order_date,amount\n1,C1,2024-01-05,0\n2,C2,2024-01-06,0\n"
+    app = upload(open_app(), ("all_zero.csv", zero))
+    assert not app.exception
+    errors = " ".join(error.value for error in app.sidebar.error)
+    assert "No purchases found: both rows are orders worth nothing" in errors
+    assert app_store.find(read_raw(("all_zero.csv", zero)).content_hash) is None
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    assert app.selectbox(key="role_amount").value == "amount"
+    assert shown_metrics(app)["Rows read"] == "2"
+    labels = [button.label for button in app.get("download_button")]
+    assert any("(2 rows)" in label for label in labels), labels
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception

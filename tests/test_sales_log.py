@@ -17,7 +17,13 @@ from retention.columns import ColumnMapping, detect_columns
 from retention.order_metrics import order_figures
 from retention.quality import reason_label
 from retention.reading import SalesLogError
-from retention.sales_log import build_orders, load_sales_log, read_raw, sales_sheet
+from retention.sales_log import (
+    NoPurchasesError,
+    build_orders,
+    load_sales_log,
+    read_raw,
+    sales_sheet,
+)
 
 LOG = b"order,customer,date,amount\n1,C1,2024-01-02,5.50\n2,,2024-01-03,4\n"
 
@@ -424,3 +430,35 @@ def test_rows_repeated_inside_one_file_keep_their_own_reason_beside_another_file
     assert log.report.count("duplicate_other_file") == 1
     assert log.report.count("duplicate") == 2
     assert log.orders["revenue"].sum() == 14.0
+
+
+ALL_ZERO = (
+    b"order_id,customer_id,order_date,amount\n1,C1,2024-01-05,0\n2,C2,2024-01-06,0\n"
+)
+ONLY_REFUNDS = (
+    b"order_id,customer_id,order_date,amount\n1,C1,2024-01-05,-10\n2,C2,2024-01-06,-5\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (ALL_ZERO, "both rows are orders worth nothing (amount 0) (rows 2–3)"),
+        (ONLY_REFUNDS, "both rows are refunds or cancellations"),
+    ],
+)
+def test_a_file_without_a_purchase_is_refused_naming_its_rows(content, why):
+    with pytest.raises(NoPurchasesError) as refused:
+        load_sales_log(("sales.csv", content))
+    assert str(refused.value).startswith("No purchases found: ")
+    assert why in str(refused.value)
+    assert refused.value.report.rows_read == 2
+
+
+def test_the_rows_of_a_file_without_a_purchase_are_told_per_reason():
+    content = ALL_ZERO + b"3,C3,soon,5\n"
+    with pytest.raises(NoPurchasesError) as refused:
+        load_sales_log(("sales.csv", content))
+    message = str(refused.value)
+    assert "2 rows are orders worth nothing (amount 0) (rows 2–3)" in message
+    assert "1 row is without a date that can be read (row 4)" in message

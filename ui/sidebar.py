@@ -11,7 +11,7 @@ import streamlit as st
 from retention.benchmarks import industry_names
 from retention.i18n import LANGUAGES, t
 from retention.periods import period_label, period_names, period_ordinals
-from retention.sales_log import SalesLog
+from retention.sales_log import NoPurchasesError, SalesLog
 from retention.selection import Selection
 from retention.settings import MAX_WINDOW, setting_help
 from ui import access, data, report, saved, show
@@ -161,6 +161,9 @@ def require_view() -> View:
     access.require_app_frame()
     try:
         return current_view()
+    except NoPurchasesError:
+        st.info(t("There is nothing to show: see the message in the sidebar."))
+        st.stop()
     except ValueError:
         st.info(t("The file could not be read: see the message in the sidebar."))
         st.stop()
