@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol, TypeAlias
 
 import pandas as pd
+import polars as pl
 
 from retention.cleaning import CleaningOptions, clean_orders
 from retention.columns import ColumnMapping, detect_columns, detected_preset
@@ -153,7 +154,44 @@ def read_raw(
         if chosen is None:
             table = _sales_sheet_table(file_name, data, table, limit_mb)
         tables.append(table)
+    _check_same_columns(tables)
     return combine_tables(tables)
+
+
+def _check_same_columns(tables: Sequence[RawTable]) -> None:
+    """Refuse several files when one lacks a column another file's sales are
+    read from (another till's export, with other column names): stacked by
+    name, its rows would silently end up without a date or an amount."""
+    if len({tuple(table.columns) for table in tables}) == 1:
+        return
+    for first in tables:
+        needed = _sale_columns(detect_columns(first.cells))
+        for table in tables:
+            missing = [c for c in needed if c not in table.cells.columns]
+            if missing:
+                raise SalesLogError(
+                    t(
+                        "{name} has other columns ({columns}) than {first}, which "
+                        "has {missing}: upload it on its own, or give its columns "
+                        "the names they have in {first}.",
+                        name=_file_name(table),
+                        columns=", ".join(table.columns),
+                        first=_file_name(first),
+                        missing=", ".join(missing),
+                    )
+                )
+
+
+def _sale_columns(mapping: ColumnMapping) -> list[str]:
+    """The columns a sale is read from: without one of them a row loses its
+    customer, date, order or amount."""
+    roles = ["customer", "timestamp", "time", "order_id"]
+    roles += ["amount"] if mapping.amount is not None else ["quantity", "unit_price"]
+    return [column for role in roles if (column := getattr(mapping, role))]
+
+
+def _file_name(table: RawTable) -> str:
+    return table.sources[0] if table.sources else t("a file")
 
 
 def _sheet_of(
@@ -326,7 +364,7 @@ def no_purchases_message(report: QualityReport) -> str:
     )
 
 
-def _row_numbers(rows) -> str:
+def _row_numbers(rows: pl.DataFrame) -> str:
     """The rows' numbers as runs ("rows 2–3, 7"), per file when there are
     several, the first ten runs only."""
     parts = []

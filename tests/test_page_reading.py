@@ -191,3 +191,18 @@ def test_an_upload_without_a_purchase_is_explained_and_not_saved(app_store):
     assert any("(2 rows)" in label for label in labels), labels
     app.switch_page("pages/overview.py").run()
     assert not app.exception
+
+
+def test_two_files_of_other_layouts_are_refused_in_the_sidebar(cases_dir):
+    app = upload(
+        open_app(),
+        *[
+            (name, (cases_dir / name).read_bytes())
+            for name in ["F01_orders_q1_q2.csv", "F11_pos_export_cp1250.csv"]
+        ],
+    )
+    assert not app.exception
+    errors = " ".join(error.value for error in app.sidebar.error)
+    assert "F11_pos_export_cp1250.csv has other columns" in errors
+    app.switch_page("pages/data.py").run()
+    assert not app.exception

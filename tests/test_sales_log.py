@@ -462,3 +462,39 @@ def test_the_rows_of_a_file_without_a_purchase_are_told_per_reason():
     message = str(refused.value)
     assert "2 rows are orders worth nothing (amount 0) (rows 2–3)" in message
     assert "1 row is without a date that can be read (row 4)" in message
+
+
+def test_files_with_other_column_names_are_refused_naming_the_file_and_its_columns():
+    """Finding: stacked by name, the columns of two tills' exports were mixed
+    into one mapping and every row of one file was lost as "no date"."""
+    jan = b"order_id,customer_id,order_date,amount\n1,C1,2024-01-05,10\n"
+    feb = b"Invoice,Customer ID,Date,Total\n4,C1,2024-02-05,10\n"
+    with pytest.raises(SalesLogError) as refused:
+        read_raw([("jan.csv", jan), ("feb.csv", feb)])
+    assert str(refused.value).startswith(
+        "feb.csv has other columns (Invoice, Customer ID, Date, Total) than jan.csv"
+    )
+    assert "upload it on its own" in str(refused.value)
+
+
+def test_a_till_export_uploaded_with_another_layout_is_refused_not_dropped(cases_dir):
+    files = [
+        cases_dir / "F01_orders_q1_q2.csv",
+        cases_dir / "F11_pos_export_cp1250.csv",
+    ]
+    with pytest.raises(SalesLogError, match="F11_pos_export_cp1250.csv has other"):
+        read_raw(files)
+
+
+def test_a_column_only_one_month_has_is_still_stacked():
+    jan = b"order_id,customer_id,order_date,amount\n1,C1,2024-01-05,10\n"
+    feb = b"order_id,customer_id,order_date,amount,note\n2,C1,2024-02-05,10,x\n"
+    log = load_sales_log([("jan.csv", jan), ("feb.csv", feb)])
+    assert log.orders["revenue"].tolist() == [10.0, 10.0]
+
+
+def test_a_first_file_without_the_order_column_of_the_next_is_refused_too():
+    jan = b"customer,date,amount\nC1,2024-01-05,10\n"
+    feb = b"invoice,customer,date,amount\nF1,C1,2024-02-05,10\n"
+    with pytest.raises(SalesLogError, match="jan.csv has other columns .* invoice"):
+        read_raw([("jan.csv", jan), ("feb.csv", feb)])
