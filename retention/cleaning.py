@@ -1301,6 +1301,7 @@ def _mark_exclusions(
         ("duplicate_other_file", pl.col("other_file")),
         ("header_repeated", pl.col("header")),
         ("total_row", pl.col("total")),
+        ("cell_too_long", pl.lit(_too_long_cells(cells, mapping))),
     ]
     number = pl.lit(0, dtype=pl.UInt8)
     for index, (_, rows) in enumerate(rules, start=1):
@@ -1310,6 +1311,25 @@ def _mark_exclusions(
     return lines.with_columns(excluded=reason).drop(
         "total", "duplicate", "other_file", "header", "failed"
     )
+
+
+# The most characters an id, date or amount cell holds: a longer one (a note
+# pasted into the wrong column, a broken export) is no value of a sale.
+MAX_CELL_CHARS = 1_000
+_VALUE_ROLES = ("customer", "order_id", "timestamp", "time", "amount", "quantity", "unit_price")  # fmt: skip
+
+
+def _too_long_cells(cells: pl.DataFrame, mapping: ColumnMapping) -> pl.Series:
+    """Which rows hold a cell over ``MAX_CELL_CHARS`` characters in a column
+    read as an id, a date or an amount."""
+    long = pl.repeat(False, cells.height, eager=True)
+    for role in _VALUE_ROLES:
+        name = getattr(mapping, role)
+        if name is not None and cells[name].dtype == pl.String:
+            long = long | (cells[name].str.len_chars() > MAX_CELL_CHARS).fill_null(
+                False
+            )
+    return long
 
 
 def _several_parts(raw: RawTable) -> bool:
