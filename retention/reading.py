@@ -1225,6 +1225,12 @@ def _not_a_workbook_message(data: bytes, name: str) -> str:
 
 
 def _unsupported_message(name: str) -> str:
+    if Path(name).suffix.lower() == ".numbers":
+        return t(
+            "{name}: Apple Numbers files cannot be read. In Numbers choose File → "
+            "Export To → Excel (or CSV) and upload the exported file.",
+            name=name,
+        )
     return t(
         "{name}: this file type is not supported. Upload a workbook (.xlsx, .xlsm, "
         ".xls, .ods) or a CSV file (.csv, .txt, .tsv).",

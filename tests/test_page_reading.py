@@ -206,3 +206,14 @@ def test_two_files_of_other_layouts_are_refused_in_the_sidebar(cases_dir):
     assert "F11_pos_export_cp1250.csv has other columns" in errors
     app.switch_page("pages/data.py").run()
     assert not app.exception
+
+
+def test_an_apple_numbers_file_is_taken_and_told_how_to_export():
+    """Finding: the uploader refused .numbers in Streamlit's own words
+    ("application/vnd.apple.numbers files are not allowed")."""
+    app = open_app()
+    assert ".numbers" in app.sidebar.file_uploader[0].proto.type
+    app = upload(app, ("sales.numbers", b"PK\x03\x04" + b"\x00" * 100))
+    assert not app.exception
+    errors = " ".join(error.value for error in app.sidebar.error)
+    assert "Apple Numbers files cannot be read" in errors

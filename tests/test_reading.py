@@ -991,3 +991,12 @@ def test_a_workbook_of_as_many_rows_as_excel_allows_is_still_read(monkeypatch):
     assert len(table) == 999
     with pytest.raises(SalesLogError, match="more than 1,000 rows"):
         read_table(_workbook_of_repeated_rows(1_000, "A1:C5"), name="full.xlsx")
+
+
+def test_an_apple_numbers_file_is_refused_saying_how_to_export_it():
+    with pytest.raises(SalesLogError) as refused:
+        read_table(b"PK\x03\x04" + b"\x00" * 100, name="sales.numbers")
+    assert str(refused.value).startswith(
+        "sales.numbers: Apple Numbers files cannot be read. In Numbers choose "
+        "File → Export To → Excel (or CSV)"
+    )

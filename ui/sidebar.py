@@ -172,7 +172,8 @@ def require_view() -> View:
 def _data_controls() -> None:
     st.file_uploader(
         t("Your sales log (.xlsx, .xls, .ods or .csv; several files at once)"),
-        type=["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"],
+        # .numbers is taken so that the reading says how to export it
+        type=["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv", "numbers"],
         accept_multiple_files=True,
         key=data.UPLOAD_KEY,
         help=t(
