@@ -15,6 +15,7 @@ and a row repeated across files is counted once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,9 +25,14 @@ import pandas as pd
 import polars as pl
 
 from retention.cleaning import CleaningOptions, clean_orders
-from retention.columns import ColumnMapping, detect_columns, detected_preset
+from retention.columns import (
+    ColumnMapping,
+    detect_columns,
+    detected_preset,
+    role_label,
+)
 from retention.i18n import t, t_count
-from retention.quality import QualityReport, reason_label
+from retention.quality import Notice, QualityReport, reason_label
 from retention.reading import (
     Progress,
     RawTable,
@@ -307,6 +313,7 @@ def build_orders(
     options = CleaningOptions(timezone=timezone, date_order=date_order)
     steps = part_of(progress, 0.05, 0.95) if progress is not None else None
     orders, report = clean_orders(raw, mapping, options, progress=steps)
+    report.notices += _repeated_column_notices(raw.columns, mapping)
     if not orders["is_purchase"].any():
         raise NoPurchasesError(no_purchases_message(report), report)
     return SalesLog(
@@ -316,6 +323,63 @@ def build_orders(
         columns=tuple(raw.columns),
         content_hash=raw.content_hash,
     )
+
+
+# How the reading names the second of two columns with the same header:
+# "amount" and "amount (2)".
+_REPEATED_NAME = re.compile(r"^(.*) \((\d+)\)$")
+
+
+def _repeated_column_notices(
+    columns: Sequence[str], mapping: ColumnMapping
+) -> list[Notice]:
+    """A note for each header written on several columns, saying which of them
+    is used for what: "Two columns are named amount; the first is used as
+    Amount. …"."""
+    repeats: dict[str, list[str]] = {}
+    for column in columns:
+        found = _REPEATED_NAME.match(column)
+        if found and found[1] in columns:
+            repeats.setdefault(found[1], [found[1]]).append(column)
+    roles = {column: role for role, column in mapping.as_dict().items() if column}
+    notices = []
+    for name, same in repeats.items():
+        number = t("Two") if len(same) == 2 else f"{len(same):,}"
+        used = [column for column in same if column in roles]
+        if same[0] in roles:
+            others = ", ".join(f"“{column}”" for column in same[1:])
+            message = t_count(
+                len(same) - 1,
+                "{number} columns are named {name}; the first is used as {role}. "
+                "The other is shown as {others}: if it is the right one, choose "
+                "it on the Data page.",
+                "{number} columns are named {name}; the first is used as {role}. "
+                "The others are shown as {others}: if one of them is the right "
+                "one, choose it on the Data page.",
+                number=number,
+                name=name,
+                role=role_label(roles[same[0]]),
+                others=others,
+            )
+        elif used:
+            message = t(
+                "{number} columns are named {name}; the one shown as “{column}” "
+                "is used as {role}.",
+                number=number,
+                name=name,
+                column=used[0],
+                role=role_label(roles[used[0]]),
+            )
+        else:
+            message = t(
+                "{number} columns are named {name}; none is used. On the Data "
+                "page the second is shown as “{column}”.",
+                number=number,
+                name=name,
+                column=same[1],
+            )
+        notices.append(Notice("repeated_column", message))
+    return notices
 
 
 # The reasons a row is no purchase, as the end of "2 rows are …"; others are

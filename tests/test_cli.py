@@ -278,3 +278,11 @@ def test_a_file_without_a_purchase_says_why_and_exits_non_zero(tmp_path):
     assert "Traceback" not in done.stderr
     assert "No purchases found: both rows are refunds" in done.stderr
     assert "(rows 2–3)" in done.stderr
+
+
+def test_two_columns_of_one_name_are_noted_on_standard_error(tmp_path):
+    sales = tmp_path / "sales.csv"
+    sales.write_text("order,customer,date,amount,amount\n1,C1,2024-01-05,10,99\n")
+    done = run_cli("summary", str(sales))
+    assert done.returncode == 0
+    assert "Two columns are named amount; the first is used as Amount." in done.stderr

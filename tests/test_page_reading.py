@@ -217,3 +217,12 @@ def test_an_apple_numbers_file_is_taken_and_told_how_to_export():
     assert not app.exception
     errors = " ".join(error.value for error in app.sidebar.error)
     assert "Apple Numbers files cannot be read" in errors
+
+
+def test_the_data_page_notes_two_columns_of_one_name():
+    double = b"order,customer,date,amount,amount\n1,C1,2024-01-05,10,99\n"
+    app = upload(open_app(), ("sales.csv", double))
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    captions = [caption.value for caption in app.caption]
+    assert any(c.startswith("Two columns are named amount;") for c in captions)

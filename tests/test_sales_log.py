@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from dataclasses import replace
 from decimal import Decimal
 
 import openpyxl
@@ -498,3 +499,30 @@ def test_a_first_file_without_the_order_column_of_the_next_is_refused_too():
     feb = b"invoice,customer,date,amount\nF1,C1,2024-02-05,10\n"
     with pytest.raises(SalesLogError, match="jan.csv has other columns .* invoice"):
         read_raw([("jan.csv", jan), ("feb.csv", feb)])
+
+
+DOUBLE_AMOUNT = (
+    b"order_id,customer_id,date,amount,amount\n"
+    b"1,C1,2024-01-05,10,99\n2,C2,2024-01-06,20,98\n3,C1,2024-02-05,30,97\n"
+)
+
+
+def test_two_columns_of_one_name_are_noted_with_the_one_used():
+    """Finding: the second "amount" column was passed over without a word."""
+    log = load_sales_log(("sales.csv", DOUBLE_AMOUNT))
+    assert log.orders["revenue"].sum() == 60
+    assert (
+        "Two columns are named amount; the first is used as Amount. The other is "
+        "shown as “amount (2)”: if it is the right one, choose it on the Data page."
+    ) in log.report.notice_texts()
+
+
+def test_the_second_of_two_columns_of_one_name_is_named_when_chosen():
+    raw = read_raw(("sales.csv", DOUBLE_AMOUNT))
+    mapping = replace(detect_columns(raw.cells), amount="amount (2)")
+    log = build_orders(raw, mapping)
+    assert log.orders["revenue"].sum() == 99 + 98 + 97
+    assert (
+        "Two columns are named amount; the one shown as “amount (2)” is used as "
+        "Amount." in log.report.notice_texts()
+    )
