@@ -322,8 +322,18 @@ def _distinct_ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
     email = text.str.contains("@", literal=True)
     if email.any():
         squeezed = text.str.to_lowercase().str.replace_all(r"\s", "")
-        ids = squeezed.zip_with(email & ~decimal, ids)
+        ids = squeezed.zip_with(email & ~decimal & _email_address(squeezed), ids)
     return ids.set(blank, None), decimal
+
+
+# something@something.tld: only such ids are compared without case and spaces
+_EMAIL_ADDRESS = r"^[^@\s]+@[^@\s]+\.[^\W\d_]{2,}$"
+
+
+def _email_address(text: pl.Series) -> pl.Series:
+    """Which ids look like an email address; another id with an ``@`` in it
+    (``@SUM(A1:A9)``, ``shop@counter``) stays exactly as written."""
+    return text.str.contains(_EMAIL_ADDRESS).fill_null(False)
 
 
 def _placeholder_customers(ids: pl.Series) -> pl.Series:

@@ -480,3 +480,18 @@ def test_a_long_cell_in_a_column_not_read_as_a_value_is_kept():
     orders, report = clean(text)
     assert orders["customer_id"].tolist() == ["C1"]
     assert report.count("cell_too_long") == 0
+
+
+def test_only_ids_that_look_like_an_email_address_lose_their_case():
+    """Finding: ``@SUM(A1:A9)`` came out as ``@sum(a1:a9)`` in the customer lists."""
+    ids, _ = normalise_ids(
+        pd.Series(
+            ["@SUM(A1:A9)", "Shop@Counter", " Anna@Example.COM ", "anna @example.com"]
+        )
+    )
+    assert ids.tolist() == [
+        "@SUM(A1:A9)",
+        "Shop@Counter",
+        "anna@example.com",
+        "anna@example.com",
+    ]
