@@ -12,10 +12,15 @@ from retention.charts import (
     revenue_effects_chart,
 )
 from retention.i18n import t, t_count
-from retention.leaks import churn_leaks, leak_dimensions, lost_in_groups
+from retention.leaks import (
+    churn_leaks,
+    customers_in,
+    leak_dimensions,
+    lost_in_groups,
+)
 from retention.periods import coverage_notes
 from retention.retention_rates import latest_complete_period
-from ui import data
+from ui import data, show
 from ui.downloads import list_downloads, list_preview
 from ui.show import difference, money, number, percent, time_zone_caption
 from ui.sidebar import require_view
@@ -87,7 +92,7 @@ columns[2].metric(
     money(after.order_value),
     difference(after.order_value, before.order_value, 2),
 )
-columns[3].metric(t("Revenue"), money(after.revenue), f"{change.change:+,.2f}")
+columns[3].metric(t("Revenue"), money(after.revenue), show.signed(change.change))
 parts = {
     "customers": t("More or fewer customers"),
     "orders_per_customer": t("Orders per customer"),
@@ -112,8 +117,13 @@ st.caption(
 st.subheader(t("Where customers leak away"))
 st.caption(
     t(
-        "Customers lost in every period of the selected range ({range}), by what they "
-        "had in common. A customer lost twice counts twice.",
+        "The times a customer was lost in the selected range ({range}), by what "
+        "they had in common. Every period counts on its own, as in the churn of "
+        "each period: a customer counts at the start (S) of each period after one "
+        "they bought in, and is lost (L) in each period they left, so one lost "
+        "in March, back in May and lost again in July is lost twice. That is why "
+        "these counts can add up to more than your customers; “Customers lost” "
+        "counts each customer once.",
         range=selection.label,
     )
 )
@@ -124,20 +134,20 @@ dimension = st.selectbox(
 )
 leaks = churn_leaks(members, dimension)
 st.altair_chart(churn_leaks_chart(leaks, dimensions[dimension]), width="stretch")
-st.dataframe(
+show.table(
     leaks.assign(
         churn_rate=leaks["churn_rate"].map(percent),
         share_of_lost=leaks["share_of_lost"].map(percent),
     ).rename(
         columns={
             "group": dimensions[dimension],
-            "customers_at_start": t("At start (S)"),
-            "lost": t("Lost (L)"),
-            "churn_rate": t("Churn"),
-            "share_of_lost": t("Share of all lost"),
+            "customers_at_start": t("Times at the start of a period (S)"),
+            "lost": t("Times lost (L)"),
+            "customers_lost": t("Customers lost"),
+            "churn_rate": t("Churn (L of S)"),
+            "share_of_lost": t("Share of all times lost"),
         }
-    ),
-    hide_index=True,
+    )
 )
 chosen_groups = st.multiselect(
     t("Only the lost customers in"),
@@ -145,8 +155,15 @@ chosen_groups = st.multiselect(
     key=f"lost_filter_{dimension}",
 )
 lost = lost_in_groups(members, dimension, chosen_groups)
-st.markdown(t("**Lost customers** ({count})", count=number(len(lost))))
-st.dataframe(
+st.markdown(
+    t_count(
+        customers_in(lost),
+        "**Times a customer was lost** ({times}, by {count} customer)",
+        "**Times a customer was lost** ({times}, by {count} customers)",
+        times=number(len(lost)),
+    )
+)
+show.table(
     list_preview(lost).rename(
         columns={
             "customer_id": t("Customer"),
@@ -155,7 +172,6 @@ st.dataframe(
             "past_orders": t("Orders before"),
             "past_orders_group": t("Orders before (group)"),
         }
-    ),
-    hide_index=True,
+    )
 )
 list_downloads(lost, "lost_customers", "lost")

@@ -7,7 +7,7 @@ import streamlit as st
 from retention.charts import cohort_heatmap, first_period_trend_chart
 from retention.cohorts import cohort_matrix, first_period_retention, first_period_trend
 from retention.i18n import t
-from ui import data
+from ui import data, show
 from ui.show import as_text, is_missing, number, time_zone_caption
 from ui.sidebar import require_view
 
@@ -49,15 +49,16 @@ st.altair_chart(cohort_heatmap(cells, measure), width="stretch")
 
 matrix = cohort_matrix(cells, measure, average_label=t("Average (weighted by size)"))
 ages = [column for column in matrix.columns if isinstance(column, int)]
-unit = "{:.1f} %" if measure != "revenue_per_customer" else "{:,.2f}"
+decimals, unit = (2, "") if measure == "revenue_per_customer" else (1, " %")
 shown = matrix.rename(
     columns={"label": t("Cohort"), "customers": t("Customers")}
     | {age: f"+{age}" for age in ages}
 )
 # cells a cohort has not reached stay blank, never "0" or "None"
-st.dataframe(
-    shown.assign(**{f"+{age}": as_text(shown[f"+{age}"], unit) for age in ages}),
-    hide_index=True,
+show.table(
+    shown.assign(
+        **{f"+{age}": as_text(shown[f"+{age}"], decimals, unit) for age in ages}
+    )
 )
 st.caption(
     t(

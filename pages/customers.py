@@ -14,7 +14,7 @@ from retention.segments import (
     segment_names,
     segment_summary,
 )
-from ui import data
+from ui import data, show
 from ui.downloads import list_downloads, list_preview
 from ui.show import money, percent, time_zone_caption
 from ui.sidebar import require_view
@@ -60,7 +60,7 @@ def segment_tab() -> None:
     summary = segment_summary(segments)
     summary["name"] = summary["segment"].map(names)
     st.altair_chart(segment_chart(summary), width="stretch")
-    st.dataframe(
+    show.table(
         summary.assign(
             customer_share=summary["customer_share"].map(percent),
             revenue=summary["revenue"].map(money),
@@ -73,8 +73,7 @@ def segment_tab() -> None:
                 "revenue": t("Revenue"),
                 "revenue_share": t("% of revenue"),
             }
-        ),
-        hide_index=True,
+        )
     )
     st.caption(
         t(
@@ -87,7 +86,7 @@ def segment_tab() -> None:
     earlier = data.segments_table(log.content_hash, before_day, orders)
     moves = segment_moves(earlier, segments)
     moved_names = names | {NOT_YET: t("Not a customer yet")}
-    st.dataframe(
+    show.table(
         moves.assign(
             from_segment=moves["from_segment"].map(moved_names),
             to_segment=moves["to_segment"].map(moved_names),
@@ -97,8 +96,7 @@ def segment_tab() -> None:
                 "to_segment": t("To"),
                 "customers": t("Customers"),
             }
-        ),
-        hide_index=True,
+        )
     )
     chosen = st.multiselect(
         t("Show the customers of"),
@@ -108,7 +106,7 @@ def segment_tab() -> None:
     )
     listed = segments[segments["segment"].isin(chosen)] if chosen else segments
     table = readable(listed, LIST_COLUMNS)
-    st.dataframe(list_preview(table), hide_index=True)
+    show.table(list_preview(table))
     list_downloads(table, "customers_by_segment", "segments")
 
 
@@ -129,9 +127,8 @@ def vip_tab() -> None:
     table = readable(vips, columns).assign(
         **{t("Orders per month, last 12"): vips["monthly_orders"].to_list()}
     )
-    st.dataframe(
+    show.table(
         list_preview(table),
-        hide_index=True,
         column_config={
             t("Orders per month, last 12"): st.column_config.BarChartColumn(y_min=0)
         },
@@ -171,7 +168,7 @@ def risk_tab() -> None:
             len(table), "**{count} customer at risk**", "**{count} customers at risk**"
         )
     )
-    st.dataframe(list_preview(table), hide_index=True)
+    show.table(list_preview(table))
     list_downloads(table, "customers_at_risk", "risk")
 
 

@@ -10,7 +10,7 @@ from retention.i18n import t, t_count
 from retention.quality import reason_label
 from retention.reading import TEXT_ENCODINGS
 from retention.sales_log import NoPurchasesError
-from ui import data
+from ui import data, show
 from ui.access import require_app_frame
 from ui.show import number, zone_label
 
@@ -153,13 +153,12 @@ outcome_names = {
     "repaired": t("repaired"),
     "excluded": t("excluded"),
 }
-st.dataframe(
+show.table(
     counts.assign(outcome=counts["outcome"].map(outcome_names))[
         ["outcome", "label", "rows"]
     ].rename(
         columns={"outcome": t("Outcome"), "label": t("Reason"), "rows": t("Rows")}
     ),
-    hide_index=True,
 )
 
 

@@ -21,7 +21,7 @@ from retention.nps_benchmarks import benchmark_caption, nps_benchmark_range
 from retention.nps_breakdown import comments, nps_by_location, nps_by_period
 from retention.nps_purchases import link_purchases
 from retention.periods import day_text, period_names
-from ui import data, surveys
+from ui import data, show, surveys
 from ui.access import current_access, require_app_frame
 from ui.nps_view import (
     breakdown_display,
@@ -251,7 +251,7 @@ def _over_time(responses, period, band, band_label, target):
         )
     )
     st.altair_chart(nps_period_chart(table, band, band_label, target), width="stretch")
-    st.dataframe(breakdown_display(table, "label", t("Period")), hide_index=True)
+    show.table(breakdown_display(table, "label", t("Period")))
 
 
 def _by_location(responses, band, band_label, target):
@@ -262,7 +262,7 @@ def _by_location(responses, band, band_label, target):
     st.altair_chart(
         nps_location_chart(table, band, band_label, target), width="stretch"
     )
-    st.dataframe(breakdown_display(table, "location", t("Location")), hide_index=True)
+    show.table(breakdown_display(table, "location", t("Location")))
 
 
 def _purchases(responses, view):
@@ -313,7 +313,7 @@ def _purchases(responses, view):
                 delta_color="off",
                 delta_arrow="off",
             )
-        st.dataframe(purchase_comparison(link), hide_index=True)
+        show.table(purchase_comparison(link))
         st.caption(
             t(
                 "Still buying: bought on or after {since}, the start of {window} (the sidebar's activity window). A customer who answered twice counts once, with the latest answer. {clv}",
@@ -328,7 +328,7 @@ def _purchases(responses, view):
         )
     if len(link.unmatched):
         st.markdown(t("**Answers whose customer is not in the sales log**"))
-        st.dataframe(unmatched_display(link.unmatched), hide_index=True)
+        show.table(unmatched_display(link.unmatched), plain=(t("Row"), t("Score")))
         st.download_button(
             t("Download the unmatched answers (.csv)"),
             link.unmatched.to_csv(index=False).encode("utf-8"),
@@ -375,7 +375,7 @@ def _comments(responses):
     )
     found = comments(responses, search, tuple(groups))
     st.caption(t_count(len(found), "{count} comment", "{count} comments"))
-    st.dataframe(comment_display(found), hide_index=True)
+    show.table(comment_display(found), plain=(t("Row"), t("Score")))
 
 
 def _invalid_answers(result):
@@ -387,7 +387,7 @@ def _invalid_answers(result):
             count=len(result.invalid),
         )
     )
-    st.dataframe(invalid_display(result.invalid), hide_index=True)
+    show.table(invalid_display(result.invalid), plain=(t("Row"),))
     st.download_button(
         t("Download the invalid answers (.csv)"),
         result.invalid.to_csv(index=False).encode("utf-8"),
@@ -397,7 +397,7 @@ def _invalid_answers(result):
 
 
 def _details(result, responses):
-    st.dataframe(detail_table(result), hide_index=True)
+    show.table(detail_table(result))
     for notice in responses.notices:
         st.caption(notice)
     _invalid_answers(result)

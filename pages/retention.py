@@ -14,7 +14,7 @@ from retention.charts import annual_retention_chart, retention_chart
 from retention.i18n import t
 from retention.periods import day_text, period_names
 from retention.retention_rates import latest_complete_period
-from ui import data
+from ui import data, show
 from ui.show import nobody_at_start, number, percent, time_zone_caption
 from ui.sidebar import require_view
 
@@ -181,7 +181,7 @@ readable = shown.assign(
     retention_rate=shown["retention_rate"].map(percent),
     churn_rate=shown["churn_rate"].map(percent),
 )
-st.dataframe(readable[list(columns)].rename(columns=columns), hide_index=True)
+show.table(readable[list(columns)].rename(columns=columns))
 st.caption(
     t(
         "CRR = (E − N) / S × 100 and churn = L / S × 100. With no customers at the "
@@ -190,7 +190,7 @@ st.caption(
 )
 with st.expander(t("All benchmarks")):
     benchmarks = benchmark_table()
-    st.dataframe(
+    show.table(
         benchmarks.assign(
             annual_retention=benchmarks["annual_retention"].map(percent)
         ).rename(
@@ -202,5 +202,5 @@ with st.expander(t("All benchmarks")):
                 "source": t("Source"),
             }
         ),
-        hide_index=True,
+        plain=(t("Year"),),
     )

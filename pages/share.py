@@ -17,7 +17,7 @@ from ui.access import (
     share_url,
 )
 from ui.store import dataset_store, secret
-from ui.view import VIEW_KEYS
+from ui.view import link_view
 
 require_app_frame()
 if current_access().is_partner:
@@ -30,7 +30,8 @@ st.caption(
         "Every sales log you upload is saved on this server, so a partner can open "
         "it with a link: read-only, on the view you choose, without the file. "
         "The link opens with the period, date range, activity window, industry "
-        "and language you have in the sidebar now."
+        "and language you have in the sidebar now; a link to another saved "
+        "dataset than the one loaded opens on all of its own dates instead."
     )
 )
 if not secret("password"):
@@ -99,9 +100,8 @@ def _new_link(dataset: Dataset) -> None:
     token, _ = store.create_link(
         dataset.id, label=label, expires_at=expires_at, mask_contacts=masked
     )
-    view = {
-        name: st.query_params[name] for name in VIEW_KEYS if name in st.query_params
-    }
+    loaded = dataset.id == saved.current_dataset_id()
+    view = link_view(dataset.first_order, dataset.last_order, loaded=loaded)
     st.success(
         t(
             "Link created. Copy it now: only a fingerprint of it is kept, so it "
@@ -138,7 +138,7 @@ if not datasets:
     st.info(t("Nothing is saved yet: upload a sales log in the sidebar."))
 for dataset in datasets:
     span = (
-        f"{dataset.first_order:%Y-%m-%d} – {dataset.last_order:%Y-%m-%d}"
+        f"{day_text(dataset.first_order)} – {day_text(dataset.last_order)}"
         if dataset.first_order
         else ""
     )
@@ -152,7 +152,8 @@ for dataset in datasets:
         ),
         expanded=len(datasets) == 1 or dataset.id == current,
     ):
-        st.caption(t("Saved {day}", day=f"{dataset.saved_at:%Y-%m-%d %H:%M} UTC"))
+        saved_at = f"{day_text(dataset.saved_at)}, {dataset.saved_at:%H:%M} UTC"
+        st.caption(t("Saved {day}", day=saved_at))
         st.subheader(t("Links"))
         _link_rows(dataset)
         _new_link(dataset)

@@ -7,6 +7,7 @@ from retention.charts import cohort_clv_chart
 from retention.clv import FEWEST_DAYS, YEAR_DAYS, clv_by_cohort, clv_factors
 from retention.i18n import t, t_count
 from retention.periods import day_text
+from ui import show
 from ui.show import is_missing, money, number, time_zone_caption
 from ui.sidebar import require_view
 
@@ -93,26 +94,29 @@ st.caption(
 )
 cohorts = clv_by_cohort(orders, factors, "quarter")
 st.altair_chart(cohort_clv_chart(cohorts), width="stretch")
+# short headers, each with its meaning on hover, so the table fits the page
 columns = {
-    "label": t("Cohort (first purchase)"),
-    "customers": t("Customers"),
-    "active_customers": t("Bought in the last year"),
-    "aov": t("Average order value"),
-    "annual_frequency": t("Orders per year"),
-    "clv": t("CLV"),
-    "revenue_per_customer": t("Revenue per customer so far"),
-    "full_year": t("A full year of history"),
+    "label": (t("Cohort"), t("The quarter of the customers' first purchase.")),
+    "customers": (t("Customers"), t("Customers whose first purchase fell in it.")),
+    "active_customers": (t("Active"), t("Customers who bought in the last year.")),
+    "aov": (t("Order value"), t("Average order value over the last year.")),
+    "annual_frequency": (t("Orders a year"), t("Orders per customer per year.")),
+    "clv": (
+        t("CLV"),
+        t("Customer lifetime value: order value × orders a year × lifespan."),
+    ),
+    "revenue_per_customer": (
+        t("Revenue so far"),
+        t("Revenue per customer since their first purchase."),
+    ),
+    "full_year": (
+        t("Full year"),
+        t("Whether the cohort has a full year of history."),
+    ),
 }
-st.dataframe(
-    cohorts[list(columns)].rename(columns=columns),
-    hide_index=True,
-    column_config={
-        name: st.column_config.NumberColumn(format="%.2f")
-        for name in (
-            t("Average order value"),
-            t("Orders per year"),
-            t("CLV"),
-            t("Revenue per customer so far"),
-        )
-    },
+show.table(
+    cohorts[list(columns)].rename(
+        columns={name: header for name, (header, _) in columns.items()}
+    ),
+    meanings=dict(columns.values()),
 )

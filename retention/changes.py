@@ -28,6 +28,7 @@ import pandas as pd
 
 from retention.i18n import t, t_count
 from retention.leaks import churn_leaks, customers_at_start
+from retention.numbers import fixed
 from retention.orders import customer_codes
 from retention.selection import Selection
 
@@ -186,7 +187,9 @@ def _leak_phrase(members: pd.DataFrame) -> str:
     if lost.empty:
         return ""
     once = int((lost["past_orders"] == 1).sum())
-    cohort = churn_leaks(members, "cohort").iloc[0]
+    # the cohort with the most losses (of several, the earliest)
+    leaks = churn_leaks(members, "cohort")
+    cohort = leaks.loc[leaks["lost"].idxmax()]
     if len(lost) == 1:
         bought = t("had bought only once") if once else t("had bought more than once")
         return t(
@@ -225,9 +228,9 @@ def _revenue_phrase(change: RevenueChange, money) -> str:
         "the change came from {factor} ({effect}).",
         before=money(change.before.revenue),
         after=money(change.after.revenue),
-        change=f"{change.change:+,.2f}",
+        change=fixed(change.change, sign=True),
         factor=names[biggest],
-        effect=f"{effects[biggest]:+,.2f}",
+        effect=fixed(effects[biggest], sign=True),
     )
 
 
@@ -238,7 +241,7 @@ def period_summary(
     one, ``flow_row`` its row of ``retention_by_period``): how many customers
     were kept, gained and lost, who the lost ones mostly were, and what moved
     revenue against the period before."""
-    money = money or "{:,.2f}".format
+    money = money or fixed
     start, lost = int(flow_row["customers_at_start"]), int(flow_row["lost"])
     newcomers = t(
         "{new} new, {back} back after a break",

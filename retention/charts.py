@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
 import altair as alt
 import pandas as pd
 
@@ -18,6 +22,27 @@ COLOURS = {
     "nps": "#1f5f8b",
     "target": "#7b3f98",
 }
+
+
+# Numbers on the charts are written as in the text and tables beside them:
+# thousands separated by commas, and "-" for a minus (Vega's own "−" differs
+# from every other number on the page and from what a spreadsheet reads).
+NUMBER_LOCALE = alt.Locale(
+    number=alt.NumberLocale(
+        decimal=".", thousands=",", grouping=[3], currency=["", ""], minus="-"
+    )
+)
+Drawn = TypeVar("Drawn", bound=Callable[..., alt.TopLevelMixin])
+
+
+def _chart(draw: Drawn) -> Drawn:
+    """A public chart function, its chart written with ``NUMBER_LOCALE``."""
+
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        return draw(*args, **kwargs).configure(locale=NUMBER_LOCALE)
+
+    return drawn  # type: ignore[return-value]
 
 
 def _count_axis() -> alt.Axis:
@@ -37,6 +62,7 @@ def _value_when(channel: type, test: str, then: object, otherwise: object):
     return channel(otherwise, condition={"test": test, "value": then})
 
 
+@_chart
 def retention_chart(table: pd.DataFrame) -> alt.LayerChart:
     """CRR and churn per period (from ``retention_by_period``); partial periods
     are drawn as hollow points. No benchmark line: benchmarks and the owner's
@@ -89,6 +115,7 @@ def retention_chart(table: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(lines, points).properties(height=320)
 
 
+@_chart
 def cohort_clv_chart(table: pd.DataFrame) -> alt.Chart:
     """CLV per acquisition cohort (from ``clv_by_cohort``) as bars."""
     order = list(table["label"])
@@ -112,6 +139,7 @@ def cohort_clv_chart(table: pd.DataFrame) -> alt.Chart:
     )
 
 
+@_chart
 def score_distribution_chart(distribution: pd.DataFrame) -> alt.Chart:
     """Answers per score 0-10, coloured by promoters, passives and detractors.
 
@@ -224,6 +252,7 @@ def _nps_estimates(
     return bars, points
 
 
+@_chart
 def nps_period_chart(
     table: pd.DataFrame,
     band: tuple[float, float] | None = None,
@@ -247,6 +276,7 @@ def nps_period_chart(
     return alt.layer(*layers).properties(height=300)
 
 
+@_chart
 def nps_location_chart(
     table: pd.DataFrame,
     band: tuple[float, float] | None = None,
@@ -269,6 +299,7 @@ def nps_location_chart(
 MAX_LABELLED_AGES = 25
 
 
+@_chart
 def cohort_heatmap(cells: pd.DataFrame, measure: str = "share") -> alt.LayerChart:
     """The cohort table (from ``retention.cohorts.cohort_cells``) as a heatmap:
     one row per cohort with its size in the row name, one column per period
@@ -326,6 +357,7 @@ def cohort_heatmap(cells: pd.DataFrame, measure: str = "share") -> alt.LayerChar
     return alt.layer(squares, labels).properties(height=height)
 
 
+@_chart
 def first_period_trend_chart(trend: pd.DataFrame) -> alt.LayerChart:
     """Period-1 retention of each cohort (from
     ``retention.cohorts.first_period_retention``) with its dashed trend line;
@@ -362,6 +394,7 @@ def first_period_trend_chart(trend: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(line, points, trend_line).properties(height=260)
 
 
+@_chart
 def customer_flow_chart(steps: pd.DataFrame) -> alt.LayerChart:
     """The waterfall from S to E (from ``retention.changes.customer_flow``):
     totals in grey, lost in red, new and won back in green."""
@@ -413,6 +446,7 @@ def customer_flow_chart(steps: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(bars, text).properties(height=300)
 
 
+@_chart
 def revenue_effects_chart(effects: pd.DataFrame) -> alt.Chart:
     """The revenue change split into its parts, as horizontal bars. ``effects``
     has ``name`` (translated part) and ``effect`` (money, signed)."""
@@ -442,21 +476,27 @@ def revenue_effects_chart(effects: pd.DataFrame) -> alt.Chart:
     )
 
 
+@_chart
 def churn_leaks_chart(table: pd.DataFrame, group_title: str) -> alt.Chart:
-    """Churn per group (from ``retention.leaks.churn_leaks``): bar length is the
-    number lost, the tooltip gives the churn rate and the customers at start."""
+    """Churn per group (from ``retention.leaks.churn_leaks``), the groups in
+    the table's order (cohorts by date): bar length is the times a customer was
+    lost, the tooltip adds the different customers lost, the churn rate and
+    the times at the start of a period."""
     order = list(table["group"])
     return (
         alt.Chart(table)
         .mark_bar(color=COLOURS["churn"])
         .encode(
             y=alt.Y("group:N", sort=order, title=group_title),
-            x=alt.X("lost:Q", title=t("Customers lost"), axis=_count_axis()),
+            x=alt.X("lost:Q", title=t("Times a customer was lost"), axis=_count_axis()),
             tooltip=[
                 alt.Tooltip("group:N", title=group_title),
-                alt.Tooltip("lost:Q", title=t("Customers lost"), format=","),
+                alt.Tooltip("lost:Q", title=t("Times lost (L)"), format=","),
+                alt.Tooltip("customers_lost:Q", title=t("Customers lost"), format=","),
                 alt.Tooltip(
-                    "customers_at_start:Q", title=t("At start (S)"), format=","
+                    "customers_at_start:Q",
+                    title=t("Times at the start of a period (S)"),
+                    format=",",
                 ),
                 alt.Tooltip("churn_rate:Q", title=t("Churn %"), format=".2f"),
             ],
@@ -465,6 +505,7 @@ def churn_leaks_chart(table: pd.DataFrame, group_title: str) -> alt.Chart:
     )
 
 
+@_chart
 def segment_chart(summary: pd.DataFrame) -> alt.Chart:
     """Each segment's share of customers beside its share of revenue (from
     ``retention.segments.segment_summary``, with a translated ``name``)."""
@@ -506,6 +547,7 @@ def segment_chart(summary: pd.DataFrame) -> alt.Chart:
 GAUGE_HEIGHT = 60
 
 
+@_chart
 def nps_benchmark_chart(
     nps: float,
     margin: float,
@@ -583,6 +625,7 @@ def nps_benchmark_chart(
     return alt.layer(*layers).properties(height=GAUGE_HEIGHT)
 
 
+@_chart
 def annual_retention_chart(
     table: pd.DataFrame, line_rate: float | None, line_label: str
 ) -> alt.LayerChart:

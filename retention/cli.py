@@ -1,14 +1,18 @@
 """The command line: the same figures as the app, for people and scripts.
 
-python -m retention summary FILE [--period month] [--window 1] [--json]
+python -m retention summary FILE [FILE ...] [--period month] [--window 1] [--json]
 python -m retention nps FILE [--column NAME] [--scale-confirmed] [--json]
-python -m retention cohorts FILE [--period month] [--json]
-python -m retention segments FILE [--json]
+python -m retention cohorts FILE [FILE ...] [--period month] [--json]
+python -m retention segments FILE [FILE ...] [--json]
+
+summary, cohorts and segments read several files (monthly exports) as one
+sales log, combined as the app combines several uploads.
 
 summary, cohorts and segments also take the reading options of the Data page:
 --customer, --date, --amount, --order (column names), --timezone and
---date-order. Notes on how the file was read go to standard error (and under
-``notices`` in the JSON).
+--date-order. Notes on how the file was read, and the rows left out, repaired or
+counted apart (with their row numbers), go to standard error (and under
+``notices`` in the JSON; ``row_reasons`` holds the same rows per reason as data).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import math
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TypeAlias
 
 import pandas as pd
 
@@ -26,10 +31,11 @@ from retention.cohorts import COHORT_MEASURES, cohort_average, cohort_cells
 from retention.columns import detect_columns
 from retention.i18n import t
 from retention.nps import format_nps
+from retention.numbers import fixed
 from retention.overview import range_summary
-from retention.periods import PERIODS, period_ordinals
+from retention.periods import PERIODS, day_text, period_ordinals
 from retention.retention_rates import RETENTION_COLUMNS, retention_by_period
-from retention.sales_log import SalesLog, build_orders, read_raw
+from retention.sales_log import SalesLog, build_orders, files_name, read_raw
 from retention.segments import (
     customer_segments,
     customers_at_risk,
@@ -61,17 +67,32 @@ COLUMN_OPTIONS = {
 }
 
 
+Paths: TypeAlias = "str | Sequence[str]"
+
+
+def _files(paths: Paths) -> list[str]:
+    return [paths] if isinstance(paths, str) else list(paths)
+
+
+def _named(paths: Paths) -> dict:
+    """The ``file`` (its path, or "jan.csv and 2 more files") and ``files`` of
+    a result."""
+    files = _files(paths)
+    return {"file": files_name(files), "files": files}
+
+
 def load_log(
-    path: str,
+    paths: Paths,
     *,
     columns: dict[str, str] | None = None,
     timezone: str | None = None,
     date_order: str = "auto",
 ) -> SalesLog:
-    """The sales log of ``path`` read as the Data page would: detected columns
+    """The sales log of ``paths`` (one file, or several read as one log, as the
+    app reads several uploads) read as the Data page would: detected columns
     with ``columns`` (role -> column name) put over them, the shop's time zone
     and the date order."""
-    raw = read_raw(path)
+    raw = read_raw(_files(paths))
     mapping = replace(detect_columns(raw.cells), **(columns or {}))
     return build_orders(raw, mapping, timezone=timezone, date_order=date_order)
 
@@ -90,14 +111,18 @@ def _reading(args: argparse.Namespace) -> dict:
 
 
 def _notices(log: SalesLog) -> list[str]:
-    """How the file was read beyond its encoding and layout: time zone, date
-    order, combined rows, repairs."""
-    return [notice.message for notice in log.report.notices if notice.code != "reading"]
+    """How the file was read beyond its encoding and layout (time zone, date
+    order, combined rows, repairs), then the rows of each reason other than a
+    purchase used as it is, as the Data page counts them, with their row
+    numbers ("Date missing or unreadable (2 rows): rows 3 and 5.")."""
+    report = log.report
+    read = [notice.message for notice in report.notices if notice.code != "reading"]
+    return [*read, *report.reason_notes()]
 
 
-def summary(path: str, period: str, window: int, **reading: object) -> dict:
+def summary(paths: Paths, period: str, window: int, **reading: object) -> dict:
     """Everything ``summary`` prints, as plain data."""
-    log = load_log(path, **reading)
+    log = load_log(paths, **reading)
     orders = log.orders
     ordinals = period_ordinals(orders["timestamp"], period)
     whole = Selection(period, int(ordinals.min()), int(ordinals.max()), window)
@@ -105,10 +130,11 @@ def summary(path: str, period: str, window: int, **reading: object) -> dict:
     table = retention_by_period(orders, period, window)
     columns = [name for name in RETENTION_COLUMNS if name not in ("period", "end")]
     return {
-        "file": path,
+        **_named(paths),
         "period": period,
         "window": window,
         "notices": _notices(log),
+        "row_reasons": log.report.reason_rows(),
         "first_order": _plain(orders["timestamp"].min()),
         "last_order": _plain(orders["timestamp"].max()),
         "figures": {name: _plain(value) for name, value in figures.items()},
@@ -119,17 +145,23 @@ def summary(path: str, period: str, window: int, **reading: object) -> dict:
     }
 
 
+def _day(stamp: str) -> str:
+    """A time stamp of the JSON as people write the day: ``15 Jan 2024``."""
+    return day_text(pd.Timestamp(stamp))
+
+
 def _rate(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
+    return "n/a" if value is None else fixed(value)
 
 
 def _print_summary(result: dict) -> None:
     figures = result["figures"]
     width = _label_width(result["periods"])
     lines = [
-        f"{result['file']}: {result['first_order']} .. {result['last_order']}",
+        f"{result['file']}: {_day(result['first_order'])} – "
+        f"{_day(result['last_order'])}",
         f"{t('Customers')}: {figures['customers']}  {t('Orders')}: {figures['orders']}"
-        f"  {t('Revenue')}: {figures['revenue']:.2f}  AOV: {_rate(figures['aov'])}",
+        f"  {t('Revenue')}: {fixed(figures['revenue'])}  AOV: {_rate(figures['aov'])}",
         f"{t('Orders per customer')}: {_rate(figures['purchase_frequency'])}"
         f"  {t('Repeat purchase rate')}: {_rate(figures['repeat_purchase_rate'])} %",
         "",
@@ -193,7 +225,7 @@ def _print_nps(result: dict) -> None:
     lines = [f"{result['file']}: {t('column')} {result['column']}"]
     if result["nps"] is not None:
         lines += [
-            f"{t(name.capitalize()):<11} {result[name]:>6} {shares[name]:>7.2f} %"
+            f"{t(name.capitalize()):<11} {result[name]:>6} {fixed(shares[name]):>7} %"
             for name in ("promoters", "passives", "detractors")
         ]
     lines.append(
@@ -211,8 +243,8 @@ def _print_nps(result: dict) -> None:
             )
     else:
         lines.append(
-            f"NPS: {result['nps_shown']} ({result['nps']:.2f}) "
-            f"± {result['margin_of_error']:.1f} {t('points (95 %)')}"
+            f"NPS: {result['nps_shown']} ({fixed(result['nps'])}) "
+            f"± {fixed(result['margin_of_error'], 1)} {t('points (95 %)')}"
         )
     lines += [
         f"  {t('row')} {row['row']}: {row['value']!r} {row['reason']}"
@@ -221,11 +253,11 @@ def _print_nps(result: dict) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def cohorts(path: str, period: str, **reading: object) -> dict:
+def cohorts(paths: Paths, period: str, **reading: object) -> dict:
     """Everything ``cohorts`` prints, as plain data: per cohort its size and,
     for each measure, one value per age up to the oldest cohort's (null where
     the cohort has not lived to reach it), plus the weighted average row."""
-    log = load_log(path, **reading)
+    log = load_log(paths, **reading)
     cells = cohort_cells(log.orders, period)
     ages = int(cells["age"].max()) + 1 if len(cells) else 0
     rows = []
@@ -241,9 +273,10 @@ def cohorts(path: str, period: str, **reading: object) -> dict:
         for measure in COHORT_MEASURES
     }
     return {
-        "file": path,
+        **_named(paths),
         "period": period,
         "notices": _notices(log),
+        "row_reasons": log.report.reason_rows(),
         "cohorts": rows,
         "average": average,
     }
@@ -258,7 +291,7 @@ def _label_width(rows: list[dict]) -> int:
 def _cell(value: float | None, partial: object, width: int = 7) -> str:
     if value is None:
         return " " * (width + 1)
-    return f"{value:>{width}.1f}{'*' if partial else ' '}"
+    return f"{fixed(value, 1):>{width}}{'*' if partial else ' '}"
 
 
 def _print_cohorts(result: dict) -> None:
@@ -291,19 +324,20 @@ def _records(frame: pd.DataFrame, fields: list[str]) -> list[dict]:
     ]
 
 
-def segments(path: str, **reading: object) -> dict:
+def segments(paths: Paths, **reading: object) -> dict:
     """Everything ``segments`` prints, as plain data: the segments' sizes and
     revenue shares, every customer's segment, the VIPs and the customers at
     risk with their reasons, all as of the last day of the data."""
-    log = load_log(path, **reading)
+    log = load_log(paths, **reading)
     orders = log.orders
     as_of = orders["timestamp"].max().normalize()
     table = customer_segments(orders, as_of)
     summary = segment_summary(table)
     return {
-        "file": path,
+        **_named(paths),
         "as_of": _plain(as_of),
         "notices": _notices(log),
+        "row_reasons": log.report.reason_rows(),
         "segments": [
             {name: _plain(value) for name, value in row.items()}
             for row in summary.to_dict("records")
@@ -325,7 +359,7 @@ def _print_list(title: str, rows: list[dict], extra: str | None = None) -> list[
     for row in rows[:SHOWN_IN_TEXT]:
         line = (
             f"  {row['customer_id']:<16} {names[row['segment']]:<18} {row['orders']:>6} "
-            f"{row['revenue']:>12,.2f}"
+            f"{fixed(row['revenue']):>12}"
         )
         lines.append(line + (f"  {row[extra]}" if extra else ""))
     if len(rows) > SHOWN_IN_TEXT:
@@ -345,7 +379,7 @@ def _print_segments(result: dict) -> None:
         share = _rate(row["revenue_share"])
         lines.append(
             f"{names[row['segment']]:<18} {row['customers']:>10} "
-            f"{row['customer_share']:>7.2f} {row['revenue']:>12,.2f} {share:>7}"
+            f"{fixed(row['customer_share']):>7} {fixed(row['revenue']):>12} {share:>7}"
         )
     lines += _print_list(t("VIPs"), result["vips"])
     lines += _print_list(t("At risk"), result["at_risk"], extra="reason")
@@ -361,7 +395,7 @@ def parser() -> argparse.ArgumentParser:
     summary_command = sub.add_parser(
         "summary", help=t("Headline figures and per-period retention and churn.")
     )
-    summary_command.add_argument("file")
+    _file_arguments(summary_command)
     summary_command.add_argument("--period", choices=PERIODS, default="month")
     summary_command.add_argument("--window", type=int, default=1)
     summary_command.add_argument("--json", action="store_true")
@@ -381,17 +415,25 @@ def parser() -> argparse.ArgumentParser:
     cohorts_command = sub.add_parser(
         "cohorts", help=t("Cohort table: share of each cohort buying k periods later.")
     )
-    cohorts_command.add_argument("file")
+    _file_arguments(cohorts_command)
     cohorts_command.add_argument("--period", choices=PERIODS, default="month")
     cohorts_command.add_argument("--json", action="store_true")
     _reading_options(cohorts_command)
     segments_command = sub.add_parser(
         "segments", help=t("RFM segments, VIPs and customers at risk.")
     )
-    segments_command.add_argument("file")
+    _file_arguments(segments_command)
     segments_command.add_argument("--json", action="store_true")
     _reading_options(segments_command)
     return commands
+
+
+def _file_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "file",
+        nargs="+",
+        help=t("The sales log; several files (monthly exports) are read as one log."),
+    )
 
 
 def _reading_options(command: argparse.ArgumentParser) -> None:

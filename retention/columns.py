@@ -499,8 +499,9 @@ def mapping_problems(
         )
     if problems:
         return problems
-    problems += _missing_roles(mapping)
-    problems += _unreadable_columns(mapping, _sample(raw))
+    sample = _sample(raw)
+    problems += _missing_roles(mapping, sample)
+    problems += _unreadable_columns(mapping, sample)
     return problems
 
 
@@ -514,7 +515,9 @@ def check_mapping(
     return mapping
 
 
-def _missing_roles(mapping: ColumnMapping) -> list[str]:
+def _missing_roles(mapping: ColumnMapping, sample: pd.DataFrame) -> list[str]:
+    """The required roles left empty; a date or amount column passed over
+    because its values do not read (a column order_date of words) is named."""
     problems = []
     if mapping.customer is None:
         problems.append(
@@ -523,13 +526,18 @@ def _missing_roles(mapping: ColumnMapping) -> list[str]:
                 "loyalty card); without it customers cannot be told apart."
             )
         )
-    if mapping.timestamp is None:
+    named = _named_for("timestamp", mapping, sample)
+    if mapping.timestamp is None and named is not None:
+        problems.append(_unreadable_text("timestamp", named, sample))
+    elif mapping.timestamp is None:
         problems.append(
             t("No date column was found. Choose the column with the order date.")
         )
-    if mapping.amount is None and (
-        mapping.quantity is None or mapping.unit_price is None
-    ):
+    priced = mapping.quantity is not None and mapping.unit_price is not None
+    named = _named_for("amount", mapping, sample)
+    if mapping.amount is None and not priced and named is not None:
+        problems.append(_unreadable_text("amount", named, sample))
+    elif mapping.amount is None and not priced:
         problems.append(
             t(
                 "No amount column was found. Choose the column with the order or "
@@ -539,8 +547,45 @@ def _missing_roles(mapping: ColumnMapping) -> list[str]:
     return problems
 
 
+def _named_for(role: str, mapping: ColumnMapping, sample: pd.DataFrame) -> str | None:
+    """The column whose header names ``role`` (at least a whole word of it, as
+    detection scores headers) and no role it names better was given it: a
+    column order_date of words, taken for the order number, is still named."""
+    given = {column: other for other, column in mapping.as_dict().items() if column}
+    scored = []
+    for column in sample.columns:
+        header = _normalise(column)
+        score = _header_score(header, role)
+        if column not in given or _header_score(header, given[column]) < score:
+            scored.append((score, column))
+    score, column = max(scored, default=(0, None), key=lambda found: found[0])
+    return column if score >= 50 else None
+
+
+def _unreadable_text(role: str, column: str, sample: pd.DataFrame) -> str:
+    """The sentence of :func:`_unreadable_columns` for ``column`` as ``role``."""
+    messages = {role: message for role, _, message in _readability_checks()}
+    first = next((value for value in sample[column] if value), "")
+    return messages[role].format(column=column, value=repr(first))
+
+
 def _unreadable_columns(mapping: ColumnMapping, raw: pd.DataFrame) -> list[str]:
-    checks = [
+    problems = []
+    for role, kind, _message in _readability_checks():
+        column = getattr(mapping, role)
+        if column is None:
+            continue
+        profile = _profile(raw[column])
+        share = max(profile[kind], profile["serials"] if kind == "dates" else 0)
+        if profile["filled"] == 0 or share < 0.5:
+            problems.append(_unreadable_text(role, column, raw))
+    return problems
+
+
+def _readability_checks() -> list[tuple[str, str, str]]:
+    """(role, kind of value, the sentence when a column holds none) per role
+    whose values must read."""
+    return [
         (
             "timestamp",
             "dates",
@@ -570,17 +615,6 @@ def _unreadable_columns(mapping: ColumnMapping, raw: pd.DataFrame) -> list[str]:
             ),
         ),
     ]
-    problems = []
-    for role, kind, message in checks:
-        column = getattr(mapping, role)
-        if column is None:
-            continue
-        profile = _profile(raw[column])
-        share = max(profile[kind], profile["serials"] if kind == "dates" else 0)
-        if profile["filled"] == 0 or share < 0.5:
-            first = next((v for v in raw[column] if v), "")
-            problems.append(message.format(column=column, value=repr(first)))
-    return problems
 
 
 def _normalise(header: str) -> str:

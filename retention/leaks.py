@@ -34,6 +34,7 @@ __all__ = [
     "PAST_ORDER_GROUPS",
     "churn_leaks",
     "customers_at_start",
+    "customers_in",
     "leak_dimensions",
     "lost_customers",
     "lost_in_groups",
@@ -230,31 +231,63 @@ def lost_in_groups(
 
 
 def churn_leaks(members: pd.DataFrame, dimension: str) -> pd.DataFrame:
-    """Lost customers and churn by group, from ``customers_at_start``.
+    """Losses and churn by group, from ``customers_at_start``.
+
+    Each period of the selection counts on its own, as in the per-period
+    churn: ``customers_at_start`` and ``lost`` count (customer, period) pairs,
+    so a customer lost in March, won back and lost again in July counts twice,
+    and the counts can add up to more than there are customers.
 
     ``dimension`` is one of ``LEAK_DIMENSIONS``. Columns: ``group``,
     ``customers_at_start`` (S summed over the periods), ``lost`` (L summed),
+    ``customers_lost`` (different customers lost at least once),
     ``churn_rate`` = lost / customers_at_start x 100 and ``share_of_lost`` =
-    lost / all lost x 100 (NaN when nobody was lost). Sorted by ``lost``,
-    largest first (ties in the group's own order). A missing store, channel or
-    category is its own group, "unknown".
+    lost / all lost x 100 (NaN when nobody was lost). Cohorts are in date
+    order and groups of past orders from the fewest up; stores, channels and
+    categories by ``lost``, largest first (ties in the order of their names).
+    A missing store, channel or category is its own group, "unknown".
     """
     groups = _groups(members, dimension)
     number = groups.cat.codes.to_numpy()
     size = len(groups.cat.categories)
+    lost_rows = members["lost"].to_numpy()
     at_start = np.bincount(number, minlength=size)
-    lost = np.bincount(number[members["lost"].to_numpy()], minlength=size)
+    lost = np.bincount(number[lost_rows], minlength=size)
     seen = at_start > 0
     table = pd.DataFrame(
         {
             "group": np.asarray(groups.cat.categories.astype(str))[seen],
             "customers_at_start": at_start[seen],
             "lost": lost[seen],
+            "customers_lost": _customers_per_group(members, number, size)[seen],
         }
     )
     table["churn_rate"] = _percent(table["lost"], table["customers_at_start"])
     total_lost = np.full(len(table), table["lost"].sum())
     table["share_of_lost"] = _percent(table["lost"], total_lost)
-    return table.sort_values("lost", ascending=False, kind="stable").reset_index(
-        drop=True
-    )
+    if dimension in OPTIONAL_COLUMNS:
+        table = table.sort_values("lost", ascending=False, kind="stable")
+    return table.reset_index(drop=True)
+
+
+def _customers_per_group(
+    members: pd.DataFrame, number: np.ndarray, size: int
+) -> np.ndarray:
+    """How many different customers were lost in each group (by group number)."""
+    lost = members["lost"].to_numpy()
+    customer = _customer_numbers(members["customer_id"])[lost]
+    span = int(customer.max(initial=0)) + 1
+    pairs = np.unique(number[lost].astype(np.int64) * span + customer)
+    return np.bincount(pairs // span, minlength=size)
+
+
+def _customer_numbers(ids: pd.Series) -> np.ndarray:
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        return ids.cat.codes.to_numpy().astype(np.int64)
+    return pd.factorize(ids)[0].astype(np.int64)
+
+
+def customers_in(lost: pd.DataFrame) -> int:
+    """How many different customers the rows of ``lost_in_groups`` (one per
+    loss) are about."""
+    return int(lost["customer_id"].nunique())

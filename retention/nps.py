@@ -34,6 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from retention.i18n import t
+from retention.numbers import fixed
 
 __all__ = [
     "NPSResult",
@@ -424,10 +425,7 @@ def format_nps(value: float | None, decimals: int = 0) -> str:
     (``12.5`` -> ``"13"``), or ``decimals`` places; "n/a" when there is none."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return t("n/a")
-    rounded = round_half_away_from_zero(value, decimals)
-    text = f"{rounded:.{decimals}f}"
-    # "-0" after rounding a small negative is just 0
-    return text[1:] if float(text) == 0 and text.startswith("-") else text
+    return fixed(value, decimals)
 
 
 # Finding the columns

@@ -21,7 +21,7 @@ import pandas as pd
 import polars as pl
 
 from retention.export import frames_as_xlsx
-from retention.i18n import t
+from retention.i18n import t, t_count
 from retention.reading import text_cells
 
 __all__ = ["REASONS", "Notice", "QualityReport", "outcome_of", "reason_label"]
@@ -62,6 +62,8 @@ REASONS: dict[str, str] = {
 # and rows_for("duplicate") take in the rows repeating another file's too.
 REASON_KINDS: dict[str, str] = {"duplicate_other_file": "duplicate"}
 ROW_COLUMNS = ["source", "sheet", "row_number", "outcome", "reason", "repairs"]
+# Row numbers written out per reason in a note; the rest are counted.
+ROWS_LISTED = 10
 
 
 def reason_label(reason: str) -> str:
@@ -131,6 +133,41 @@ def reason_label(reason: str) -> str:
         ),
     }
     return labels.get(reason, reason)
+
+
+def _where_text(where: list[dict], several: bool) -> str:
+    """``rows 3 and 5``, or ``jan.csv row 3; feb.csv rows 2, 4 and 9`` with
+    several files; past ``ROWS_LISTED`` row numbers, ``rows 3, 5, 8 and 40
+    more``. Row numbers are written without separators, as a spreadsheet
+    numbers its rows."""
+    total = sum(len(place["row_numbers"]) for place in where)
+    parts, left = [], ROWS_LISTED
+    for place in where:
+        if left <= 0:
+            break
+        numbers = [str(number) for number in place["row_numbers"][:left]]
+        left -= len(numbers)
+        if len(numbers) == 1:
+            listed = numbers[0]
+        elif total > ROWS_LISTED:
+            listed = ", ".join(numbers)
+        else:
+            listed = t(
+                "{some} and {last}", some=", ".join(numbers[:-1]), last=numbers[-1]
+            )
+        text = t_count(
+            len(place["row_numbers"]), "row {rows}", "rows {rows}", rows=listed
+        )
+        if several:
+            name = place["file"] or t("the file")
+            if place["sheet"]:
+                name = t("{file}, sheet “{sheet}”", file=name, sheet=place["sheet"])
+            text = f"{name} {text}"
+        parts.append(text)
+    text = "; ".join(parts)
+    if total > ROWS_LISTED:
+        text = t("{rows} and {count} more", rows=text, count=f"{total - ROWS_LISTED:,}")
+    return text
 
 
 def outcome_of(reason: pl.Expr) -> pl.Expr:
@@ -251,6 +288,55 @@ class QualityReport:
         origin = self.row_table.filter(chosen).select("source", "sheet", "row_number")
         cells = text_cells(self.raw_table.filter(chosen))
         return pl.concat([origin, cells], how="horizontal").to_pandas()
+
+    def reason_rows(self) -> list[dict]:
+        """Where the rows of each reason other than a purchase line used as it
+        is are, in the order of :meth:`counts`: per reason its ``reason``,
+        ``outcome``, ``label`` (as the Data page writes it), ``rows`` (how
+        many) and ``where``, one ``{"file", "sheet", "row_numbers"}`` per file
+        and sheet holding such rows, numbered as the user sees them."""
+        found = []
+        for reason, outcome, label, rows in self.counts()[
+            ["reason", "outcome", "label", "rows"]
+        ].itertuples(index=False):
+            if reason == "ok":
+                continue
+            places = (
+                self.row_table.filter(pl.col("reason") == reason)
+                .group_by("source", "sheet", maintain_order=True)
+                .agg(pl.col("row_number"))
+            )
+            where = [
+                {"file": source, "sheet": sheet or None, "row_numbers": numbers}
+                for source, sheet, numbers in places.iter_rows()
+            ]
+            found.append(
+                {
+                    "reason": reason,
+                    "outcome": outcome,
+                    "label": label,
+                    "rows": int(rows),
+                    "where": where,
+                }
+            )
+        return found
+
+    def reason_notes(self) -> list[str]:
+        """One line per reason of :meth:`reason_rows`: "Date missing or
+        unreadable (2 rows): rows 3 and 5." With several files (or sheets)
+        each row number follows its file's name; past ``ROWS_LISTED`` numbers
+        the rest are counted."""
+        several = self.row_table.select("source", "sheet").unique().height > 1
+        return [
+            t_count(
+                found["rows"],
+                "{label} ({count} row): {where}.",
+                "{label} ({count} rows): {where}.",
+                label=found["label"],
+                where=_where_text(found["where"], several),
+            )
+            for found in self.reason_rows()
+        ]
 
     @property
     def has_zoned_stamps(self) -> bool:

@@ -504,7 +504,12 @@ def _read_workbook(
         tables.append(_read_sheet(workbook, data, name, chosen, tell))
     table = combine_tables(tables) if len(tables) > 1 else tables[0]
     if len(wanted) == 1:
-        note = t("Read sheet {sheet} of {sheets}.", sheet=wanted[0], sheets=len(names))
+        note = t_count(
+            len(names),
+            "Read the sheet “{sheet}”, the only sheet of the workbook.",
+            "Read the sheet “{sheet}”, one of the {count} sheets of the workbook.",
+            sheet=wanted[0],
+        )
     else:
         note = t("Read and stacked the sheets {chosen}.", chosen=", ".join(wanted))
     notices = (note, *(n for tab in tables for n in tab.notices))

@@ -48,6 +48,7 @@ __all__ = [
     "SalesLog",
     "Source",
     "build_orders",
+    "files_name",
     "load_sales_log",
     "read_raw",
     "sales_sheet",
@@ -160,8 +161,42 @@ def read_raw(
         if chosen is None:
             table = _sales_sheet_table(file_name, data, table, limit_mb)
         tables.append(table)
+    if len(tables) == 1:
+        return tables[0]
     _check_same_columns(tables)
-    return combine_tables(tables)
+    return _notes_said_once(tables, combine_tables(tables))
+
+
+def _notes_said_once(tables: list[RawTable], combined: RawTable) -> RawTable:
+    """``combined`` with the notes every file has alike ("Text encoding:
+    UTF-8.") said once, before the others, each of which names its file."""
+    # combine_tables writes each file's notes, named, then what it found itself
+    # (columns that differ between the files)
+    found = combined.notices[sum(len(table.notices) for table in tables) :]
+    alike = set.intersection(*(set(table.notices) for table in tables))
+    notes = [note for note in tables[0].notices if note in alike]
+    notes += [
+        f"{table.sources[0]}: {note}" if table.sources else note
+        for table in tables
+        for note in table.notices
+        if note not in alike
+    ]
+    return replace(combined, notices=(*notes, *found))
+
+
+def files_name(names: Sequence[str]) -> str:
+    """The name of one file or several read as one sales log: ``jan.csv``,
+    ``jan.csv and feb.csv``, ``month01.csv and 9 more files``."""
+    if len(names) <= 1:
+        return names[0] if names else ""
+    if len(names) == 2:
+        return t("{first} and {second}", first=names[0], second=names[1])
+    return t_count(
+        len(names) - 1,
+        "{first} and {count} more file",
+        "{first} and {count} more files",
+        first=names[0],
+    )
 
 
 def _check_same_columns(tables: Sequence[RawTable]) -> None:

@@ -22,6 +22,7 @@ def leaks(groups: list[str]) -> pd.DataFrame:
             "group": pd.Categorical(groups),
             "customers_at_start": [2] * len(groups),
             "lost": [2, 1][: len(groups)] + [1] * (len(groups) - 2),
+            "customers_lost": [1] * len(groups),
             "churn_rate": [100.0] * len(groups),
             "share_of_lost": [50.0] * len(groups),
         }
@@ -34,6 +35,9 @@ def test_each_leak_group_gets_a_band_of_its_own_however_few(groups):
     spec = churn_leaks_chart(leaks(groups), "First purchase").to_dict()
     assert spec["height"] == {"step": 28}
     assert spec["encoding"]["x"]["axis"] == {"format": ",d", "tickMinStep": 1}
+    # the bars count losses, not customers: a customer lost twice counts twice
+    assert spec["encoding"]["x"]["title"] == "Times a customer was lost"
+    assert spec["encoding"]["y"]["sort"] == groups
 
 
 def test_the_revenue_parts_and_the_segments_get_a_band_each():
@@ -76,3 +80,11 @@ def test_the_score_distribution_counts_answers_in_whole_numbers():
     )
     spec = score_distribution_chart(distribution).to_dict()
     assert spec["encoding"]["y"]["axis"] == {"format": ",d", "tickMinStep": 1}
+
+
+def test_chart_numbers_write_a_minus_as_the_text_and_tables_do():
+    # regression: the axes wrote "−35" beside "-35.00" in the text
+    effects = pd.DataFrame({"name": ["Order value"], "effect": [-35.0]})
+    spec = revenue_effects_chart(effects).to_dict()
+    number = spec["config"]["locale"]["number"]
+    assert (number["minus"], number["thousands"], number["decimal"]) == ("-", ",", ".")

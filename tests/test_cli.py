@@ -286,3 +286,102 @@ def test_two_columns_of_one_name_are_noted_on_standard_error(tmp_path):
     done = run_cli("summary", str(sales))
     assert done.returncode == 0
     assert "Two columns are named amount; the first is used as Amount." in done.stderr
+
+
+BAD_ROWS = (
+    "order_id,customer_id,order_date,amount\n"
+    "1,C1,2024-01-05,10\n"
+    "2,C2,not a date,20\n"
+    "3,C1,2024-02-05,abc\n"
+    "4,C3,2024-02-31,15\n"
+    "5,,2024-02-10,\n"
+    "6,C2,2024-03-01,12\n"
+)
+
+
+def test_rows_left_out_are_counted_with_their_row_numbers(tmp_path):
+    sales = tmp_path / "bad_rows.csv"
+    sales.write_text(BAD_ROWS)
+
+    done = run_cli("summary", str(sales), "--json")
+
+    assert done.returncode == 0, done.stderr
+    told = [
+        "Date missing or unreadable (2 rows): rows 3 and 5.",
+        "Amount missing or not a number (2 rows): rows 4 and 6.",
+    ]
+    result = json.loads(done.stdout)
+    assert result["notices"] == told
+    assert done.stderr.splitlines() == told
+    dates, amounts = result["row_reasons"]
+    assert (dates["reason"], dates["outcome"], dates["rows"]) == (
+        "no_date",
+        "excluded",
+        2,
+    )
+    assert dates["where"] == [
+        {"file": "bad_rows.csv", "sheet": None, "row_numbers": [3, 5]}
+    ]
+    assert amounts["where"][0]["row_numbers"] == [4, 6]
+
+
+@pytest.mark.parametrize("command", ["summary", "cohorts", "segments"])
+def test_an_unmatched_cancellation_is_told_in_every_command(cases_dir, command):
+    path = cases_dir / "F13_online_retail_cancellations.csv"
+
+    done = run_cli(command, str(path))
+
+    assert done.returncode == 0, done.stderr
+    assert (
+        "Cancellation without a matching purchase: counts in revenue only "
+        "(1 row): row 7." in done.stderr.splitlines()
+    )
+
+
+@pytest.mark.parametrize("command", ["summary", "cohorts", "segments"])
+def test_monthly_exports_of_f14_are_read_as_one_log(cases_dir, command):
+    """F14: 3 customers, 5 orders, 130.00; guest J2 counted in orders only,
+    00421 one customer across both months."""
+    files = [str(cases_dir / f"F14_{month}_export.csv") for month in ("feb", "jan")]
+
+    done = run_cli(command, *files, "--json")
+
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["files"] == files
+    if command == "summary":
+        figures = result["figures"]
+        assert (figures["customers"], figures["orders"]) == (3, 5)
+        assert figures["revenue"] == pytest.approx(130.0)
+        assert figures["guest_orders"] == 1
+    elif command == "cohorts":
+        sizes = [(row["label"], row["customers"]) for row in result["cohorts"]]
+        assert sizes == [("Jan 2024", 2), ("Feb 2024", 1)]
+    else:
+        ids = {row["customer_id"]: row["orders"] for row in result["customers"]}
+        assert ids == {"00421": 2, "00422": 1, "00423": 1}
+
+
+def test_money_is_rounded_half_up_in_the_text(cases_dir):
+    # F01: 305.00 over 8 orders is 38.125, which a calculator shows as 38.13
+    done = run_cli("summary", str(cases_dir / "F01_orders_q1_q2.csv"))
+
+    assert done.returncode == 0, done.stderr
+    assert "Revenue: 305.00  AOV: 38.13" in done.stdout
+
+
+def test_the_text_names_the_first_and_last_day_as_people_write_them(cases_dir):
+    # regression: 2024-01-15T00:00:00 .. 2024-06-05T00:00:00
+    done = run_cli("summary", str(cases_dir / "F01_orders_q1_q2.csv"))
+
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.endswith("F01_orders_q1_q2.csv: 15 Jan 2024 – 5 Jun 2024")
+
+
+def test_several_files_are_named_by_the_first_and_how_many_more(cases_dir):
+    files = [str(cases_dir / f"F14_{month}_export.csv") for month in ("jan", "feb")]
+    done = run_cli("summary", *files, str(cases_dir / "F01_orders_q1_q2.csv"))
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{files[0]} and 2 more files: ")

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from retention.leaks import (
     churn_leaks,
     customers_at_start,
+    customers_in,
     leak_dimensions,
     lost_customers,
     lost_in_groups,
@@ -65,7 +66,29 @@ def test_leaks_by_past_orders_give_churn_per_group():
     assert table.loc["1", "churn_rate"] == pytest.approx(200 / 3)
     assert table.loc["1", "share_of_lost"] == 100.0
     assert table.loc["3", "lost"] == 0  # D had 3 orders before February
-    assert list(table.index)[0] == "1"  # the biggest leak first
+    assert list(table.index) == ["1", "3"]  # from the fewest orders up
+
+
+def test_cohorts_are_in_date_order_and_a_customer_lost_twice_is_one_customer():
+    # regression: the cohort bars were sorted by count, months out of order
+    orders = monthly_orders(
+        {
+            "A": ["2024-01", "2024-03", "2024-05"],  # lost in Feb and Apr
+            "B": ["2024-02"],
+            "C": ["2024-02"],
+            "D": ["2024-02"],
+        }
+    )
+    members = customers_at_start(orders, months("2024-01-01", "2024-05-01"))
+
+    table = churn_leaks(members, "cohort")
+
+    assert list(table["group"]) == ["Jan 2024", "Feb 2024"]
+    jan, feb = table.itertuples()
+    assert (jan.lost, jan.customers_lost, jan.customers_at_start) == (2, 1, 2)
+    assert (feb.lost, feb.customers_lost) == (3, 3)
+    lost = lost_in_groups(members, "cohort")
+    assert (len(lost), customers_in(lost)) == (5, 4)
 
 
 def test_leaks_by_store_use_the_first_purchase_and_name_missing_ones():

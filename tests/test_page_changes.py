@@ -51,9 +51,14 @@ def test_what_changed_tells_the_story_of_the_last_complete_month(tmp_path):
     assert metrics["Order value"] == ("20.00", "+10.00")
     leaks = app.dataframe[0].value.set_index("First purchase (cohort)")
     # over Jan-Mar: Feb has S = {A, D} and no loss; Mar has S = {A, B, C, D}
-    assert leaks.loc["Feb 2024", "Lost (L)"] == 2
-    assert leaks.loc["Jan 2024", "Lost (L)"] == 1
-    assert leaks.loc["Jan 2024", "At start (S)"] == 4  # A, D in Feb and Mar
+    assert list(leaks.index) == ["Jan 2024", "Feb 2024"]  # by date, not by count
+    assert leaks.loc["Feb 2024", "Times lost (L)"] == 2
+    assert leaks.loc["Jan 2024", "Times lost (L)"] == 1
+    # A, D in Feb and Mar: four times at the start, by two customers
+    assert leaks.loc["Jan 2024", "Times at the start of a period (S)"] == 4
+    assert leaks.loc["Jan 2024", "Customers lost"] == 1
+    heading = "**Times a customer was lost** (3, by 3 customers)"
+    assert heading in [m.value for m in app.markdown]
     lost = app.dataframe[1].value
     assert sorted(lost["Customer"]) == ["B", "C", "D"]
     assert [b.label for b in app.main.get("download_button")] == [
@@ -68,8 +73,8 @@ def test_what_changed_breaks_leaks_down_by_past_orders(tmp_path):
     app.switch_page("pages/changes.py").run()
     app.selectbox(key="leak_by").set_value("past_orders").run()
     leaks = app.dataframe[0].value.set_index("Orders before they left")
-    assert leaks.loc["1", "Lost (L)"] == 2  # B and C
-    assert leaks.loc["2", "Lost (L)"] == 1  # D
+    assert leaks.loc["1", "Times lost (L)"] == 2  # B and C
+    assert leaks.loc["2", "Times lost (L)"] == 1  # D
     app.multiselect(key="lost_filter_past_orders").set_value(["1"]).run()
     lost = app.dataframe[1].value
     assert sorted(lost["Customer"]) == ["B", "C"]

@@ -4,6 +4,7 @@ and view, read-only; expired, revoked and mistyped links show one message."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -93,6 +94,41 @@ def test_a_partner_opens_the_link_on_the_same_view_and_figures(cases_dir):
     assert partner.query_params["share"] == token_of(address)
     assert "shared with you (read-only)" in sidebar_text(partner)
     assert not partner.sidebar.file_uploader
+
+
+def test_a_link_to_a_dataset_not_loaded_opens_on_that_datasets_own_dates(
+    cases_dir, app_store
+):
+    # regression: the link carried the sidebar's range, that of the sample
+    path = cases_dir / "F20_orders_for_share_link.csv"
+    owner_with_f20(cases_dir)
+    dataset = saved_dataset(app_store, path)
+    owner = open_app({"period": "quarter", "window": "2"})  # the sample is loaded
+    owner.switch_page("pages/share.py").run()
+    owner.button(key=f"link_{dataset.id}_create").click().run()
+    assert not owner.exception, [e.value for e in owner.exception]
+    query = parse_qs(urlparse(owner.code[0].value).query)
+
+    assert query["start"] == ["2023-12-05"] and query["end"] == ["2024-04-09"]
+    assert query["period"] == ["quarter"] and query["window"] == ["2"]
+    partner = open_app({key: values[0] for key, values in query.items()})
+    assert not partner.exception, [e.value for e in partner.exception]
+    assert not partner.sidebar.warning, [w.value for w in partner.sidebar.warning]
+    assert shown_metrics(partner)["Orders"] == "6"
+
+
+def test_the_share_page_writes_days_as_people_write_them(cases_dir):
+    # regression: "Saved 2026-12-04 08:36 UTC" and "2023-12-05 – 2024-04-09"
+    owner = owner_with_f20(cases_dir)
+    owner.switch_page("pages/share.py").run()
+    assert not owner.exception, [e.value for e in owner.exception]
+
+    (expander,) = [e for e in owner.expander if "F20" in e.label]
+    assert expander.label.endswith("· 6 orders · 5 Dec 2023 – 9 Apr 2024")
+    saved = [c.value for c in owner.caption if c.value.startswith("Saved ")]
+    assert saved and re.fullmatch(
+        r"Saved \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC", saved[0]
+    )
 
 
 def test_a_partner_moving_a_control_keeps_the_link_in_the_address(cases_dir):

@@ -21,6 +21,7 @@ from retention.reading import SalesLogError
 from retention.sales_log import (
     NoPurchasesError,
     build_orders,
+    files_name,
     load_sales_log,
     read_raw,
     sales_sheet,
@@ -264,10 +265,55 @@ def test_no_customer_column_says_what_to_choose():
         load_sales_log(("log.csv", b"date,amount\n2024-01-01,5\n2024-01-02,6\n"))
 
 
-def test_no_usable_date_column_says_what_to_choose():
-    data = b"customer,date,amount\nC1,soon,5\nC2,later,6\n"
+def test_a_date_column_of_words_is_named_with_its_first_value():
+    # regression: it said "No date column was found" until the column was
+    # picked by hand
+    data = b"customer,order_date,amount\nC1,soon,5\nC2,later,6\n"
+    with pytest.raises(SalesLogError) as error:
+        load_sales_log(("log.csv", data))
+    assert str(error.value) == (
+        "The column order_date holds no dates that can be read (first value: "
+        "'soon'). Choose the column with the order date."
+    )
+
+
+def test_an_amount_column_of_words_is_named_with_its_first_value():
+    data = b"customer,date,total\nC1,2024-01-02,free\nC2,2024-01-03,gift\n"
+    with pytest.raises(SalesLogError, match="The column total holds no amounts"):
+        load_sales_log(("log.csv", data))
+
+
+def test_without_a_column_named_for_dates_none_is_said_to_be_found():
+    data = b"customer,note,amount\nC1,soon,5\nC2,later,6\n"
     with pytest.raises(SalesLogError, match="No date column was found"):
         load_sales_log(("log.csv", data))
+
+
+def test_notes_every_file_shares_are_said_once():
+    month = "customer,date,amount\nC1,2024-0{m}-01,5\n"
+    files = [(f"month0{m}.csv", month.format(m=m).encode()) for m in range(1, 4)]
+    files.append(("other.csv", b"customer;date;amount\nC2;2024-05-01;7\n"))
+
+    notes = read_raw(files[:3]).notices
+    mixed = read_raw(files).notices
+
+    assert notes == ("Text encoding: UTF-8.", "Columns separated by comma.")
+    assert mixed[0] == "Text encoding: UTF-8."
+    assert "month02.csv: Columns separated by comma." in mixed
+    assert "other.csv: Columns separated by semicolon." in mixed
+
+
+@pytest.mark.parametrize(
+    ("names", "name"),
+    [
+        (["jan.csv"], "jan.csv"),
+        (["jan.csv", "feb.csv"], "jan.csv and feb.csv"),
+        ([f"month{m:02}.csv" for m in range(1, 11)], "month01.csv and 9 more files"),
+        (["a.csv", "b.csv", "c.csv"], "a.csv and 2 more files"),
+    ],
+)
+def test_several_files_are_named_by_the_first_and_how_many_more(names, name):
+    assert files_name(names) == name
 
 
 def test_cafe_sales_with_date_and_datetime_columns_keep_one_order_per_sale(shared_dir):
@@ -526,3 +572,31 @@ def test_the_second_of_two_columns_of_one_name_is_named_when_chosen():
         "Two columns are named amount; the one shown as “amount (2)” is used as "
         "Amount." in log.report.notice_texts()
     )
+
+
+@pytest.mark.parametrize(
+    ("sheets", "note"),
+    [
+        (
+            ["Online Retail"],
+            "Read the sheet “Online Retail”, the only sheet of the workbook.",
+        ),
+        (
+            ["Sales", "Notes"],
+            "Read the sheet “Sales”, one of the 2 sheets of the workbook.",
+        ),
+    ],
+)
+def test_the_sheet_read_is_named_in_quotes(sheets, note):
+    # regression: "Read sheet Online Retail of 1."
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title in sheets:
+        workbook.create_sheet(title).append(["customer", "date", "amount"])
+        workbook[title].append(["C1", dt.date(2024, 1, 2), 5])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    raw = read_raw(("sales.xlsx", buffer.getvalue()))
+
+    assert raw.notices[0] == note

@@ -23,7 +23,13 @@ from retention.layouts import LayoutMemory, data_dir, layout_key
 from retention.leaks import customers_at_start
 from retention.reading import Progress, RawTable, sheet_names
 from retention.retention_rates import retention_by_period
-from retention.sales_log import SalesLog, build_orders, read_raw, sales_sheet
+from retention.sales_log import (
+    SalesLog,
+    build_orders,
+    files_name,
+    read_raw,
+    sales_sheet,
+)
 from retention.segments import customer_segments, customers_at_risk, vip_customers
 from retention.selection import Selection
 from retention.survey import (
@@ -99,7 +105,7 @@ def current_source() -> Source:
     uploads = _uploads()
     files = tuple((upload.name, upload.getvalue()) for upload in uploads)
     if files:
-        name = " + ".join(file_name for file_name, _ in files)
+        name = files_name([file_name for file_name, _ in files])
         digests = tuple(
             _upload_digest(upload.file_id, content)
             for upload, (_, content) in zip(uploads, files, strict=True)

@@ -1,13 +1,18 @@
-"""How figures are written on screen: one place for number formats, the
-"no data" wording for undefined rates, and the translated names of figures."""
+"""How figures are written on screen: one place for number formats (every
+one through :func:`retention.numbers.fixed`: thousands separators, a half
+rounded up, "-" for a minus), the number formats of tables, the "no data"
+wording for undefined rates, and the translated names of figures."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 
+import pandas as pd
 import streamlit as st
 
 from retention.i18n import t, t_count
+from retention.numbers import fixed
 
 CURRENCY_KEY = "regulars:currency"
 
@@ -18,7 +23,7 @@ def is_missing(value: float | None) -> bool:
 
 def percent(value: float | None) -> str:
     """``66.67 %``; undefined rates read "no data", never 0 or 100."""
-    return t("no data") if is_missing(value) else f"{value:,.2f} %"
+    return t("no data") if is_missing(value) else f"{fixed(value)} %"
 
 
 def show_currency(code: str | None) -> None:
@@ -32,11 +37,17 @@ def money(value: float | None) -> str:
     if is_missing(value):
         return t("no data")
     code = st.session_state.get(CURRENCY_KEY)
-    return f"{value:,.2f} {code}" if code else f"{value:,.2f}"
+    return f"{fixed(value)} {code}" if code else fixed(value)
 
 
 def number(value: float | None, decimals: int = 0) -> str:
-    return t("no data") if is_missing(value) else f"{value:,.{decimals}f}"
+    """``1,250``, or with ``decimals`` ``1.33``; undefined reads "no data"."""
+    return t("no data") if is_missing(value) else fixed(value, decimals)
+
+
+def signed(value: float, decimals: int = 2) -> str:
+    """A change with its sign: ``+1,250.00``, ``-35.00``, ``+0.00``."""
+    return fixed(value, decimals, sign=True)
 
 
 def customers(count: float) -> str:
@@ -80,10 +91,10 @@ def change(figure: str, value: float | None) -> str | None:
     if is_missing(value):
         return None
     if FORMATS[figure] is percent:
-        return t("{value} points", value=f"{value:+,.2f}")
+        return t("{value} points", value=signed(value))
     if FORMATS[figure] is number:
-        return f"{value:+,.0f}"
-    return f"{value:+,.2f}"
+        return signed(value, 0)
+    return signed(value)
 
 
 def difference(after: float | None, before: float | None, decimals: int = 0):
@@ -91,13 +102,58 @@ def difference(after: float | None, before: float | None, decimals: int = 0):
     undefined (an average of no orders), so no "+nan" is shown."""
     if is_missing(after) or is_missing(before):
         return None
-    return f"{after - before:+,.{decimals}f}"
+    return signed(after - before, decimals)
 
 
-def as_text(values, fmt: str):
-    """Values written with ``fmt``; a missing value is an empty cell, so a table
-    shows a blank rather than "None" or "nan"."""
-    return values.map(lambda v: "" if is_missing(v) else fmt.format(v))
+def as_text(values, decimals: int = 2, suffix: str = ""):
+    """Values written with ``decimals`` decimals and thousands separators, then
+    ``suffix`` (``" %"``); a missing value is an empty cell, so a table shows a
+    blank rather than "None" or "nan"."""
+    return values.map(lambda v: "" if is_missing(v) else fixed(v, decimals) + suffix)
+
+
+def number_formats(
+    frame: pd.DataFrame,
+    decimals: Mapping[str, int] | None = None,
+    plain: Iterable[str] = (),
+    meanings: Mapping[str, str] | None = None,
+) -> dict:
+    """The ``column_config`` that writes every number column of ``frame`` as the
+    rest of the app does: whole numbers as ``1,250``, others as ``9,703.97``
+    (or with the column's ``decimals``). Columns in ``plain`` (a year, a row
+    number, a score as written) are left as they are. ``meanings`` gives a
+    column the text shown when its header is hovered."""
+    decimals, meanings, skipped = dict(decimals or {}), dict(meanings or {}), set(plain)
+    formats = {}
+    for name, dtype in frame.dtypes.items():
+        meaning = meanings.get(name)
+        number_column = not pd.api.types.is_bool_dtype(dtype) and name not in skipped
+        if number_column and pd.api.types.is_integer_dtype(dtype):
+            formats[name] = st.column_config.NumberColumn(help=meaning, format="%,d")
+        elif number_column and pd.api.types.is_float_dtype(dtype):
+            places = decimals.get(name, 2)
+            formats[name] = st.column_config.NumberColumn(
+                help=meaning, format=f"%,.{places}f"
+            )
+        elif meaning is not None:
+            formats[name] = st.column_config.Column(help=meaning)
+    return formats
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    decimals: Mapping[str, int] | None = None,
+    plain: Iterable[str] = (),
+    meanings: Mapping[str, str] | None = None,
+    column_config: Mapping | None = None,
+    **options,
+) -> None:
+    """``frame`` as a table without its index, its numbers written by
+    :func:`number_formats`; ``column_config`` adds to or replaces those."""
+    formats = number_formats(frame, decimals, plain, meanings)
+    formats |= dict(column_config or {})
+    st.dataframe(frame, hide_index=True, column_config=formats, **options)
 
 
 def nobody_at_start(label: str, window: int) -> str:

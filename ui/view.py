@@ -229,6 +229,24 @@ def check_page(pages: list, *, shared: bool = False) -> None:
     st.session_state[NOTICES] = [*st.session_state.get(NOTICES, ()), notice]
 
 
+def link_view(first_order, last_order, *, loaded: bool) -> dict[str, str]:
+    """The view a new share link carries: the sidebar's (as the address holds
+    it) for the dataset that is loaded; for another saved dataset, the same
+    period, activity window, industry, target and language, but that dataset's
+    own dates from its first order to its last (the sidebar's range is that of
+    the data loaded, which may not overlap it)."""
+    view = {
+        name: st.query_params[name] for name in VIEW_KEYS if name in st.query_params
+    }
+    if loaded or first_order is None or last_order is None:
+        return view
+    return {
+        **view,
+        "start": pd.Timestamp(first_order).date().isoformat(),
+        "end": pd.Timestamp(last_order).date().isoformat(),
+    }
+
+
 def write_url(values: dict[str, str]) -> None:
     """Put the view into the address bar, leaving other parameters alone."""
     # the short form of the period is written out in full as "period"
