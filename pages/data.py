@@ -9,6 +9,7 @@ from retention.columns import ROLES, role_label
 from retention.i18n import t, t_count
 from retention.quality import reason_label
 from retention.reading import TEXT_ENCODINGS
+from retention.sales_log import NoPurchasesError
 from ui import data, show
 from ui.access import require_app_frame
 from ui.show import number, zone_label
@@ -38,9 +39,11 @@ if raw.encoding is not None and not raw.encoding.startswith("UTF-16"):
     )
 try:
     log = data.current_sales_log()
-    mapping, problem = log.mapping, None
+    mapping, problem, report = log.mapping, None, log.report
 except ValueError as error:
-    log, mapping, problem = None, data.current_mapping(raw), str(error)
+    mapping, problem = data.current_mapping(raw), str(error)
+    # a file with no purchase still has its rows to look at and download
+    report = error.report if isinstance(error, NoPurchasesError) else None
 
 st.subheader(t("Columns used"))
 st.caption(
@@ -83,8 +86,8 @@ st.radio(
 
 if problem is not None:
     st.error(problem)
+if report is None:
     st.stop()
-report = log.report
 if report.has_zoned_stamps:
     # only stamps that say their zone (an offset, Z, a column headed UTC) move
     zones = data.time_zone_choices(raw)

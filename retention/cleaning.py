@@ -366,8 +366,18 @@ def _distinct_ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
         email = text.str.contains("@", literal=True)
     if email is not None and email.any():
         squeezed = text.str.to_lowercase().str.replace_all(r"\s", "")
-        ids = squeezed.zip_with(email & ~decimal, ids)
+        ids = squeezed.zip_with(email & ~decimal & _email_address(squeezed), ids)
     return ids.set(blank, None), decimal
+
+
+# something@something.tld: only such ids are compared without case and spaces
+_EMAIL_ADDRESS = r"^[^@\s]+@[^@\s]+\.[^\W\d_]{2,}$"
+
+
+def _email_address(text: pl.Series) -> pl.Series:
+    """Which ids look like an email address; another id with an ``@`` in it
+    (``@SUM(A1:A9)``, ``shop@counter``) stays exactly as written."""
+    return text.str.contains(_EMAIL_ADDRESS).fill_null(False)
 
 
 def _placeholder_customers(ids: pl.Series) -> pl.Series:
@@ -1363,6 +1373,7 @@ def _mark_exclusions(
         ("duplicate_other_file", pl.col("other_file")),
         ("header_repeated", pl.col("header")),
         ("total_row", pl.col("total")),
+        ("cell_too_long", pl.lit(_too_long_cells(cells, mapping))),
     ]
     number = pl.lit(0, dtype=pl.UInt8)
     for index, (_, rows) in enumerate(rules, start=1):
@@ -1372,6 +1383,25 @@ def _mark_exclusions(
     return lines.with_columns(excluded=reason).drop(
         "total", "duplicate", "other_file", "header", "failed"
     )
+
+
+# The most characters an id, date or amount cell holds: a longer one (a note
+# pasted into the wrong column, a broken export) is no value of a sale.
+MAX_CELL_CHARS = 1_000
+_VALUE_ROLES = ("customer", "order_id", "timestamp", "time", "amount", "quantity", "unit_price")  # fmt: skip
+
+
+def _too_long_cells(cells: pl.DataFrame, mapping: ColumnMapping) -> pl.Series:
+    """Which rows hold a cell over ``MAX_CELL_CHARS`` characters in a column
+    read as an id, a date or an amount."""
+    long = pl.repeat(False, cells.height, eager=True)
+    for role in _VALUE_ROLES:
+        name = getattr(mapping, role)
+        if name is not None and cells[name].dtype == pl.String:
+            long = long | (cells[name].str.len_chars() > MAX_CELL_CHARS).fill_null(
+                False
+            )
+    return long
 
 
 def _several_parts(raw: RawTable) -> bool:

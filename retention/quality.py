@@ -56,6 +56,7 @@ REASONS: dict[str, str] = {
     "stock_adjustment": "excluded",
     "payment_failed": "excluded",
     "zero_order": "excluded",
+    "cell_too_long": "excluded",
 }
 # A narrower kind of a reason -> the reason it is a kind of: count("duplicate")
 # and rows_for("duplicate") take in the rows repeating another file's too.
@@ -124,6 +125,9 @@ def reason_label(reason: str) -> str:
         "no_date": t("Date missing or unreadable"),
         "no_amount": t("Amount missing or not a number"),
         "stock_adjustment": t("No sale: zero amount stock adjustment"),
+        "cell_too_long": t(
+            "Cell too long: a customer id, date, order number or amount of over 1,000 characters, no value a till writes (perhaps text pasted into the wrong column)"
+        ),
         "zero_order": t(
             "No sale: an order worth nothing (every line priced 0, such as a free sample or a replacement)"
         ),

@@ -15,17 +15,24 @@ and a row repeated across files is counted once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, TypeAlias
 
 import pandas as pd
+import polars as pl
 
 from retention.cleaning import CleaningOptions, clean_orders
-from retention.columns import ColumnMapping, detect_columns, detected_preset
+from retention.columns import (
+    ColumnMapping,
+    detect_columns,
+    detected_preset,
+    role_label,
+)
 from retention.i18n import t, t_count
-from retention.quality import QualityReport
+from retention.quality import Notice, QualityReport, reason_label
 from retention.reading import (
     Progress,
     RawTable,
@@ -37,6 +44,7 @@ from retention.reading import (
 )
 
 __all__ = [
+    "NoPurchasesError",
     "SalesLog",
     "Source",
     "build_orders",
@@ -82,6 +90,16 @@ class SalesLog:
     report: QualityReport
     columns: tuple[str, ...]
     content_hash: str
+
+
+class NoPurchasesError(SalesLogError):
+    """A file read and mapped in which no row is a purchase (every amount 0,
+    only refunds, no readable date); ``report`` says what became of each row,
+    so the rows can still be looked at and downloaded."""
+
+    def __init__(self, message: str, report: QualityReport) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 def read_raw(
@@ -145,6 +163,7 @@ def read_raw(
         tables.append(table)
     if len(tables) == 1:
         return tables[0]
+    _check_same_columns(tables)
     return _notes_said_once(tables, combine_tables(tables))
 
 
@@ -178,6 +197,42 @@ def files_name(names: Sequence[str]) -> str:
         "{first} and {count} more files",
         first=names[0],
     )
+
+
+def _check_same_columns(tables: Sequence[RawTable]) -> None:
+    """Refuse several files when one lacks a column another file's sales are
+    read from (another till's export, with other column names): stacked by
+    name, its rows would silently end up without a date or an amount."""
+    if len({tuple(table.columns) for table in tables}) == 1:
+        return
+    for first in tables:
+        needed = _sale_columns(detect_columns(first.cells))
+        for table in tables:
+            missing = [c for c in needed if c not in table.cells.columns]
+            if missing:
+                raise SalesLogError(
+                    t(
+                        "{name} has other columns ({columns}) than {first}, which "
+                        "has {missing}: upload it on its own, or give its columns "
+                        "the names they have in {first}.",
+                        name=_file_name(table),
+                        columns=", ".join(table.columns),
+                        first=_file_name(first),
+                        missing=", ".join(missing),
+                    )
+                )
+
+
+def _sale_columns(mapping: ColumnMapping) -> list[str]:
+    """The columns a sale is read from: without one of them a row loses its
+    customer, date, order or amount."""
+    roles = ["customer", "timestamp", "time", "order_id"]
+    roles += ["amount"] if mapping.amount is not None else ["quantity", "unit_price"]
+    return [column for role in roles if (column := getattr(mapping, role))]
+
+
+def _file_name(table: RawTable) -> str:
+    return table.sources[0] if table.sources else t("a file")
 
 
 def _sheet_of(
@@ -293,6 +348,9 @@ def build_orders(
     options = CleaningOptions(timezone=timezone, date_order=date_order)
     steps = part_of(progress, 0.05, 0.95) if progress is not None else None
     orders, report = clean_orders(raw, mapping, options, progress=steps)
+    report.notices += _repeated_column_notices(raw.columns, mapping)
+    if not orders["is_purchase"].any():
+        raise NoPurchasesError(no_purchases_message(report), report)
     return SalesLog(
         orders=orders,
         mapping=mapping,
@@ -300,6 +358,133 @@ def build_orders(
         columns=tuple(raw.columns),
         content_hash=raw.content_hash,
     )
+
+
+# How the reading names the second of two columns with the same header:
+# "amount" and "amount (2)".
+_REPEATED_NAME = re.compile(r"^(.*) \((\d+)\)$")
+
+
+def _repeated_column_notices(
+    columns: Sequence[str], mapping: ColumnMapping
+) -> list[Notice]:
+    """A note for each header written on several columns, saying which of them
+    is used for what: "Two columns are named amount; the first is used as
+    Amount. …"."""
+    repeats: dict[str, list[str]] = {}
+    for column in columns:
+        found = _REPEATED_NAME.match(column)
+        if found and found[1] in columns:
+            repeats.setdefault(found[1], [found[1]]).append(column)
+    roles = {column: role for role, column in mapping.as_dict().items() if column}
+    notices = []
+    for name, same in repeats.items():
+        number = t("Two") if len(same) == 2 else f"{len(same):,}"
+        used = [column for column in same if column in roles]
+        if same[0] in roles:
+            others = ", ".join(f"“{column}”" for column in same[1:])
+            message = t_count(
+                len(same) - 1,
+                "{number} columns are named {name}; the first is used as {role}. "
+                "The other is shown as {others}: if it is the right one, choose "
+                "it on the Data page.",
+                "{number} columns are named {name}; the first is used as {role}. "
+                "The others are shown as {others}: if one of them is the right "
+                "one, choose it on the Data page.",
+                number=number,
+                name=name,
+                role=role_label(roles[same[0]]),
+                others=others,
+            )
+        elif used:
+            message = t(
+                "{number} columns are named {name}; the one shown as “{column}” "
+                "is used as {role}.",
+                number=number,
+                name=name,
+                column=used[0],
+                role=role_label(roles[used[0]]),
+            )
+        else:
+            message = t(
+                "{number} columns are named {name}; none is used. On the Data "
+                "page the second is shown as “{column}”.",
+                number=number,
+                name=name,
+                column=same[1],
+            )
+        notices.append(Notice("repeated_column", message))
+    return notices
+
+
+# The reasons a row is no purchase, as the end of "2 rows are …"; others are
+# told by their label in the quality report.
+_NOT_PURCHASES = {
+    "refund_unmatched": "refunds or cancellations (a negative amount)",
+    "order_cancelled": "cancelled or fully refunded orders",
+    "zero_order": "orders worth nothing (amount 0)",
+    "stock_adjustment": "stock adjustments (amount 0)",
+    "no_date": "without a date that can be read",
+    "no_amount": "without an amount that is a number",
+    "payment_failed": "failed or declined payments",
+    "total_row": "total or subtotal rows",
+    "duplicate": "duplicates of an earlier row",
+}
+
+
+def no_purchases_message(report: QualityReport) -> str:
+    """Why a file has no purchase, naming the rows of each reason: "No purchases
+    found: both rows are refunds or cancellations (a negative amount) (rows 2–3).
+    …"."""
+    rows = report.row_table
+    groups = []
+    for reason in report.counts()["reason"]:
+        chosen = rows.filter(rows["reason"] == reason)
+        what = _NOT_PURCHASES.get(reason)
+        what = t(what) if what else f"“{reason_label(reason)}”"
+        values = {"what": what, "rows": _row_numbers(chosen)}
+        if chosen.height < rows.height:
+            one, other = (
+                "{count} row is {what} ({rows})",
+                "{count} rows are {what} ({rows})",
+            )
+        else:
+            one, other = (
+                "the only row is {what} ({rows})",
+                "all {count} rows are {what} ({rows})",
+            )
+        if chosen.height == rows.height == 2:
+            other = "both rows are {what} ({rows})"
+        groups.append(t_count(chosen.height, one, other, **values))
+    return t(
+        "No purchases found: {groups}. Check on the Data page that the right "
+        "columns are used; the rows can be downloaded there.",
+        groups="; ".join(groups),
+    )
+
+
+def _row_numbers(rows: pl.DataFrame) -> str:
+    """The rows' numbers as runs ("rows 2–3, 7"), per file when there are
+    several, the first ten runs only."""
+    parts = []
+    for (source,), chosen in rows.group_by("source", maintain_order=True):
+        numbers = sorted(chosen["row_number"].to_list())
+        runs: list[list[int]] = []
+        for number in numbers:
+            if runs and number == runs[-1][1] + 1:
+                runs[-1][1] = number
+            else:
+                runs.append([number, number])
+        shown = ", ".join(
+            f"{first}" if first == last else f"{first}–{last}"
+            for first, last in runs[:10]
+        )
+        if len(runs) > 10:
+            shown = t("{lines} and more", lines=shown)
+        word = t("row") if len(numbers) == 1 else t("rows")
+        several = rows["source"].n_unique() > 1
+        parts.append(f"{source} {word} {shown}" if several else f"{word} {shown}")
+    return "; ".join(parts)
 
 
 def load_sales_log(

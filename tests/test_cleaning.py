@@ -457,3 +457,41 @@ def test_a_line_with_more_fields_than_the_header_is_listed_with_its_repair():
     assert orders["revenue"].tolist() == [10.0, 12.0]
     assert report.count("extra_fields") == 1
     assert report.rows_for("extra_fields")["row_number"].tolist() == [3]
+
+
+@pytest.mark.parametrize("role", ["customer", "date", "order", "amount"])
+def test_a_cell_too_long_for_an_id_date_or_amount_leaves_its_row_out(role):
+    """Finding: a 60 MB cell became a customer id, in every list and download."""
+    cells = {"order": "2", "customer": "C2", "date": "2024-01-06", "amount": "5"}
+    cells[role] = "X" * 1_001
+    good = "".join(f"{n},C1,2024-01-{n:02d},10\n" for n in range(10, 20))
+    text = "order,customer,date,amount\n" + good + ",".join(cells.values()) + "\n"
+    orders, report = clean(text)
+    assert set(orders["customer_id"]) == {"C1"}
+    assert len(orders) == 10
+    assert report.count("cell_too_long") == 1
+    excluded = report.rows_for("cell_too_long")
+    assert excluded["row_number"].tolist() == [12]
+    assert "Cell too long" in report.counts()["label"].iloc[-1]
+
+
+def test_a_long_cell_in_a_column_not_read_as_a_value_is_kept():
+    text = "order,customer,date,amount,note\n1,C1,2024-01-05,10," + "n" * 5_000 + "\n"
+    orders, report = clean(text)
+    assert orders["customer_id"].tolist() == ["C1"]
+    assert report.count("cell_too_long") == 0
+
+
+def test_only_ids_that_look_like_an_email_address_lose_their_case():
+    """Finding: ``@SUM(A1:A9)`` came out as ``@sum(a1:a9)`` in the customer lists."""
+    ids, _ = normalise_ids(
+        pd.Series(
+            ["@SUM(A1:A9)", "Shop@Counter", " Anna@Example.COM ", "anna @example.com"]
+        )
+    )
+    assert ids.tolist() == [
+        "@SUM(A1:A9)",
+        "Shop@Counter",
+        "anna@example.com",
+        "anna@example.com",
+    ]

@@ -270,6 +270,24 @@ def test_a_file_of_one_order_reads_in_the_singular_in_every_command(tmp_path):
     assert not ONE_COUNT_SLIPS.findall(printed), printed
 
 
+def test_a_file_without_a_purchase_says_why_and_exits_non_zero(tmp_path):
+    refunds = tmp_path / "refunds.csv"
+    refunds.write_text("customer,date,amount\nC1,2024-01-05,-10\nC2,2024-01-06,-5\n")
+    done = run_cli("summary", str(refunds))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "No purchases found: both rows are refunds" in done.stderr
+    assert "(rows 2–3)" in done.stderr
+
+
+def test_two_columns_of_one_name_are_noted_on_standard_error(tmp_path):
+    sales = tmp_path / "sales.csv"
+    sales.write_text("order,customer,date,amount,amount\n1,C1,2024-01-05,10,99\n")
+    done = run_cli("summary", str(sales))
+    assert done.returncode == 0
+    assert "Two columns are named amount; the first is used as Amount." in done.stderr
+
+
 BAD_ROWS = (
     "order_id,customer_id,order_date,amount\n"
     "1,C1,2024-01-05,10\n"
@@ -361,9 +379,11 @@ def test_the_text_names_the_first_and_last_day_as_people_write_them(cases_dir):
     assert first.endswith("F01_orders_q1_q2.csv: 15 Jan 2024 – 5 Jun 2024")
 
 
-def test_several_files_are_named_by_the_first_and_how_many_more(cases_dir):
+def test_several_files_are_named_by_the_first_and_how_many_more(cases_dir, tmp_path):
     files = [str(cases_dir / f"F14_{month}_export.csv") for month in ("jan", "feb")]
-    done = run_cli("summary", *files, str(cases_dir / "F01_orders_q1_q2.csv"))
+    again = tmp_path / "F14_feb_again.csv"  # the same layout, its rows counted once
+    again.write_bytes((cases_dir / "F14_feb_export.csv").read_bytes())
+    done = run_cli("summary", *files, str(again))
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"{files[0]} and 2 more files: ")

@@ -38,3 +38,15 @@ def test_the_app_listens_behind_the_proxy_on_loopback_only():
     proxy = (REPO / "deploy" / "nginx.conf").read_text()
     assert "proxy_pass http://127.0.0.1:8501;" in proxy
     assert 'proxy_set_header Connection "upgrade";' in proxy  # the WebSocket
+
+
+def test_a_failure_shows_the_browser_no_traceback():
+    from streamlit import config as streamlit_config
+
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    value = config["client"]["showErrorDetails"]
+    assert value == "none"
+    # a value this Streamlit knows, so it is not ignored or refused at start
+    assert value in {
+        option.value for option in streamlit_config.ShowErrorDetailsConfigOptions
+    }

@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_pages import navigation_pages, open_app, shown_metrics  # noqa: F401
 
+from retention.sales_log import read_raw
+
 
 def upload(app: AppTest, *files: tuple[str, bytes]) -> AppTest:
     app.sidebar.file_uploader[0].set_value(
@@ -171,3 +173,56 @@ def test_sheets_are_chosen_per_workbook_when_several_are_uploaded():
     app.sidebar.multiselect(key="sheets:shop.xlsx").set_value(["2023", "2024"]).run()
     assert not app.exception
     assert shown_metrics(app)["Orders"] == "4"
+
+
+def test_an_upload_without_a_purchase_is_explained_and_not_saved(app_store):
+    """Finding: every amount 0 crashed the sidebar and was still saved."""
+    zero = b"order_id,customer_id,order_date,amount\n1,C1,2024-01-05,0\n2,C2,2024-01-06,0\n"
+    app = upload(open_app(), ("all_zero.csv", zero))
+    assert not app.exception
+    errors = " ".join(error.value for error in app.sidebar.error)
+    assert "No purchases found: both rows are orders worth nothing" in errors
+    assert app_store.find(read_raw(("all_zero.csv", zero)).content_hash) is None
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    assert app.selectbox(key="role_amount").value == "amount"
+    assert shown_metrics(app)["Rows read"] == "2"
+    labels = [button.label for button in app.get("download_button")]
+    assert any("(2 rows)" in label for label in labels), labels
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception
+
+
+def test_two_files_of_other_layouts_are_refused_in_the_sidebar(cases_dir):
+    app = upload(
+        open_app(),
+        *[
+            (name, (cases_dir / name).read_bytes())
+            for name in ["F01_orders_q1_q2.csv", "F11_pos_export_cp1250.csv"]
+        ],
+    )
+    assert not app.exception
+    errors = " ".join(error.value for error in app.sidebar.error)
+    assert "F11_pos_export_cp1250.csv has other columns" in errors
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+
+
+def test_an_apple_numbers_file_is_taken_and_told_how_to_export():
+    """Finding: the uploader refused .numbers in Streamlit's own words
+    ("application/vnd.apple.numbers files are not allowed")."""
+    app = open_app()
+    assert ".numbers" in app.sidebar.file_uploader[0].proto.type
+    app = upload(app, ("sales.numbers", b"PK\x03\x04" + b"\x00" * 100))
+    assert not app.exception
+    errors = " ".join(error.value for error in app.sidebar.error)
+    assert "Apple Numbers files cannot be read" in errors
+
+
+def test_the_data_page_notes_two_columns_of_one_name():
+    double = b"order,customer,date,amount,amount\n1,C1,2024-01-05,10,99\n"
+    app = upload(open_app(), ("sales.csv", double))
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    captions = [caption.value for caption in app.caption]
+    assert any(c.startswith("Two columns are named amount;") for c in captions)

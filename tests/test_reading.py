@@ -9,6 +9,7 @@ import re
 import struct
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -938,3 +939,64 @@ def test_an_unnamed_column_filled_on_every_row_is_still_read():
     table = read_table(text.encode(), name="unnamed.csv")
     assert table.columns == ["order", "customer", "amount", "Column 4"]
     assert "read_repair" not in table.rows.columns
+
+
+def _workbook_of_repeated_rows(rows: int, dimension: str) -> bytes:
+    """A workbook whose sheet repeats one three-cell sale ``rows`` times under
+    a header, declaring the used area ``dimension``: a few hundred kilobytes
+    that unpack a hundred times larger."""
+    sale = b"<row><c><v>1</v></c><c><v>45296</v></c><c><v>1</v></c></row>"
+    xml = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas'
+        b'.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="'
+        + dimension.encode()
+        + b'"/><sheetData>'
+        + b'<row><c t="inlineStr"><is><t>customer</t></is></c><c t="inlineStr">'
+        b'<is><t>date</t></is></c><c t="inlineStr"><is><t>amount</t></is></c></row>'
+        + sale * rows
+        + b"</sheetData></worksheet>"
+    )
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes({"S": SALES})))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = xml
+            archive.writestr(info.filename, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("dimension", ["A1:C1048578", "A1:C5"])
+def test_a_workbook_of_more_rows_than_excel_allows_is_refused_before_reading(
+    dimension,
+):
+    """Finding: 6,000,000 repeated rows (2 MB, 700 MB unpacked, under the cell
+    limit) took 39 s and 2 GB to read; a forged dimension hid them too."""
+    from retention.reading import MAX_SHEET_ROWS
+
+    bomb = _workbook_of_repeated_rows(MAX_SHEET_ROWS, dimension)
+    assert len(bomb) < 1_000_000
+    started = time.perf_counter()
+    with pytest.raises(SalesLogError, match="more than 1,048,576 rows"):
+        read_table(bomb, name="bomb.xlsx")
+    assert time.perf_counter() - started < 5
+
+
+def test_a_workbook_of_as_many_rows_as_excel_allows_is_still_read(monkeypatch):
+    from retention import reading
+
+    monkeypatch.setattr(reading, "MAX_SHEET_ROWS", 1_000)
+    table = read_table(_workbook_of_repeated_rows(999, "A1:C1000"), name="full.xlsx")
+    assert len(table) == 999
+    with pytest.raises(SalesLogError, match="more than 1,000 rows"):
+        read_table(_workbook_of_repeated_rows(1_000, "A1:C5"), name="full.xlsx")
+
+
+def test_an_apple_numbers_file_is_refused_saying_how_to_export_it():
+    with pytest.raises(SalesLogError) as refused:
+        read_table(b"PK\x03\x04" + b"\x00" * 100, name="sales.numbers")
+    assert str(refused.value).startswith(
+        "sales.numbers: Apple Numbers files cannot be read. In Numbers choose "
+        "File → Export To → Excel (or CSV)"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from dataclasses import replace
 from decimal import Decimal
 
 import openpyxl
@@ -18,6 +19,7 @@ from retention.order_metrics import order_figures
 from retention.quality import reason_label
 from retention.reading import SalesLogError
 from retention.sales_log import (
+    NoPurchasesError,
     build_orders,
     files_name,
     load_sales_log,
@@ -475,6 +477,101 @@ def test_rows_repeated_inside_one_file_keep_their_own_reason_beside_another_file
     assert log.report.count("duplicate_other_file") == 1
     assert log.report.count("duplicate") == 2
     assert log.orders["revenue"].sum() == 14.0
+
+
+ALL_ZERO = (
+    b"order_id,customer_id,order_date,amount\n1,C1,2024-01-05,0\n2,C2,2024-01-06,0\n"
+)
+ONLY_REFUNDS = (
+    b"order_id,customer_id,order_date,amount\n1,C1,2024-01-05,-10\n2,C2,2024-01-06,-5\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (ALL_ZERO, "both rows are orders worth nothing (amount 0) (rows 2–3)"),
+        (ONLY_REFUNDS, "both rows are refunds or cancellations"),
+    ],
+)
+def test_a_file_without_a_purchase_is_refused_naming_its_rows(content, why):
+    with pytest.raises(NoPurchasesError) as refused:
+        load_sales_log(("sales.csv", content))
+    assert str(refused.value).startswith("No purchases found: ")
+    assert why in str(refused.value)
+    assert refused.value.report.rows_read == 2
+
+
+def test_the_rows_of_a_file_without_a_purchase_are_told_per_reason():
+    content = ALL_ZERO + b"3,C3,soon,5\n"
+    with pytest.raises(NoPurchasesError) as refused:
+        load_sales_log(("sales.csv", content))
+    message = str(refused.value)
+    assert "2 rows are orders worth nothing (amount 0) (rows 2–3)" in message
+    assert "1 row is without a date that can be read (row 4)" in message
+
+
+def test_files_with_other_column_names_are_refused_naming_the_file_and_its_columns():
+    """Finding: stacked by name, the columns of two tills' exports were mixed
+    into one mapping and every row of one file was lost as "no date"."""
+    jan = b"order_id,customer_id,order_date,amount\n1,C1,2024-01-05,10\n"
+    feb = b"Invoice,Customer ID,Date,Total\n4,C1,2024-02-05,10\n"
+    with pytest.raises(SalesLogError) as refused:
+        read_raw([("jan.csv", jan), ("feb.csv", feb)])
+    assert str(refused.value).startswith(
+        "feb.csv has other columns (Invoice, Customer ID, Date, Total) than jan.csv"
+    )
+    assert "upload it on its own" in str(refused.value)
+
+
+def test_a_till_export_uploaded_with_another_layout_is_refused_not_dropped(cases_dir):
+    files = [
+        cases_dir / "F01_orders_q1_q2.csv",
+        cases_dir / "F11_pos_export_cp1250.csv",
+    ]
+    with pytest.raises(SalesLogError, match="F11_pos_export_cp1250.csv has other"):
+        read_raw(files)
+
+
+def test_a_column_only_one_month_has_is_still_stacked():
+    jan = b"order_id,customer_id,order_date,amount\n1,C1,2024-01-05,10\n"
+    feb = b"order_id,customer_id,order_date,amount,note\n2,C1,2024-02-05,10,x\n"
+    log = load_sales_log([("jan.csv", jan), ("feb.csv", feb)])
+    assert log.orders["revenue"].tolist() == [10.0, 10.0]
+
+
+def test_a_first_file_without_the_order_column_of_the_next_is_refused_too():
+    jan = b"customer,date,amount\nC1,2024-01-05,10\n"
+    feb = b"invoice,customer,date,amount\nF1,C1,2024-02-05,10\n"
+    with pytest.raises(SalesLogError, match="jan.csv has other columns .* invoice"):
+        read_raw([("jan.csv", jan), ("feb.csv", feb)])
+
+
+DOUBLE_AMOUNT = (
+    b"order_id,customer_id,date,amount,amount\n"
+    b"1,C1,2024-01-05,10,99\n2,C2,2024-01-06,20,98\n3,C1,2024-02-05,30,97\n"
+)
+
+
+def test_two_columns_of_one_name_are_noted_with_the_one_used():
+    """Finding: the second "amount" column was passed over without a word."""
+    log = load_sales_log(("sales.csv", DOUBLE_AMOUNT))
+    assert log.orders["revenue"].sum() == 60
+    assert (
+        "Two columns are named amount; the first is used as Amount. The other is "
+        "shown as “amount (2)”: if it is the right one, choose it on the Data page."
+    ) in log.report.notice_texts()
+
+
+def test_the_second_of_two_columns_of_one_name_is_named_when_chosen():
+    raw = read_raw(("sales.csv", DOUBLE_AMOUNT))
+    mapping = replace(detect_columns(raw.cells), amount="amount (2)")
+    log = build_orders(raw, mapping)
+    assert log.orders["revenue"].sum() == 99 + 98 + 97
+    assert (
+        "Two columns are named amount; the one shown as “amount (2)” is used as "
+        "Amount." in log.report.notice_texts()
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import streamlit as st
 from retention.benchmarks import industry_names
 from retention.i18n import LANGUAGES, t
 from retention.periods import period_label, period_names, period_ordinals
-from retention.sales_log import SalesLog
+from retention.sales_log import NoPurchasesError, SalesLog
 from retention.selection import Selection
 from retention.settings import MAX_WINDOW, setting_help
 from ui import access, data, report, saved, show
@@ -161,6 +161,9 @@ def require_view() -> View:
     access.require_app_frame()
     try:
         return current_view()
+    except NoPurchasesError:
+        st.info(t("There is nothing to show: see the message in the sidebar."))
+        st.stop()
     except ValueError:
         st.info(t("The file could not be read: see the message in the sidebar."))
         st.stop()
@@ -169,7 +172,8 @@ def require_view() -> View:
 def _data_controls() -> None:
     st.file_uploader(
         t("Your sales log (.xlsx, .xls, .ods or .csv; several files at once)"),
-        type=["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"],
+        # .numbers is taken so that the reading says how to export it
+        type=["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv", "numbers"],
         accept_multiple_files=True,
         key=data.UPLOAD_KEY,
         help=t(
