@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import io
+import random
 import re
 import struct
 import subprocess
@@ -991,6 +992,25 @@ def test_a_workbook_of_as_many_rows_as_excel_allows_is_still_read(monkeypatch):
     assert len(table) == 999
     with pytest.raises(SalesLogError, match="more than 1,000 rows"):
         read_table(_workbook_of_repeated_rows(1_000, "A1:C5"), name="full.xlsx")
+
+
+def test_the_rows_of_a_sheet_that_packs_like_a_real_log_are_not_counted(monkeypatch):
+    """Only rows that pack far better than sales do (one sale repeated) make a
+    small file huge; a million real rows are bounded by the upload's size, and
+    counting them would cost a third of a second."""
+    from retention import reading
+
+    monkeypatch.setattr(reading, "MAX_SHEET_ROWS", 1_000)
+    rng = random.Random(7)
+    sales = [
+        (f"C{rng.randrange(10**9)}", dt.date(2024, 1, 1), rng.randrange(10**6) / 100)
+        for _ in range(2_000)
+    ]
+    workbook = workbook_bytes({"S": [("customer", "date", "amount"), *sales]})
+    assert len(read_table(workbook, name="sales.xlsx")) == 2_000
+    repeated = _workbook_of_repeated_rows(2_000, "A1:C5")
+    with pytest.raises(SalesLogError, match="more than 1,000 rows"):
+        read_table(repeated, name="sales.xlsx")
 
 
 def test_an_apple_numbers_file_is_refused_saying_how_to_export_it():
