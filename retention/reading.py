@@ -946,7 +946,8 @@ def _check_used_area(data: bytes, name: str, sheet: str, position: int) -> None:
 def _check_sheet_rows(data: bytes, name: str, sheet: str, position: int) -> None:
     """Refuse an .xlsx sheet of more rows than ``MAX_SHEET_ROWS``, whatever
     its dimension says, counting them in its XML before the reader unpacks
-    it (half a second for a 1,000,000-row sheet; nothing unpacked is kept)."""
+    it (a quarter of a second for a 1,000,000-row sheet; nothing unpacked is
+    kept; see :func:`_sheet_rows` for which rows are counted)."""
     try:
         rows = _sheet_rows(data, position, MAX_SHEET_ROWS)
     except _DAMAGED:
