@@ -278,21 +278,14 @@ def _sales_sheet_table(
     chosen = sales_sheet(data, name=name)
     if chosen is None:
         return first
-    table = read_table(data, name=name, sheet=chosen, limit_mb=limit_mb)
-    note = t(
-        "The sheet {first} has no sales columns; the sheet {chosen} has them and "
-        "was read. Choose another under Sheets to read.",
-        first=first.sheet_names[0],
-        chosen=chosen,
-    )
-    return replace(table, notices=(note, *table.notices))
+    return _other_sheet(name, data, chosen, limit_mb)
 
 
 def _other_sheet(
     name: str | None, data: bytes | Path, chosen: str, limit_mb: float | None
 ) -> RawTable:
-    """The sheet ``chosen`` when the first sheet could not be read (an empty
-    cover sheet), with a note saying so."""
+    """The sheet ``chosen`` when the first sheet has no sales columns or could
+    not be read (an empty cover sheet), with a note saying so."""
     table = read_table(data, name=name, sheet=chosen, limit_mb=limit_mb)
     note = t(
         "The sheet {first} has no sales columns; the sheet {chosen} has them and "
