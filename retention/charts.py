@@ -299,6 +299,9 @@ def nps_location_chart(
 MAX_LABELLED_AGES = 25
 
 
+MIN_HEATMAP_HEIGHT = 260
+
+
 @_chart
 def cohort_heatmap(cells: pd.DataFrame, measure: str = "share") -> alt.LayerChart:
     """The cohort table (from ``retention.cohorts.cohort_cells``) as a heatmap:
@@ -350,7 +353,9 @@ def cohort_heatmap(cells: pd.DataFrame, measure: str = "share") -> alt.LayerChar
             alt.Tooltip("state:N", title=t("Period")),
         ],
     )
-    height = max(160, 24 * len(rows))
+    # at least as tall as the y axis's title is long: with "fit" sizing, a
+    # title longer than the plot squeezes every row into one thin band
+    height = max(MIN_HEATMAP_HEIGHT, 24 * len(rows))
     if len(cells) and cells["age"].max() >= MAX_LABELLED_AGES:
         return alt.layer(squares).properties(height=height)
     labels = base.mark_text(fontSize=10).encode(text=alt.Text("text:N"))

@@ -9,11 +9,13 @@ import pytest
 from retention.changes import customer_flow
 from retention.charts import (
     churn_leaks_chart,
+    cohort_heatmap,
     customer_flow_chart,
     revenue_effects_chart,
     score_distribution_chart,
     segment_chart,
 )
+from retention.cohorts import cohort_cells
 
 
 def leaks(groups: list[str]) -> pd.DataFrame:
@@ -88,3 +90,23 @@ def test_chart_numbers_write_a_minus_as_the_text_and_tables_do():
     spec = revenue_effects_chart(effects).to_dict()
     number = spec["config"]["locale"]["number"]
     assert (number["minus"], number["thousands"], number["decimal"]) == ("-", ",", ".")
+
+
+@pytest.mark.parametrize("cohorts", [1, 5, 30])
+def test_the_heatmap_is_taller_than_its_row_title_is_long(cohorts):
+    """With "fit" sizing, a y title longer than the plot squeezed every cohort
+    of a young shop (F01: 5 cohorts at 160 px) into one thin band."""
+    orders = pd.DataFrame(
+        {
+            "customer_id": [f"C{month}" for month in range(cohorts)],
+            "timestamp": pd.date_range("2024-01-01", periods=cohorts, freq="MS"),
+            "revenue": 10.0,
+            "order_id": [str(month) for month in range(cohorts)],
+            "is_purchase": True,
+        }
+    )
+    spec = cohort_heatmap(cohort_cells(orders, "month")).to_dict()
+    title = spec["layer"][0]["encoding"]["y"]["title"]
+    # about 6.5 pixels a character in Vega's 11 px bold axis title
+    assert spec["height"] >= 7 * len(title)
+    assert spec["height"] >= 24 * cohorts
