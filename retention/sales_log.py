@@ -208,7 +208,10 @@ def _check_same_columns(tables: Sequence[RawTable]) -> None:
     for first in tables:
         needed = _sale_columns(detect_columns(first.cells))
         for table in tables:
-            missing = [c for c in needed if c not in table.cells.columns]
+            # in the order of the file's own header
+            missing = [
+                c for c in first.columns if c in needed and c not in table.columns
+            ]
             if missing:
                 raise SalesLogError(
                     t(

@@ -521,6 +521,9 @@ def test_files_with_other_column_names_are_refused_naming_the_file_and_its_colum
     assert str(refused.value).startswith(
         "feb.csv has other columns (Invoice, Customer ID, Date, Total) than jan.csv"
     )
+    assert "than jan.csv, which has order_id, customer_id, order_date, amount:" in (
+        str(refused.value)
+    )
     assert "upload it on its own" in str(refused.value)
 
 
