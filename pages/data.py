@@ -5,6 +5,7 @@ from functools import partial
 
 import streamlit as st
 
+from retention.cleaning import zone_label
 from retention.columns import ROLES, role_label
 from retention.i18n import t, t_count
 from retention.quality import reason_label
@@ -12,7 +13,7 @@ from retention.reading import TEXT_ENCODINGS
 from retention.sales_log import NoPurchasesError
 from ui import data, show
 from ui.access import require_app_frame
-from ui.show import number, zone_label
+from ui.show import number
 
 require_app_frame()
 st.title(t("Your data"))

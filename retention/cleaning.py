@@ -83,6 +83,7 @@ __all__ = [
     "normalise_ids",
     "parse_amounts",
     "parse_timestamps",
+    "zone_label",
 ]
 
 DATE_ORDERS = ("auto", "day_first", "month_first")
@@ -197,6 +198,11 @@ def _check_timezone(zone: str) -> None:
                 zone=zone,
             )
         ) from error
+
+
+def zone_label(zone: str) -> str:
+    """A time zone as people read it: ``America/Los Angeles``."""
+    return zone.replace("_", " ")
 
 
 @dataclass

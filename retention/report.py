@@ -42,6 +42,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from retention.benchmarks import industry_names
+from retention.cleaning import zone_label
 from retention.clv import clv_by_cohort, clv_factors
 from retention.cohorts import cohort_cells, cohort_matrix
 from retention.export import safe_text
@@ -123,7 +124,7 @@ def _note(sheet: Worksheet, view: ReportView, title: str) -> int:
         data_range = t(
             "{range}; times converted to {zone}",
             range=data_range,
-            zone=view.timezone.replace("_", " "),
+            zone=zone_label(view.timezone),
         )
     lines = [
         (t("Dataset"), view.name),

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 import streamlit as st
 
+from retention.cleaning import zone_label
 from retention.i18n import t, t_count
 from retention.numbers import fixed
 
@@ -168,11 +169,6 @@ def nobody_at_start(label: str, window: int) -> str:
         "retention and churn read “no data”.",
         label=label,
     )
-
-
-def zone_label(zone: str) -> str:
-    """A time zone as people read it: ``America/Los Angeles``."""
-    return zone.replace("_", " ")
 
 
 def time_zone_caption(report) -> None:
