@@ -216,6 +216,16 @@ class RawTable:
     def origin(self) -> pd.DataFrame:
         return self.rows.to_pandas()
 
+    def sheets_read(self, source: str | None = None) -> list[str]:
+        """The sheets the rows were read from (of the file ``source`` only,
+        when given), in the order read; empty for text files."""
+        rows = (
+            self.rows
+            if source is None
+            else self.rows.filter(pl.col("source") == source)
+        )
+        return [sheet for sheet in rows["sheet"].unique(maintain_order=True) if sheet]
+
     def __len__(self) -> int:
         return self.cells.height
 
