@@ -64,6 +64,7 @@ __all__ = [
     "Progress",
     "RawTable",
     "SalesLogError",
+    "SheetsCheck",
     "TEXT_ENCODINGS",
     "combine_tables",
     "decode_text",
@@ -230,6 +231,11 @@ class RawTable:
         return self.cells.height
 
 
+# Called with a workbook's name and the tables of the sheets chosen from it
+# before several are stacked; raises SalesLogError to refuse them.
+SheetsCheck = Callable[[str, Sequence[RawTable]], None]
+
+
 def read_table(
     data: bytes | str | Path,
     *,
@@ -238,6 +244,7 @@ def read_table(
     limit_mb: float | None = None,
     progress: Progress | None = None,
     encoding: str | None = None,
+    check_sheets: SheetsCheck | None = None,
 ) -> RawTable:
     """Read one sales file into a :class:`RawTable`.
 
@@ -259,6 +266,10 @@ def read_table(
     encoding : str, optional
         The text encoding of a text file (one of ``TEXT_ENCODINGS``), when the
         owner chose it; detected otherwise.
+    check_sheets : callable, optional
+        Told the file name and each chosen sheet's table before several sheets
+        are stacked, to refuse sheets of other layouts (``read_raw`` refuses
+        them as it refuses files of other layouts).
 
     Raises
     ------
@@ -282,7 +293,7 @@ def read_table(
         # hashing lets go of the interpreter, so it runs beside the reading
         hashing = beside.submit(hashlib.sha256, data)
         if extension in EXCEL_EXTENSIONS:
-            table = _read_workbook(data, name, sheet, tell)
+            table = _read_workbook(data, name, sheet, tell, check_sheets)
         elif extension in CSV_EXTENSIONS:
             table = _read_text(data, name, encoding, tell)
         else:
@@ -571,6 +582,7 @@ def _read_workbook(
     name: str,
     sheet: str | Sequence[str] | None,
     progress: Progress = _silent,
+    check_sheets: SheetsCheck | None = None,
 ) -> RawTable:
     workbook = _open_workbook(data, name)
     names = list(workbook.reader.sheet_names)
@@ -593,7 +605,9 @@ def _read_workbook(
         tell = part_of(progress, position / len(wanted), 1 / len(wanted))
         tell(0.0, t("Reading sheet {sheet} of {name}…", sheet=chosen, name=name))
         tables.append(_read_sheet(workbook, data, name, chosen, tell))
-    table = combine_tables(tables) if len(tables) > 1 else tables[0]
+    if check_sheets is not None and len(tables) > 1:
+        check_sheets(name, tables)
+    table = combine_tables(tables)
     if len(wanted) == 1:
         note = t_count(
             len(names),
@@ -603,7 +617,8 @@ def _read_workbook(
         )
     else:
         note = t("Read and stacked the sheets {chosen}.", chosen=", ".join(wanted))
-    notices = (note, *(n for tab in tables for n in tab.notices))
+    # with the note of each sheet lacking a column another one has
+    notices = (note, *table.notices)
     return replace(table, sheet_names=tuple(names), notices=notices)
 
 

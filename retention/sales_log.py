@@ -151,6 +151,7 @@ def read_raw(
                 limit_mb=limit_mb,
                 progress=step,
                 encoding=encoding,
+                check_sheets=_check_same_sheets,
             )
         except SalesLogError:
             # an empty cover sheet before the sales sheet
@@ -165,7 +166,8 @@ def read_raw(
         tables.append(table)
     if len(tables) == 1:
         return tables[0]
-    _check_same_columns(tables)
+    parts = [(_file_name(table), table) for table in tables]
+    _check_same_columns(parts, OTHER_FILE_COLUMNS)
     return _notes_said_once(tables, combine_tables(tables))
 
 
@@ -201,31 +203,60 @@ def files_name(names: Sequence[str]) -> str:
     )
 
 
-def _check_same_columns(tables: Sequence[RawTable]) -> None:
-    """Refuse several files when one lacks a column another file's sales are
-    read from (another till's export, with other column names): stacked by
-    name, its rows would silently end up without a date or an amount."""
-    if len({tuple(table.columns) for table in tables}) == 1:
+# The refusals of files, and of sheets of one workbook, of other layouts:
+# filled with the part's name and columns, the other part's name, and the
+# columns that part's sales are read from and the first part lacks.
+OTHER_FILE_COLUMNS = (
+    "{name} has other columns ({columns}) than {first}, which has {missing}: "
+    "upload it on its own, or give its columns the names they have in {first}."
+)
+OTHER_SHEET_COLUMNS = (
+    "The sheet {name} of {workbook} has other columns ({columns}) than the sheet "
+    "{first}, which has {missing}: choose one of them under Sheets to read, or "
+    "give its columns the names they have in the sheet {first}."
+)
+
+
+def _check_same_columns(
+    parts: Sequence[tuple[str, RawTable]], refusal: str, **values: str
+) -> None:
+    """Refuse several files, or several sheets of a workbook, when one lacks a
+    column another one's sales are read from (another till's export, with
+    other column names): stacked by name, its rows would silently end up
+    without a date or an amount.
+
+    ``parts`` are the files or sheets with their names; ``refusal`` is the
+    message, filled with ``values`` too. Columns are matched by name, in any
+    order; a column no sale is read from (a note, an empty column) may be
+    missing, and its cells are empty for the rows of the part without it.
+    """
+    if len({tuple(table.columns) for _, table in parts}) == 1:
         return
-    for first in tables:
+    for first_name, first in parts:
         needed = _sale_columns(detect_columns(first.cells))
-        for table in tables:
-            # in the order of the file's own header
+        for name, table in parts:
+            # in the order of the first part's own header
             missing = [
                 c for c in first.columns if c in needed and c not in table.columns
             ]
             if missing:
                 raise SalesLogError(
                     t(
-                        "{name} has other columns ({columns}) than {first}, which "
-                        "has {missing}: upload it on its own, or give its columns "
-                        "the names they have in {first}.",
-                        name=_file_name(table),
+                        refusal,
+                        name=name,
                         columns=", ".join(table.columns),
-                        first=_file_name(first),
+                        first=first_name,
                         missing=", ".join(missing),
+                        **values,
                     )
                 )
+
+
+def _check_same_sheets(workbook: str, sheets: Sequence[RawTable]) -> None:
+    """Refuse several sheets of ``workbook`` chosen to be read as one sales log
+    when their layouts differ, as several files are refused."""
+    parts = [(f"“{sheet.sheet_names[0]}”", sheet) for sheet in sheets]
+    _check_same_columns(parts, OTHER_SHEET_COLUMNS, workbook=workbook)
 
 
 def _sale_columns(mapping: ColumnMapping) -> list[str]:

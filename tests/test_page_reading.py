@@ -68,6 +68,47 @@ def test_sheets_of_two_years_can_be_read_together():
     assert shown_metrics(app)["Customers found"] == "2"
 
 
+def test_sheets_of_other_layouts_are_refused_and_one_of_them_still_reads(app_store):
+    """Finding: stacked by name, the sheet whose amount column had another
+    name lost its sales from the figures without a word."""
+    data = workbook(
+        {
+            "2023": [
+                ["Order", "Customer", "Date", "Amount"],
+                [1, "C1", "2023-05-02", 10],
+                [2, "C2", "2023-06-02", 20],
+            ],
+            "2024": [
+                ["Order", "Customer", "Date", "Total"],
+                [3, "C1", "2024-05-02", 30],
+            ],
+        }
+    )
+    app = upload(open_app(), ("years.xlsx", data))
+    app.sidebar.multiselect(key="sheets").set_value(["2023", "2024"]).run()
+    assert not app.exception
+    refusal = (
+        "The sheet “2024” of years.xlsx has other columns (Order, Customer, Date, "
+        "Total) than the sheet “2023”, which has Amount: choose one of them under "
+        "Sheets to read"
+    )
+    assert refusal in " ".join(error.value for error in app.sidebar.error)
+    assert app.info[0].value.startswith("The file could not be read")
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    assert refusal in " ".join(error.value for error in app.main.error)
+
+    # the sheet read before is still saved, and reads again when chosen alone
+    assert app_store.find(read_raw(("years.xlsx", data)).content_hash) is not None
+    app.switch_page("pages/share.py").run()
+    assert not app.exception
+    app.sidebar.multiselect(key="sheets").set_value(["2023"]).run()
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    assert not app.sidebar.error
+    assert shown_metrics(app)["Orders found"] == "2"
+
+
 BAD_FILES = [
     ("empty.csv", b"", "empty"),
     ("report.xlsx", b"%PDF-1.7\n1 0 obj\n", "is a PDF document, not a spreadsheet"),

@@ -323,6 +323,29 @@ def test_stacked_sheets_of_two_years_and_another_sheet_hash_differently():
     assert len({first.content_hash, other.content_hash, both.content_hash}) == 3
 
 
+def test_a_stacked_sheet_without_a_column_of_another_sheet_is_said():
+    """Regression: the note was lost when the sheets' own notes were gathered."""
+    data = workbook_bytes({"2023": [["x", "note"], [1, "a"]], "2024": [["x"], [3]]})
+    table = read_table(data, name="years.xlsx", sheet=["2023", "2024"])
+    assert table.notices == (
+        "Read and stacked the sheets 2023, 2024.",
+        "The sheet 2024 has no column note; those cells are empty for its rows.",
+    )
+
+
+def test_the_sheets_check_is_told_the_workbook_and_each_sheet_before_stacking():
+    data = workbook_bytes({"2023": [["x", "y"], [1, 2]], "2024": [["y"], [3]]})
+    told = []
+
+    def check(name, sheets):
+        told.append((name, [(sheet.sheet_names, sheet.columns) for sheet in sheets]))
+
+    read_table(data, name="years.xlsx", sheet="2024", check_sheets=check)
+    assert told == []
+    read_table(data, name="years.xlsx", sheet=["2023", "2024"], check_sheets=check)
+    assert told == [("years.xlsx", [(("2023",), ["x", "y"]), (("2024",), ["y"])])]
+
+
 def test_progress_is_told_each_sheet_it_reads():
     data = workbook_bytes({"A": [["x", "y"], [1, 2]], "B": [["x", "y"], [3, 4]]})
     steps = []

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from test_reading import workbook_bytes
 
 from retention.columns import ColumnMapping, detect_columns
 from retention.order_metrics import order_figures
@@ -445,6 +446,62 @@ def test_several_workbooks_each_open_on_their_sales_sheet_or_the_chosen_ones():
     raw = read_raw(files, sheet={"shop.xlsx": ["2023", "2024"]})
     assert raw.origin["sheet"].tolist() == ["2023", "2024", "Orders"]
     assert build_orders(raw).orders["revenue"].sum() == 45
+
+
+SALES_2023 = [
+    ["Order", "Customer", "Date", "Amount"],
+    [1, "C1", "2023-05-02", 10],
+    [2, "C2", "2023-06-02", 20],
+]
+TOTALS_2024 = [["Order", "Customer", "Date", "Total"], [3, "C1", "2024-05-02", 30]]
+
+
+def test_sheets_with_other_column_names_are_refused_naming_the_workbook_and_sheet():
+    """Finding: stacked by name, the amounts of the sheet 2023 were in a
+    column the mapping did not use, and its sales left the figures silently."""
+    data = workbook_bytes({"2023": SALES_2023, "2024": TOTALS_2024})
+    with pytest.raises(SalesLogError) as refused:
+        load_sales_log(("years.xlsx", data), sheet=["2023", "2024"])
+    assert str(refused.value) == (
+        "The sheet “2024” of years.xlsx has other columns (Order, Customer, Date, "
+        "Total) than the sheet “2023”, which has Amount: choose one of them under "
+        "Sheets to read, or give its columns the names they have in the sheet "
+        "“2023”."
+    )
+
+
+def test_a_first_sheet_without_the_order_column_of_the_next_is_refused_too():
+    jan = [["Customer", "Date", "Amount"], ["C1", "2024-01-05", 10]]
+    feb = [["Invoice", "Customer", "Date", "Amount"], ["F1", "C1", "2024-02-05", 10]]
+    data = workbook_bytes({"Jan": jan, "Feb": feb})
+    with pytest.raises(SalesLogError, match="“Jan” of shop.xlsx .* has Invoice:"):
+        read_raw(("shop.xlsx", data), sheet=["Jan", "Feb"])
+
+
+def test_the_chosen_sheets_of_one_of_several_workbooks_are_checked_too():
+    shop = workbook_bytes({"2023": SALES_2023, "2024": TOTALS_2024})
+    web = b"Order,Customer,Date,Amount\n11,C3,2024-07-01,5\n"
+    files = [("shop.xlsx", shop), ("web.csv", web)]
+    with pytest.raises(SalesLogError, match="^The sheet “2024” of shop.xlsx has"):
+        read_raw(files, sheet={"shop.xlsx": ["2023", "2024"]})
+    assert len(read_raw(files, sheet={"shop.xlsx": ["2023"]})) == 3
+
+
+def test_sheets_of_the_same_columns_in_another_order_are_stacked():
+    """Columns are matched by name, as for files: their order does not
+    matter, nor a column no sale is read from (a note, an empty column)."""
+    noted = [
+        [*row, note] for row, note in zip(SALES_2023, ["Note", "gift", ""], strict=True)
+    ]
+    shuffled = [["Amount", "Date", "Customer", "Order", "Spare"]]
+    shuffled += [[30, "2024-05-02", "C1", 3, None]]
+    data = workbook_bytes({"2023": noted, "2024": shuffled})
+    log = load_sales_log(("years.xlsx", data), sheet=["2023", "2024"])
+    assert log.orders["revenue"].tolist() == [10.0, 20.0, 30.0]
+    assert set(log.report.notice_texts()) >= {
+        "The sheet 2024 has no column Note; those cells are empty for its rows.",
+        "The sheet 2023 has no column Spare; those cells are empty for its rows.",
+    }
 
 
 def test_workbook_whose_first_sheet_is_empty_is_read_from_its_sales_sheet():
