@@ -678,6 +678,9 @@ def _typed_sheet(
         body, _ = _typed_cells(workbook, sheet, header_index)
     first = _first_row(data, workbook, name, sheet)
     header_row = first + header_index
+    if header_row + body.height > MAX_SHEET_ROWS:
+        # too many rows that pack too loosely to be counted before reading
+        raise SalesLogError(_too_many_rows_message(name, sheet))
     names = _column_names(body, top, header_index)
     body.columns = names
     filled = body.select(pl.any_horizontal([_filled(body, c) for c in body.columns]))
@@ -1043,18 +1046,19 @@ def _check_sheet_rows(
     (see :class:`_Unpacked`) when the workbook was opened."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         path = _sheet_path(archive, position)
-    if dense_rows.get(path or "", 0) <= MAX_SHEET_ROWS:
-        return
-    raise SalesLogError(
-        t(
-            "The sheet {sheet} of {name} was not read: it has more than {limit} "
-            "rows, more than any spreadsheet program saves in one sheet, so it is "
-            "not a sales log as a till or a spreadsheet exports it. Export the "
-            "sales log again, or split it by year.",
-            sheet=sheet,
-            name=name,
-            limit=f"{MAX_SHEET_ROWS:,}",
-        )
+    if dense_rows.get(path or "", 0) > MAX_SHEET_ROWS:
+        raise SalesLogError(_too_many_rows_message(name, sheet))
+
+
+def _too_many_rows_message(name: str, sheet: str) -> str:
+    return t(
+        "The sheet {sheet} of {name} was not read: it has more than {limit} "
+        "rows, more than any spreadsheet program saves in one sheet, so it is "
+        "not a sales log as a till or a spreadsheet exports it. Export the "
+        "sales log again, or split it by year.",
+        sheet=sheet,
+        name=name,
+        limit=f"{MAX_SHEET_ROWS:,}",
     )
 
 
