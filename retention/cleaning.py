@@ -130,7 +130,9 @@ CURRENCY_CODES = {
     "ron": "RON", "lei": "RON", "sek": "SEK", "nok": "NOK", "dkk": "DKK",
 }  # fmt: skip
 _SYMBOLS = r"[a-z$€£¥₹łč]"
-_SPACES = r"[\s\u00a0\u202f\u2009']"
+# thousands separators: spaces (plain, no-break, narrow) and apostrophes,
+# typed (1'234.50) or typographic as Swiss software writes them (1’234.50)
+_SPACES = r"[\s\u00a0\u202f\u2009'\u2019\u02bc]"
 _DASHES = r"[-−–]"
 _TIME = (
     r"(?:[T\s]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<sec>\d{2})(?:[.,]\d+)?)?"

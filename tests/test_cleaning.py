@@ -114,6 +114,12 @@ def test_decimal_comma_column_with_point_thousands():
     assert (parsed.decimal_mark, parsed.currency) == (",", "HUF")
 
 
+def test_swiss_amounts_with_a_typed_or_typographic_apostrophe():
+    parsed = parse_amounts(pd.Series(["1'234.50", "1’234.50", "CHF 12’500.00", "9.95"]))
+    assert parsed.values.tolist() == [1234.5, 1234.5, 12500.0, 9.95]
+    assert parsed.currency == "CHF"
+
+
 def test_text_that_is_not_a_number_is_unreadable():
     assert parse_amounts(pd.Series(["abc", ""])).values.isna().all()
 
