@@ -323,7 +323,8 @@ def normalise_ids(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     ``421.0`` -> ``421`` (repaired), ``00421`` stays, ``1001`` and ``"1001"`` are
     the same; emails lose case and spaces; blank, ``nan``, ``N/A``, ``-`` and
     the placeholders of anonymous sales (``Guest``, ``Walk-in Customer``,
-    ``0``; see :data:`PLACEHOLDER_CUSTOMERS`) become NA.
+    ``0``; see :data:`PLACEHOLDER_CUSTOMERS`) become NA; phone numbers lose the
+    spaces, dashes, dots, slashes and brackets between their digits.
     """
     ids, repaired = _ids(_text(values))
     ids = ids.set(_placeholder_customers(ids), None)
@@ -375,7 +376,18 @@ def _distinct_ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
     if email is not None and email.any():
         squeezed = text.str.to_lowercase().str.replace_all(r"\s", "")
         ids = squeezed.zip_with(email & ~decimal & _email_address(squeezed), ids)
+    phone = text.str.contains(_PHONE_NUMBER) & ~decimal
+    if phone.any():
+        # +36 30 123 4567, +36-30-1234567 and +36301234567 are one customer
+        digits = text.str.replace_all(r"[\s().\-/]", "")
+        phone = phone & (digits.str.count_matches(r"\d") >= 7)
+        ids = digits.zip_with(phone, ids)
     return ids.set(blank, None), decimal
+
+
+# a phone number written with spaces, dashes, dots, slashes or brackets
+# between its digits (at least seven): compared without them
+_PHONE_NUMBER = r"^\+?\(?\d[\d()]*(?:[\s.\-/]+\(?\d[\d()]*){1,}$"
 
 
 # something@something.tld: only such ids are compared without case and spaces

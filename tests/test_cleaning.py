@@ -32,6 +32,23 @@ def test_ids_are_text_with_leading_zeros_and_no_float_suffix():
     assert repaired.tolist() == [True, False, False, False]
 
 
+def test_a_phone_number_written_two_ways_is_one_customer():
+    """A salon's customers by phone: spaces, dashes and brackets between the
+    digits do not make another customer; short codes keep their marks."""
+    written = ["+36 30 123 4567", "+36301234567", "+36-30-123-4567", "(06) 30 123 4567"]
+    ids, repaired = normalise_ids(pd.Series([*written, "C-12", "12 34", "00421"]))
+    assert ids.tolist() == [
+        "+36301234567",
+        "+36301234567",
+        "+36301234567",
+        "06301234567",
+        "C-12",
+        "12 34",
+        "00421",
+    ]
+    assert not repaired.any()
+
+
 @pytest.mark.parametrize("blank", ["", "nan", "NaN", "N/A", "-", "null", "None"])
 def test_blank_like_ids_are_guests(blank):
     ids, _ = normalise_ids(pd.Series([blank]))
