@@ -327,7 +327,7 @@ def normalise_ids(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     spaces, dashes, dots, slashes and brackets between their digits.
     """
     ids, repaired = _ids(_text(values))
-    ids = ids.set(_placeholder_customers(ids), None)
+    ids = _same_phone_numbers(ids.set(_placeholder_customers(ids), None))
     return (
         pd.Series(ids.to_list(), index=values.index, dtype="string"),
         pd.Series(repaired.to_numpy(), index=values.index),
@@ -376,18 +376,27 @@ def _distinct_ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
     if email is not None and email.any():
         squeezed = text.str.to_lowercase().str.replace_all(r"\s", "")
         ids = squeezed.zip_with(email & ~decimal & _email_address(squeezed), ids)
-    phone = text.str.contains(_PHONE_NUMBER) & ~decimal
-    if phone.any():
-        # +36 30 123 4567, +36-30-1234567 and +36301234567 are one customer
-        digits = text.str.replace_all(r"[\s().\-/]", "")
-        phone = phone & (digits.str.count_matches(r"\d") >= 7)
-        ids = digits.zip_with(phone, ids)
     return ids.set(blank, None), decimal
 
 
-# a phone number written with spaces, dashes, dots, slashes or brackets
-# between its digits (at least seven): compared without them
-_PHONE_NUMBER = r"^\+?\(?\d[\d()]*(?:[\s.\-/]+\(?\d[\d()]*){1,}$"
+def _same_phone_numbers(ids: pl.Series) -> pl.Series:
+    """Customer ids with each phone number written without the spaces, dashes,
+    dots, slashes and brackets between its digits (at least seven), so
+    ``+36 30 123 4567`` and ``+36301234567`` are one customer. Order numbers
+    keep their marks; most columns hold none of them, found from their bytes."""
+    if ids.dtype != pl.String or not marks_in(ids.fill_null(""), " -/()."):
+        return ids
+    distinct = _Distinct.of(ids)
+    values = distinct.values
+    digits = values.str.replace_all(r"[\s().\-/]", "")
+    phone = values.str.contains(_PHONE_NUMBER) & (digits.str.count_matches(r"\d") >= 7)
+    if not phone.any():
+        return ids
+    return distinct.spread(digits.zip_with(phone.fill_null(False), values))
+
+
+# a phone number: digits with spaces, dashes, dots, slashes or brackets
+_PHONE_NUMBER = r"^\+?\(?\d[\d()]*(?:[\s.\-/]+\(?\d[\d()]*)+$"
 
 
 # something@something.tld: only such ids are compared without case and spaces
@@ -1169,6 +1178,7 @@ def _read_lines(
     if placeholder.any():
         notices.append(_placeholder_notice(customer.filter(placeholder)))
         customer = customer.set(placeholder, None)
+    customer = _same_phone_numbers(customer)
     order_id, order_fixed = _ids(column("order_id"))
     refund_of = (
         _ids(column("refund_of"))[0]
