@@ -135,13 +135,33 @@ TOTAL_ROW = (
     r"|\b(?:sub\s*-?)?totals?\s*:?\s*$|\bösszesen\s*:?\s*$"
 )
 _TOTAL_PARTS = ["tot", "ssz", "raz", "sum", "gesamt"]
+# Currency signs and codes, lower case, and the code each stands for. A sign
+# may stand before or after a code (``$12.50 AUD``, ``€12.50 EUR``); "kr"
+# and "Rs" are written by several countries and are shown as they are.
 CURRENCY_CODES = {
     "us$": "USD", "$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR",
     "£": "GBP", "gbp": "GBP", "ft": "HUF", "huf": "HUF", "zł": "PLN", "pln": "PLN",
-    "kč": "CZK", "czk": "CZK", "¥": "JPY", "jpy": "JPY", "₹": "INR", "chf": "CHF",
-    "ron": "RON", "lei": "RON", "sek": "SEK", "nok": "NOK", "dkk": "DKK",
+    "kč": "CZK", "czk": "CZK", "¥": "JPY", "jpy": "JPY", "₹": "INR", "inr": "INR",
+    "chf": "CHF", "ron": "RON", "lei": "RON", "sek": "SEK", "nok": "NOK",
+    "dkk": "DKK", "isk": "ISK", "kr": "kr", "rs": "Rs",
+    "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD", "ca$": "CAD", "cad": "CAD",
+    "nz$": "NZD", "nzd": "NZD", "hk$": "HKD", "hkd": "HKD", "s$": "SGD", "sgd": "SGD",
+    "r$": "BRL", "brl": "BRL", "mx$": "MXN", "mxn": "MXN", "₺": "TRY", "try": "TRY",
+    "₽": "RUB", "rub": "RUB", "₴": "UAH", "uah": "UAH", "₩": "KRW", "krw": "KRW",
+    "₪": "ILS", "ils": "ILS", "฿": "THB", "thb": "THB", "rsd": "RSD", "bgn": "BGN",
+    "bam": "BAM", "mkd": "MKD", "all": "ALL", "mdl": "MDL", "gel": "GEL",
+    "zar": "ZAR", "cny": "CNY", "rmb": "CNY", "twd": "TWD", "php": "PHP",
+    "idr": "IDR", "myr": "MYR", "vnd": "VND", "aed": "AED", "sar": "SAR",
+    "egp": "EGP", "mad": "MAD", "ngn": "NGN", "kes": "KES", "ars": "ARS",
+    "clp": "CLP", "cop": "COP", "pen": "PEN",
 }  # fmt: skip
-_SYMBOLS = r"[a-z$€£¥₹łč]"
+# every character a currency sign or code is written with
+_CURRENCY_MARKS = "a-z$€£¥₹łč₺₽₴₩₪฿"
+_SYMBOLS = rf"[{_CURRENCY_MARKS}]"
+_SIGNS = "|".join(re.escape(key) for key in CURRENCY_CODES if not key.isalpha())
+_CODES = "|".join(key for key in CURRENCY_CODES if key.isalpha() and len(key) == 3)
+# a sign and a code together, in either order: ``$aud`` ($12.50 AUD), ``€eur``
+_SIGN_AND_CODE = rf"^(?:{_SIGNS})({_CODES})$|^({_CODES})(?:{_SIGNS})$"
 # thousands separators: spaces (plain, no-break, narrow) and apostrophes,
 # typed (1'234.50) or typographic as Swiss software writes them (1’234.50)
 _SPACES = r"[\s\u00a0\u202f\u2009'\u2019\u02bc]"
@@ -940,7 +960,10 @@ def _any_match(text: pl.Series, pattern: str) -> bool:
 
 
 def _distinct_amounts(text: pl.Series, weights: pl.Series) -> _Amounts:
-    squeezed = text.str.replace_all(_SPACES, "")
+    # "Rs. 500": the point ends the sign, it is no decimal point
+    squeezed = text.str.replace_all(_SPACES, "").str.replace(
+        r"^(?i:rs)\.|(?i:rs)\.$", "rs"
+    )
     plain = squeezed.cast(pl.Float64, strict=False)
     plain = plain.set(~plain.is_finite().fill_null(False), None)
     decimal = _decimal_mark(squeezed, weights)
@@ -980,8 +1003,8 @@ def _parse_formatted(
     text: pl.Series, todo: pl.Series, result: _Amounts, weights: pl.Series
 ) -> None:
     lowered = text.str.to_lowercase()
-    letters = lowered.str.replace_all(r"[^a-z$€£¥₹łč]", "")
-    known = letters.is_in(["", *CURRENCY_CODES])
+    letters = lowered.str.replace_all(rf"[^{_CURRENCY_MARKS}]", "")
+    known = letters.is_in(["", *CURRENCY_CODES]) | _sign_and_code(letters)
     core = lowered.str.replace_all(_SYMBOLS, "")
     negative = core.str.contains(r"^\(.*\)$") | core.str.contains(
         rf"^[^\d]*{_DASHES}|{_DASHES}$"
@@ -1059,9 +1082,17 @@ def _read_marks(core: pl.Series, result: _Amounts) -> pl.Series:
     ).to_series()
 
 
+def _sign_and_code(letters: pl.Series) -> pl.Series:
+    """Which values' currency marks are a sign and a code together."""
+    return letters.str.contains(_SIGN_AND_CODE)
+
+
 def _note_currency(symbols: pl.Series, weights: pl.Series, result: _Amounts) -> None:
     if symbols.is_empty():
         return
+    # the code of a sign written with one: $12.50 AUD is in AUD
+    paired = symbols.str.extract_groups(_SIGN_AND_CODE).struct
+    symbols = paired.field("1").fill_null(paired.field("2")).fill_null(symbols)
     codes = symbols.replace_strict(
         CURRENCY_CODES, default=symbols.str.to_uppercase(), return_dtype=pl.String
     )

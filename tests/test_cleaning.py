@@ -137,6 +137,43 @@ def test_swiss_amounts_with_a_typed_or_typographic_apostrophe():
     assert parsed.currency == "CHF"
 
 
+@pytest.mark.parametrize(
+    ("written", "currency"),
+    [
+        (["A$12.50", "AU$12.50", "12.50 AUD", "$12.50 AUD"], "AUD"),
+        (["C$12.50", "12.50 CAD"], "CAD"),
+        (["NZ$12.50", "12.50 NZD"], "NZD"),
+        (["R$ 12,50", "12,50 BRL"], "BRL"),
+        (["₺12,50", "12,50 TRY"], "TRY"),
+        (["12,50 kr", "kr 12,50"], "kr"),
+        (["12,50 RSD", "12.50 RSD"], "RSD"),
+        (["€12.50 EUR", "EUR 12.50"], "EUR"),
+        (["Rs. 12.50", "12.50 Rs."], "Rs"),
+    ],
+)
+def test_amounts_in_the_currencies_of_other_countries_are_read(written, currency):
+    """A tester's files: each of these was no amount at all, so the whole file
+    had no purchase."""
+    parsed = parse_amounts(pd.Series(written))
+    assert parsed.values.tolist() == [12.5] * len(written)
+    assert parsed.currency == currency
+
+
+def test_a_sign_with_a_code_is_counted_in_the_code():
+    parsed = parse_amounts(
+        pd.Series(["$12.50 AUD", "$8.00 AUD", "$1,250.00 AUD", "A$40.00", "19.90"])
+    )
+    assert parsed.values.tolist() == [12.5, 8.0, 1250.0, 40.0, 19.9]
+    assert parsed.currency == "AUD"
+    assert [n.message for n in parsed.notices if n.code == "currency"] == [
+        "Amounts are in AUD."
+    ]
+
+
+def test_letters_that_are_no_currency_leave_the_amount_unread():
+    assert parse_amounts(pd.Series(["12 pcs", "12.50 xyz", "abc"])).values.isna().all()
+
+
 def test_text_that_is_not_a_number_is_unreadable():
     assert parse_amounts(pd.Series(["abc", ""])).values.isna().all()
 
