@@ -3,6 +3,7 @@ switches to quarters and reads the retention rate on the Retention page."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
@@ -69,6 +70,31 @@ def test_upload_change_period_and_read_retention(app_server, browser_page, tmp_p
     churn = page.locator('[data-testid="stMetric"]').filter(has_text="Churn rate")
     assert "33.33 %" in churn.inner_text()
     assert not page.locator('[data-testid="stException"]').count()
+
+
+def test_the_workbook_of_an_own_sales_log_carries_no_sample_survey(
+    app_server, browser_page, tmp_path
+):
+    """A tester's finding: the bundled sample survey's NPS (48) went into the
+    workbook of the owner's own shop, unmarked, for a partner or accountant
+    to read as the shop's."""
+    page = browser_page
+    page.goto(app_server, wait_until="domcontentloaded")
+    wait_for_app(page)
+    workbook = write_workbook(tmp_path / "my_shop.xlsx")
+    page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(
+        str(workbook)
+    )
+    assert "my_shop.xlsx" in wait_for_app(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download this view (.xlsx)").click()
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert "NPS" not in book.sheetnames
+    cells = [
+        cell for row in book.worksheets[0].iter_rows(values_only=True) for cell in row
+    ]
+    assert "Net Promoter Score" not in cells
+    assert "my_shop.xlsx" in cells
 
 
 def test_a_link_to_a_page_that_does_not_exist_opens_the_overview_and_says_so(

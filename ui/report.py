@@ -7,7 +7,7 @@ import streamlit as st
 
 from retention.i18n import t
 from retention.report import ReportView, view_report
-from ui.surveys import current_nps
+from ui.surveys import report_nps
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -17,7 +17,7 @@ def report_download(view) -> None:
     selection = view.selection
     # Read now: the workbook is made after the click, outside this run, where
     # the session (who is looking, which survey) is not at hand.
-    nps = current_nps()
+    nps = report_nps()
 
     def workbook() -> bytes:
         report = ReportView(

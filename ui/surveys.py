@@ -139,6 +139,21 @@ def _shared_survey(
     )
 
 
+def report_nps() -> NPSResult | None:
+    """The NPS a workbook of the current view carries: :func:`current_nps`,
+    but none when the owner's own sales log would be sent with the bundled
+    sample survey, which is not their customers' answers."""
+    try:
+        sample = (
+            not access.current_access().is_partner and owner_survey().kind == SAMPLE
+        )
+    except ValueError:
+        return None  # the NPS page says what is wrong with the survey
+    if sample and not data.current_source().is_sample:
+        return None
+    return current_nps()
+
+
 def current_nps() -> NPSResult | None:
     """The NPS the NPS page shows: the partner's saved survey, or the owner's
     current one; None when there is none, or when its scale needs a
