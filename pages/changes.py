@@ -22,7 +22,7 @@ from retention.periods import coverage_notes
 from retention.retention_rates import latest_complete_period
 from ui import data, show
 from ui.downloads import list_downloads, list_preview
-from ui.show import difference, money, number, percent, time_zone_caption
+from ui.show import data_notes, difference, money, number, percent
 from ui.sidebar import require_view
 
 view = require_view()
@@ -37,7 +37,7 @@ shown = table[
 ].set_index("period", drop=False)
 
 st.title(t("What changed"))
-time_zone_caption(view.sales_log.report)
+data_notes(view.sales_log.report)
 latest = latest_complete_period(shown)
 options = list(shown["period"])
 chosen = st.selectbox(

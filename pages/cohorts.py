@@ -13,7 +13,7 @@ from retention.cohorts import (
 )
 from retention.i18n import t
 from ui import data, show
-from ui.show import as_text, is_missing, number, time_zone_caption
+from ui.show import as_text, data_notes, is_missing, number
 from ui.sidebar import require_view
 
 view = require_view()
@@ -25,7 +25,7 @@ cells = cells[
 ]
 
 st.title(t("Cohorts: since when do customers come back?"))
-time_zone_caption(view.sales_log.report)
+data_notes(view.sales_log.report, money_shown=False)
 if cells.empty:
     st.info(t("No customer bought for the first time in the selected range."))
     st.stop()
@@ -42,6 +42,8 @@ measure = st.radio(
     horizontal=True,
     key="cohort_measure",
 )
+if measure == "revenue_per_customer":
+    show.currency_note(log.report)
 st.caption(
     t(
         "Each row is a cohort: the customers whose first purchase ever fell in that "

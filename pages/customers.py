@@ -16,7 +16,7 @@ from retention.segments import (
 )
 from ui import data, show
 from ui.downloads import list_downloads, list_preview
-from ui.show import money, percent, time_zone_caption
+from ui.show import data_notes, money, percent
 from ui.sidebar import require_view
 
 view = require_view()
@@ -27,7 +27,7 @@ segments = data.segments_table(log.content_hash, as_of, orders)
 names = segment_names()
 
 st.title(t("Your customers"))
-time_zone_caption(view.sales_log.report)
+data_notes(view.sales_log.report)
 st.caption(
     t(
         "Measured on {day}, the last day of the selected range: purchases after it "

@@ -56,19 +56,18 @@ st.caption(
 
 
 def _choose(role: str) -> None:
-    data.choose_column(raw, role, st.session_state[f"role_{role}"])
+    data.choose_column(raw, role, st.session_state[data.role_key(role)] or None)
 
 
-options = [None, *raw.columns]
+options = [data.NO_COLUMN, *raw.columns]
+data.show_mapping_in_form(mapping, options)
 role_columns = st.columns(4)
 for position, role in enumerate(ROLES):
-    current = getattr(mapping, role)
     role_columns[position % 4].selectbox(
         role_label(role),
         options,
-        index=options.index(current) if current in options else 0,
-        format_func=lambda column: t("(none)") if column is None else column,
-        key=f"role_{role}",
+        format_func=lambda column: column or t("(none)"),
+        key=data.role_key(role),
         on_change=_choose,
         args=(role,),
     )

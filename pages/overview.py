@@ -13,12 +13,12 @@ from ui import data
 from ui.show import (
     change,
     customers,
+    data_notes,
     figure_names,
     formatted,
     nobody_at_start,
     number,
     percent,
-    time_zone_caption,
 )
 from ui.sidebar import require_view
 
@@ -27,7 +27,7 @@ selection = view.selection
 orders = view.sales_log.orders
 log = view.sales_log
 st.title(t("Do your customers come back?"))
-time_zone_caption(view.sales_log.report)
+data_notes(view.sales_log.report)
 
 figures = overview(orders, selection).set_index("figure")
 earlier_data = figures.loc["orders", "previous"] > 0

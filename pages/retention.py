@@ -15,7 +15,7 @@ from retention.i18n import t
 from retention.periods import day_text, period_names
 from retention.retention_rates import latest_complete_period
 from ui import data, show
-from ui.show import nobody_at_start, number, percent, time_zone_caption
+from ui.show import data_notes, nobody_at_start, number, percent
 from ui.sidebar import require_view
 
 view = require_view()
@@ -32,7 +32,7 @@ industry = industry_names()[view.industry]
 line = comparison_line(view.industry, view.target)
 
 st.title(t("Retention and churn per period"))
-time_zone_caption(view.sales_log.report)
+data_notes(view.sales_log.report, money_shown=False)
 latest = latest_complete_period(shown)
 if latest is not None:
     st.caption(t("Last complete period: {label}", label=latest["label"]))

@@ -8,7 +8,7 @@ from retention.clv import FEWEST_DAYS, YEAR_DAYS, clv_by_cohort, clv_factors
 from retention.i18n import t, t_count
 from retention.periods import day_text
 from ui import show
-from ui.show import is_missing, money, number, time_zone_caption
+from ui.show import data_notes, is_missing, money, number
 from ui.sidebar import require_view
 
 view = require_view()
@@ -16,7 +16,7 @@ orders = view.sales_log.orders
 as_of = min(view.selection.end, orders["timestamp"].max())
 
 st.title(t("What a customer is worth"))
-time_zone_caption(view.sales_log.report)
+data_notes(view.sales_log.report)
 measured = clv_factors(orders, as_of)
 own_lifespan = st.number_input(
     t(

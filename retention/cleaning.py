@@ -59,6 +59,7 @@ import itertools
 import re
 import warnings
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -71,6 +72,7 @@ from retention.presets import find_preset
 from retention.quality import REASONS, Notice, QualityReport
 from retention.reading import (
     NON_ASCII,
+    OTHER_DELIMITER,
     READ_REPAIR,
     Progress,
     RawTable,
@@ -90,6 +92,7 @@ __all__ = [
     "normalise_ids",
     "parse_amounts",
     "parse_timestamps",
+    "today_in",
     "zone_label",
 ]
 
@@ -203,10 +206,16 @@ class CleaningOptions:
         are converted to it; without it they keep the clock time written.
     date_order : {"auto", "day_first", "month_first"}
         How to read dates like 03/04/2024; ``"auto"`` decides from the data.
+    read_on : datetime.date or None
+        The day the file was read (today, in the shop's time zone): a row
+        dated after it is left out as a typing mistake. Fixed when the file is
+        first read and kept with the dataset, so the same file gives the same
+        figures on any later day; None leaves no row out for its date.
     """
 
     timezone: str | None = None
     date_order: str = "auto"
+    read_on: date | None = None
 
     def __post_init__(self) -> None:
         if self.date_order not in DATE_ORDERS:
@@ -232,6 +241,21 @@ def _check_timezone(zone: str) -> None:
                 zone=zone,
             )
         ) from error
+
+
+# The time zone furthest ahead (Kiribati's Line Islands): its date is the
+# latest anywhere, so a sale made today cannot be dated after it.
+LATEST_ZONE = "Pacific/Kiritimati"
+
+
+def today_in(zone: str | None) -> date:
+    """Today's date in the shop's time zone ``zone``; without one, the latest
+    date anywhere on Earth, so no sale of today is taken for a typing mistake."""
+    import zoneinfo
+
+    if zone is not None:
+        _check_timezone(zone)
+    return datetime.now(zoneinfo.ZoneInfo(zone or LATEST_ZONE)).date()
 
 
 def zone_label(zone: str) -> str:
@@ -261,6 +285,7 @@ class ParsedAmounts:
     notices: list[Notice] = field(default_factory=list)
     other_mark: pd.Series | None = None
     ambiguous: pd.Series | None = None
+    currencies: tuple[str, ...] = ()
 
 
 @dataclass
@@ -281,6 +306,7 @@ class _Amounts:
     notices: list[Notice] = field(default_factory=list)
     other_mark: pl.Series | None = None
     ambiguous: pl.Series | None = None
+    currencies: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         unmarked = pl.repeat(False, len(self.values), eager=True)
@@ -883,7 +909,8 @@ def parse_amounts(values: pd.Series) -> ParsedAmounts:
     ParsedAmounts
         ``values`` float (NaN where unreadable or blank), ``formatted`` True where
         a currency sign, thousands separator or brackets had to be removed,
-        the currency most often written, ``other_mark`` and ``ambiguous``.
+        the currency most often written, ``other_mark`` and ``ambiguous``,
+        and ``currencies``: every currency written, the most rows first.
     """
     parsed = _amounts(_text(values))
     return ParsedAmounts(
@@ -896,6 +923,7 @@ def parse_amounts(values: pd.Series) -> ParsedAmounts:
         parsed.notices,
         pd.Series(parsed.other_mark.to_numpy(), index=values.index),
         pd.Series(parsed.ambiguous.to_numpy(), index=values.index),
+        parsed.currencies,
     )
 
 
@@ -1103,6 +1131,7 @@ def _note_currency(symbols: pl.Series, weights: pl.Series, result: _Amounts) -> 
         .sort("rows", descending=True, maintain_order=True)
     )
     result.currency = str(ranked[0, 0])
+    result.currencies = tuple(ranked["code"].to_list())
     if ranked.height == 1:
         message = t("Amounts are in {currency}.", currency=result.currency)
     else:
@@ -1162,6 +1191,8 @@ def clean_orders(
     if mapping.order_id is None:
         # one part: identical rows of one file are separate sales
         parts = every_part if every_part is not None else _parts(raw.rows)
+    lines, date_notices = _mark_dates(lines, raw.rows, options.read_on)
+    notices += date_notices
     lines = _mark_exclusions(raw.cells, lines, mapping, parts, every_part)
     if every_part is not None:
         if repeated_notice := _other_file_notice(lines, raw.rows, every_part):
@@ -1275,7 +1306,9 @@ def _read_lines(
     notices += stamps.notices + amount.notices
     converted = any(n.code == "time_zone_converted" for n in stamps.notices)
     parsed = {
-        "currency": amount.currency,
+        # a sum of several currencies is in none of them
+        "currency": amount.currency if len(amount.currencies) < 2 else None,
+        "currencies": amount.currencies,
         "date_order": stamps.date_order,
         "ambiguous": stamps.ambiguous,
         "timezone": options.timezone if converted else None,
@@ -1480,6 +1513,9 @@ def _mark_exclusions(
         ("no_amount", no_amount),
         ("payment_failed", pl.col("failed")),
         ("no_date", pl.col("timestamp").is_null()),
+        ("far_date", pl.col("far_date")),
+        ("future_date", pl.col("future_date")),
+        *_other_delimiter_rules(lines),
         ("duplicate", pl.col("duplicate")),
         ("duplicate_other_file", pl.col("other_file")),
         ("header_repeated", pl.col("header")),
@@ -1492,7 +1528,138 @@ def _mark_exclusions(
     names = dict(enumerate(["", *(code for code, _ in rules)]))
     reason = number.replace_strict(names, return_dtype=pl.String)
     return lines.with_columns(excluded=reason).drop(
-        "total", "duplicate", "other_file", "header", "failed"
+        "total",
+        "duplicate",
+        "other_file",
+        "header",
+        "failed",
+        "future_date",
+        "far_date",
+    )
+
+
+def _other_delimiter_rules(lines: pl.DataFrame) -> list[tuple[str, pl.Expr]]:
+    """The rows the reading found written with another delimiter than their
+    file's (see :mod:`retention.reading`), one rule per code found."""
+    if READ_REPAIR not in lines.columns:
+        return []
+    codes = lines[READ_REPAIR].str.split(",").explode().unique().drop_nulls()
+    return [
+        (code, pl.col(READ_REPAIR).str.split(",").list.contains(code))
+        for code in sorted(codes)
+        if code.startswith(OTHER_DELIMITER)
+    ]
+
+
+# A date over a year after every other date of a file, and longer after them
+# than they span, is taken for a typing mistake when it is this rare (the year
+# 2025 typed in a file of 2015) and the other dates are enough to tell.
+FAR_DATE_GAP = pd.Timedelta(days=365)
+FAR_DATE_SHARE = 0.01
+FAR_DATE_OTHERS = 20
+
+
+def _mark_dates(
+    lines: pl.DataFrame, rows: pl.DataFrame, read_on: date | None
+) -> tuple[pl.DataFrame, list[Notice]]:
+    """Flag the rows whose date cannot be right: ``future_date``, dated after
+    the day the file was read; ``far_date``, among the rest, the newest rows,
+    at most ``FAR_DATE_SHARE`` of the dated rows (one at least), that come
+    over ``FAR_DATE_GAP`` after every other date and longer after them than
+    those span, when at least ``FAR_DATE_OTHERS`` rows are dated before them.
+    Returns the notes naming them."""
+    days = lines["timestamp"].dt.date()
+    future = (days > read_on).fill_null(False) if read_on else days.is_null() & False
+    far = _far_dates(days.set(future, None))
+    lines = lines.with_columns(future_date=future, far_date=far)
+    notices = []
+    if future.any():
+        notices.append(Notice("future_date", _future_note(days, rows, future, read_on)))
+    if far.any():
+        notices.append(Notice("far_date", _far_note(days, rows, far)))
+    return lines, notices
+
+
+def _far_dates(days: pl.Series) -> pl.Series:
+    """Which rows are the rare newest dates far after all the others."""
+    counted = (
+        pl.DataFrame({"day": days})
+        .drop_nulls()
+        .group_by("day")
+        .agg(rows=pl.len())
+        .sort("day", descending=True)
+    )
+    none = pl.repeat(False, len(days), eager=True)
+    if counted.height < 2:
+        return none
+    dated = int(counted["rows"].sum())
+    limit = max(1, int(dated * FAR_DATE_SHARE))
+    before = pl.col("day").shift(-1)
+    tail = counted.with_columns(
+        newer=pl.col("rows").cum_sum(),
+        gap=pl.col("day") - before,
+        span=before - pl.col("day").min(),
+    ).filter(
+        (pl.col("newer") <= limit)
+        & (dated - pl.col("newer") >= FAR_DATE_OTHERS)
+        & (pl.col("gap") > FAR_DATE_GAP)
+        & (pl.col("gap") > pl.col("span"))
+    )
+    if tail.is_empty():
+        return none
+    return (days >= tail["day"].min()).fill_null(False)
+
+
+def _day_text(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _rows_and_days(days: pl.Series, rows: pl.DataFrame, chosen: pl.Series) -> str:
+    """``row 302: 1 Mar 2025``, the first few of the ``chosen`` rows."""
+    numbers = rows["row_number"].filter(chosen).to_list()
+    dated = [
+        f"{number}: {_day_text(day)}"
+        for number, day in zip(numbers, days.filter(chosen).to_list(), strict=True)
+    ]
+    shown = "; ".join(dated[:ROWS_NAMED])
+    if len(dated) > ROWS_NAMED:
+        shown = t("{rows} and {count} more", rows=shown, count=len(dated) - ROWS_NAMED)
+    return t_count(len(dated), "row {rows}", "rows {rows}", rows=shown)
+
+
+ROWS_NAMED = 5
+
+
+def _future_note(
+    days: pl.Series, rows: pl.DataFrame, future: pl.Series, read_on: date
+) -> str:
+    return t_count(
+        int(future.sum()),
+        "{count} row is dated after {day}, the day the file was read ({rows}): "
+        "a typing mistake? It is left out of the figures; correct the date in "
+        "the file and upload it again.",
+        "{count} rows are dated after {day}, the day the file was read ({rows}): "
+        "typing mistakes? They are left out of the figures; correct the dates "
+        "in the file and upload it again.",
+        day=_day_text(read_on),
+        rows=_rows_and_days(days, rows, future),
+    )
+
+
+def _far_note(days: pl.Series, rows: pl.DataFrame, far: pl.Series) -> str:
+    before = days.filter(~far).max()
+    return t_count(
+        int(far.sum()),
+        "{count} row is dated over a year after every other date, which end on "
+        "{day} ({rows}): a typing mistake? It is left out of the figures; "
+        "correct the date in the file and upload it again (if it is right, "
+        "upload the sales from that day on as a file of their own).",
+        "{count} rows are dated over a year after every other date, which end "
+        "on {day} ({rows}): typing mistakes? They are left out of the figures; "
+        "correct the dates in the file and upload it again (if they are right, "
+        "upload the sales from those days on as a file of their own).",
+        day=_day_text(before),
+        rows=_rows_and_days(days, rows, far),
     )
 
 
@@ -2016,7 +2183,7 @@ def _row_reasons(
     read = []
     if READ_REPAIR in lines.columns:
         codes = lines[READ_REPAIR].str.split(",").explode().unique().sort()
-        read = [code for code in codes if code]
+        read = [code for code in codes if code and REASONS[code] != "excluded"]
     repairs = {
         **{
             code: pl.col(READ_REPAIR).str.split(",").list.contains(code)
@@ -2126,6 +2293,7 @@ def _report(
         guest_orders=int(bought["customer_id"].is_null().sum()),
         revenue=float(orders["revenue"].sum()),
         currency=parsed["currency"],
+        currencies=parsed["currencies"],
         date_order=parsed["date_order"],
         date_order_ambiguous=parsed["ambiguous"],
         timezone=parsed["timezone"],

@@ -23,10 +23,12 @@ import math
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from typing import TypeAlias
 
 import pandas as pd
 
+from retention.cleaning import today_in
 from retention.cohorts import COHORT_MEASURES, cohort_average, cohort_cells
 from retention.columns import detect_columns
 from retention.i18n import t
@@ -91,10 +93,17 @@ def load_log(
     """The sales log of ``paths`` (one file, or several read as one log, as the
     app reads several uploads) read as the Data page would: detected columns
     with ``columns`` (role -> column name) put over them, the shop's time zone
-    and the date order."""
+    and the date order; rows dated after today (in the shop's time zone when
+    one is given, else this computer's) are left out."""
     raw = read_raw(_files(paths))
     mapping = replace(detect_columns(raw.cells), **(columns or {}))
-    return build_orders(raw, mapping, timezone=timezone, date_order=date_order)
+    return build_orders(
+        raw,
+        mapping,
+        timezone=timezone,
+        date_order=date_order,
+        read_on=today_in(timezone) if timezone else date.today(),
+    )
 
 
 def _reading(args: argparse.Namespace) -> dict:

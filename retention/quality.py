@@ -57,10 +57,22 @@ REASONS: dict[str, str] = {
     "payment_failed": "excluded",
     "zero_order": "excluded",
     "cell_too_long": "excluded",
+    "future_date": "excluded",
+    "far_date": "excluded",
+    "other_delimiter_comma": "excluded",
+    "other_delimiter_semicolon": "excluded",
+    "other_delimiter_tab": "excluded",
+    "other_delimiter_pipe": "excluded",
 }
 # A narrower kind of a reason -> the reason it is a kind of: count("duplicate")
 # and rows_for("duplicate") take in the rows repeating another file's too.
-REASON_KINDS: dict[str, str] = {"duplicate_other_file": "duplicate"}
+REASON_KINDS: dict[str, str] = {
+    "duplicate_other_file": "duplicate",
+    "other_delimiter_comma": "other_delimiter",
+    "other_delimiter_semicolon": "other_delimiter",
+    "other_delimiter_tab": "other_delimiter",
+    "other_delimiter_pipe": "other_delimiter",
+}
 ROW_COLUMNS = ["source", "sheet", "row_number", "outcome", "reason", "repairs"]
 # Row numbers written out per reason in a note; the rest are counted.
 ROWS_LISTED = 10
@@ -132,6 +144,24 @@ def reason_label(reason: str) -> str:
         ),
         "zero_order": t(
             "No sale: an order worth nothing (every line priced 0, such as a free sample or a replacement)"
+        ),
+        "future_date": t(
+            "Date after today (the day the file was read): a typing mistake?"
+        ),
+        "far_date": t(
+            "Date over a year after every other date in the file: a typing mistake (2025 for 2015)?"
+        ),
+        "other_delimiter_comma": t(
+            "Uses ; or a tab (or |) between values, not the file's comma: its values cannot be told apart"
+        ),
+        "other_delimiter_semicolon": t(
+            "Uses commas or a tab (or |) between values, not the file's ;: its values cannot be told apart"
+        ),
+        "other_delimiter_tab": t(
+            "Uses commas or ; (or |) between values, not the file's tab: its values cannot be told apart"
+        ),
+        "other_delimiter_pipe": t(
+            "Uses commas, ; or a tab between values, not the file's |: its values cannot be told apart"
         ),
     }
     return labels.get(reason, reason)
@@ -207,7 +237,11 @@ class QualityReport:
     revenue : float
         Net revenue of the orders table.
     currency : str or None
-        ISO code of the currency written with the amounts, when one was seen.
+        ISO code of the currency written with the amounts, when one was seen;
+        None when none was, or several were (their sum is in none of them).
+    currencies : tuple of str
+        Every currency written with the amounts, the most rows first; two or
+        more mean the sums add them as they are, without conversion.
     date_order : str or None
         ``"day_first"`` or ``"month_first"`` when dates like 03/04/2024 were
         read, ``None`` when every date was unambiguous (ISO, Excel dates).
@@ -227,6 +261,7 @@ class QualityReport:
     guest_orders: int = 0
     revenue: float = 0.0
     currency: str | None = None
+    currencies: tuple[str, ...] = ()
     date_order: str | None = None
     date_order_ambiguous: bool = False
     timezone: str | None = None
@@ -247,6 +282,17 @@ class QualityReport:
     @property
     def rows_read(self) -> int:
         return self.row_table.height
+
+    @property
+    def rows_left_out(self) -> int:
+        """Rows excluded from every figure (``excluded``, for any reason)."""
+        return int((self.row_table["outcome"] == "excluded").sum())
+
+    @property
+    def mixed_currencies(self) -> bool:
+        """Whether the amounts are written in several currencies, so a sum
+        of them is in none."""
+        return len(self.currencies) > 1
 
     @property
     def guest_share(self) -> float | None:
@@ -362,7 +408,7 @@ class QualityReport:
             (t("Customers found"), self.customers_found),
             (t("Guest share of orders"), "" if share is None else f"{share:.2%}"),
             (t("Net revenue"), round(self.revenue, 2)),
-            (t("Currency"), self.currency or ""),
+            (t("Currency"), ", ".join(self.currencies) or self.currency or ""),
         ]
         figures += [(t("Notice"), notice.message) for notice in self.notices]
         return pd.DataFrame(figures, columns=["figure", "value"]).astype(

@@ -1685,6 +1685,7 @@ def _read_text(
     table = _table_from_grid(grid, line_numbers, name, "")
     if decoded.fallback:
         table = _lines_in_code_page(table, decoded)
+    table = _lines_of_other_delimiters(table, delimiter)
     notices = (
         t("Text encoding: {encoding}.", encoding=encoding),
         t("Columns separated by {delimiter}.", delimiter=t(DELIMITER_NAMES[delimiter])),
@@ -1748,6 +1749,84 @@ def _lines_in_code_page(table: RawTable, decoded: _Decoded) -> RawTable:
         table,
         rows=_with_read_repair(table.rows, pl.Series(marked), code),
         notices=(note, *table.notices),
+    )
+
+
+# A mark for the reason of a line split by another delimiter than its file's:
+# ``other_delimiter_comma`` is a line of a comma-separated file.
+OTHER_DELIMITER = "other_delimiter"
+_MARK_NAMES = {",": "a comma", ";": "a ;", "\t": "a tab", "|": "a |"}
+
+
+def _lines_of_other_delimiters(table: RawTable, delimiter: str) -> RawTable:
+    """Mark the rows written with another delimiter than the file's (a line
+    of ``;`` or tabs pasted into a comma file), with a note naming them.
+
+    Such a line reads as one or two long cells and nothing after them: a row
+    that fills fewer cells than the header has columns, and whose cells hold
+    another delimiter often enough to split into (nearly) every column.
+    """
+    cells = table.cells
+    width = cells.width
+    if width < 2 or cells.height == 0:
+        return table
+    filled = cells.select(
+        pl.sum_horizontal(pl.all().cast(pl.String).fill_null("") != "")
+    ).to_series()
+    short = filled < width
+    if not short.any():
+        return table
+    joined = (
+        cells.filter(short)
+        .select(
+            pl.concat_str(pl.all().cast(pl.String).fill_null(""), separator=delimiter)
+        )
+        .to_series()
+    )
+    fewest = max(2, width - 1)
+    marked = pl.repeat(False, joined.len(), eager=True)
+    used = []
+    for other in (mark for mark in DELIMITERS if mark != delimiter):
+        fields = joined.str.count_matches(other, literal=True) + 1
+        split = (fields >= fewest) & (fields > filled.filter(short))
+        if split.any():
+            used.append(other)
+            marked = marked | split
+    if not marked.any():
+        return table
+    rows = short.to_numpy().copy()
+    rows[rows] = marked.to_numpy()
+    marked = pl.Series(rows)
+    code = f"{OTHER_DELIMITER}_{DELIMITER_NAMES[delimiter]}"
+    numbers = table.rows.filter(marked)["row_number"].to_list()
+    shown = ", ".join(str(number) for number in numbers[:10])
+    if len(numbers) > 10:
+        shown = t("{lines} and {n} more", lines=shown, n=f"{len(numbers) - 10:,}")
+    elif len(numbers) > 1:
+        shown = t(
+            "{some} and {last}",
+            some=", ".join(str(number) for number in numbers[:-1]),
+            last=numbers[-1],
+        )
+    marks = [t(_MARK_NAMES[mark]) for mark in used]
+    note = t_count(
+        len(numbers),
+        "{count} row uses {marks} between its values, not the file's {mark} "
+        "(row {rows}): its values cannot be told apart, so it was left out of "
+        "the figures. Write it with {mark}s like the other rows and upload the "
+        "file again.",
+        "{count} rows use {marks} between their values, not the file's {mark} "
+        "(rows {rows}): their values cannot be told apart, so they were left "
+        "out of the figures. Write them with {mark}s like the other rows and "
+        "upload the file again.",
+        marks=t(" or ").join(marks),
+        mark=t(DELIMITER_NAMES[delimiter]),
+        rows=shown,
+    )
+    return replace(
+        table,
+        rows=_with_read_repair(table.rows, marked, code),
+        notices=(*table.notices, note),
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Protocol, TypeAlias
 
@@ -357,12 +358,15 @@ def build_orders(
     *,
     timezone: str | None = None,
     date_order: str = "auto",
+    read_on: date | None = None,
     progress: Progress | None = None,
 ) -> SalesLog:
     """Map and clean a raw table into a :class:`SalesLog`.
 
     ``mapping`` defaults to :func:`retention.columns.detect_columns`; an unusable
-    mapping raises ``SalesLogError`` naming what to choose. ``progress`` is
+    mapping raises ``SalesLogError`` naming what to choose. ``read_on`` is the
+    day the file was read: rows dated after it are left out (see
+    :class:`retention.cleaning.CleaningOptions`). ``progress`` is
     told the share done and a status line at each step of the cleaning (ids,
     dates, amounts, refunds, left-out rows, orders, the report).
     """
@@ -380,7 +384,7 @@ def build_orders(
         if preset := detected_preset(raw.cells):
             note = t("Recognised the layout of an export: {preset}.", preset=t(preset))
             raw = replace(raw, notices=(*raw.notices, note))
-    options = CleaningOptions(timezone=timezone, date_order=date_order)
+    options = CleaningOptions(timezone=timezone, date_order=date_order, read_on=read_on)
     steps = part_of(progress, 0.05, 0.95) if progress is not None else None
     orders, report = clean_orders(raw, mapping, options, progress=steps)
     report.notices += _repeated_column_notices(raw.columns, mapping)
@@ -460,6 +464,8 @@ _NOT_PURCHASES = {
     "zero_order": "orders worth nothing (amount 0)",
     "stock_adjustment": "stock adjustments (amount 0)",
     "no_date": "without a date that can be read",
+    "future_date": "dated after the day the file was read",
+    "far_date": "dated over a year after every other date",
     "no_amount": "without an amount that is a number",
     "payment_failed": "failed or declined payments",
     "total_row": "total or subtotal rows",
@@ -530,6 +536,7 @@ def load_sales_log(
     timezone: str | None = None,
     date_order: str = "auto",
     sheet: str | Sequence[str] | None = None,
+    read_on: date | None = None,
 ) -> SalesLog:
     """Read, map and clean one or several sales files.
 
@@ -545,6 +552,9 @@ def load_sales_log(
     date_order : {"auto", "day_first", "month_first"}
     sheet : str or list of str, optional
         Workbook sheet; the first by default; several are stacked.
+    read_on : datetime.date, optional
+        The day the file is read: rows dated after it are left out. None
+        leaves no row out for its date.
 
     Raises
     ------
@@ -553,7 +563,9 @@ def load_sales_log(
         was found; the message says what to do.
     """
     raw = read_raw(source, name=name, sheet=sheet)
-    return build_orders(raw, mapping, timezone=timezone, date_order=date_order)
+    return build_orders(
+        raw, mapping, timezone=timezone, date_order=date_order, read_on=read_on
+    )
 
 
 def _is_named_bytes(source: object) -> bool:

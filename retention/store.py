@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -755,6 +756,7 @@ def _insert_contents(connection: Connection, dataset_id: int, log: SalesLog) -> 
                 "guest_orders": report.guest_orders,
                 "revenue": report.revenue,
                 "currency": report.currency,
+                "currencies": list(report.currencies),
                 "date_order": report.date_order,
                 "date_order_ambiguous": report.date_order_ambiguous,
                 "timezone": report.timezone,
@@ -797,9 +799,30 @@ def _report_from_row(row, timezone: str | None = None) -> QualityReport:
     if "timezone" not in figures:
         converted = any(notice.code == "time_zone_converted" for notice in notices)
         figures["timezone"] = timezone if converted else None
+    if "currencies" not in figures:
+        figures["currency"], figures["currencies"] = _saved_currencies(
+            figures.get("currency"), notices
+        )
+    figures["currencies"] = tuple(figures["currencies"])
     return QualityReport(
         row_table=pl.read_parquet(io.BytesIO(row.row_table)),
         raw_table=pl.read_parquet(io.BytesIO(row.raw_table)),
         notices=notices,
         **figures,
     )
+
+
+# How a report saved before reports kept every currency named several.
+_SEVERAL_CURRENCIES = re.compile(r"several currencies \(([A-Z]{3}(?:, [A-Z]{3})+)\)")
+
+
+def _saved_currencies(
+    currency: str | None, notices: list[Notice]
+) -> tuple[str | None, tuple[str, ...]]:
+    """The currency and currencies of a report saved before it kept the
+    currencies: read from its note of several currencies, when it has one."""
+    for notice in notices:
+        found = _SEVERAL_CURRENCIES.search(notice.message)
+        if notice.code == "currency" and found:
+            return None, tuple(found[1].split(", "))
+    return currency, (currency,) if currency else ()

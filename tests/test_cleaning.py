@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
@@ -14,6 +16,7 @@ from retention.cleaning import (
 )
 from retention.columns import detect_columns
 from retention.orders import check_orders
+from retention.quality import reason_label
 from retention.reading import SalesLogError, read_table
 
 
@@ -579,3 +582,152 @@ def test_only_ids_that_look_like_an_email_address_lose_their_case():
         "anna@example.com",
         "anna@example.com",
     ]
+
+
+# --- dates that cannot be right --------------------------------------------
+
+READ_ON = date(2026, 12, 4)
+TYPO_YEAR = """order,customer,date,amount
+1,C1,2024-01-05,10.00
+2,C2,2024-02-07,20.00
+3,C1,2024-03-09,30.00
+4,C3,2042-03-01,40.00
+"""
+
+
+def test_a_row_dated_after_the_day_the_file_was_read_is_left_out_as_a_typo():
+    """Finding: 2042 typed for 2024 stretched every page to March 2042."""
+    orders, report = clean(TYPO_YEAR, read_on=READ_ON)
+    assert len(orders) == 3
+    assert orders["revenue"].sum() == pytest.approx(60.00)
+    assert orders["timestamp"].max() == pd.Timestamp("2024-03-09")
+    assert report.count("future_date") == 1
+    assert report.rows_left_out == 1
+    assert report.rows_for("future_date")["row_number"].tolist() == [5]
+    assert report.rows_for("future_date")["date"].tolist() == ["2042-03-01"]
+    assert reason_label("future_date") == (
+        "Date after today (the day the file was read): a typing mistake?"
+    )
+    note = next(n.message for n in report.notices if n.code == "future_date")
+    assert note.startswith(
+        "1 row is dated after 4 Dec 2026, the day the file was read "
+        "(row 5: 1 Mar 2042): a typing mistake?"
+    )
+
+
+def test_a_sale_on_the_day_the_file_was_read_is_kept_and_one_the_day_after_is_not():
+    text = (
+        "order,customer,date,amount\n1,C1,2026-12-04 23:59,5\n2,C2,2026-12-05 00:01,7\n"
+    )
+    orders, report = clean(text, read_on=READ_ON)
+    assert orders["order_id"].tolist() == ["1"]
+    assert report.rows_for("future_date")["row_number"].tolist() == [3]
+
+
+def test_without_a_day_read_no_row_is_left_out_for_being_after_it():
+    orders, report = clean(TYPO_YEAR)
+    assert report.count("future_date") == 0
+    # three other rows are too few to call the fourth's date far after them
+    assert report.count("far_date") == 0
+    assert len(orders) == 4
+
+
+def _year_of_sales(last: str, extra: int = 1) -> str:
+    """150 sales through 2015, then ``extra`` sales on the day ``last``."""
+    lines = ["order,customer,date,amount"]
+    lines += [
+        f"{n},C{n % 7},2015-{1 + n % 12:02d}-{1 + n % 28:02d},10" for n in range(150)
+    ]
+    lines += [f"{150 + n},C1,{last},10" for n in range(extra)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_lone_date_years_after_all_the_others_is_left_out_as_a_typo():
+    """2025 typed for 2015 in a file read in 2026: not after today, but over a
+    year after every other date, in 1 of 151 rows (at most 1 %: 1 row)."""
+    orders, report = clean(_year_of_sales("2025-03-01"), read_on=READ_ON)
+    assert report.count("far_date") == 1
+    assert report.rows_for("far_date")["row_number"].tolist() == [152]
+    assert len(orders) == 150
+    assert orders["timestamp"].max() == pd.Timestamp("2015-12-28")
+    note = next(n.message for n in report.notices if n.code == "far_date")
+    assert note.startswith(
+        "1 row is dated over a year after every other date, which end on "
+        "28 Dec 2015 (row 152: 1 Mar 2025): a typing mistake?"
+    )
+
+
+def test_late_dates_are_kept_when_they_are_many_or_close_to_the_others():
+    # two rows of 152 are more than 1 % (1 row): a shop that started again
+    _, report = clean(_year_of_sales("2025-03-01", extra=2), read_on=READ_ON)
+    assert report.count("far_date") == 0
+    # 341 days after the last other date is no typing mistake of a year
+    _, report = clean(_year_of_sales("2016-12-03"), read_on=READ_ON)
+    assert report.count("far_date") == 0
+    # 14 months after the rest, which span three years: a pause, not a typo
+    spread = _year_of_sales("2017-03-01").replace("2015-0", "2013-0")
+    _, report = clean(spread, read_on=READ_ON)
+    assert report.count("far_date") == 0
+
+
+def test_a_far_date_needs_twenty_earlier_rows_to_be_told():
+    """19 rows of 2015 are too few to judge a 2025 row; 20 are enough."""
+
+    def rows(count: int) -> str:
+        lines = [f"{n},C{n},2015-03-{1 + n:02d},10" for n in range(count)]
+        return "\n".join(["order,customer,date,amount", *lines, "99,C1,2025-03-01,10"])
+
+    assert clean(rows(19), read_on=READ_ON)[1].count("far_date") == 0
+    assert clean(rows(20), read_on=READ_ON)[1].count("far_date") == 1
+
+
+# --- currencies ---------------------------------------------------------------
+
+
+def test_a_sum_of_several_currencies_is_in_none_of_them():
+    """Finding: EUR, GBP and USD amounts added up were labelled EUR."""
+    text = 'order,customer,date,amount\n1,C1,2024-01-05,"€12,50"\n2,C2,2024-01-09,"£1,200.00"\n3,C1,2024-02-02,$ 45.10\n4,C3,2024-02-08,EUR 7.00\n'
+    orders, report = clean(text)
+    assert orders["revenue"].sum() == pytest.approx(12.50 + 1200.00 + 45.10 + 7.00)
+    assert report.currency is None
+    assert report.currencies == ("EUR", "GBP", "USD")
+    assert report.mixed_currencies
+    summary = dict(report.summary().itertuples(index=False))
+    assert summary["Currency"] == "EUR, GBP, USD"
+
+
+def test_amounts_in_one_currency_keep_its_code():
+    text = "order,customer,date,amount\n1,C1,2024-01-05,$12.50\n2,C2,2024-01-09,$3.00\n"
+    _, report = clean(text)
+    assert (report.currency, report.currencies) == ("USD", ("USD",))
+    assert not report.mixed_currencies
+
+
+def test_rows_of_another_delimiter_are_left_out_under_their_own_reason():
+    """Hand-worked: rows 2, 4 and 7 are read (40.00 + 60.00 + 10.00 = 110.00,
+    3 orders); rows 3, 5 and 6 use ; or a tab and are left out as such, not as
+    rows without a date."""
+    text = (
+        "order_id,customer_id,order_date,amount\n"
+        "1001,C01,2024-01-15,40.00\n"
+        "1002;C02;2024-02-03;25.00\n"
+        "1003,C01,2024-03-09,60.00\n"
+        "1004\tC03\t2024-03-20\t35.50\n"
+        "1005;C02;2024-03-22;12,50\n"
+        "1006,C04,2024-03-25,10.00\n"
+    )
+    orders, report = clean(text)
+    assert (len(orders), orders["revenue"].sum()) == (3, pytest.approx(110.00))
+    assert report.count("no_date") == 0
+    assert report.count("other_delimiter") == 3
+    assert report.rows_for("other_delimiter")["row_number"].tolist() == [3, 5, 6]
+    assert report.rows_left_out == 3
+    assert (
+        report.counts().set_index("reason").loc["other_delimiter_comma", "outcome"]
+        == "excluded"
+    )
+    assert report.reason_notes() == [
+        "Uses ; or a tab (or |) between values, not the file's comma: its values "
+        "cannot be told apart (3 rows): rows 3, 5 and 6."
+    ]
+    assert "other_delimiter_comma" not in ",".join(report.rows["repairs"])

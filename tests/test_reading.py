@@ -958,6 +958,53 @@ def test_lines_with_more_fields_than_the_header_are_reported_not_a_new_column():
     assert "rows 3, 5" in note and '"Main" beyond the last column' in note
 
 
+# --- lines written with another delimiter --------------------------------------
+
+MIXED_DELIMITERS = (
+    "order_id,customer_id,order_date,amount\n"
+    "1001,C01,2024-01-15,40.00\n"
+    "1002;C02;2024-02-03;25.00\n"
+    "1003,C01,2024-03-09,60.00\n"
+    "1004\tC03\t2024-03-20\t35.50\n"
+    "1005;C02;2024-03-22;12,50\n"
+    "1006,C04,2024-03-25,10.00\n"
+)
+
+
+def test_lines_with_another_delimiter_than_the_file_are_marked_and_named():
+    """Finding: rows of ``;`` and tabs in a comma file were "Date missing or
+    unreadable". Row 6 holds a decimal comma, so it splits into two cells."""
+    table = read_table(MIXED_DELIMITERS.encode(), name="mixed.csv")
+    assert table.delimiter == ","
+    assert table.rows["read_repair"].to_list() == [
+        "",
+        "other_delimiter_comma",
+        "",
+        "other_delimiter_comma",
+        "other_delimiter_comma",
+        "",
+    ]
+    [note] = [n for n in table.notices if "between their values" in n]
+    assert note.startswith(
+        "3 rows use a ; or a tab between their values, not the file's comma "
+        "(rows 3, 5 and 6): their values cannot be told apart"
+    )
+
+
+def test_short_rows_and_marks_inside_values_are_no_other_delimiter():
+    text = (
+        "order;customer;date;amount;note\n"
+        "1;C1;2024-01-05;10,50;tea, cake\n"  # commas inside a ; file's values
+        "2;C2;2024-01-06;12,00;\n"  # an empty last cell
+        "3;C3;;;\n"  # a short row with one value
+    )
+    table = read_table(text.encode(), name="semi.csv")
+    assert table.delimiter == ";"
+    assert "read_repair" not in table.rows.columns
+    text = "order,customer,date,amount\n1,Smith; John,,\n2,C2,2024-01-06,3\n"
+    assert "read_repair" not in read_table(text.encode(), name="c.csv").rows.columns
+
+
 def test_an_unnamed_column_filled_on_every_row_is_still_read():
     text = "order,customer,amount,\n1,C1,10,x\n2,C2,12,y\n"
     table = read_table(text.encode(), name="unnamed.csv")

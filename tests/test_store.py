@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import polars as pl
@@ -106,6 +106,44 @@ def test_a_report_saved_before_it_kept_its_zone_takes_the_datasets(store):
         old = {key: value for key, value in row.items() if key != "timezone"}
         connection.execute(reports.update().values(figures=old))
     assert store.load(dataset.id).report.timezone == "America/Los_Angeles"
+
+
+MIXED_CURRENCIES = (
+    'order,customer,date,amount\n1,C1,2024-01-05,"€12,50"\n'
+    '2,C2,2024-01-09,"£1,200.00"\n3,C1,2024-02-02,$ 45.10\n'
+).encode()
+
+
+def test_the_currencies_of_a_mixed_sum_are_saved_with_the_dataset(store):
+    log = load_sales_log(("mixed.csv", MIXED_CURRENCIES))
+    dataset, _ = store.save("Mixed", log)
+    report = store.load(dataset.id).report
+    assert (report.currency, report.currencies) == (None, ("EUR", "GBP", "USD"))
+
+
+def test_a_report_saved_before_it_kept_its_currencies_reads_them_from_its_note(
+    store,
+):
+    """A dataset saved when a mixed sum was labelled with its first currency
+    is shown without one after the update, as a fresh upload is."""
+    log = load_sales_log(("mixed.csv", MIXED_CURRENCIES))
+    dataset, _ = store.save("Mixed", log)
+    with store.engine.begin() as connection:
+        row = connection.execute(select(reports.c.figures)).scalar_one()
+        old = {key: value for key, value in row.items() if key != "currencies"}
+        connection.execute(reports.update().values(figures=old | {"currency": "EUR"}))
+    report = store.load(dataset.id).report
+    assert (report.currency, report.currencies) == (None, ("EUR", "GBP", "USD"))
+
+
+def test_rows_left_out_for_their_date_stay_left_out_in_the_saved_dataset(store):
+    text = b"order,customer,date,amount\n1,C1,2024-01-05,10\n2,C2,2042-03-01,20\n"
+    log = load_sales_log(("typo.csv", text), read_on=date(2026, 12, 4))
+    dataset, _ = store.save("Typo", log, {"read_on": "2026-12-04"})
+    loaded = store.load(dataset.id)
+    assert dataset.settings["read_on"] == "2026-12-04"
+    assert loaded.orders["order_id"].tolist() == ["1"]
+    assert loaded.report.count("future_date") == 1
 
 
 def test_leading_zeros_guests_and_optional_columns_survive(store, shop_log):

@@ -9,16 +9,18 @@ import json
 import time
 import zoneinfo
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import astuple, dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from retention.annual import rolling_annual_retention
+from retention.cleaning import today_in
 from retention.cohorts import cohort_cells
-from retention.columns import ColumnMapping, detect_columns
+from retention.columns import ROLES, ColumnMapping, detect_columns
 from retention.layouts import LayoutMemory, data_dir, layout_key
 from retention.leaks import customers_at_start
 from retention.reading import Progress, RawTable, sheet_names
@@ -284,19 +286,28 @@ def _build(
     overrides: tuple[tuple[str, str | None], ...],
     date_order: str,
     timezone: str | None,
+    read_on: date,
     _raw: RawTable,
 ) -> SalesLog:
     mapping = replace(detect_columns(_raw.cells), **dict(overrides))
     with progress_bar(slow=len(_raw) >= SLOW_CLEAN_ROWS) as progress:
         log = build_orders(
-            _raw, mapping, timezone=timezone, date_order=date_order, progress=progress
+            _raw,
+            mapping,
+            timezone=timezone,
+            date_order=date_order,
+            read_on=read_on,
+            progress=progress,
         )
     zone = log.report.timezone  # None unless a stamp was converted to it
-    if not overrides and date_order == "auto" and zone is None:
+    # the day read matters only when it left a row out
+    day = read_on.isoformat() if log.report.count("future_date") else None
+    if not overrides and date_order == "auto" and zone is None and day is None:
         return log
     # Figures are cached by the log's hash: a corrected reading of a file gets
     # a hash of its own, so two readings of one file never share results.
-    reading = json.dumps([content_hash, overrides, date_order, zone])
+    parts = [content_hash, overrides, date_order, zone]
+    reading = json.dumps(parts if day is None else [*parts, day])
     return replace(log, content_hash=hashlib.sha256(reading.encode()).hexdigest())
 
 
@@ -325,11 +336,29 @@ def shop_timezone(raw: RawTable) -> str | None:
 
 
 def _saved_timezone(content_hash: str) -> str | None:
+    zone = _saved_setting(content_hash, "timezone")
+    return zone if zone in _known_zones() else None
+
+
+def _saved_setting(content_hash: str, name: str):
+    """A reading setting the uploaded file was saved with (None for the sample
+    or a file not saved)."""
     if current_source().is_sample:
         return None
     dataset = dataset_store().find(content_hash)
-    zone = None if dataset is None else dataset.settings.get("timezone")
-    return zone if zone in _known_zones() else None
+    return None if dataset is None else dataset.settings.get(name)
+
+
+def read_on(raw: RawTable) -> date:
+    """The day the file is taken as read, after which a sale cannot be dated:
+    the day it was first saved (so it reads the same on any later day, for
+    the owner and for a share link alike), else today in the shop's time
+    zone, or the latest date anywhere when no zone is known."""
+    saved = _saved_setting(raw.content_hash, "read_on")
+    if isinstance(saved, str):
+        with suppress(ValueError):
+            return date.fromisoformat(saved)
+    return today_in(shop_timezone(raw) or browser_timezone())
 
 
 def time_zone_choices(raw: RawTable) -> list[str]:
@@ -360,6 +389,32 @@ def choose_column(raw: RawTable, role: str, column: str | None) -> None:
     chosen[role] = column
     st.session_state[MAPPING_KEY] = chosen
     layout_memory().remember(layout_key(raw.columns), chosen)
+
+
+# The Data page's choice of no column for a role (a box holding None would
+# show as empty, not as "(none)"); no column is named so.
+NO_COLUMN = ""
+
+
+def role_key(role: str) -> str:
+    """The session key of the Data page's box for one role's column."""
+    return f"role_{role}"
+
+
+def show_mapping_in_form(mapping: ColumnMapping, options: list) -> None:
+    """Put the columns in use into the Data page's boxes before they are drawn.
+
+    A box keeps the value it last held, so after another file, sheet or
+    choice of sheets it would show a column of the earlier reading (or none)
+    while the figures use another; the owner's own choice is in ``mapping``
+    already (:func:`choose_column` runs before the page)."""
+    for role in ROLES:
+        current = getattr(mapping, role)
+        shown = current if current in options else NO_COLUMN
+        if role_key(role) not in st.session_state or (
+            st.session_state[role_key(role)] != shown
+        ):
+            st.session_state[role_key(role)] = shown
 
 
 def layout_memory() -> LayoutMemory:
@@ -397,6 +452,7 @@ def current_sales_log() -> SalesLog:
         tuple(sorted(mapping_overrides(raw).items())),
         st.session_state.get(DATE_ORDER_KEY, "auto"),
         shop_timezone(raw),
+        read_on(raw),
         raw,
     )
 

@@ -45,6 +45,8 @@ def remember_upload() -> None:
         "date_order": st.session_state.get(data.DATE_ORDER_KEY, "auto"),
         # the zone stamps were converted to: a link shows the figures it made
         "timezone": log.report.timezone,
+        # the day after which a sale is a typing mistake, fixed at the first save
+        "read_on": data.read_on(data.current_raw()).isoformat(),
     }
     with st.spinner(t("Saving…")):
         dataset, is_new = dataset_store().save(

@@ -14,8 +14,10 @@ import streamlit as st
 from retention.cleaning import zone_label
 from retention.i18n import t, t_count
 from retention.numbers import fixed
+from ui import access
 
 CURRENCY_KEY = "regulars:currency"
+DATA_PAGE = "pages/data.py"
 
 
 def is_missing(value: float | None) -> bool:
@@ -169,6 +171,63 @@ def nobody_at_start(label: str, window: int) -> str:
         "retention and churn read “no data”.",
         label=label,
     )
+
+
+def data_notes(report, *, money_shown: bool = True) -> None:
+    """Under a figure page's title, what the figures rest on (``report`` is
+    the sales log's quality report): the time zone times were converted to,
+    how many rows were left out (a link to the Data page, for the owner), and,
+    on a page with money figures, that the amounts mix currencies."""
+    time_zone_caption(report)
+    left_out_note(report)
+    if money_shown:
+        currency_note(report)
+
+
+def left_out_note(report) -> None:
+    """ "3 of 6 rows were left out of the figures: see Data", linking to the
+    Data page; a partner, who has no Data page, gets the count alone."""
+    left_out = report.rows_left_out
+    if not left_out:
+        return
+    values = {"rows": f"{report.rows_read:,}"}
+    if access.current_access().is_partner:
+        st.caption(
+            t_count(
+                left_out,
+                "{count} of {rows} rows of the file was left out of the figures "
+                "(a duplicate, a total row, or a row that could not be read).",
+                "{count} of {rows} rows of the file were left out of the figures "
+                "(duplicates, total rows, rows that could not be read).",
+                **values,
+            )
+        )
+        return
+    st.page_link(
+        DATA_PAGE,
+        label=t_count(
+            left_out,
+            "{count} of {rows} rows was left out of the figures: see Data",
+            "{count} of {rows} rows were left out of the figures: see Data",
+            **values,
+        ),
+        icon=":material/rule:",
+    )
+
+
+def currency_note(report) -> None:
+    """Beside money figures, a warning that the amounts are written in several
+    currencies and added as they are (no code is written with such sums)."""
+    if report.mixed_currencies:
+        st.warning(
+            t(
+                "The amounts are in several currencies ({currencies}), added as "
+                "they are without conversion: money figures mix them, so no "
+                "currency is written with them.",
+                currencies=", ".join(report.currencies),
+            ),
+            icon=":material/currency_exchange:",
+        )
 
 
 def time_zone_caption(report) -> None:
