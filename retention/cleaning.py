@@ -138,6 +138,14 @@ TOTAL_ROW = (
     r"|\b(?:sub\s*-?)?totals?\s*:?\s*$|\bösszesen\s*:?\s*$"
 )
 _TOTAL_PARTS = ["tot", "ssz", "raz", "sum", "gesamt"]
+# A total word alone in a cell of another column (the item's): "Total",
+# "Daily total", "Grand total", "Subtotal:", "Napi összesen", "Részösszeg",
+# with at most one word before it, so "Total Body Lotion" is no total.
+LONE_TOTAL = (
+    r"(?i)^\s*(?:[^\W\d_]+\s+)?(?:grand\s+|sub\s*-?\s*)?totals?\s*:?\s*$"
+    r"|^\s*(?:[^\W\d_]+\s+)?(?:összesen|mindösszesen|végösszeg|részösszeg"
+    r"|zwischensumme|gesamtsumme)\s*:?\s*$|^\s*(?:razem|suma|summe|sum|gesamt)\s*:?\s*$"
+)
 # Currency signs and codes, lower case, and the code each stands for. A sign
 # may stand before or after a code (``$12.50 AUD``, ``€12.50 EUR``); "kr"
 # and "Rs" are written by several countries and are shown as they are.
@@ -1486,6 +1494,7 @@ def _mark_exclusions(
         if written is None or not cells[written].dtype.is_numeric():
             # ids read from numbers are digits: no total among them
             total = total | _total_labels(lines[read].fill_null(""))
+    total = total | _lone_total_rows(cells, lines, mapping)
     duplicate = _exact_duplicates(cells, parts)
     other_file = pl.repeat(False, cells.height, eager=True)
     if every_part is not None:
@@ -1872,9 +1881,9 @@ def _repeated_headers(cells: pl.DataFrame) -> pl.Series:
     ).to_series()
 
 
-def _total_labels(labels: pl.Series) -> pl.Series:
-    """Cells reading "Total", "Subtotal", "Összesen"... (checked on short cells);
-    a column of numbers or dates holds none.
+def _total_labels(labels: pl.Series, pattern: str = TOTAL_ROW) -> pl.Series:
+    """Cells reading "Total", "Subtotal", "Összesen"... (checked on short cells,
+    against ``pattern``); a column of numbers or dates holds none.
 
     Every word of ``TOTAL_ROW`` holds one of ``_TOTAL_PARTS`` (in any case,
     its s perhaps written as the long s that case-blind matching takes for
@@ -1888,7 +1897,63 @@ def _total_labels(labels: pl.Series) -> pl.Series:
     maybe = maybe & (labels.str.len_chars() < 25)
     if not maybe.any():
         return maybe
-    return maybe & labels.str.contains(TOTAL_ROW)
+    return maybe & labels.str.contains(pattern)
+
+
+# The roles whose cells are values (dates, amounts), never a word of a row.
+_VALUE_CELLS = (
+    "timestamp", "time", "amount", "quantity", "unit_price", "refunded", "adjusted_total"
+)  # fmt: skip
+
+
+def _lone_total_rows(
+    cells: pl.DataFrame, lines: pl.DataFrame, mapping: ColumnMapping
+) -> pl.Series:
+    """Rows whose only words are a total word in a column other than the first,
+    the customer's or the order's (``,,Daily total,8.00`` under the item
+    column): with an amount, no customer and no order number, and nothing
+    but dates and amounts in their other cells. A sale of "Total Body Lotion",
+    or any row with a customer or a receipt, is no total."""
+    anonymous = lines.select(
+        pl.col("customer_id").is_null()
+        & pl.col("order_id").is_null()
+        & pl.col("amount").is_not_null()
+    ).to_series()
+    checked = {cells.columns[0] if cells.width else None}
+    checked |= {mapping.customer, mapping.order_id}
+    texts = [
+        c for c in cells.columns if cells[c].dtype == pl.String and c not in checked
+    ]
+    if not texts or not anonymous.any():
+        return anonymous & False
+    labelled = pl.repeat(False, cells.height, eager=True)
+    for column in texts:
+        labelled = labelled | _total_labels(cells[column], LONE_TOTAL)
+    found = anonymous & labelled
+    if not found.any():
+        return found
+    values = {getattr(mapping, role) for role in _VALUE_CELLS}
+    others = cells.filter(found).select([c for c in texts if c not in values])
+    alone = [_total_alone(others.row(n)) for n in range(others.height)]
+    return found.scatter(np.flatnonzero(found.to_numpy())[~np.array(alone)], False)
+
+
+_LONE_TOTAL = re.compile(LONE_TOTAL)
+_CURRENCY_WORDS = re.compile(
+    rf"(?i)(?<![^\W\d_])(?:{'|'.join(c for c in CURRENCY_CODES if c.isalpha())})"
+    r"(?![^\W\d_])"
+)
+
+
+def _total_alone(cells: tuple[str, ...]) -> bool:
+    """Whether a row's cells hold no word but a total word: each is empty, a
+    total word, or a date or an amount (with its currency code perhaps)."""
+    return all(
+        not cell
+        or _LONE_TOTAL.search(cell)
+        or not re.search(r"[^\W\d_]", _CURRENCY_WORDS.sub("", cell))
+        for cell in cells
+    )
 
 
 def _repeated_order_totals(

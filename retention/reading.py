@@ -1,7 +1,8 @@
 """Read an uploaded sales file into a raw table of cells.
 
 Every reader returns the same thing, a :class:`RawTable`: one column per
-column of the file, named by the file's header, one row per non-blank data row,
+column of the file, named by the file's header (``Column 1``, ``Column 2``...
+when it has none), one row per non-blank data row,
 and beside it the row number the user sees in Excel or a text editor, so a
 report can say "row 12". Nothing is interpreted here: dates, amounts and ids
 are read by :mod:`retention.cleaning`.
@@ -12,7 +13,8 @@ comes as Float64, one holding only dates as Datetime, any other as text. A
 column mixing kinds anywhere (fastexcel looks at every row to choose the
 type) is text, its numbers written exactly (``17850``,
 ``0.3333333333333333``), so a word at row 50,000 of a number column is kept,
-never blanked, and a text ``01000`` keeps its zero. A column of
+never blanked, and a text ``01000`` keeps its zero, as does a number
+shown with zeros by its format (``00000``: 421 shown ``00421``). A column of
 times of day is text (``10:30:00``). :func:`text_cells` writes any column as
 text, as the download of the input rows and the column detection see it.
 Measured (``scripts/bench_reading.py``) on 1,000,000 rows x 8 columns: every
@@ -671,28 +673,34 @@ def _typed_sheet(
         )
     progress(0.8, t("Finding the header row of the sheet {sheet}…", sheet=sheet))
     top = _top_rows(labels, body)
-    header_index = _find_header(top)
-    if header_index > 0:
+    header = _locate_header(top)
+    if header == _Header(0) and _lost_dates(labels, body) and _kinds_agree(top, 0):
+        # a date cell as the first row's "label" comes as no label at all:
+        # read the first row as data to see whether it is one
+        whole, _ = _typed_cells(workbook, sheet, None)
+        if _first_data_row(_top_rows(None, whole)) == 0:
+            body, header = whole, _Header(-1, labelled=False)
+    elif header.index != 0:
         message = t("Reading the sheet {sheet} from its header row…", sheet=sheet)
         progress(0.85, message)
-        body, _ = _typed_cells(workbook, sheet, header_index)
+        from_row = header.index if header.index >= 0 else None
+        body, _ = _typed_cells(workbook, sheet, from_row)
     first = _first_row(data, workbook, name, sheet)
-    header_row = first + header_index
+    header_row = first + header.index
     if header_row + body.height > MAX_SHEET_ROWS:
         # too many rows that pack too loosely to be counted before reading
         raise SalesLogError(_too_many_rows_message(name, sheet))
-    names = _column_names(body, top, header_index)
-    body.columns = names
+    body.columns = _names_of(body, top, header)
     filled = body.select(pl.any_horizontal([_filled(body, c) for c in body.columns]))
     filled = filled.to_series()
     body = body.filter(filled)
     if body.height == 0:
         raise SalesLogError(_no_rows_message(name, sheet))
     numbers = np.flatnonzero(filled.to_numpy()) + header_row + 1
+    position = list(workbook.sheet_names).index(sheet)
+    body = _shown_with_zeros(data, name, position, body, numbers)
     keep = [column for column in body.columns if not column.startswith("\x00")]
-    notices = ()
-    if header_index > 0:
-        notices = (t("The column headers were found on row {row}.", row=header_row),)
+    notices = _header_notices(header, header_row)
     return RawTable(
         cells=body.select(keep),
         rows=_row_origins(numbers, name, sheet),
@@ -702,9 +710,10 @@ def _typed_sheet(
 
 
 def _typed_cells(
-    workbook: fastexcel.ExcelReader, sheet: str, header_row: int
+    workbook: fastexcel.ExcelReader, sheet: str, header_row: int | None
 ) -> tuple[pl.DataFrame, list[str]]:
-    """The cells below ``header_row`` with their types, and the header's labels.
+    """The cells below ``header_row`` with their types, and the header's labels
+    (all rows, and no labels, when ``header_row`` is ``None``).
 
     A column of numbers comes as Float64 and one of dates as Datetime; a
     column mixing kinds anywhere comes as text: fastexcel is told to look at
@@ -735,6 +744,182 @@ def _typed_cells(
     if as_text:
         body = _reread_as_text(workbook, sheet, header_row, body, as_text)
     return _tidy_cells(workbook, sheet, header_row, body), labels
+
+
+# A number format that pads a whole number with zeros (``00000``: 421 is
+# shown ``00421``), as a loyalty number or a receipt number typed with its
+# zeros is often kept in a workbook.
+_ZERO_PADDING = re.compile(r"^0{2,}$")
+_NUMBER_FORMAT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*?>")
+_CELL_FORMATS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
+_CELL_FORMAT = re.compile(rb"<(?:\w+:)?xf\b[^>]*?>")
+_CELL_START = re.compile(rb"<(?:\w+:)?c ")
+
+
+def _shown_with_zeros(
+    data: bytes, name: str, position: int, body: pl.DataFrame, numbers: np.ndarray
+) -> pl.DataFrame:
+    """The columns of whole numbers (where ids are) whose cells carry a
+    zero-padding number format (``00000``) written as text as Excel shows
+    them (``00421``), so they match the same ids exported as text.
+
+    Only an .xlsx workbook whose styles hold such a format is looked into
+    (most hold none: reading its styles is all it costs); its sheet's XML is
+    then searched for the cells of those columns that carry it, and a column
+    is written so only when every such cell holds the number read there.
+    """
+    if Path(name).suffix.lower() not in (".xlsx", ".xlsm"):
+        return body
+    whole = [
+        column
+        for column in body.columns
+        if body[column].dtype.is_float()
+        and body.select((pl.col(column) == pl.col(column).round(0)).all()).item()
+    ]
+    if not whole or not data.startswith(_ZIP_MAGIC):
+        return body
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            widths = _zero_padding_styles(archive)
+            path = _sheet_path(archive, position) if widths else None
+            if path is None:
+                return body
+            first = _first_xlsx_column(archive, path)
+            letters = {_column_letters(first + body.columns.index(c)): c for c in whole}
+            padded = _padded_cells(data, archive.getinfo(path), letters, widths)
+    except _DAMAGED:
+        return body  # the reader has read it; its formats are not needed
+    return body.with_columns(
+        [
+            _zero_padded(body[letters[letter]], numbers, cells)
+            for letter, cells in padded.items()
+        ]
+    )
+
+
+def _zero_padding_styles(archive: zipfile.ZipFile) -> dict[int, int]:
+    """The cell styles (their ``s`` in the sheet) whose number format pads
+    with zeros, and the digits each shows."""
+    try:
+        styles = archive.read("xl/styles.xml")
+    except KeyError:
+        return {}
+    formats = {}
+    for tag in _NUMBER_FORMAT.findall(styles):
+        number = re.search(rb'numFmtId="(\d+)"', tag)
+        code = re.search(rb'formatCode="([^"]*)"', tag)
+        shown = html.unescape(code[1].decode("utf-8", "replace")) if code else ""
+        if number and _ZERO_PADDING.match(shown.replace('"', "")):
+            formats[int(number[1])] = len(shown.replace('"', ""))
+    if not formats:
+        return {}
+    cell_formats = _CELL_FORMATS.search(styles)
+    xfs = _CELL_FORMAT.findall(cell_formats[0]) if cell_formats else []
+    widths = {}
+    for style, tag in enumerate(xfs):
+        number = re.search(rb'numFmtId="(\d+)"', tag)
+        if number and int(number[1]) in formats:
+            widths[style] = formats[int(number[1])]
+    return widths
+
+
+def _first_xlsx_column(archive: zipfile.ZipFile, path: str) -> int:
+    """The first column holding a value in the sheet's first rows, where the
+    workbook library's grid starts (1 for column A)."""
+    with archive.open(path) as stream:
+        head = stream.read(1 << 20)
+    valued = re.findall(
+        rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)\d+"[^>]*?(?<!/)>\s*(?:<(?:\w+:)?f\b.*?</(?:\w+:)?f>\s*)?<(?:\w+:)?(?:v|is)\b',
+        head,
+        re.S,
+    )
+    return min((_column_number(letters) for letters in valued), default=1)
+
+
+def _padded_cells(
+    data: bytes, part: zipfile.ZipInfo, letters: dict[str, str], widths: dict[int, int]
+) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For each column (by its letters) the rows, numbers and widths of its
+    number cells that carry a zero-padding style, read from the sheet's XML
+    a few megabytes at a time."""
+    styles = b"|".join(str(style).encode() for style in widths)
+    columns = b"|".join(re.escape(letter.encode()) for letter in letters)
+    found: list[tuple[bytes, bytes, bytes, bytes]] = []
+    cell = None
+    for piece in _cell_pieces(data, part):
+        if cell is None:
+            # "<c", or "<x:c" in a sheet written with a prefix: a pattern
+            # opening with its own text is searched many times faster
+            named = _SHEET_DATA.search(piece)
+            prefix = re.escape((named[1] if named else None) or b"")
+            cell = re.compile(
+                b"<" + prefix + b'c r="(' + columns + rb')(\d+)"[^>]*? s="('
+                + styles + rb')"[^>]*?>(?:<' + prefix + rb"f\b[^>]*?(?:/>|>[^<]*</"
+                + prefix + rb"f>))?<" + prefix + rb"v>(-?[\d.]+(?:[Ee][-+]?\d+)?)</"
+            )  # fmt: skip
+        found += cell.findall(piece)
+    if not found:
+        return {}
+    column, rows, style, value = np.array(found).T
+    shown = np.zeros(max(widths) + 1, dtype=np.int64)
+    shown[list(widths)] = list(widths.values())
+    width = shown[style.astype(np.int64)]
+    rows, value = rows.astype(np.int64), value.astype(float)
+    return {
+        letter.decode(): (rows[at], value[at], width[at])
+        for letter in np.unique(column)
+        for at in [column == letter]
+    }
+
+
+def _cell_pieces(data: bytes, part: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A sheet's XML a few megabytes at a time, each piece cut before a cell
+    so that no cell is split between two, unpacked with ISA-L."""
+    packed = _packed_part(data, part)
+    if part.compress_type == zipfile.ZIP_STORED:
+        yield bytes(packed)
+        return
+    if part.compress_type != zipfile.ZIP_DEFLATED:
+        raise NotImplementedError(part.compress_type)
+    inflater = isal_zlib.decompressobj(-isal_zlib.MAX_WBITS)
+    carry = b""
+    for start in range(0, len(packed), 1 << 20):
+        pending = packed[start : start + (1 << 20)]
+        while pending and not inflater.eof:
+            piece = carry + inflater.decompress(pending, _INFLATE_STEP)
+            pending = inflater.unconsumed_tail
+            starts = list(_CELL_START.finditer(piece, max(0, len(piece) - 65536)))
+            cut = starts[-1].start() if starts else len(piece)
+            yield piece[:cut]
+            carry = piece[cut:]
+        if inflater.eof:
+            break
+    yield carry
+
+
+def _zero_padded(
+    values: pl.Series,
+    numbers: np.ndarray,
+    cells: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> pl.Series:
+    """A column of whole numbers as text, its padded cells as Excel shows
+    them; unchanged when a padded cell does not hold the number read on its
+    row (the column was placed wrongly)."""
+    rows, shown, width = cells
+    at = np.searchsorted(numbers, rows)
+    inside = at < len(numbers)
+    inside[inside] = numbers[at[inside]] == rows[inside]
+    at, shown, width = at[inside], shown[inside], width[inside]
+    read = values.to_numpy()
+    if not len(at) or not np.array_equal(read[at], shown):
+        return values
+    widths = np.zeros(len(values), dtype=np.int64)
+    widths[at] = width
+    digits = values.abs().cast(pl.Int64).cast(pl.String)
+    frame = pl.DataFrame({"v": values, "d": digits, "w": widths})
+    written = pl.when(pl.col("v") < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    written = written + pl.col("d").str.zfill(pl.col("w"))
+    return frame.select(written.fill_null("").alias(values.name)).to_series()
 
 
 def _kept_type(dtype: pl.DataType) -> bool:
@@ -824,13 +1009,25 @@ def _holds_times(values: pl.Series) -> bool:
     return earliest is not None and earliest < dt.datetime(1900, 1, 1)
 
 
-def _top_rows(labels: list[str], body: pl.DataFrame) -> pd.DataFrame:
-    """The first rows as text, the header's labels first, to find the header in."""
-    head = body.head(HEADER_SEARCH_ROWS - 1)
+def _top_rows(labels: list[str] | None, body: pl.DataFrame) -> pd.DataFrame:
+    """The first rows as text, the header's labels first (when there are
+    any), to find the header in."""
+    head = body.head(HEADER_SEARCH_ROWS - (labels is not None))
     text = head.select([text_column(head[c]).str.strip_chars() for c in head.columns])
-    top = pd.DataFrame([labels], columns=text.columns, dtype="str")
-    top = pd.concat([top, text.to_pandas().astype("str")], ignore_index=True)
+    top = text.to_pandas().astype("str")
+    if labels is not None:
+        above = pd.DataFrame([labels], columns=text.columns, dtype="str")
+        top = pd.concat([above, top], ignore_index=True)
     return top.map(str.strip)
+
+
+def _lost_dates(labels: list[str], body: pl.DataFrame) -> bool:
+    """Whether a column of dates has no label: the workbook library gives a
+    date cell in the header row no label, so the row may be a first sale."""
+    return any(
+        not label and isinstance(body.to_series(position).dtype, pl.Datetime)
+        for position, label in enumerate(labels)
+    )
 
 
 def _filled(cells: pl.DataFrame, column: str) -> pl.Expr:
@@ -2001,11 +2198,10 @@ def _table_from_grid(
     """Find the header in a grid of text cells and keep the data rows below it."""
     grid = grid.with_columns(pl.all().cast(pl.String).fill_null("").str.strip_chars())
     top = grid.head(HEADER_SEARCH_ROWS).to_pandas().astype("str")
-    header_index = _find_header(top)
-    body = grid.slice(header_index + 1)
-    names = _column_names(body, top, header_index)
-    body.columns = names
-    numbers = line_numbers[header_index + 1 :]
+    header = _locate_header(top)
+    body = grid.slice(header.index + 1)
+    body.columns = _names_of(body, top, header)
+    numbers = line_numbers[header.index + 1 :]
     filled = body.select(pl.any_horizontal(pl.all() != "")).to_series()
     if not filled.all():
         body = body.filter(filled)
@@ -2013,11 +2209,12 @@ def _table_from_grid(
         raise SalesLogError(_no_rows_message(name, sheet))
     keep = [column for column in body.columns if not column.startswith("\x00")]
     rows = _row_origins(numbers[filled.to_numpy()], name, sheet)
-    header_row = int(line_numbers[header_index])
-    notices = ()
-    if header_index > 0:
-        notices = (t("The column headers were found on row {row}.", row=header_row),)
-    extra = _extra_fields(body, top.iloc[header_index], keep)
+    header_row = (
+        int(numbers[0]) - 1 if header.index < 0 else int(line_numbers[header.index])
+    )
+    notices = _header_notices(header, header_row)
+    labels = top.iloc[header.index] if header.labelled else pd.Series([], dtype="str")
+    extra = _extra_fields(body, labels, keep)
     if extra:
         keep = [column for column in keep if column not in extra]
         ragged = body.select(pl.any_horizontal(pl.col(extra) != "")).to_series()
@@ -2094,6 +2291,107 @@ def _no_rows_message(name: str, sheet: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class _Header:
+    """Where the header of a grid's first rows is: ``index`` is its (last)
+    row. A file without a header row is not ``labelled``: its data starts on
+    the row after ``index`` (-1 when on the first row)."""
+
+    index: int
+    labelled: bool = True
+
+
+def _locate_header(top: pd.DataFrame) -> _Header:
+    """The header row below any title rows, or none when the first row that
+    spans most columns already holds a sale (see :func:`_first_data_row`)."""
+    start = _first_data_row(top)
+    if start is not None:
+        return _Header(start - 1, labelled=False)
+    return _Header(_find_header(top))
+
+
+def _first_data_row(top: pd.DataFrame) -> int | None:
+    """The first row spanning most columns when it reads like data, ``None``
+    when it may be a header.
+
+    It is data when each of its cells is of the kind (a date, a number, an
+    email address, other text) of most cells below it in its column, and one
+    of them is a date or an email address, which no header label is: a header
+    of years (``2023``, ``2024``) over numbers, or of words over words, stays
+    a header.
+    """
+    wide = _wide_rows(top)
+    if not wide.any():
+        return None
+    position = int(np.flatnonzero(wide)[0])
+    row = top.iloc[position]
+    kinds = {_cell_kind(cell) for cell in row[row != ""]}
+    if {"date", "email"} & kinds and _kinds_agree(top, position):
+        return position
+    return None
+
+
+def _kinds_agree(top: pd.DataFrame, position: int) -> bool:
+    """Whether each filled cell of a row is of the kind of at least half of
+    the filled cells below it in its column, with some cell below; email
+    addresses and other text are alike (customers named either way)."""
+    below = top.iloc[position + 1 :]
+    for column in top.columns:
+        cell = top.iloc[position][column]
+        if not cell:
+            continue
+        kinds = [_cell_kind(value) for value in below[column] if value]
+        kind = _cell_kind(cell)
+        alike = {"text", "email"} if kind in ("text", "email") else {kind}
+        if 2 * sum(other in alike for other in kinds) < max(len(kinds), 1):
+            return False
+    return True
+
+
+_EMAIL_LIKE = re.compile(r"^[^@\s]+@[^@\s]+\.[^\W\d_]{2,}$")
+
+
+def _cell_kind(cell: str) -> str:
+    """``date``, ``number``, ``email`` or ``text``, as a cell is written."""
+    if _DATE_LIKE.match(cell):
+        return "date"
+    if _NUMBER_LIKE.match(cell):
+        return "number"
+    return "email" if _EMAIL_LIKE.match(cell) else "text"
+
+
+def _wide_rows(top: pd.DataFrame) -> np.ndarray:
+    """Which rows fill at least half as many cells as the fullest (and two)."""
+    counts = (top != "").sum(axis=1)
+    if len(counts) == 0 or counts.max() == 0:
+        return np.zeros(len(counts), dtype=bool)
+    return (counts >= max(2, int(np.ceil(counts.max() / 2)))).to_numpy()
+
+
+def _names_of(body: pl.DataFrame, top: pd.DataFrame, header: _Header) -> list[str]:
+    """The column names: the header's labels, or "Column N" without a header."""
+    if header.labelled:
+        return _column_names(body, top, header.index)
+    return [_unnamed(body, position, []) for position in range(body.width)]
+
+
+def _header_notices(header: _Header, header_row: int) -> tuple[str, ...]:
+    """What to say of where the header was found, or that there is none."""
+    if not header.labelled:
+        return (
+            t(
+                "No header row was found: row {row} already holds a sale (a date "
+                "or an email address where the rows below have them), so it was "
+                "read as a sale, and the columns, named Column 1, Column 2 and so "
+                "on, were found by what they hold. Check them on the Data page.",
+                row=header_row + 1,
+            ),
+        )
+    if header.index > 0:
+        return (t("The column headers were found on row {row}.", row=header_row),)
+    return ()
+
+
 def _find_header(top: pd.DataFrame) -> int:
     """The first row that reads like column labels and spans most columns.
 
@@ -2101,14 +2399,13 @@ def _find_header(top: pd.DataFrame) -> int:
     columns) only some, so neither is taken; nor is a row holding numbers or
     dates.
     """
-    filled = top != ""
-    counts = filled.sum(axis=1)
+    counts = (top != "").sum(axis=1)
     if len(counts) == 0 or counts.max() == 0:
         raise SalesLogError(t("The file has no data rows."))
-    wide = counts >= max(2, int(np.ceil(counts.max() / 2)))
-    for position in np.flatnonzero(wide.to_numpy()):
+    wide = _wide_rows(top)
+    for position in np.flatnonzero(wide):
         if _reads_like_labels(top, position):
-            if _second_header_line(top, position, wide.to_numpy()):
+            if _second_header_line(top, position, wide):
                 return int(position) + 1
             return int(position)
     return int(np.flatnonzero(counts.to_numpy())[0])
@@ -2159,11 +2456,18 @@ def _column_names(
         if groups[position] and label:
             label = f"{groups[position]} {label}"
         if not label:
-            column = below.columns[position]
-            has_data = bool(below.select(_filled(below, column).any()).item())
-            label = t("Column {n}", n=position + 1) if has_data else f"\x00{position}"
+            label = _unnamed(below, position, names)
         names.append(_unique(label, names))
     return names
+
+
+def _unnamed(below: pl.DataFrame, position: int, taken: list[str]) -> str:
+    """The name of a column without a label: "Column N", or, when it is empty
+    all the way down, a leading NUL that marks it for removal."""
+    column = below.columns[position]
+    if below.select(_filled(below, column).any()).item():
+        return _unique(t("Column {n}", n=position + 1), taken)
+    return f"\x00{position}"
 
 
 def _group_labels(top: pd.DataFrame, header_index: int, labels: list[str]) -> list[str]:

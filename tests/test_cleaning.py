@@ -280,6 +280,68 @@ def test_total_row_is_excluded_and_reported():
     assert report.count("total_row") == 1
 
 
+# The tester's log: three sales (3.50 + 4.50 + 3.50 = 11.50), two daily totals
+# under the item column and a grand total without a date.
+DAILY_TOTALS = (
+    "Date,Receipt,Customer,Item,Amount\n"
+    "2024-01-05,R1,C01,Coffee,3.50\n"
+    "2024-01-05,R2,C02,Cake,4.50\n"
+    "2024-01-05,,,Daily total,8.00\n"
+    "2024-01-06,R3,C01,Coffee,3.50\n"
+    "2024-01-06,,,Daily total,3.50\n"
+    ",,,TOTAL,11.50\n"
+)
+
+
+def test_total_rows_labelled_in_the_item_column_are_left_out_and_reported():
+    orders, report = clean(DAILY_TOTALS)
+
+    assert len(orders) == 3
+    assert round(orders["revenue"].sum(), 2) == 11.50
+    assert report.rows_for("total_row")["row_number"].tolist() == [4, 6, 7]
+    assert report.count("guest") == 0 and report.count("no_date") == 0
+
+
+def test_a_total_row_of_a_semicolon_file_with_decimal_commas_is_left_out():
+    orders, report = clean(
+        "Date;Customer;Item;Amount\n05.01.2024;C1;Tea;30,00\n"
+        "06.01.2024;;Cake;30,00\n;;Total;60,00\n"
+    )
+
+    assert round(orders["revenue"].sum(), 2) == 60.00
+    assert report.rows_for("total_row")["row_number"].tolist() == [4]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "2024-01-05,,,Total Body Lotion,8.00",  # a guest's sale of that lotion
+        "2024-01-05,R9,,Daily total,8.00",  # a receipt: a sale
+        "2024-01-05,,C09,Total,8.00",  # a customer: a sale
+        "2024-01-05,,,Total,8.00,card",  # another word on the row
+    ],
+)
+def test_a_sale_of_an_item_called_total_is_no_total_row(row):
+    text = (
+        "Date,Receipt,Customer,Item,Amount,Paid by\n2024-01-04,R1,C01,Tea,3.50,cash\n"
+    )
+    orders, report = clean(text + row + "\n")
+
+    assert len(orders) == 2
+    assert round(orders["revenue"].sum(), 2) == 11.50
+    assert report.count("total_row") == 0
+
+
+def test_a_total_row_may_carry_its_currency_code_beside_the_total_word():
+    orders, report = clean(
+        "Datum;Vevő;Termék;Összeg\n2024.01.05;V1;Kávé;1 200 Ft\n"
+        "2024.01.05;;Napi összesen;1 200 Ft\n"
+    )
+
+    assert len(orders) == 1
+    assert report.rows_for("total_row")["row_number"].tolist() == [3]
+
+
 def test_rows_without_date_or_amount_are_excluded_with_their_row_number():
     _, report = clean(
         "customer,date,amount\nC1,2024-02-01,5\nC2,someday,5\nC3,2024-02-01,n.a.\n"
