@@ -19,7 +19,7 @@ import pandas as pd
 import polars as pl
 
 from retention.i18n import t
-from retention.presets import find_preset
+from retention.presets import find_preset, ignored_columns
 from retention.reading import SalesLogError, text_column
 
 __all__ = [
@@ -378,8 +378,9 @@ def detect_columns(raw: pd.DataFrame | pl.DataFrame) -> ColumnMapping:
     Returns
     -------
     ColumnMapping
-        A recognised export (:mod:`retention.presets`) fixes its roles first;
-        the other roles are matched by header. Each column is used for at most
+        A recognised export (:mod:`retention.presets`) fixes its roles first
+        and keeps the columns it knows hold no role out of the rest; the
+        other roles are matched by header. Each column is used for at most
         one role; a role whose candidates all fail the content check stays
         ``None``. ``amount`` is left ``None`` when the file has quantity and unit
         price but no total.
@@ -387,7 +388,8 @@ def detect_columns(raw: pd.DataFrame | pl.DataFrame) -> ColumnMapping:
     sample = _sample(raw)
     found = find_preset(sample.columns)
     chosen: dict[str, str] = dict(found[1]) if found else {}
-    used: set[str] = set(chosen.values())
+    # a column the export fills with no role is never matched to one
+    used: set[str] = set(chosen.values()) | ignored_columns(sample.columns)
     profiles = {column: _profile(sample[column]) for column in sample.columns}
     candidates = []
     for column in sample.columns:

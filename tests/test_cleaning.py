@@ -171,6 +171,30 @@ def test_status_column_marks_refunds():
     assert orders["revenue"].tolist() == [20.0]
 
 
+def test_refund_row_under_its_own_orders_number_leaves_the_rest_a_purchase():
+    """Order 2 sold 9 + 5 and refunded the 5 on a row of its own: a purchase
+    of 9, not a refund of order 1 (it used to be netted into order 1)."""
+    orders, report = clean(
+        "order,customer,date,amount,status\n1,C1,2024-02-01,12,Payment\n"
+        "2,C1,2024-02-05,9,Payment\n2,C1,2024-02-05,5,Payment\n"
+        "2,C1,2024-02-06,-5,Refund\n"
+    )
+    assert orders["revenue"].tolist() == [12.0, 9.0]
+    assert orders["is_purchase"].all()
+    assert report.count("partly_refunded") == 3
+
+
+def test_sale_refunded_in_full_by_its_own_refund_row_is_no_purchase():
+    """A sale whose status says refunded and the refund row under its number
+    (WooCommerce) is worth nothing, not a refund of 60."""
+    orders, _ = clean(
+        "order,customer,date,amount,status\n7,C1,2024-02-01,30,refunded\n"
+        "7,C1,2024-02-03,-30,completed\n"
+    )
+    assert orders["revenue"].tolist() == [0.0]
+    assert not orders["is_purchase"].any()
+
+
 def test_c_invoice_is_a_cancellation_only_among_numeric_invoices():
     orders, _ = clean(
         "invoice,customer,date,amount\nC1001,A,2024-02-01,5\nC1002,B,2024-02-02,6\n"
