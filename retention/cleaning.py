@@ -32,22 +32,25 @@ The rules, in the order they apply:
    its order (some web-shop exports) counts once. Without an order id, an
    order is one customer's lines at one time stamp.
 6. Cancellations and refunds (negative amount, a status such as "refunded",
-   or an Online Retail style invoice number ``C536379``) are never purchases. A
-   refund is netted into the order it names (a "refund of" column) or else the
-   same customer's latest purchase at or before it; one that matches no
-   purchase stays as a row with ``is_purchase`` False, so it counts in revenue
-   only. A refund written as a row of its own under its sale's order number
-   (a negative line in an order that also sold: WooCommerce, Square) is
-   netted into that order: what is left is a purchase, partly refunded, and
-   an order with nothing left is no purchase; it refunds no other order. A
-   sale flagged in a "cancelled" column (Shopify's "Cancelled at") with its
-   own amount is that sale cancelled, not a refund of another: no purchase
-   and no revenue; only a negative one flagged there is a refund. When the
-   export states the refunded amount per order (Shopify, Stripe, Square's
-   Partial Refunds) or the total after refunds (Etsy), and in exports whose
-   status is the order's own (WooCommerce, SumUp), the status describes the
-   order itself: a partly refunded order is a purchase worth its total less
-   the refund, a cancelled or fully refunded one is no purchase.
+   or an Online Retail style invoice number ``C536379``) are never purchases;
+   each refund is counted once. A refund is netted into the order it names
+   (a "refund of" column) or else the same customer's latest purchase or
+   cancelled order at or before it; one that matches no purchase stays as a
+   row with ``is_purchase`` False, so it counts in revenue only. A refund
+   written as a row of its own under its sale's order number (a negative
+   line in an order that also sold: WooCommerce, Square) is netted into that
+   order: what is left is a purchase, partly refunded, and an order with
+   nothing left is no purchase; it refunds no other order. So is an order
+   that the refunds naming it leave worth nothing. A sale (a positive
+   amount) whose status says cancelled or refunded, or flagged in a
+   "cancelled" column (Shopify's "Cancelled at"), is that sale cancelled,
+   not a refund of another: no purchase and no revenue, and a refund row
+   matched to it (a storno invoice, SumUp's refund transaction) adds nothing
+   more; only a negative line so marked is a refund. When the export states
+   the refunded amount per order (Shopify, Stripe, Square's Partial Refunds)
+   or the total after refunds (Etsy), a partly refunded order is a purchase
+   worth its total less the refund, a cancelled or fully refunded one is no
+   purchase; without one, a partly refunded order is kept whole.
 
 The work is done with polars column operations (no Python loop per row), so a
 million rows clean in about half a second.
@@ -67,7 +70,6 @@ import polars as pl
 from retention.columns import ColumnMapping, check_mapping
 from retention.i18n import t, t_count
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
-from retention.presets import find_preset
 from retention.quality import REASONS, Notice, QualityReport
 from retention.reading import (
     NON_ASCII,
@@ -1185,7 +1187,7 @@ def _read_lines(
     amount = _line_amounts(column, mapping, quantity)
     tell(0.4, t("Finding refunds and cancellations…"))
     cancel, failed, partial = _status_flags(text("status"), mapping)
-    cancel = cancel | _c_invoices(order_id)
+    c_invoice = _c_invoices(order_id)
     flagged = pl.repeat(False, cells.height, eager=True)
     if mapping.cancelled is not None:
         flag = text("cancelled").str.strip_chars().str.to_lowercase()
@@ -1198,7 +1200,8 @@ def _read_lines(
             "timestamp": stamps.values,
             "amount": amount.values,
             "quantity": quantity.values,
-            "cancel": cancel,
+            "cancel": cancel | c_invoice,
+            "c_invoice": c_invoice,
             "flagged": flagged,
             "failed": failed,
             "partial": partial,
@@ -1210,9 +1213,7 @@ def _read_lines(
             "date_repair": stamps.repairs,
         }
     ).with_row_index("row")
-    lines = _order_level_refunds(
-        lines, column, mapping, _status_of_order(cells, mapping)
-    )
+    lines = _order_level_refunds(lines, column, mapping)
     for role in OPTIONAL_COLUMNS:
         if getattr(mapping, role) is not None:
             values = text(role).str.strip_chars()
@@ -1280,18 +1281,8 @@ def _c_invoices(order_id: pl.Series) -> pl.Series:
     return c_invoice if (numeric_share or 0) >= 0.5 else c_invoice & False
 
 
-def _status_of_order(cells: pl.DataFrame, mapping: ColumnMapping) -> bool:
-    """Whether the status column, as the file's export writes it, is the state
-    of the order itself (WooCommerce, SumUp) rather than the kind of each row."""
-    found = find_preset(cells.columns)
-    if found is None or mapping.status is None:
-        return False
-    preset, roles = found
-    return preset.status_of_order and roles.get("status") == mapping.status
-
-
 def _order_level_refunds(
-    lines: pl.DataFrame, column, mapping: ColumnMapping, status_of_order: bool = False
+    lines: pl.DataFrame, column, mapping: ColumnMapping
 ) -> pl.DataFrame:
     """Amounts net of the refund the export states per order.
 
@@ -1300,12 +1291,13 @@ def _order_level_refunds(
     its amount whatever its status says: the refund rows reverse it, and the
     order is netted in :func:`_collapse_orders`.
 
-    Without a refunded amount or adjusted total, a line with a refund status
-    or a C-invoice number is a refund row and its amount turns negative, and
-    so is a negative line flagged in a "cancelled" column; a sale flagged
-    there with its own amount is that sale cancelled: no purchase, worth
-    nothing. So is a sale whose status, in an export where the status is the
-    order's own (``status_of_order``), says cancelled or refunded. With a
+    Without a refunded amount or adjusted total, a negative line with a
+    refund status or flagged in a "cancelled" column is a refund row, and so
+    is a line with a C-invoice number (its amount turns negative); a sale (a
+    positive amount) whose status says cancelled or refunded, or flagged in a
+    "cancelled" column, is that sale cancelled: no purchase, worth nothing
+    (``void``). A refund row matched to it later is taken by it, not netted
+    into another purchase (:func:`_absorb_refunds_of_void_orders`). With a
     refunded amount or adjusted total, a cancelled or fully refunded
     order keeps what was not refunded (usually nothing) and is no purchase; a
     partly refunded order is worth its total less the refund; a negative line
@@ -1322,25 +1314,24 @@ def _order_level_refunds(
     lines = lines.with_columns(refunded_by_rows=refunded_by_rows)
     sale = pl.col("refunded_by_rows")
     if mapping.refunded is None and mapping.adjusted_total is None:
-        # a sale flagged cancelled did not happen; a negative one reverses another
-        void = pl.col("flagged") & ~pl.col("cancel") & ~negative
-        if status_of_order:
-            void = void | (pl.col("cancel") & ~negative)
-        void = (void & ~sale).fill_null(False)
+        # a sale flagged cancelled or refunded did not happen; a negative line
+        # reverses another
+        stated = pl.col("flagged") | (pl.col("cancel") & ~pl.col("c_invoice"))
+        void = (stated & ~negative & ~sale).fill_null(False)
         return lines.with_columns(
             amount=pl.when(sale)
             .then(pl.col("amount"))
-            .when(void)
+            .when(void & pl.col("amount").is_not_null())
             .then(0.0)
             .when(pl.col("cancel") | pl.col("flagged"))
             .then(-pl.col("amount").abs())
             .otherwise(pl.col("amount")),
             void=void,
             cancel=(pl.col("cancel") | pl.col("flagged")) & ~void & ~sale,
-        ).drop("flagged", "refunded_by_rows")
+        ).drop("flagged", "refunded_by_rows", "c_invoice")
     lines = lines.with_columns(
         cancel=(pl.col("cancel") | pl.col("flagged")) & ~sale
-    ).drop("flagged", "refunded_by_rows")
+    ).drop("flagged", "refunded_by_rows", "c_invoice")
     refunded = (
         _amounts(column("refunded")).values.abs()
         if mapping.refunded is not None
@@ -1737,7 +1728,39 @@ def _collapse_orders(
         zero=pl.col("priced") & ~pl.col("paid") & ~pl.col("refund") & ~pl.col("void")
     ).drop("priced", "paid")
     orders = orders.with_columns(matched=_match_refunds(orders))
+    orders = _refunded_in_full(_absorb_refunds_of_void_orders(orders))
     return orders, lines.select("row", "key", "position")
+
+
+def _absorb_refunds_of_void_orders(orders: pl.DataFrame) -> pl.DataFrame:
+    """A refund matched to an order that is no purchase already (its status
+    or a "cancelled" column says cancelled or refunded) is worth nothing: the
+    order's status and the refund row say the same refund, counted once."""
+    void = orders.filter(pl.col("void"))["key"].implode()
+    taken = pl.col("refund") & pl.col("matched").is_in(void).fill_null(False)
+    return orders.with_columns(
+        revenue=pl.when(taken).then(0.0).otherwise(pl.col("revenue"))
+    )
+
+
+def _refunded_in_full(orders: pl.DataFrame) -> pl.DataFrame:
+    """A purchase that the refunds naming it ("refund of") leave worth nothing
+    is no purchase, as a cancelled or fully refunded order is. A refund matched
+    by customer and date only nets the purchase but does not decide that it
+    did not happen."""
+    named = pl.col("refund") & (pl.col("matched") == pl.col("refund_of"))
+    refunds = orders.filter(named.fill_null(False))
+    if refunds.is_empty():
+        return orders
+    refunded = refunds.group_by("matched").agg(refunded=pl.col("revenue").sum())
+    left = orders.join(
+        refunded, left_on="key", right_on="matched", how="left", maintain_order="left"
+    )["refunded"]
+    # less than half a cent left: nothing
+    nothing_left = (pl.col("revenue") > 0) & (
+        pl.col("revenue") + pl.lit(left) < 0.005
+    ).fill_null(False)
+    return orders.with_columns(void=pl.col("void") | (~pl.col("refund") & nothing_left))
 
 
 def _order_totals(
@@ -1921,12 +1944,15 @@ def _order_keys(*, derived: bool) -> pl.Expr:
 
 def _match_refunds(orders: pl.DataFrame) -> pl.Series:
     """For each refund: the key of the order it names in a "refund of" column,
-    else the customer's latest purchase at or before it; null when none."""
+    else the customer's latest purchase or cancelled order at or before it;
+    null when none."""
     if not orders["refund"].any():
         return pl.repeat(None, orders.height, dtype=pl.String, eager=True).alias(
             "matched"
         )
-    purchases = orders.filter(~pl.col("refund") & ~pl.col("void") & ~pl.col("zero"))
+    # an order cancelled already takes the refund of it (see
+    # _absorb_refunds_of_void_orders) rather than another purchase
+    purchases = orders.filter(~pl.col("refund") & ~pl.col("zero"))
     by_reference = orders.select(
         pl.when(
             pl.col("refund") & pl.col("refund_of").is_in(purchases["key"].implode())

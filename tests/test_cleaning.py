@@ -164,11 +164,85 @@ def test_cancellation_without_purchase_counts_in_revenue_only():
     assert (report.orders_found, report.customers_found) == (1, 1)
 
 
-def test_status_column_marks_refunds():
+def test_sale_its_status_says_refunded_is_no_purchase_not_a_refund_of_another():
+    """Order 2 (10.00, "Refunded", no refund row) did not happen: worth 0 and
+    no purchase. It used to be taken for a refund of 10 and netted into order
+    1 (30 - 10 = 20)."""
     orders, _ = clean(
         "order,customer,date,amount,status\n1,C1,2024-02-01,30,paid\n2,C1,2024-02-03,10,Refunded\n"
     )
-    assert orders["revenue"].tolist() == [20.0]
+    assert orders["revenue"].tolist() == [30.0, 0.0]
+    assert orders["is_purchase"].tolist() == [True, False]
+
+
+def test_positive_orders_with_a_cancelled_or_refunded_status_add_nothing():
+    """1 paid 20; 2 refunded 30 and 3 Cancelled 40: no purchases, 0; 4
+    completed 50; 5 failed 60: left out; 6 a refund of -10 whose customer
+    bought nothing else: revenue only; 7 partially_refunded 25 without a
+    refunded amount: kept whole. 20 + 50 - 10 + 25 = 85 from 3 purchases
+    (before: 15, orders 2 and 3 taken for refunds of 30 and 40)."""
+    orders, report = clean(
+        "order_id,customer,date,amount,status\n"
+        "1,A,2024-01-05,20.00,paid\n2,A,2024-01-10,30.00,refunded\n"
+        "3,B,2024-01-11,40.00,Cancelled\n4,B,2024-01-12,50.00,completed\n"
+        "5,C,2024-01-13,60.00,failed\n6,C,2024-01-14,-10.00,refund\n"
+        "7,D,2024-01-15,25.00,partially_refunded\n"
+    )
+    by_order = orders.set_index("order_id")
+    assert orders["revenue"].sum() == 85.0
+    assert by_order.loc["1", "revenue"] == 20.0
+    assert by_order.loc[["2", "3"], "revenue"].tolist() == [0.0, 0.0]
+    assert not by_order.loc[["2", "3", "6"], "is_purchase"].any()
+    assert (report.orders_found, report.customers_found) == (3, 3)
+    assert report.count("order_cancelled") == 2
+    assert report.count("refund_unmatched") == 1
+
+
+def test_storno_invoice_and_its_cancelled_invoice_cancel_out_once():
+    """SZ-002 (5 000, Sztornózott) and its storno SZ-003 (-5 000, the same
+    customer and day) say one cancellation: 10 000 + 8 000 = 18 000 (before:
+    8 000, the 5 000 taken off twice, from SZ-001)."""
+    orders, _ = clean(
+        "Számlaszám;Vevő;Kelt;Bruttó;Állapot\n"
+        "SZ-001;Kovács Kft;2024.01.05.;10 000;Kiegyenlített\n"
+        "SZ-002;Kovács Kft;2024.01.10.;5 000;Sztornózott\n"
+        "SZ-003;Kovács Kft;2024.01.10.;-5 000;Sztornó számla\n"
+        "SZ-004;Nagy Bt;2024.01.12.;8 000;Kiegyenlített\n"
+    )
+    assert orders["revenue"].sum() == 18_000.0
+    bought = orders[orders["is_purchase"]].set_index("order_id")["revenue"]
+    assert bought.to_dict() == {"SZ-001": 10_000.0, "SZ-004": 8_000.0}
+
+
+def test_refund_row_of_a_sale_its_status_says_refunded_is_taken_once():
+    """SumUp: TX2 (30, status Refunded) and its own refund TX3 (-30): 20 + 50
+    = 70 from TX1 and TX5; TX4 failed (before: 10, TX2 and TX3 each taking
+    30 off TX1)."""
+    orders, _ = clean(
+        "Transaction ID,Date,Transaction Type,Status,Total Amount,Payment Method,Customer\n"
+        "TX1,2024-01-05 10:00,Sale,Successful,20.00,Card,anna@x.com\n"
+        "TX2,2024-01-10 10:00,Sale,Refunded,30.00,Card,anna@x.com\n"
+        "TX3,2024-01-11 10:00,Refund,Successful,-30.00,Card,anna@x.com\n"
+        "TX4,2024-01-12 10:00,Sale,Failed,15.00,Card,bela@x.com\n"
+        "TX5,2024-01-13 10:00,Sale,Successful,50.00,Card,bela@x.com\n"
+    )
+    assert orders["revenue"].sum() == 70.0
+    bought = orders[orders["is_purchase"]].set_index("order_id")["revenue"]
+    assert bought.to_dict() == {"TX1": 20.0, "TX5": 50.0}
+
+
+def test_order_its_refund_row_names_and_refunds_in_full_is_no_purchase():
+    """R1 names order 2 and refunds all 30 of it: order 2 is worth 0 and no
+    purchase, like a fully refunded Shopify order; order 1 (20) stays."""
+    orders, report = clean(
+        "order,customer,date,amount,original order\n"
+        "1,C1,2024-02-01,20,\n2,C1,2024-02-03,30,\nR1,C1,2024-02-05,-30,2\n"
+    )
+    by_order = orders.set_index("order_id")
+    assert by_order.loc["2", "revenue"] == 0.0
+    assert not by_order.loc["2", "is_purchase"]
+    assert by_order.loc["1", "is_purchase"]
+    assert report.orders_found == 1
 
 
 def test_refund_row_under_its_own_orders_number_leaves_the_rest_a_purchase():
