@@ -1665,22 +1665,13 @@ def _repeated_order_totals(
 ) -> tuple[pl.DataFrame, str | None]:
     """Count an order total once when every line of each order repeats it.
 
-    Taken as repeated when at least two orders have several priced lines and
-    every such order shows one and the same amount on all its lines.
+    Taken as repeated when at least two orders have several priced lines,
+    every such order shows one and the same amount on all its lines, and
+    something says that amount is the order's, not each line's
+    (:func:`_says_order_total`): lines that cost the same (a café's drinks
+    at one price) are line items, added up.
     """
     if mapping.order_id is None or mapping.amount is None:
-        return lines, None
-    priced = lines.filter(
-        (pl.col("excluded") == "")
-        & pl.col("amount").is_not_null()
-        & pl.col("order_id").is_not_null()
-        & ~pl.col("cancel")
-    )
-    per_order = priced.group_by("order_id").agg(
-        lines=pl.len(), amounts=pl.col("amount").n_unique()
-    )
-    several = per_order.filter(pl.col("lines") > 1)
-    if several.height < 2 or (several["amounts"] > 1).any():
         return lines, None
     later = (
         (pl.col("excluded") == "")
@@ -1688,6 +1679,17 @@ def _repeated_order_totals(
         & pl.col("order_id").is_not_null()
         & ~pl.col("cancel")
     )
+    priced = lines.filter(later)
+    per_order = priced.group_by("order_id").agg(
+        lines=pl.len(),
+        amounts=pl.col("amount").n_unique(),
+        quantities=pl.col("quantity").n_unique(),
+    )
+    several = per_order.filter(pl.col("lines") > 1)
+    if several.height < 2 or (several["amounts"] > 1).any():
+        return lines, None
+    if not _says_order_total(mapping, several):
+        return lines, None
     rank = pl.int_range(pl.len()).over(pl.col("order_id"), later)
     lines = lines.with_columns(
         amount=pl.when(later & (rank > 0)).then(None).otherwise(pl.col("amount"))
@@ -1696,6 +1698,24 @@ def _repeated_order_totals(
         "Each order's total is repeated on every line of the order; it was counted once per order."
     )
     return lines, message
+
+
+# an amount header naming the order's total, not a line's
+_ORDER_TOTAL_HEADER = re.compile(
+    r"(?i)(?<!sub)(?<!sub )(?<!sub-)total|összesen|végösszeg|gesamt|summe|razem"
+)
+_LINE_HEADER = re.compile(r"(?i)line|item|tétel|sor\b|position|pozycj|zeile")
+
+
+def _says_order_total(mapping: ColumnMapping, several: pl.DataFrame) -> bool:
+    """Whether an amount equal on every line of each multi-line order is the
+    order's total: its header names a total ("Total", "Order total",
+    "Összesen", not "Line total" or "Subtotal"), or the lines of an order
+    differ in quantity while the amount stays the same."""
+    header = mapping.amount or ""
+    if _ORDER_TOTAL_HEADER.search(header) and not _LINE_HEADER.search(header):
+        return True
+    return mapping.quantity is not None and bool((several["quantities"] > 1).any())
 
 
 def _collapse_orders(

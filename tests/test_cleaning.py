@@ -269,6 +269,44 @@ def test_sale_refunded_in_full_by_its_own_refund_row_is_no_purchase():
     assert not orders["is_purchase"].any()
 
 
+def test_order_total_repeated_on_every_line_under_a_total_header_counts_once():
+    """Orders 1001 and 1002 show their total (25, 12) on both lines of a
+    column headed Total: 25 + 12 = 37, not 74."""
+    orders, report = clean(
+        "Order,Customer,Date,Item,Total\n"
+        "1001,C1,2024-01-05,Tea,25.00\n1001,C1,2024-01-05,Cake,25.00\n"
+        "1002,C2,2024-01-06,Tea,12.00\n1002,C2,2024-01-06,Mug,12.00\n"
+    )
+    assert orders["revenue"].tolist() == [25.0, 12.0]
+    assert any(n.code == "order_total_repeated" for n in report.notices)
+
+
+def test_amount_repeated_while_the_quantities_of_the_lines_differ_is_a_total():
+    """Order 1 (2 + 1 items) and order 2 (1 + 3 items) each show one amount
+    on every line, though the quantities differ: totals, 18 + 20 = 38."""
+    orders, _ = clean(
+        "order,customer,date,qty,amount\n"
+        "1,C1,2024-01-05,2,18.00\n1,C1,2024-01-05,1,18.00\n"
+        "2,C2,2024-01-06,1,20.00\n2,C2,2024-01-06,3,20.00\n"
+    )
+    assert orders["revenue"].tolist() == [18.0, 20.0]
+
+
+def test_lines_that_cost_the_same_are_added_up_not_taken_for_a_repeated_total():
+    """Order 3 is Tea 5 + Scone 5 and order 5 Cake 4 + Muffin 4; orders 1, 2
+    and 4 have one line: 5 + 4 + 10 + 5 + 8 = 32 (before: 23, the second
+    line of orders 3 and 5 dropped)."""
+    orders, report = clean(
+        "Order,Customer,Date,Item,Amount\n"
+        "1,C1,2024-01-05,Tea,5.00\n2,C2,2024-01-06,Cake,4.00\n"
+        "3,C1,2024-01-07,Tea,5.00\n3,C1,2024-01-07,Scone,5.00\n"
+        "4,C3,2024-01-08,Tea,5.00\n"
+        "5,C2,2024-01-09,Cake,4.00\n5,C2,2024-01-09,Muffin,4.00\n"
+    )
+    assert orders["revenue"].tolist() == [5.0, 4.0, 10.0, 5.0, 8.0]
+    assert not any(n.code == "order_total_repeated" for n in report.notices)
+
+
 def test_c_invoice_is_a_cancellation_only_among_numeric_invoices():
     orders, _ = clean(
         "invoice,customer,date,amount\nC1001,A,2024-02-01,5\nC1002,B,2024-02-02,6\n"
