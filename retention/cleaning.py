@@ -1456,25 +1456,29 @@ def _several_parts(raw: RawTable) -> bool:
     return len(raw.sources) > 1 or raw.rows["sheet"].n_unique() > 1
 
 
-# The roles whose cells are compared as read (ids, time stamps, numbers), not
-# as written, when telling whether two files hold the same sale.
-_READ_ROLES = ("customer", "order_id", "timestamp", "time", "amount", "quantity")
+# Besides ids, time stamp, amount and quantity (compared as read), the roles
+# whose cells tell one sale from another when two files are compared; a
+# column no figure is read from (a fulfilment state, a row number restarting
+# in each file, the date of the export) is not compared.
+_SALE_ROLES = ("unit_price", "refund_of", *OPTIONAL_COLUMNS)
 
 
 def _sale_content(
     cells: pl.DataFrame, lines: pl.DataFrame, mapping: ColumnMapping
 ) -> pl.DataFrame:
-    """Each row's sale as read: ids, time stamp, amount and quantity as parsed,
-    other numbers as numbers and other cells as trimmed text, so the same
-    sale exported as .xlsx (typed cells) and as .csv (``1/12/2010 8:26``,
-    ``2.550``) reads the same."""
-    mapped = {getattr(mapping, role) for role in (*_READ_ROLES, "unit_price")}
+    """Each row's sale as read from the columns its figures come from: ids,
+    time stamp, amount and quantity as parsed, the unit price as a number,
+    the original order of a refund, store, channel and category as trimmed
+    text. The same sale exported as .xlsx (typed cells) and as .csv
+    (``1/12/2010 8:26``, ``2.550``) reads the same, and so does a sale whose
+    other columns changed between two exports (unfulfilled, then fulfilled)."""
     columns = [
         lines[name].alias(f"\x00{name}")
         for name in ("customer_id", "order_id", "timestamp", "amount", "quantity")
     ]
-    for name in cells.columns:
-        if name in mapped:
+    for role in _SALE_ROLES:
+        name = getattr(mapping, role)
+        if name is None:
             continue
         text = text_column(cells[name]).str.strip_chars()
         number = text.cast(pl.Float64, strict=False)
@@ -1491,17 +1495,15 @@ def _repeated_from_other_parts(
     """Rows repeating a sale of an earlier file or sheet, and for each row the
     first part holding its sale.
 
-    With an order number, any such repeat is one; without, the k-th copy of a
-    sale in a part is one when an earlier part holds it k times or more (see
-    :func:`_exact_duplicates`).
+    The k-th copy of a sale in a part is a repeat when an earlier part holds
+    it k times or more (see :func:`_exact_duplicates`), with an order number
+    or without: two lines of one order that read the same where the sales
+    are read from (two products at one price) stay two lines.
     """
     content = _sale_content(cells, lines, mapping)
     key = content.select(pl.struct(pl.all()).alias("key")).with_columns(part=parts)
     earliest = key.select(pl.col("part").min().over("key")).to_series()
-    if mapping.order_id is not None:
-        repeated = earliest < parts
-    else:
-        repeated = _exact_duplicates(content, parts)
+    repeated = _exact_duplicates(content, parts)
     return repeated, earliest.alias("earlier_part")
 
 

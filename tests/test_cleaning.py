@@ -484,6 +484,66 @@ def test_rows_repeated_across_files_without_order_numbers_count_once():
     )
 
 
+@pytest.mark.parametrize(
+    ("header", "january", "february"),
+    [
+        # the fulfilment changed between the exports
+        (
+            "Order,Email,Date,Total,Fulfillment\n",
+            "1001,a@x.com,2024-01-30 10:00,50.00,unfulfilled\n"
+            "1002,b@x.com,2024-01-20 10:00,20.00,fulfilled\n",
+            "1001,a@x.com,2024-01-30 10:00,50.00,fulfilled\n"
+            "1003,a@x.com,2024-02-02 10:00,30.00,unfulfilled\n",
+        ),
+        # each export is dated
+        (
+            "Customer,Date,Amount,Exported\n",
+            "A,2024-01-30 10:00,50.00,2024-01-31\nB,2024-01-20 10:00,20.00,2024-01-31\n",
+            "A,2024-01-30 10:00,50.00,2024-02-29\nA,2024-02-02 10:00,30.00,2024-02-29\n",
+        ),
+        # each export numbers its rows from 1
+        (
+            "#,Customer,Date,Amount\n",
+            "1,B,2024-01-20 10:00,20.00\n2,A,2024-01-30 10:00,50.00\n",
+            "1,A,2024-01-30 10:00,50.00\n2,A,2024-02-02 10:00,30.00\n",
+        ),
+    ],
+)
+def test_sale_in_two_exports_counts_once_when_a_column_no_figure_uses_changed(
+    header, january, february
+):
+    """A's 50.00 of 30 January is in both files: 20 + 50 + 30 = 100 in 3
+    orders (before: 150, the second copy counted)."""
+    from retention.sales_log import load_sales_log
+
+    log = load_sales_log(
+        [
+            ("jan.csv", (header + january).encode()),
+            ("feb.csv", (header + february).encode()),
+        ]
+    )
+    assert log.orders["revenue"].sum() == 100.0
+    assert log.report.orders_found == 3
+    [repeat] = log.report.rows_for("duplicate_other_file").to_dict("records")
+    assert (repeat["source"], repeat["row_number"]) == ("feb.csv", 2)
+    assert any(
+        "feb.csv repeats a sale of jan.csv" in n for n in log.report.notice_texts()
+    )
+
+
+def test_two_lines_of_one_order_alike_in_their_figures_are_not_taken_for_a_repeat():
+    """Order 7 in February holds two lines of 5.00 (two products); January
+    holds one of them: only that one is a repeat, 5 + 5 = 10 for order 7."""
+    from retention.sales_log import load_sales_log
+
+    header = "order,customer,date,product,amount\n"
+    jan = header + "7,C1,2024-01-31 10:00,Tea,5.00\n"
+    feb = header + "7,C1,2024-01-31 10:00,Tea,5.00\n7,C1,2024-01-31 10:00,Scone,5.00\n"
+    log = load_sales_log([("jan.csv", jan.encode()), ("feb.csv", feb.encode())])
+    assert log.orders["revenue"].tolist() == [10.0]
+    assert log.report.count("duplicate_other_file") == 1
+
+
 def test_header_line_repeated_inside_the_file_is_left_out_as_a_header():
     # two exports pasted one below the other
     header = "order_id,customer,date,amount\n"
