@@ -21,15 +21,16 @@ The rules, in the order they apply:
    column, amount = quantity x unit price.
 4. Rows left out (and reported): total rows, exact duplicates (with an order
    id, any repeat of an earlier row; without one, identical rows of one file
-   are separate sales and only repeats of an earlier file or sheet uploaded
-   with it are duplicates), rows without a readable date or amount, failed payments,
+   are separate sales), repeats of a sale of an earlier file or sheet
+   uploaded with it (compared by the columns the sale is read from), rows without a readable date or amount, failed payments,
    stock adjustments (negative quantity at zero amount, not a cancellation),
    and the lines of an order worth nothing (every priced line 0: a free
    sample, a replacement), which is no sale; a line priced 0 inside a paying
    order stays.
 5. Lines with the same order id form one order (revenue summed, items = sum
    of quantity or number of lines). An order total repeated on every line of
-   its order (some web-shop exports) counts once. Without an order id, an
+   its order (some web-shop exports) counts once, when the amount is headed
+   like a total or the lines' quantities differ. Without an order id, an
    order is one customer's lines at one time stamp.
 6. Cancellations and refunds (negative amount, a status such as "refunded",
    or an Online Retail style invoice number ``C536379``) are never purchases;
