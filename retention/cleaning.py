@@ -22,9 +22,9 @@ The rules, in the order they apply:
 4. Rows left out (and reported): total rows, exact duplicates (with an order
    id, any repeat of an earlier row; without one, identical rows of one file
    are separate sales), repeats of a sale of an earlier file or sheet
-   uploaded with it (compared by the columns the sale is read from), rows without a readable date or amount, failed payments,
-   stock adjustments (negative quantity at zero amount, not a cancellation),
-   and the lines of an order worth nothing (every priced line 0: a free
+   uploaded with it (compared by the columns the sale is read from), rows
+   without a readable date or amount, failed payments, stock adjustments
+   (negative quantity at zero amount, not a cancellation), and the lines of an order worth nothing (every priced line 0: a free
    sample, a replacement), which is no sale; a line priced 0 inside a paying
    order stays.
 5. Lines with the same order id form one order (revenue summed, items = sum
