@@ -145,7 +145,9 @@ CURRENCY_CODES = {
     "ron": "RON", "lei": "RON", "sek": "SEK", "nok": "NOK", "dkk": "DKK",
 }  # fmt: skip
 _SYMBOLS = r"[a-z$€£¥₹łč]"
-_SPACES = r"[\s\u00a0\u202f\u2009']"
+# thousands separators: spaces (plain, no-break, narrow) and apostrophes,
+# typed (1'234.50) or typographic as Swiss software writes them (1’234.50)
+_SPACES = r"[\s\u00a0\u202f\u2009'\u2019\u02bc]"
 _DASHES = r"[-−–]"
 _TIME = (
     r"(?:[T\s]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<sec>\d{2})(?:[.,]\d+)?)?"
@@ -336,10 +338,11 @@ def normalise_ids(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     ``421.0`` -> ``421`` (repaired), ``00421`` stays, ``1001`` and ``"1001"`` are
     the same; emails lose case and spaces; blank, ``nan``, ``N/A``, ``-`` and
     the placeholders of anonymous sales (``Guest``, ``Walk-in Customer``,
-    ``0``; see :data:`PLACEHOLDER_CUSTOMERS`) become NA.
+    ``0``; see :data:`PLACEHOLDER_CUSTOMERS`) become NA; phone numbers lose the
+    spaces, dashes, dots, slashes and brackets between their digits.
     """
     ids, repaired = _ids(_text(values))
-    ids = ids.set(_placeholder_customers(ids), None)
+    ids = _same_phone_numbers(ids.set(_placeholder_customers(ids), None))
     return (
         pd.Series(ids.to_list(), index=values.index, dtype="string"),
         pd.Series(repaired.to_numpy(), index=values.index),
@@ -389,6 +392,26 @@ def _distinct_ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
         squeezed = text.str.to_lowercase().str.replace_all(r"\s", "")
         ids = squeezed.zip_with(email & ~decimal & _email_address(squeezed), ids)
     return ids.set(blank, None), decimal
+
+
+def _same_phone_numbers(ids: pl.Series) -> pl.Series:
+    """Customer ids with each phone number written without the spaces, dashes,
+    dots, slashes and brackets between its digits (at least seven), so
+    ``+36 30 123 4567`` and ``+36301234567`` are one customer. Order numbers
+    keep their marks; most columns hold none of them, found from their bytes."""
+    if ids.dtype != pl.String or not marks_in(ids.fill_null(""), " -/()."):
+        return ids
+    distinct = _Distinct.of(ids)
+    values = distinct.values
+    digits = values.str.replace_all(r"[\s().\-/]", "")
+    phone = values.str.contains(_PHONE_NUMBER) & (digits.str.count_matches(r"\d") >= 7)
+    if not phone.any():
+        return ids
+    return distinct.spread(digits.zip_with(phone.fill_null(False), values))
+
+
+# a phone number: digits with spaces, dashes, dots, slashes or brackets
+_PHONE_NUMBER = r"^\+?\(?\d[\d()]*(?:[\s.\-/]+\(?\d[\d()]*)+$"
 
 
 # something@something.tld: only such ids are compared without case and spaces
@@ -1170,6 +1193,7 @@ def _read_lines(
     if placeholder.any():
         notices.append(_placeholder_notice(customer.filter(placeholder)))
         customer = customer.set(placeholder, None)
+    customer = _same_phone_numbers(customer)
     order_id, order_fixed = _ids(column("order_id"))
     refund_of = (
         _ids(column("refund_of"))[0]

@@ -295,7 +295,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_NUMBER = re.compile(r"^[-+(−]?\s*[^\d\s]{0,3}\s*[-−]?\d[\d\s.,' ]*\)?\s*[^\d\s]{0,3}$")
+_NUMBER = re.compile(
+    r"^[-+(−]?\s*[^\d\s]{0,3}\s*[-−]?\d[\d\s.,'’ʼ ]*\)?\s*[^\d\s]{0,3}$"
+)
 _SERIAL = re.compile(r"^[2-7]\d{4}(\.\d+)?$")  # Excel day numbers 1954-2173
 _DATE = re.compile(
     r"^\d{4}[-/.]\s?\d{1,2}[-/.]\s?\d{1,2}|^\d{1,2}[-/.]\s?\d{1,2}[-/.]\s?\d{2,4}"

@@ -32,6 +32,23 @@ def test_ids_are_text_with_leading_zeros_and_no_float_suffix():
     assert repaired.tolist() == [True, False, False, False]
 
 
+def test_a_phone_number_written_two_ways_is_one_customer():
+    """A salon's customers by phone: spaces, dashes and brackets between the
+    digits do not make another customer; short codes keep their marks."""
+    written = ["+36 30 123 4567", "+36301234567", "+36-30-123-4567", "(06) 30 123 4567"]
+    ids, repaired = normalise_ids(pd.Series([*written, "C-12", "12 34", "00421"]))
+    assert ids.tolist() == [
+        "+36301234567",
+        "+36301234567",
+        "+36301234567",
+        "06301234567",
+        "C-12",
+        "12 34",
+        "00421",
+    ]
+    assert not repaired.any()
+
+
 @pytest.mark.parametrize("blank", ["", "nan", "NaN", "N/A", "-", "null", "None"])
 def test_blank_like_ids_are_guests(blank):
     ids, _ = normalise_ids(pd.Series([blank]))
@@ -112,6 +129,12 @@ def test_decimal_comma_column_with_point_thousands():
     parsed = parse_amounts(pd.Series(["120,50", "1.250,00", "3 000 Ft", "45,25"]))
     assert parsed.values.tolist() == [120.5, 1250.0, 3000.0, 45.25]
     assert (parsed.decimal_mark, parsed.currency) == (",", "HUF")
+
+
+def test_swiss_amounts_with_a_typed_or_typographic_apostrophe():
+    parsed = parse_amounts(pd.Series(["1'234.50", "1’234.50", "CHF 12’500.00", "9.95"]))
+    assert parsed.values.tolist() == [1234.5, 1234.5, 12500.0, 9.95]
+    assert parsed.currency == "CHF"
 
 
 def test_text_that_is_not_a_number_is_unreadable():
