@@ -126,6 +126,22 @@ CANCEL_WORDS = (
     r"|töröl|zwrot|anul|erstatt|rückbuch"
 )
 PARTIAL_WORDS = r"partial|részleg|teilweise|częściow"
+# a status that names a refund or cancellation only to say there was none:
+# "Refund declined", "Return rejected", "Refund requested", "Non-refundable",
+# "Not refunded", "Visszatérítés elutasítva", "Erstattung abgelehnt"
+NO_CANCEL_WORDS = (
+    r"\b(?:not?|non)\b[\s-]*(?:\w+[\s-]+)?(?:" + CANCEL_WORDS + r")"
+    r"|(?:" + CANCEL_WORDS + r")\w*[\s:,-]+(?:declin|reject|denied|refused"
+    r"|request|elutasít|abgelehnt|odrzuc)"
+)
+# what a "cancelled" column writes for an order that was not cancelled: the
+# blank markers of ids, "no" words and a dash of any kind; "not cancelled",
+# "nem törölt" too (NOT_CANCELLED_WORDS)
+NOT_CANCELLED = frozenset(
+    [*BLANK_IDS, "false", "f", "no", "n", "0", "0.0", "nem", "nincs", "nein", "kein",
+     "nie", "non", "—", "–", "−", "---"]
+)  # fmt: skip
+NOT_CANCELLED_WORDS = r"^(?:not|nem|nicht|nie|non|no)\b"
 # a payment never taken: failed, declined, aborted, or only authorised
 # (Stripe's "Uncaptured")
 FAILED_WORDS = (
@@ -1215,8 +1231,7 @@ def _read_lines(
     c_invoice = _c_invoices(order_id)
     flagged = pl.repeat(False, cells.height, eager=True)
     if mapping.cancelled is not None:
-        flag = text("cancelled").str.strip_chars().str.to_lowercase()
-        flagged = ~flag.is_in(["", "false", "no", "0", "n", "nem", "nein"])
+        flagged = _cancel_marks(text("cancelled"))
     lines = pl.DataFrame(
         {
             "customer_id": customer,
@@ -1266,9 +1281,20 @@ def _status_flags(
     distinct = _Distinct.of(status.str.to_lowercase())
     words = distinct.values
     partial = words.str.contains(PARTIAL_WORDS)
-    cancel = words.str.contains(CANCEL_WORDS) & ~partial
-    failed = words.str.contains(FAILED_WORDS)
+    # "Refund declined" is a sale kept, not a refund nor a failed payment
+    denied = words.str.contains(NO_CANCEL_WORDS)
+    cancel = words.str.contains(CANCEL_WORDS) & ~partial & ~denied
+    failed = words.str.contains(FAILED_WORDS) & ~denied
     return distinct.spread(cancel), distinct.spread(failed), distinct.spread(partial)
+
+
+def _cancel_marks(cancelled: pl.Series) -> pl.Series:
+    """Which rows a "cancelled" column marks: a date, yes, true, 1, x or a
+    reason; blank, NULL, n/a, NaN, "-", none, false, 0, no and "not
+    cancelled" are no mark."""
+    flag = cancelled.str.strip_chars().str.to_lowercase()
+    unmarked = flag.is_in(list(NOT_CANCELLED)) | flag.str.contains(NOT_CANCELLED_WORDS)
+    return ~unmarked.fill_null(True)
 
 
 def _joined_time(dates: pl.Series, times: pl.Series) -> pl.Series:

@@ -714,3 +714,79 @@ def test_only_ids_that_look_like_an_email_address_lose_their_case():
         "anna@example.com",
         "anna@example.com",
     ]
+
+
+def test_cancelled_column_written_null_for_orders_not_cancelled_cancels_only_the_marked():
+    """A database export: cancelled_at NULL for the orders that stand, a date
+    for order 3. 10 + 20 + 40 + 50 = 120 from 4 orders of a, b, c (before: no
+    purchase at all, NULL taken for a mark)."""
+    orders, report = clean(
+        "id,customer_email,created_at,total_price,cancelled_at\n"
+        "1,a@x.com,2024-01-05 10:00:00,10.00,NULL\n"
+        "2,b@x.com,2024-01-09 10:00:00,20.00,NULL\n"
+        "3,a@x.com,2024-02-05 10:00:00,30.00,2024-02-06 09:00:00\n"
+        "4,c@x.com,2024-02-07 10:00:00,40.00,NULL\n"
+        "5,b@x.com,2024-03-01 10:00:00,50.00,NULL\n"
+    )
+    assert orders["revenue"].sum() == 120.0
+    assert (report.orders_found, report.customers_found) == (4, 3)
+    assert report.count("order_cancelled") == 1
+
+
+@pytest.mark.parametrize(
+    "blank", ["n/a", "null", "NaN", "-", "—", "none", "None", "false", "0", "no",
+              "not cancelled", "nincs"]
+)  # fmt: skip
+def test_blank_like_cancelled_values_cancel_nothing(blank):
+    """Order 2 (20.00) is written with a blank-like value and stands; order 3
+    "yes" is cancelled: 10 + 20 = 30 from 2 orders."""
+    orders, report = clean(
+        "order_id,customer_id,order_date,amount,cancelled\n"
+        "1,C01,2024-01-05,10.00,\n"
+        f"2,C02,2024-01-09,20.00,{blank}\n"
+        "3,C03,2024-02-05,40.00,yes\n"
+    )
+    assert orders["revenue"].sum() == 30.0
+    assert report.orders_found == 2
+
+
+@pytest.mark.parametrize("mark", ["yes", "TRUE", "1", "x", "customer changed mind"])
+def test_a_real_mark_in_the_cancelled_column_cancels(mark):
+    orders, report = clean(
+        "order_id,customer_id,order_date,amount,cancelled\n"
+        "1,C01,2024-01-05,10.00,no\n"
+        f"2,C02,2024-01-09,20.00,{mark}\n"
+    )
+    assert orders["revenue"].sum() == 10.0
+    assert report.count("order_cancelled") == 1
+
+
+def test_statuses_that_say_no_refund_was_made_are_sales():
+    """Completed 10, Refund requested 20, Refund declined 30, Return rejected
+    40, Cancellation rejected 50, Non-refundable 60, Not refunded 70: every
+    one a sale, 280 from 7 orders of 3 customers (before: 10 from 1 order,
+    "Refund declined" a failed payment)."""
+    orders, report = clean(
+        "order_id,customer_id,order_date,amount,status\n"
+        "1,C01,2024-01-05,10.00,Completed\n"
+        "2,C02,2024-01-09,20.00,Refund requested\n"
+        "3,C01,2024-02-05,30.00,Refund declined\n"
+        "4,C03,2024-02-07,40.00,Return rejected\n"
+        "5,C02,2024-02-10,50.00,Cancellation rejected\n"
+        "6,C03,2024-03-05,60.00,Non-refundable\n"
+        "7,C01,2024-03-06,70.00,Not refunded\n"
+    )
+    assert orders["revenue"].sum() == 280.0
+    assert (report.orders_found, report.customers_found) == (7, 3)
+    assert report.count("order_cancelled") == report.count("payment_failed") == 0
+
+
+def test_a_payment_declined_on_a_cancelled_order_is_still_left_out():
+    orders, report = clean(
+        "order_id,customer_id,order_date,amount,status\n"
+        "1,C01,2024-01-05,10.00,Completed\n"
+        "2,C02,2024-01-09,20.00,Cancelled - card declined\n"
+        "3,C02,2024-01-10,25.00,Payment declined\n"
+    )
+    assert orders["revenue"].sum() == 10.0
+    assert report.count("payment_failed") == 2
