@@ -21,33 +21,37 @@ The rules, in the order they apply:
    column, amount = quantity x unit price.
 4. Rows left out (and reported): total rows, exact duplicates (with an order
    id, any repeat of an earlier row; without one, identical rows of one file
-   are separate sales and only repeats of an earlier file or sheet uploaded
-   with it are duplicates), rows without a readable date or amount, failed payments,
-   stock adjustments (negative quantity at zero amount, not a cancellation),
-   and the lines of an order worth nothing (every priced line 0: a free
+   are separate sales), repeats of a sale of an earlier file or sheet
+   uploaded with it (compared by the columns the sale is read from), rows
+   without a readable date or amount, failed payments, stock adjustments
+   (negative quantity at zero amount, not a cancellation), and the lines of an order worth nothing (every priced line 0: a free
    sample, a replacement), which is no sale; a line priced 0 inside a paying
    order stays.
 5. Lines with the same order id form one order (revenue summed, items = sum
    of quantity or number of lines). An order total repeated on every line of
-   its order (some web-shop exports) counts once. Without an order id, an
+   its order (some web-shop exports) counts once, when the amount is headed
+   like a total or the lines' quantities differ. Without an order id, an
    order is one customer's lines at one time stamp.
 6. Cancellations and refunds (negative amount, a status such as "refunded",
-   or an Online Retail style invoice number ``C536379``) are never purchases. A
-   refund is netted into the order it names (a "refund of" column) or else the
-   same customer's latest purchase at or before it; one that matches no
-   purchase stays as a row with ``is_purchase`` False, so it counts in revenue
-   only. A refund written as a row of its own under its sale's order number
-   (a negative line in an order that also sold: WooCommerce, Square) is
-   netted into that order: what is left is a purchase, partly refunded, and
-   an order with nothing left is no purchase; it refunds no other order. A
-   sale flagged in a "cancelled" column (Shopify's "Cancelled at") with its
-   own amount is that sale cancelled, not a refund of another: no purchase
-   and no revenue; only a negative one flagged there is a refund. When the
-   export states the refunded amount per order (Shopify, Stripe, Square's
-   Partial Refunds) or the total after refunds (Etsy), and in exports whose
-   status is the order's own (WooCommerce, SumUp), the status describes the
-   order itself: a partly refunded order is a purchase worth its total less
-   the refund, a cancelled or fully refunded one is no purchase.
+   or an Online Retail style invoice number ``C536379``) are never purchases;
+   each refund is counted once. A refund is netted into the order it names
+   (a "refund of" column) or else the same customer's latest purchase or
+   cancelled order at or before it; one that matches no purchase stays as a
+   row with ``is_purchase`` False, so it counts in revenue only. A refund
+   written as a row of its own under its sale's order number (a negative
+   line in an order that also sold: WooCommerce, Square) is netted into that
+   order: what is left is a purchase, partly refunded, and an order with
+   nothing left is no purchase; it refunds no other order. So is an order
+   that the refunds naming it leave worth nothing. A sale (a positive
+   amount) whose status says cancelled or refunded, or flagged in a
+   "cancelled" column (Shopify's "Cancelled at"), is that sale cancelled,
+   not a refund of another: no purchase and no revenue, and a refund row
+   matched to it (a storno invoice, SumUp's refund transaction) adds nothing
+   more; only a negative line so marked is a refund. When the export states
+   the refunded amount per order (Shopify, Stripe, Square's Partial Refunds)
+   or the total after refunds (Etsy), a partly refunded order is a purchase
+   worth its total less the refund, a cancelled or fully refunded one is no
+   purchase; without one, a partly refunded order is kept whole.
 
 The work is done with polars column operations (no Python loop per row), so a
 million rows clean in about half a second.
@@ -68,7 +72,6 @@ import polars as pl
 from retention.columns import ColumnMapping, check_mapping
 from retention.i18n import t, t_count
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
-from retention.presets import find_preset
 from retention.quality import REASONS, Notice, QualityReport
 from retention.reading import (
     NON_ASCII,
@@ -126,6 +129,22 @@ CANCEL_WORDS = (
     r"|töröl|zwrot|anul|erstatt|rückbuch"
 )
 PARTIAL_WORDS = r"partial|részleg|teilweise|częściow"
+# a status that names a refund or cancellation only to say there was none:
+# "Refund declined", "Return rejected", "Refund requested", "Non-refundable",
+# "Not refunded", "Visszatérítés elutasítva", "Erstattung abgelehnt"
+NO_CANCEL_WORDS = (
+    r"\b(?:not?|non)\b[\s-]*(?:\w+[\s-]+)?(?:" + CANCEL_WORDS + r")"
+    r"|(?:" + CANCEL_WORDS + r")\w*[\s:,-]+(?:declin|reject|denied|refused"
+    r"|request|elutasít|abgelehnt|odrzuc)"
+)
+# what a "cancelled" column writes for an order that was not cancelled: the
+# blank markers of ids, "no" words and a dash of any kind; "not cancelled",
+# "nem törölt" too (NOT_CANCELLED_WORDS)
+NOT_CANCELLED = frozenset(
+    [*BLANK_IDS, "false", "f", "no", "n", "0", "0.0", "nem", "nincs", "nein", "kein",
+     "nie", "non", "—", "–", "−", "---"]
+)  # fmt: skip
+NOT_CANCELLED_WORDS = r"^(?:not|nem|nicht|nie|non|no)\b"
 # a payment never taken: failed, declined, aborted, or only authorised
 # (Stripe's "Uncaptured")
 FAILED_WORDS = (
@@ -1279,11 +1298,10 @@ def _read_lines(
     amount = _line_amounts(column, mapping, quantity)
     tell(0.4, t("Finding refunds and cancellations…"))
     cancel, failed, partial = _status_flags(text("status"), mapping)
-    cancel = cancel | _c_invoices(order_id)
+    c_invoice = _c_invoices(order_id)
     flagged = pl.repeat(False, cells.height, eager=True)
     if mapping.cancelled is not None:
-        flag = text("cancelled").str.strip_chars().str.to_lowercase()
-        flagged = ~flag.is_in(["", "false", "no", "0", "n", "nem", "nein"])
+        flagged = _cancel_marks(text("cancelled"))
     lines = pl.DataFrame(
         {
             "customer_id": customer,
@@ -1292,7 +1310,8 @@ def _read_lines(
             "timestamp": stamps.values,
             "amount": amount.values,
             "quantity": quantity.values,
-            "cancel": cancel,
+            "cancel": cancel | c_invoice,
+            "c_invoice": c_invoice,
             "flagged": flagged,
             "failed": failed,
             "partial": partial,
@@ -1304,9 +1323,7 @@ def _read_lines(
             "date_repair": stamps.repairs,
         }
     ).with_row_index("row")
-    lines = _order_level_refunds(
-        lines, column, mapping, _status_of_order(cells, mapping)
-    )
+    lines = _order_level_refunds(lines, column, mapping)
     for role in OPTIONAL_COLUMNS:
         if getattr(mapping, role) is not None:
             values = text(role).str.strip_chars()
@@ -1336,9 +1353,20 @@ def _status_flags(
     distinct = _Distinct.of(status.str.to_lowercase())
     words = distinct.values
     partial = words.str.contains(PARTIAL_WORDS)
-    cancel = words.str.contains(CANCEL_WORDS) & ~partial
-    failed = words.str.contains(FAILED_WORDS)
+    # "Refund declined" is a sale kept, not a refund nor a failed payment
+    denied = words.str.contains(NO_CANCEL_WORDS)
+    cancel = words.str.contains(CANCEL_WORDS) & ~partial & ~denied
+    failed = words.str.contains(FAILED_WORDS) & ~denied
     return distinct.spread(cancel), distinct.spread(failed), distinct.spread(partial)
+
+
+def _cancel_marks(cancelled: pl.Series) -> pl.Series:
+    """Which rows a "cancelled" column marks: a date, yes, true, 1, x or a
+    reason; blank, NULL, n/a, NaN, "-", none, false, 0, no and "not
+    cancelled" are no mark."""
+    flag = cancelled.str.strip_chars().str.to_lowercase()
+    unmarked = flag.is_in(list(NOT_CANCELLED)) | flag.str.contains(NOT_CANCELLED_WORDS)
+    return ~unmarked.fill_null(True)
 
 
 def _joined_time(dates: pl.Series, times: pl.Series) -> pl.Series:
@@ -1376,18 +1404,8 @@ def _c_invoices(order_id: pl.Series) -> pl.Series:
     return c_invoice if (numeric_share or 0) >= 0.5 else c_invoice & False
 
 
-def _status_of_order(cells: pl.DataFrame, mapping: ColumnMapping) -> bool:
-    """Whether the status column, as the file's export writes it, is the state
-    of the order itself (WooCommerce, SumUp) rather than the kind of each row."""
-    found = find_preset(cells.columns)
-    if found is None or mapping.status is None:
-        return False
-    preset, roles = found
-    return preset.status_of_order and roles.get("status") == mapping.status
-
-
 def _order_level_refunds(
-    lines: pl.DataFrame, column, mapping: ColumnMapping, status_of_order: bool = False
+    lines: pl.DataFrame, column, mapping: ColumnMapping
 ) -> pl.DataFrame:
     """Amounts net of the refund the export states per order.
 
@@ -1396,12 +1414,13 @@ def _order_level_refunds(
     its amount whatever its status says: the refund rows reverse it, and the
     order is netted in :func:`_collapse_orders`.
 
-    Without a refunded amount or adjusted total, a line with a refund status
-    or a C-invoice number is a refund row and its amount turns negative, and
-    so is a negative line flagged in a "cancelled" column; a sale flagged
-    there with its own amount is that sale cancelled: no purchase, worth
-    nothing. So is a sale whose status, in an export where the status is the
-    order's own (``status_of_order``), says cancelled or refunded. With a
+    Without a refunded amount or adjusted total, a negative line with a
+    refund status or flagged in a "cancelled" column is a refund row, and so
+    is a line with a C-invoice number (its amount turns negative); a sale (a
+    positive amount) whose status says cancelled or refunded, or flagged in a
+    "cancelled" column, is that sale cancelled: no purchase, worth nothing
+    (``void``). A refund row matched to it later is taken by it, not netted
+    into another purchase (:func:`_absorb_refunds_of_void_orders`). With a
     refunded amount or adjusted total, a cancelled or fully refunded
     order keeps what was not refunded (usually nothing) and is no purchase; a
     partly refunded order is worth its total less the refund; a negative line
@@ -1418,25 +1437,24 @@ def _order_level_refunds(
     lines = lines.with_columns(refunded_by_rows=refunded_by_rows)
     sale = pl.col("refunded_by_rows")
     if mapping.refunded is None and mapping.adjusted_total is None:
-        # a sale flagged cancelled did not happen; a negative one reverses another
-        void = pl.col("flagged") & ~pl.col("cancel") & ~negative
-        if status_of_order:
-            void = void | (pl.col("cancel") & ~negative)
-        void = (void & ~sale).fill_null(False)
+        # a sale flagged cancelled or refunded did not happen; a negative line
+        # reverses another
+        stated = pl.col("flagged") | (pl.col("cancel") & ~pl.col("c_invoice"))
+        void = (stated & ~negative & ~sale).fill_null(False)
         return lines.with_columns(
             amount=pl.when(sale)
             .then(pl.col("amount"))
-            .when(void)
+            .when(void & pl.col("amount").is_not_null())
             .then(0.0)
             .when(pl.col("cancel") | pl.col("flagged"))
             .then(-pl.col("amount").abs())
             .otherwise(pl.col("amount")),
             void=void,
             cancel=(pl.col("cancel") | pl.col("flagged")) & ~void & ~sale,
-        ).drop("flagged", "refunded_by_rows")
+        ).drop("flagged", "refunded_by_rows", "c_invoice")
     lines = lines.with_columns(
         cancel=(pl.col("cancel") | pl.col("flagged")) & ~sale
-    ).drop("flagged", "refunded_by_rows")
+    ).drop("flagged", "refunded_by_rows", "c_invoice")
     refunded = (
         _amounts(column("refunded")).values.abs()
         if mapping.refunded is not None
@@ -1696,25 +1714,29 @@ def _several_parts(raw: RawTable) -> bool:
     return len(raw.sources) > 1 or raw.rows["sheet"].n_unique() > 1
 
 
-# The roles whose cells are compared as read (ids, time stamps, numbers), not
-# as written, when telling whether two files hold the same sale.
-_READ_ROLES = ("customer", "order_id", "timestamp", "time", "amount", "quantity")
+# Besides ids, time stamp, amount and quantity (compared as read), the roles
+# whose cells tell one sale from another when two files are compared; a
+# column no figure is read from (a fulfilment state, a row number restarting
+# in each file, the date of the export) is not compared.
+_SALE_ROLES = ("unit_price", "refund_of", *OPTIONAL_COLUMNS)
 
 
 def _sale_content(
     cells: pl.DataFrame, lines: pl.DataFrame, mapping: ColumnMapping
 ) -> pl.DataFrame:
-    """Each row's sale as read: ids, time stamp, amount and quantity as parsed,
-    other numbers as numbers and other cells as trimmed text, so the same
-    sale exported as .xlsx (typed cells) and as .csv (``1/12/2010 8:26``,
-    ``2.550``) reads the same."""
-    mapped = {getattr(mapping, role) for role in (*_READ_ROLES, "unit_price")}
+    """Each row's sale as read from the columns its figures come from: ids,
+    time stamp, amount and quantity as parsed, the unit price as a number,
+    the original order of a refund, store, channel and category as trimmed
+    text. The same sale exported as .xlsx (typed cells) and as .csv
+    (``1/12/2010 8:26``, ``2.550``) reads the same, and so does a sale whose
+    other columns changed between two exports (unfulfilled, then fulfilled)."""
     columns = [
         lines[name].alias(f"\x00{name}")
         for name in ("customer_id", "order_id", "timestamp", "amount", "quantity")
     ]
-    for name in cells.columns:
-        if name in mapped:
+    for role in _SALE_ROLES:
+        name = getattr(mapping, role)
+        if name is None:
             continue
         text = text_column(cells[name]).str.strip_chars()
         number = text.cast(pl.Float64, strict=False)
@@ -1731,17 +1753,15 @@ def _repeated_from_other_parts(
     """Rows repeating a sale of an earlier file or sheet, and for each row the
     first part holding its sale.
 
-    With an order number, any such repeat is one; without, the k-th copy of a
-    sale in a part is one when an earlier part holds it k times or more (see
-    :func:`_exact_duplicates`).
+    The k-th copy of a sale in a part is a repeat when an earlier part holds
+    it k times or more (see :func:`_exact_duplicates`), with an order number
+    or without: two lines of one order that read the same where the sales
+    are read from (two products at one price) stay two lines.
     """
     content = _sale_content(cells, lines, mapping)
     key = content.select(pl.struct(pl.all()).alias("key")).with_columns(part=parts)
     earliest = key.select(pl.col("part").min().over("key")).to_series()
-    if mapping.order_id is not None:
-        repeated = earliest < parts
-    else:
-        repeated = _exact_duplicates(content, parts)
+    repeated = _exact_duplicates(content, parts)
     return repeated, earliest.alias("earlier_part")
 
 
@@ -1961,22 +1981,13 @@ def _repeated_order_totals(
 ) -> tuple[pl.DataFrame, str | None]:
     """Count an order total once when every line of each order repeats it.
 
-    Taken as repeated when at least two orders have several priced lines and
-    every such order shows one and the same amount on all its lines.
+    Taken as repeated when at least two orders have several priced lines,
+    every such order shows one and the same amount on all its lines, and
+    something says that amount is the order's, not each line's
+    (:func:`_says_order_total`): lines that cost the same (a café's drinks
+    at one price) are line items, added up.
     """
     if mapping.order_id is None or mapping.amount is None:
-        return lines, None
-    priced = lines.filter(
-        (pl.col("excluded") == "")
-        & pl.col("amount").is_not_null()
-        & pl.col("order_id").is_not_null()
-        & ~pl.col("cancel")
-    )
-    per_order = priced.group_by("order_id").agg(
-        lines=pl.len(), amounts=pl.col("amount").n_unique()
-    )
-    several = per_order.filter(pl.col("lines") > 1)
-    if several.height < 2 or (several["amounts"] > 1).any():
         return lines, None
     later = (
         (pl.col("excluded") == "")
@@ -1984,6 +1995,17 @@ def _repeated_order_totals(
         & pl.col("order_id").is_not_null()
         & ~pl.col("cancel")
     )
+    priced = lines.filter(later)
+    per_order = priced.group_by("order_id").agg(
+        lines=pl.len(),
+        amounts=pl.col("amount").n_unique(),
+        quantities=pl.col("quantity").n_unique(),
+    )
+    several = per_order.filter(pl.col("lines") > 1)
+    if several.height < 2 or (several["amounts"] > 1).any():
+        return lines, None
+    if not _says_order_total(mapping, several):
+        return lines, None
     rank = pl.int_range(pl.len()).over(pl.col("order_id"), later)
     lines = lines.with_columns(
         amount=pl.when(later & (rank > 0)).then(None).otherwise(pl.col("amount"))
@@ -1992,6 +2014,24 @@ def _repeated_order_totals(
         "Each order's total is repeated on every line of the order; it was counted once per order."
     )
     return lines, message
+
+
+# an amount header naming the order's total, not a line's
+_ORDER_TOTAL_HEADER = re.compile(
+    r"(?i)(?<!sub)(?<!sub )(?<!sub-)total|összesen|végösszeg|gesamt|summe|razem"
+)
+_LINE_HEADER = re.compile(r"(?i)line|item|tétel|sor\b|position|pozycj|zeile")
+
+
+def _says_order_total(mapping: ColumnMapping, several: pl.DataFrame) -> bool:
+    """Whether an amount equal on every line of each multi-line order is the
+    order's total: its header names a total ("Total", "Order total",
+    "Összesen", not "Line total" or "Subtotal"), or the lines of an order
+    differ in quantity while the amount stays the same."""
+    header = mapping.amount or ""
+    if _ORDER_TOTAL_HEADER.search(header) and not _LINE_HEADER.search(header):
+        return True
+    return mapping.quantity is not None and bool((several["quantities"] > 1).any())
 
 
 def _collapse_orders(
@@ -2024,7 +2064,39 @@ def _collapse_orders(
         zero=pl.col("priced") & ~pl.col("paid") & ~pl.col("refund") & ~pl.col("void")
     ).drop("priced", "paid")
     orders = orders.with_columns(matched=_match_refunds(orders))
+    orders = _refunded_in_full(_absorb_refunds_of_void_orders(orders))
     return orders, lines.select("row", "key", "position")
+
+
+def _absorb_refunds_of_void_orders(orders: pl.DataFrame) -> pl.DataFrame:
+    """A refund matched to an order that is no purchase already (its status
+    or a "cancelled" column says cancelled or refunded) is worth nothing: the
+    order's status and the refund row say the same refund, counted once."""
+    void = orders.filter(pl.col("void"))["key"].implode()
+    taken = pl.col("refund") & pl.col("matched").is_in(void).fill_null(False)
+    return orders.with_columns(
+        revenue=pl.when(taken).then(0.0).otherwise(pl.col("revenue"))
+    )
+
+
+def _refunded_in_full(orders: pl.DataFrame) -> pl.DataFrame:
+    """A purchase that the refunds naming it ("refund of") leave worth nothing
+    is no purchase, as a cancelled or fully refunded order is. A refund matched
+    by customer and date only nets the purchase but does not decide that it
+    did not happen."""
+    named = pl.col("refund") & (pl.col("matched") == pl.col("refund_of"))
+    refunds = orders.filter(named.fill_null(False))
+    if refunds.is_empty():
+        return orders
+    refunded = refunds.group_by("matched").agg(refunded=pl.col("revenue").sum())
+    left = orders.join(
+        refunded, left_on="key", right_on="matched", how="left", maintain_order="left"
+    )["refunded"]
+    # less than half a cent left: nothing
+    nothing_left = (pl.col("revenue") > 0) & (
+        pl.col("revenue") + pl.lit(left) < 0.005
+    ).fill_null(False)
+    return orders.with_columns(void=pl.col("void") | (~pl.col("refund") & nothing_left))
 
 
 def _order_totals(
@@ -2208,12 +2280,15 @@ def _order_keys(*, derived: bool) -> pl.Expr:
 
 def _match_refunds(orders: pl.DataFrame) -> pl.Series:
     """For each refund: the key of the order it names in a "refund of" column,
-    else the customer's latest purchase at or before it; null when none."""
+    else the customer's latest purchase or cancelled order at or before it;
+    null when none."""
     if not orders["refund"].any():
         return pl.repeat(None, orders.height, dtype=pl.String, eager=True).alias(
             "matched"
         )
-    purchases = orders.filter(~pl.col("refund") & ~pl.col("void") & ~pl.col("zero"))
+    # an order cancelled already takes the refund of it (see
+    # _absorb_refunds_of_void_orders) rather than another purchase
+    purchases = orders.filter(~pl.col("refund") & ~pl.col("zero"))
     by_reference = orders.select(
         pl.when(
             pl.col("refund") & pl.col("refund_of").is_in(purchases["key"].implode())

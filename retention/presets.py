@@ -33,16 +33,13 @@ class Preset:
     one the file has is used. ``ignored`` are columns the export fills with
     something that looks like a role but is not (SumUp's ``E-Mail`` is the
     merchant's own account, not the customer's), kept out of the header
-    matching. ``status_of_order`` says the status column is the state of the
-    order itself (cancelled, refunded), not the kind of each row (a payment,
-    a refund).
+    matching.
     """
 
     name: str
     signature: frozenset[frozenset[str]]
     roles: dict[str, tuple[str, ...]]
     ignored: frozenset[str] = frozenset()
-    status_of_order: bool = False
 
     def matches(self, headers: Iterable[str]) -> bool:
         held = {header.strip().lower() for header in headers}
@@ -53,7 +50,6 @@ def _preset(
     name: str,
     signature: Iterable[str | tuple[str, ...]],
     ignored: Iterable[str] = (),
-    status_of_order: bool = False,
     **roles: str | tuple[str, ...],
 ) -> Preset:
     def names(value: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -65,7 +61,6 @@ def _preset(
         groups,
         {role: names(columns) for role, columns in roles.items()},
         frozenset(h.lower() for h in ignored),
-        status_of_order,
     )
 
 
@@ -127,7 +122,6 @@ PRESETS = (
     _preset(
         "WooCommerce orders",
         ["Order #", "Status", "Customer type", "Net Sales"],
-        status_of_order=True,
         timestamp="Date",
         order_id="Order #",
         customer="Customer",
@@ -144,7 +138,6 @@ PRESETS = (
         "SumUp transactions",
         ["Transaktions-ID", "Zahlungsart", "Betrag inkl. MwSt.", "Auszahlungs-ID"],
         ignored=["E-Mail"],
-        status_of_order=True,
         timestamp="Datum",
         order_id="Transaktions-ID",
         amount="Netto",
@@ -154,7 +147,6 @@ PRESETS = (
         "SumUp transactions",
         ["Transaction ID", "Transaction Type", "Total Amount", "Payment Method"],
         ignored=["Email", "E-Mail"],
-        status_of_order=True,
         timestamp="Date",
         order_id="Transaction ID",
         customer="Customer",

@@ -227,11 +227,85 @@ def test_cancellation_without_purchase_counts_in_revenue_only():
     assert (report.orders_found, report.customers_found) == (1, 1)
 
 
-def test_status_column_marks_refunds():
+def test_sale_its_status_says_refunded_is_no_purchase_not_a_refund_of_another():
+    """Order 2 (10.00, "Refunded", no refund row) did not happen: worth 0 and
+    no purchase. It used to be taken for a refund of 10 and netted into order
+    1 (30 - 10 = 20)."""
     orders, _ = clean(
         "order,customer,date,amount,status\n1,C1,2024-02-01,30,paid\n2,C1,2024-02-03,10,Refunded\n"
     )
-    assert orders["revenue"].tolist() == [20.0]
+    assert orders["revenue"].tolist() == [30.0, 0.0]
+    assert orders["is_purchase"].tolist() == [True, False]
+
+
+def test_positive_orders_with_a_cancelled_or_refunded_status_add_nothing():
+    """1 paid 20; 2 refunded 30 and 3 Cancelled 40: no purchases, 0; 4
+    completed 50; 5 failed 60: left out; 6 a refund of -10 whose customer
+    bought nothing else: revenue only; 7 partially_refunded 25 without a
+    refunded amount: kept whole. 20 + 50 - 10 + 25 = 85 from 3 purchases
+    (before: 15, orders 2 and 3 taken for refunds of 30 and 40)."""
+    orders, report = clean(
+        "order_id,customer,date,amount,status\n"
+        "1,A,2024-01-05,20.00,paid\n2,A,2024-01-10,30.00,refunded\n"
+        "3,B,2024-01-11,40.00,Cancelled\n4,B,2024-01-12,50.00,completed\n"
+        "5,C,2024-01-13,60.00,failed\n6,C,2024-01-14,-10.00,refund\n"
+        "7,D,2024-01-15,25.00,partially_refunded\n"
+    )
+    by_order = orders.set_index("order_id")
+    assert orders["revenue"].sum() == 85.0
+    assert by_order.loc["1", "revenue"] == 20.0
+    assert by_order.loc[["2", "3"], "revenue"].tolist() == [0.0, 0.0]
+    assert not by_order.loc[["2", "3", "6"], "is_purchase"].any()
+    assert (report.orders_found, report.customers_found) == (3, 3)
+    assert report.count("order_cancelled") == 2
+    assert report.count("refund_unmatched") == 1
+
+
+def test_storno_invoice_and_its_cancelled_invoice_cancel_out_once():
+    """SZ-002 (5 000, Sztornózott) and its storno SZ-003 (-5 000, the same
+    customer and day) say one cancellation: 10 000 + 8 000 = 18 000 (before:
+    8 000, the 5 000 taken off twice, from SZ-001)."""
+    orders, _ = clean(
+        "Számlaszám;Vevő;Kelt;Bruttó;Állapot\n"
+        "SZ-001;Kovács Kft;2024.01.05.;10 000;Kiegyenlített\n"
+        "SZ-002;Kovács Kft;2024.01.10.;5 000;Sztornózott\n"
+        "SZ-003;Kovács Kft;2024.01.10.;-5 000;Sztornó számla\n"
+        "SZ-004;Nagy Bt;2024.01.12.;8 000;Kiegyenlített\n"
+    )
+    assert orders["revenue"].sum() == 18_000.0
+    bought = orders[orders["is_purchase"]].set_index("order_id")["revenue"]
+    assert bought.to_dict() == {"SZ-001": 10_000.0, "SZ-004": 8_000.0}
+
+
+def test_refund_row_of_a_sale_its_status_says_refunded_is_taken_once():
+    """SumUp: TX2 (30, status Refunded) and its own refund TX3 (-30): 20 + 50
+    = 70 from TX1 and TX5; TX4 failed (before: 10, TX2 and TX3 each taking
+    30 off TX1)."""
+    orders, _ = clean(
+        "Transaction ID,Date,Transaction Type,Status,Total Amount,Payment Method,Customer\n"
+        "TX1,2024-01-05 10:00,Sale,Successful,20.00,Card,anna@x.com\n"
+        "TX2,2024-01-10 10:00,Sale,Refunded,30.00,Card,anna@x.com\n"
+        "TX3,2024-01-11 10:00,Refund,Successful,-30.00,Card,anna@x.com\n"
+        "TX4,2024-01-12 10:00,Sale,Failed,15.00,Card,bela@x.com\n"
+        "TX5,2024-01-13 10:00,Sale,Successful,50.00,Card,bela@x.com\n"
+    )
+    assert orders["revenue"].sum() == 70.0
+    bought = orders[orders["is_purchase"]].set_index("order_id")["revenue"]
+    assert bought.to_dict() == {"TX1": 20.0, "TX5": 50.0}
+
+
+def test_order_its_refund_row_names_and_refunds_in_full_is_no_purchase():
+    """R1 names order 2 and refunds all 30 of it: order 2 is worth 0 and no
+    purchase, like a fully refunded Shopify order; order 1 (20) stays."""
+    orders, report = clean(
+        "order,customer,date,amount,original order\n"
+        "1,C1,2024-02-01,20,\n2,C1,2024-02-03,30,\nR1,C1,2024-02-05,-30,2\n"
+    )
+    by_order = orders.set_index("order_id")
+    assert by_order.loc["2", "revenue"] == 0.0
+    assert not by_order.loc["2", "is_purchase"]
+    assert by_order.loc["1", "is_purchase"]
+    assert report.orders_found == 1
 
 
 def test_refund_row_under_its_own_orders_number_leaves_the_rest_a_purchase():
@@ -256,6 +330,44 @@ def test_sale_refunded_in_full_by_its_own_refund_row_is_no_purchase():
     )
     assert orders["revenue"].tolist() == [0.0]
     assert not orders["is_purchase"].any()
+
+
+def test_order_total_repeated_on_every_line_under_a_total_header_counts_once():
+    """Orders 1001 and 1002 show their total (25, 12) on both lines of a
+    column headed Total: 25 + 12 = 37, not 74."""
+    orders, report = clean(
+        "Order,Customer,Date,Item,Total\n"
+        "1001,C1,2024-01-05,Tea,25.00\n1001,C1,2024-01-05,Cake,25.00\n"
+        "1002,C2,2024-01-06,Tea,12.00\n1002,C2,2024-01-06,Mug,12.00\n"
+    )
+    assert orders["revenue"].tolist() == [25.0, 12.0]
+    assert any(n.code == "order_total_repeated" for n in report.notices)
+
+
+def test_amount_repeated_while_the_quantities_of_the_lines_differ_is_a_total():
+    """Order 1 (2 + 1 items) and order 2 (1 + 3 items) each show one amount
+    on every line, though the quantities differ: totals, 18 + 20 = 38."""
+    orders, _ = clean(
+        "order,customer,date,qty,amount\n"
+        "1,C1,2024-01-05,2,18.00\n1,C1,2024-01-05,1,18.00\n"
+        "2,C2,2024-01-06,1,20.00\n2,C2,2024-01-06,3,20.00\n"
+    )
+    assert orders["revenue"].tolist() == [18.0, 20.0]
+
+
+def test_lines_that_cost_the_same_are_added_up_not_taken_for_a_repeated_total():
+    """Order 3 is Tea 5 + Scone 5 and order 5 Cake 4 + Muffin 4; orders 1, 2
+    and 4 have one line: 5 + 4 + 10 + 5 + 8 = 32 (before: 23, the second
+    line of orders 3 and 5 dropped)."""
+    orders, report = clean(
+        "Order,Customer,Date,Item,Amount\n"
+        "1,C1,2024-01-05,Tea,5.00\n2,C2,2024-01-06,Cake,4.00\n"
+        "3,C1,2024-01-07,Tea,5.00\n3,C1,2024-01-07,Scone,5.00\n"
+        "4,C3,2024-01-08,Tea,5.00\n"
+        "5,C2,2024-01-09,Cake,4.00\n5,C2,2024-01-09,Muffin,4.00\n"
+    )
+    assert orders["revenue"].tolist() == [5.0, 4.0, 10.0, 5.0, 8.0]
+    assert not any(n.code == "order_total_repeated" for n in report.notices)
 
 
 def test_c_invoice_is_a_cancellation_only_among_numeric_invoices():
@@ -495,6 +607,66 @@ def test_rows_repeated_across_files_without_order_numbers_count_once():
     assert (
         log.report.rows_for("duplicate")["source"].tolist() == ["march_april.csv"] * 2
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "january", "february"),
+    [
+        # the fulfilment changed between the exports
+        (
+            "Order,Email,Date,Total,Fulfillment\n",
+            "1001,a@x.com,2024-01-30 10:00,50.00,unfulfilled\n"
+            "1002,b@x.com,2024-01-20 10:00,20.00,fulfilled\n",
+            "1001,a@x.com,2024-01-30 10:00,50.00,fulfilled\n"
+            "1003,a@x.com,2024-02-02 10:00,30.00,unfulfilled\n",
+        ),
+        # each export is dated
+        (
+            "Customer,Date,Amount,Exported\n",
+            "A,2024-01-30 10:00,50.00,2024-01-31\nB,2024-01-20 10:00,20.00,2024-01-31\n",
+            "A,2024-01-30 10:00,50.00,2024-02-29\nA,2024-02-02 10:00,30.00,2024-02-29\n",
+        ),
+        # each export numbers its rows from 1
+        (
+            "#,Customer,Date,Amount\n",
+            "1,B,2024-01-20 10:00,20.00\n2,A,2024-01-30 10:00,50.00\n",
+            "1,A,2024-01-30 10:00,50.00\n2,A,2024-02-02 10:00,30.00\n",
+        ),
+    ],
+)
+def test_sale_in_two_exports_counts_once_when_a_column_no_figure_uses_changed(
+    header, january, february
+):
+    """A's 50.00 of 30 January is in both files: 20 + 50 + 30 = 100 in 3
+    orders (before: 150, the second copy counted)."""
+    from retention.sales_log import load_sales_log
+
+    log = load_sales_log(
+        [
+            ("jan.csv", (header + january).encode()),
+            ("feb.csv", (header + february).encode()),
+        ]
+    )
+    assert log.orders["revenue"].sum() == 100.0
+    assert log.report.orders_found == 3
+    [repeat] = log.report.rows_for("duplicate_other_file").to_dict("records")
+    assert (repeat["source"], repeat["row_number"]) == ("feb.csv", 2)
+    assert any(
+        "feb.csv repeats a sale of jan.csv" in n for n in log.report.notice_texts()
+    )
+
+
+def test_two_lines_of_one_order_alike_in_their_figures_are_not_taken_for_a_repeat():
+    """Order 7 in February holds two lines of 5.00 (two products); January
+    holds one of them: only that one is a repeat, 5 + 5 = 10 for order 7."""
+    from retention.sales_log import load_sales_log
+
+    header = "order,customer,date,product,amount\n"
+    jan = header + "7,C1,2024-01-31 10:00,Tea,5.00\n"
+    feb = header + "7,C1,2024-01-31 10:00,Tea,5.00\n7,C1,2024-01-31 10:00,Scone,5.00\n"
+    log = load_sales_log([("jan.csv", jan.encode()), ("feb.csv", feb.encode())])
+    assert log.orders["revenue"].tolist() == [10.0]
+    assert log.report.count("duplicate_other_file") == 1
 
 
 def test_header_line_repeated_inside_the_file_is_left_out_as_a_header():
@@ -793,3 +965,79 @@ def test_rows_of_another_delimiter_are_left_out_under_their_own_reason():
         "cannot be told apart (3 rows): rows 3, 5 and 6."
     ]
     assert "other_delimiter_comma" not in ",".join(report.rows["repairs"])
+
+
+def test_cancelled_column_written_null_for_orders_not_cancelled_cancels_only_the_marked():
+    """A database export: cancelled_at NULL for the orders that stand, a date
+    for order 3. 10 + 20 + 40 + 50 = 120 from 4 orders of a, b, c (before: no
+    purchase at all, NULL taken for a mark)."""
+    orders, report = clean(
+        "id,customer_email,created_at,total_price,cancelled_at\n"
+        "1,a@x.com,2024-01-05 10:00:00,10.00,NULL\n"
+        "2,b@x.com,2024-01-09 10:00:00,20.00,NULL\n"
+        "3,a@x.com,2024-02-05 10:00:00,30.00,2024-02-06 09:00:00\n"
+        "4,c@x.com,2024-02-07 10:00:00,40.00,NULL\n"
+        "5,b@x.com,2024-03-01 10:00:00,50.00,NULL\n"
+    )
+    assert orders["revenue"].sum() == 120.0
+    assert (report.orders_found, report.customers_found) == (4, 3)
+    assert report.count("order_cancelled") == 1
+
+
+@pytest.mark.parametrize(
+    "blank", ["n/a", "null", "NaN", "-", "—", "none", "None", "false", "0", "no",
+              "not cancelled", "nincs"]
+)  # fmt: skip
+def test_blank_like_cancelled_values_cancel_nothing(blank):
+    """Order 2 (20.00) is written with a blank-like value and stands; order 3
+    "yes" is cancelled: 10 + 20 = 30 from 2 orders."""
+    orders, report = clean(
+        "order_id,customer_id,order_date,amount,cancelled\n"
+        "1,C01,2024-01-05,10.00,\n"
+        f"2,C02,2024-01-09,20.00,{blank}\n"
+        "3,C03,2024-02-05,40.00,yes\n"
+    )
+    assert orders["revenue"].sum() == 30.0
+    assert report.orders_found == 2
+
+
+@pytest.mark.parametrize("mark", ["yes", "TRUE", "1", "x", "customer changed mind"])
+def test_a_real_mark_in_the_cancelled_column_cancels(mark):
+    orders, report = clean(
+        "order_id,customer_id,order_date,amount,cancelled\n"
+        "1,C01,2024-01-05,10.00,no\n"
+        f"2,C02,2024-01-09,20.00,{mark}\n"
+    )
+    assert orders["revenue"].sum() == 10.0
+    assert report.count("order_cancelled") == 1
+
+
+def test_statuses_that_say_no_refund_was_made_are_sales():
+    """Completed 10, Refund requested 20, Refund declined 30, Return rejected
+    40, Cancellation rejected 50, Non-refundable 60, Not refunded 70: every
+    one a sale, 280 from 7 orders of 3 customers (before: 10 from 1 order,
+    "Refund declined" a failed payment)."""
+    orders, report = clean(
+        "order_id,customer_id,order_date,amount,status\n"
+        "1,C01,2024-01-05,10.00,Completed\n"
+        "2,C02,2024-01-09,20.00,Refund requested\n"
+        "3,C01,2024-02-05,30.00,Refund declined\n"
+        "4,C03,2024-02-07,40.00,Return rejected\n"
+        "5,C02,2024-02-10,50.00,Cancellation rejected\n"
+        "6,C03,2024-03-05,60.00,Non-refundable\n"
+        "7,C01,2024-03-06,70.00,Not refunded\n"
+    )
+    assert orders["revenue"].sum() == 280.0
+    assert (report.orders_found, report.customers_found) == (7, 3)
+    assert report.count("order_cancelled") == report.count("payment_failed") == 0
+
+
+def test_a_payment_declined_on_a_cancelled_order_is_still_left_out():
+    orders, report = clean(
+        "order_id,customer_id,order_date,amount,status\n"
+        "1,C01,2024-01-05,10.00,Completed\n"
+        "2,C02,2024-01-09,20.00,Cancelled - card declined\n"
+        "3,C02,2024-01-10,25.00,Payment declined\n"
+    )
+    assert orders["revenue"].sum() == 10.0
+    assert report.count("payment_failed") == 2
