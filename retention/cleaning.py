@@ -146,7 +146,7 @@ _DAY_MONTH_YEAR = (
 _ISO_NAIVE = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?$"
 _ISO_AWARE = (
     r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*"
-    r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$"
+    r"(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$"
 )
 _ISO_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -532,7 +532,8 @@ def _parse_iso(
     frame: pl.DataFrame, parsed: _Stamps, timezone: str | None, utc: bool
 ) -> pl.DataFrame:
     """ISO text, naive (local already, or UTC when the header says so) or aware."""
-    spaced = pl.col("text").str.replace("T", " ", literal=True)
+    # only the T between date and time: the T of a trailing "UTC" stays
+    spaced = pl.col("text").str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
     naive = pl.col("text").str.contains(_ISO_NAIVE)
     value = pl.lit(None, dtype=pl.Datetime("ns"))
     for form in _ISO_FORMATS:
@@ -549,8 +550,9 @@ def _parse_iso(
     count = int(frame.select(pl.col("weight").filter(aware).sum()).item())
     stamped = (
         spaced.str.replace(r"\s*(?:Z|UTC|GMT)$", "+0000")
-        .str.replace(r"\s+([+-]\d{2}:?\d{2})$", "$1")
-        .str.replace(r"([+-]\d{2}):(\d{2})$", "$1$2")
+        .str.replace(r"\s*([+-]\d{2}):?(\d{2})$", "$1$2")
+        # +00, as PostgreSQL writes whole hours
+        .str.replace(r"\s*([+-]\d{2})$", "${1}00")
     )
     if timezone:
         moment = pl.lit(None, dtype=pl.Datetime("ns", "UTC"))
@@ -565,9 +567,10 @@ def _parse_iso(
                 ).dt.convert_time_zone("UTC")
             )
         local = moment.dt.convert_time_zone(timezone).dt.replace_time_zone(None)
+        converted = aware & moment.is_not_null()
         frame = frame.with_columns(
-            value=pl.when(aware).then(local).otherwise(pl.col("value")),
-            repair=pl.when(aware)
+            value=pl.when(converted).then(local).otherwise(pl.col("value")),
+            repair=pl.when(converted)
             .then(pl.lit("time_zone_converted"))
             .otherwise(pl.col("repair")),
         )
@@ -785,11 +788,12 @@ def _parse_other_dates(frame: pl.DataFrame, parsed: _Stamps) -> pl.DataFrame:
         return frame
     text = frame["text"].filter(todo).to_pandas()
     day_first = parsed.date_order != "month_first"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        values = pd.to_datetime(
-            text, format="mixed", dayfirst=day_first, errors="coerce", utc=True
-        ).dt.tz_localize(None)
+    # a year written first is followed by the month (2024-02-01 06h45), never
+    # by the day, whatever order the dates with the year last are in
+    year_first = text.str.match(r"\d{4}\b").to_numpy()
+    values = _loose_dates(text, day_first=day_first)
+    if year_first.any():
+        values[year_first] = _loose_dates(text[year_first], day_first=False)
     found = pl.Series(values.to_numpy().astype("datetime64[ns]"))
     update = pl.DataFrame(
         {"position": np.flatnonzero(todo.to_numpy()).astype("uint32"), "found": found}
@@ -800,6 +804,15 @@ def _parse_other_dates(frame: pl.DataFrame, parsed: _Stamps) -> pl.DataFrame:
         .with_columns(value=pl.coalesce("value", "found"))
         .drop("position", "found")
     )
+
+
+def _loose_dates(text: pd.Series, *, day_first: bool) -> pd.Series:
+    """Dates in any form the date parser knows, naive; NaT where none."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return pd.to_datetime(
+            text, format="mixed", dayfirst=day_first, errors="coerce", utc=True
+        ).dt.tz_localize(None)
 
 
 # --- amounts ---------------------------------------------------------------
