@@ -53,6 +53,7 @@ import itertools
 import re
 import warnings
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -142,6 +143,14 @@ _YEAR_MONTH_DAY = (
 _DAY_MONTH_YEAR = (
     r"^(?P<first>\d{1,2})[./-]\s?(?P<second>\d{1,2})[./-]\s?(?P<year>\d{4}|\d{2})\.?"
     + _TIME
+)
+_MONTH_NAMES = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DAY_MONTH_NAME_YEAR = (
+    r"(?i)^(?P<first>\d{1,2})\.?[-\s./]\s?(?P<month>" + _MONTH_NAMES + r")\.?"
+    r"[-\s./]\s?(?P<year>\d{4}|\d{2})" + _TIME
 )
 _ISO_NAIVE = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?$"
 _ISO_AWARE = (
@@ -480,6 +489,7 @@ def _timestamps(
     ).with_columns(value=pl.lit(None, dtype=pl.Datetime("ns")), repair=pl.lit(""))
     parsed = _Stamps(frame["value"], frame["repair"])
     frame = _parse_iso(frame, parsed, timezone, utc)
+    frame = _parse_month_names(frame)
     frame = _parse_serials(frame)
     frame = _parse_numeric_dates(frame, parsed, date_order)
     frame = _parse_other_dates(frame, parsed)
@@ -627,6 +637,40 @@ def _convert_utc(
         repair=pl.when(converted)
         .then(pl.lit("time_zone_converted"))
         .otherwise(pl.col("repair")),
+    )
+
+
+def _parse_month_names(frame: pl.DataFrame) -> pl.DataFrame:
+    """Day, month name, year: 05-Jan-2024, 5-JAN-24, 5 Jan 2024 14:05.
+
+    A two-digit year is in 2000-2099 unless that is after the current year,
+    then in 1900-1999 (``5-Jan-24`` is 2024, ``5-Jan-98`` 1998)."""
+    todo = frame.select(_todo(frame)).to_series()
+    if not todo.any():
+        return frame
+    rest = frame.with_row_index("position").filter(todo)
+    parts = rest["text"].str.extract_groups(_DAY_MONTH_NAME_YEAR).struct.unnest()
+    found = parts["year"].is_not_null()
+    if not found.any():
+        return frame
+    month = parts["month"].str.to_lowercase().str.slice(0, 3)
+    number = month.replace_strict(
+        [name[:3] for name in _MONTH_NAMES.split("|")],
+        range(1, 13),
+        default=None,
+        return_dtype=pl.Int64,
+    )
+    written = parts["year"].cast(pl.Int64)
+    year = written.zip_with(written >= 100, 2000 + written)
+    year = year.zip_with((written >= 100) | (year <= date.today().year), year - 100)
+    parts = parts.with_columns(year=year, second=number).drop("month")
+    values = _assemble(parts, day_first=True)
+    update = pl.DataFrame({"position": rest["position"], "found": values})
+    return (
+        frame.with_row_index("position")
+        .join(update, on="position", how="left")
+        .with_columns(value=pl.coalesce("value", "found"))
+        .drop("position", "found")
     )
 
 

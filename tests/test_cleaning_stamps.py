@@ -71,3 +71,36 @@ def test_a_postgresql_export_with_plus00_stamps_reads_every_order():
         pd.Timestamp("2024-01-01 10:00"),
         pd.Timestamp("2024-03-02 23:30"),
     ]
+
+
+def test_dates_with_a_month_name_between_day_and_year_are_read():
+    parsed = parse_timestamps(
+        pd.Series(
+            ["05-Jan-2024", "5-Jan-24", "05-JAN-2024", "5 Jan 2024", "13-Feb-2024 14:05"]
+        )
+    )
+    assert parsed.values.tolist() == [pd.Timestamp("2024-01-05")] * 4 + [
+        pd.Timestamp("2024-02-13 14:05")
+    ]
+
+
+def test_a_two_digit_year_after_the_current_year_is_of_the_last_century():
+    # written in December 2026: 24 and 26 are this century, 98 and 99 the last;
+    # a year written whole is kept
+    parsed = parse_timestamps(
+        pd.Series(["5-Jan-24", "1-Dec-26", "5-Jan-98", "5-Jan-99", "5-Jan-2099"])
+    )
+    assert parsed.values.dt.year.tolist() == [2024, 2026, 1998, 1999, 2099]
+
+
+def test_a_month_name_that_makes_no_date_is_unreadable():
+    parsed = parse_timestamps(pd.Series(["31-Feb-2024", "5-Foo-2024"]))
+    assert parsed.values.isna().all()
+
+
+def test_a_file_of_day_month_name_year_dates_is_read():
+    orders = clean("customer,date,amount\nA,05-Jan-2024,10\nB,13-Feb-24,20\n")
+    assert sorted(orders["timestamp"]) == [
+        pd.Timestamp("2024-01-05"),
+        pd.Timestamp("2024-02-13"),
+    ]
