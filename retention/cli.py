@@ -9,8 +9,8 @@ summary, cohorts and segments read several files (monthly exports) as one
 sales log, combined as the app combines several uploads.
 
 summary, cohorts and segments also take the reading options of the Data page:
---customer, --date, --amount, --order (column names), --timezone and
---date-order. Notes on how the file was read, and the rows left out, repaired or
+--sheet (repeatable), --customer, --date, --amount, --order (column
+names), --timezone and --date-order. Notes on how the file was read, and the rows left out, repaired or
 counted apart (with their row numbers), go to standard error (and under
 ``notices`` in the JSON; ``row_reasons`` holds the same rows per reason as data).
 """
@@ -87,12 +87,14 @@ def load_log(
     columns: dict[str, str] | None = None,
     timezone: str | None = None,
     date_order: str = "auto",
+    sheets: Sequence[str] | None = None,
 ) -> SalesLog:
     """The sales log of ``paths`` (one file, or several read as one log, as the
-    app reads several uploads) read as the Data page would: detected columns
-    with ``columns`` (role -> column name) put over them, the shop's time zone
-    and the date order."""
-    raw = read_raw(_files(paths))
+    app reads several uploads) read as the Data page would: the ``sheets`` of
+    each workbook (stacked; by default its sales sheet), detected columns with
+    ``columns`` (role -> column name) put over them, the shop's time zone and
+    the date order."""
+    raw = read_raw(_files(paths), sheet=list(sheets) if sheets else None)
     mapping = replace(detect_columns(raw.cells), **(columns or {}))
     return build_orders(raw, mapping, timezone=timezone, date_order=date_order)
 
@@ -107,6 +109,7 @@ def _reading(args: argparse.Namespace) -> dict:
         "columns": columns,
         "timezone": getattr(args, "timezone", None),
         "date_order": getattr(args, "date_order", "auto"),
+        "sheets": getattr(args, "sheet", None),
     }
 
 
@@ -437,7 +440,17 @@ def _file_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def _reading_options(command: argparse.ArgumentParser) -> None:
-    """The Data page's choices: columns, the shop's time zone, the date order."""
+    """The Data page's choices: sheets, columns, the shop's time zone, the date
+    order."""
+    command.add_argument(
+        "--sheet",
+        action="append",
+        metavar="NAME",
+        help=t(
+            "The workbook sheet to read; repeat it to stack sheets of the same "
+            "layout (one per year). By default the sales sheet is found."
+        ),
+    )
     command.add_argument("--customer", help=t("The customer id column."))
     command.add_argument("--date", help=t("The order date (and time) column."))
     command.add_argument("--amount", help=t("The order or line total column."))
