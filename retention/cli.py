@@ -34,6 +34,7 @@ from retention.nps import format_nps
 from retention.numbers import fixed
 from retention.overview import range_summary
 from retention.periods import PERIODS, day_text, period_ordinals
+from retention.reading import quiet_workbook_libraries
 from retention.retention_rates import RETENTION_COLUMNS, retention_by_period
 from retention.sales_log import SalesLog, build_orders, files_name, read_raw
 from retention.segments import (
@@ -472,6 +473,7 @@ def _reading_options(command: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    quiet_workbook_libraries()
     compute, show = COMMANDS[args.command]
     try:
         result = compute(args)
@@ -480,11 +482,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     for notice in result.get("notices", []):
         sys.stderr.write(f"{notice}\n")
+    # the notes before the figures, each on its own line, when both streams
+    # go to one log (2>&1)
+    sys.stderr.flush()
     if args.json:
         text = json.dumps(result, indent=2, ensure_ascii=False, default=_plain)
         sys.stdout.write(text + "\n")
     else:
         show(result)
+    sys.stdout.flush()
     return 0
 
 

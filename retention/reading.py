@@ -33,6 +33,7 @@ import datetime as dt
 import hashlib
 import html
 import io
+import logging
 import re
 import struct
 import zipfile
@@ -73,6 +74,7 @@ __all__ = [
     "holds_letters",
     "marks_in",
     "part_of",
+    "quiet_workbook_libraries",
     "read_table",
     "sheet_names",
     "text_cells",
@@ -404,6 +406,22 @@ def _part_name(table: RawTable, position: int) -> str:
 
 
 # --- workbooks -------------------------------------------------------------
+
+
+# The workbook libraries log what they meet ("'chartsheet' not a valid
+# worksheet", "Could not determine dtype for column 5"); the app and the command
+# line say what matters of it in their own words.
+_WORKBOOK_LOGGERS = ("calamine", "fastexcel")
+_QUIET = logging.NullHandler()
+
+
+def quiet_workbook_libraries() -> None:
+    """Keep the workbook libraries' log lines from the user's screen and the
+    server's log; called where the app and the command line start."""
+    for name in _WORKBOOK_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.addHandler(_QUIET)
+        logger.propagate = False
 
 
 @dataclass(frozen=True)
