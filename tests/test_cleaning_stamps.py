@@ -76,7 +76,13 @@ def test_a_postgresql_export_with_plus00_stamps_reads_every_order():
 def test_dates_with_a_month_name_between_day_and_year_are_read():
     parsed = parse_timestamps(
         pd.Series(
-            ["05-Jan-2024", "5-Jan-24", "05-JAN-2024", "5 Jan 2024", "13-Feb-2024 14:05"]
+            [
+                "05-Jan-2024",
+                "5-Jan-24",
+                "05-JAN-2024",
+                "5 Jan 2024",
+                "13-Feb-2024 14:05",
+            ]
         )
     )
     assert parsed.values.tolist() == [pd.Timestamp("2024-01-05")] * 4 + [

@@ -68,7 +68,10 @@ def test_the_command_line_reads_the_sheets_it_is_given(tmp_path):
     # two years of the same layout; the first sheet alone holds one order
     for title, rows in {
         "2023": [["C1", dt.datetime(2023, 12, 5), 10]],
-        "2024": [["C1", dt.datetime(2024, 1, 5), 20], ["C2", dt.datetime(2024, 1, 9), 5]],
+        "2024": [
+            ["C1", dt.datetime(2024, 1, 5), 20],
+            ["C2", dt.datetime(2024, 1, 9), 5],
+        ],
     }.items():
         sheet = workbook.create_sheet(title)
         sheet.append(["Customer", "Date", "Amount"])
