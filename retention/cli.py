@@ -9,10 +9,11 @@ summary, cohorts and segments read several files (monthly exports) as one
 sales log, combined as the app combines several uploads.
 
 summary, cohorts and segments also take the reading options of the Data page:
---sheet (repeatable), --customer, --date, --amount, --order (column
-names), --timezone and --date-order. Notes on how the file was read, and the rows left out, repaired or
-counted apart (with their row numbers), go to standard error (and under
-``notices`` in the JSON; ``row_reasons`` holds the same rows per reason as data).
+--sheet (repeatable), --customer, --date, --amount, --order (column names),
+--timezone and --date-order. Notes on how the file was read, and the rows left
+out, repaired or counted apart (with their row numbers), go to standard error
+(and under ``notices`` in the JSON; ``row_reasons`` holds the same rows per
+reason as data).
 """
 
 from __future__ import annotations
