@@ -5,7 +5,12 @@ come back more often than older ones."""
 import streamlit as st
 
 from retention.charts import cohort_heatmap, first_period_trend_chart
-from retention.cohorts import cohort_matrix, first_period_retention, first_period_trend
+from retention.cohorts import (
+    cohort_matrix,
+    first_period_retention,
+    first_period_trend,
+    partial_cells,
+)
 from retention.i18n import t
 from ui import data, show
 from ui.show import as_text, is_missing, number, time_zone_caption
@@ -48,21 +53,29 @@ st.caption(
 st.altair_chart(cohort_heatmap(cells, measure), width="stretch")
 
 matrix = cohort_matrix(cells, measure, average_label=t("Average (weighted by size)"))
+partial = partial_cells(cells).reindex(matrix.index, fill_value=False)
 ages = [column for column in matrix.columns if isinstance(column, int)]
-decimals, unit = (2, "") if measure == "revenue_per_customer" else (1, " %")
+unit = "" if measure == "revenue_per_customer" else " %"
 shown = matrix.rename(
     columns={"label": t("Cohort"), "customers": t("Customers")}
     | {age: f"+{age}" for age in ages}
 )
-# cells a cohort has not reached stay blank, never "0" or "None"
+# cells a cohort has not reached stay blank, never "0" or "None"; a cell of a
+# period the data stops inside is marked, as the faded cells of the chart are
 show.table(
     shown.assign(
-        **{f"+{age}": as_text(shown[f"+{age}"], decimals, unit) for age in ages}
+        **{
+            f"+{age}": as_text(shown[f"+{age}"], 2, unit).where(
+                ~partial[age], as_text(shown[f"+{age}"], 2, unit) + " *"
+            )
+            for age in ages
+        }
     )
 )
 st.caption(
     t(
-        "The last row is the average of the cohorts weighted by their size, using "
+        "* The period is not over yet (partial): the share can still grow. The "
+        "last row is the average of the cohorts weighted by their size, using "
         "in each column only the cohorts old enough to have a complete cell there."
     )
 )

@@ -47,8 +47,8 @@ def _view():
 def _owner_survey():
     st.file_uploader(
         t(
-            "Survey answers (.xlsx or .csv) with a 0-10 “how likely are you to "
-            "recommend us” column"
+            "Survey answers (.xlsx, .xls, .ods or .csv) with a 0-10 “how likely "
+            "are you to recommend us” column"
         ),
         type=["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"],
         key=data.SURVEY_KEY,

@@ -248,6 +248,10 @@ def period_summary(
         new=int(flow_row["new_customers"]),
         back=int(flow_row["won_back"]),
     )
+    # "week of 28 Nov 2011" reads "In the week of 28 Nov 2011"
+    label = flow_row["label"]
+    if selection.period == "week":
+        label = t("the {week}", week=label)
     if start == 0:
         text = t_count(
             selection.window,
@@ -255,13 +259,13 @@ def period_summary(
             "the period before; {newcomers}.",
             "In {label} there was nobody to keep, since no customer had bought in "
             "the {count} periods before; {newcomers}.",
-            label=flow_row["label"],
+            label=label,
             newcomers=newcomers,
         )
     else:
         text = t(
             "In {label} you kept {kept} of {customers}; {newcomers}; {lost} left.",
-            label=flow_row["label"],
+            label=label,
             kept=start - lost,
             customers=t_count(start, "{count} customer", "{count} customers"),
             newcomers=newcomers,

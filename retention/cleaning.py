@@ -36,12 +36,18 @@ The rules, in the order they apply:
    refund is netted into the order it names (a "refund of" column) or else the
    same customer's latest purchase at or before it; one that matches no
    purchase stays as a row with ``is_purchase`` False, so it counts in revenue
-   only. A sale flagged in a "cancelled" column (Shopify's "Cancelled at")
-   with its own amount is that sale cancelled, not a refund of another: no
-   purchase and no revenue; only a negative one flagged there is a refund. When the export states the refunded amount per order (Shopify,
-   Stripe) or the total after refunds (Etsy), the status describes the order
-   itself: a partly refunded order is a purchase worth its total less the
-   refund, a cancelled or fully refunded one is no purchase.
+   only. A refund written as a row of its own under its sale's order number
+   (a negative line in an order that also sold: WooCommerce, Square) is
+   netted into that order: what is left is a purchase, partly refunded, and
+   an order with nothing left is no purchase; it refunds no other order. A
+   sale flagged in a "cancelled" column (Shopify's "Cancelled at") with its
+   own amount is that sale cancelled, not a refund of another: no purchase
+   and no revenue; only a negative one flagged there is a refund. When the
+   export states the refunded amount per order (Shopify, Stripe, Square's
+   Partial Refunds) or the total after refunds (Etsy), and in exports whose
+   status is the order's own (WooCommerce, SumUp), the status describes the
+   order itself: a partly refunded order is a purchase worth its total less
+   the refund, a cancelled or fully refunded one is no purchase.
 
 The work is done with polars column operations (no Python loop per row), so a
 million rows clean in about half a second.
@@ -62,6 +68,7 @@ import polars as pl
 from retention.columns import ColumnMapping, check_mapping
 from retention.i18n import t, t_count
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
+from retention.presets import find_preset
 from retention.quality import REASONS, Notice, QualityReport
 from retention.reading import (
     NON_ASCII,
@@ -114,10 +121,15 @@ PLACEHOLDER_CUSTOMERS = frozenset(
 )  # fmt: skip
 CANCEL_WORDS = (
     r"cancel|refund|return|void|reversal|chargeback|storno|sztorn|visszat|visszár"
-    r"|töröl|zwrot|anul"
+    r"|töröl|zwrot|anul|erstatt|rückbuch"
 )
 PARTIAL_WORDS = r"partial|részleg|teilweise|częściow"
-FAILED_WORDS = r"fail|declin|sikertelen|elutasít|abgelehnt|odrzuc"
+# a payment never taken: failed, declined, aborted, or only authorised
+# (Stripe's "Uncaptured")
+FAILED_WORDS = (
+    r"fail|declin|uncaptur|sikertelen|elutasít|abgelehnt|fehlgeschlagen|abgebrochen"
+    r"|odrzuc"
+)
 TOTAL_ROW = (
     r"(?i)^\s*(?:grand\s+|sub\s*-?)?totals?(?:\W|$)|^\s*(?:összesen|mindösszesen|razem"
     r"|suma|summe|gesamt|gesamtsumme|zwischensumme|sum|végösszeg|részösszeg)\s*:?\s*$"
@@ -131,7 +143,9 @@ CURRENCY_CODES = {
     "ron": "RON", "lei": "RON", "sek": "SEK", "nok": "NOK", "dkk": "DKK",
 }  # fmt: skip
 _SYMBOLS = r"[a-z$€£¥₹łč]"
-_SPACES = r"[\s\u00a0\u202f\u2009']"
+# thousands separators: spaces (plain, no-break, narrow) and apostrophes,
+# typed (1'234.50) or typographic as Swiss software writes them (1’234.50)
+_SPACES = r"[\s\u00a0\u202f\u2009'\u2019\u02bc]"
 _DASHES = r"[-−–]"
 _TIME = (
     r"(?:[T\s]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<sec>\d{2})(?:[.,]\d+)?)?"
@@ -330,10 +344,11 @@ def normalise_ids(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     ``421.0`` -> ``421`` (repaired), ``00421`` stays, ``1001`` and ``"1001"`` are
     the same; emails lose case and spaces; blank, ``nan``, ``N/A``, ``-`` and
     the placeholders of anonymous sales (``Guest``, ``Walk-in Customer``,
-    ``0``; see :data:`PLACEHOLDER_CUSTOMERS`) become NA.
+    ``0``; see :data:`PLACEHOLDER_CUSTOMERS`) become NA; phone numbers lose the
+    spaces, dashes, dots, slashes and brackets between their digits.
     """
     ids, repaired = _ids(_text(values))
-    ids = ids.set(_placeholder_customers(ids), None)
+    ids = _same_phone_numbers(ids.set(_placeholder_customers(ids), None))
     return (
         pd.Series(ids.to_list(), index=values.index, dtype="string"),
         pd.Series(repaired.to_numpy(), index=values.index),
@@ -383,6 +398,26 @@ def _distinct_ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
         squeezed = text.str.to_lowercase().str.replace_all(r"\s", "")
         ids = squeezed.zip_with(email & ~decimal & _email_address(squeezed), ids)
     return ids.set(blank, None), decimal
+
+
+def _same_phone_numbers(ids: pl.Series) -> pl.Series:
+    """Customer ids with each phone number written without the spaces, dashes,
+    dots, slashes and brackets between its digits (at least seven), so
+    ``+36 30 123 4567`` and ``+36301234567`` are one customer. Order numbers
+    keep their marks; most columns hold none of them, found from their bytes."""
+    if ids.dtype != pl.String or not marks_in(ids.fill_null(""), " -/()."):
+        return ids
+    distinct = _Distinct.of(ids)
+    values = distinct.values
+    digits = values.str.replace_all(r"[\s().\-/]", "")
+    phone = values.str.contains(_PHONE_NUMBER) & (digits.str.count_matches(r"\d") >= 7)
+    if not phone.any():
+        return ids
+    return distinct.spread(digits.zip_with(phone.fill_null(False), values))
+
+
+# a phone number: digits with spaces, dashes, dots, slashes or brackets
+_PHONE_NUMBER = r"^\+?\(?\d[\d()]*(?:[\s.\-/]+\(?\d[\d()]*)+$"
 
 
 # something@something.tld: only such ids are compared without case and spaces
@@ -1212,6 +1247,7 @@ def _read_lines(
     if placeholder.any():
         notices.append(_placeholder_notice(customer.filter(placeholder)))
         customer = customer.set(placeholder, None)
+    customer = _same_phone_numbers(customer)
     order_id, order_fixed = _ids(column("order_id"))
     refund_of = (
         _ids(column("refund_of"))[0]
@@ -1255,7 +1291,9 @@ def _read_lines(
             "date_repair": stamps.repairs,
         }
     ).with_row_index("row")
-    lines = _order_level_refunds(lines, column, mapping)
+    lines = _order_level_refunds(
+        lines, column, mapping, _status_of_order(cells, mapping)
+    )
     for role in OPTIONAL_COLUMNS:
         if getattr(mapping, role) is not None:
             values = text(role).str.strip_chars()
@@ -1323,34 +1361,67 @@ def _c_invoices(order_id: pl.Series) -> pl.Series:
     return c_invoice if (numeric_share or 0) >= 0.5 else c_invoice & False
 
 
+def _status_of_order(cells: pl.DataFrame, mapping: ColumnMapping) -> bool:
+    """Whether the status column, as the file's export writes it, is the state
+    of the order itself (WooCommerce, SumUp) rather than the kind of each row."""
+    found = find_preset(cells.columns)
+    if found is None or mapping.status is None:
+        return False
+    preset, roles = found
+    return preset.status_of_order and roles.get("status") == mapping.status
+
+
 def _order_level_refunds(
-    lines: pl.DataFrame, column, mapping: ColumnMapping
+    lines: pl.DataFrame, column, mapping: ColumnMapping, status_of_order: bool = False
 ) -> pl.DataFrame:
     """Amounts net of the refund the export states per order.
+
+    A sale whose order also holds a line negative in the file (WooCommerce and
+    Square write a refund as a row of its own under the order's number) keeps
+    its amount whatever its status says: the refund rows reverse it, and the
+    order is netted in :func:`_collapse_orders`.
 
     Without a refunded amount or adjusted total, a line with a refund status
     or a C-invoice number is a refund row and its amount turns negative, and
     so is a negative line flagged in a "cancelled" column; a sale flagged
     there with its own amount is that sale cancelled: no purchase, worth
-    nothing. With one, a cancelled or fully refunded
+    nothing. So is a sale whose status, in an export where the status is the
+    order's own (``status_of_order``), says cancelled or refunded. With a
+    refunded amount or adjusted total, a cancelled or fully refunded
     order keeps what was not refunded (usually nothing) and is no purchase; a
-    partly refunded order is worth its total less the refund.
+    partly refunded order is worth its total less the refund; a negative line
+    with a refund status is a refund row, kept as it is.
     """
+    negative = (pl.col("amount") < 0).fill_null(False)
+    refunded_by_rows = pl.lit(False)
+    if (lines["amount"] < 0).any() and lines["order_id"].null_count() < lines.height:
+        refunded_by_rows = (
+            pl.col("order_id").is_not_null()
+            & (pl.col("amount") > 0).fill_null(False)
+            & negative.any().over("order_id")
+        )
+    lines = lines.with_columns(refunded_by_rows=refunded_by_rows)
+    sale = pl.col("refunded_by_rows")
     if mapping.refunded is None and mapping.adjusted_total is None:
         # a sale flagged cancelled did not happen; a negative one reverses another
-        void = pl.col("flagged") & ~pl.col("cancel") & ~(pl.col("amount") < 0)
+        void = pl.col("flagged") & ~pl.col("cancel") & ~negative
+        if status_of_order:
+            void = void | (pl.col("cancel") & ~negative)
+        void = (void & ~sale).fill_null(False)
         return lines.with_columns(
-            amount=pl.when(void)
+            amount=pl.when(sale)
+            .then(pl.col("amount"))
+            .when(void)
             .then(0.0)
             .when(pl.col("cancel") | pl.col("flagged"))
             .then(-pl.col("amount").abs())
             .otherwise(pl.col("amount")),
-            void=void.fill_null(False),
-            cancel=pl.col("cancel") | (pl.col("flagged") & ~void.fill_null(False)),
-        ).drop("flagged")
-    lines = lines.with_columns(cancel=pl.col("cancel") | pl.col("flagged")).drop(
-        "flagged"
-    )
+            void=void,
+            cancel=(pl.col("cancel") | pl.col("flagged")) & ~void & ~sale,
+        ).drop("flagged", "refunded_by_rows")
+    lines = lines.with_columns(
+        cancel=(pl.col("cancel") | pl.col("flagged")) & ~sale
+    ).drop("flagged", "refunded_by_rows")
     refunded = (
         _amounts(column("refunded")).values.abs()
         if mapping.refunded is not None
@@ -1367,19 +1438,22 @@ def _order_level_refunds(
         .otherwise(pl.col("amount") - pl.col("refunded").fill_null(0.0))
     )
     refund = (pl.col("refunded").fill_null(0.0) > 0) | (pl.col("adjusted") > 0)
+    refund_row = pl.col("cancel") & negative
     return (
         lines.with_columns(refunded=refunded, adjusted=adjusted)
         .with_columns(
             amount=pl.when(pl.col("amount").is_null())
             .then(None)
+            .when(refund_row)
+            .then(pl.col("amount"))
             .when(pl.col("cancel") & refund)
             .then(pl.max_horizontal(kept, 0.0))
             .when(pl.col("cancel"))
             .then(0.0)
             .otherwise(kept),
-            void=pl.col("cancel"),
+            void=pl.col("cancel") & ~refund_row,
             partial=~pl.col("cancel") & refund,
-            cancel=pl.lit(False),
+            cancel=refund_row,
         )
         .drop("refunded", "adjusted")
     )
@@ -1729,10 +1803,16 @@ def _collapse_orders(
     lines = lines.with_columns(position=positions)
     extra = [role for role in OPTIONAL_COLUMNS if role in lines.columns]
     orders = _order_totals(lines, extra, together=together)
+    # a sale and its refund rows under one order number: the order is netted
+    # and refunds no other; it is no purchase when nothing of it is left
+    netted = pl.col("sold") & pl.col("returned")
+    void = pl.col("void") | (netted & (pl.col("revenue") <= 0))
     orders = orders.with_columns(
         quantity=pl.when(pl.col("quantities")).then(pl.col("quantity")),
-        refund=(pl.col("cancel") | (pl.col("revenue") < 0)) & ~pl.col("void"),
-    )
+        refund=(pl.col("cancel") | (pl.col("revenue") < 0)) & ~void & ~netted,
+        partial=pl.col("partial") | (netted & pl.col("cancel") & ~void),
+        void=void,
+    ).drop("sold", "returned")
     # every priced line worth 0: a free sample, a replacement, no sale
     orders = orders.with_columns(
         zero=pl.col("priced") & ~pl.col("paid") & ~pl.col("refund") & ~pl.col("void")
@@ -1773,6 +1853,8 @@ def _order_totals(
         amount.fill_null(0.0).sum().alias("revenue"),
         amount.is_not_nan().any().alias("priced"),
         ((amount != 0) & amount.is_not_nan()).any().alias("paid"),
+        (amount > 0).any().alias("sold"),
+        (amount < 0).any().alias("returned"),
         pl.len().alias("lines"),
         pl.col("quantity").sum(),
         pl.col("quantity").is_not_null().any().alias("quantities"),
@@ -1789,7 +1871,8 @@ def _order_totals(
     ]
     return orders.with_columns(*unset, *empty).select(
         "key", *extra, "order_id", "customer_id", "timestamp", "revenue", "priced",
-        "paid", "lines", "quantity", "quantities", *flags, "refund_of",
+        "paid", "sold", "returned", "lines", "quantity", "quantities", *flags,
+        "refund_of",
     )  # fmt: skip
 
 
@@ -1977,6 +2060,7 @@ def _row_reasons(
     order = orders.select(
         order_guest=pl.col("customer_id").is_null() & ~refund,
         order_void="void",
+        order_partial="partial",
         order_netted=refund & pl.col("matched").is_not_null(),
         order_unmatched=refund & pl.col("matched").is_null(),
     )
@@ -1987,7 +2071,7 @@ def _row_reasons(
     order = order.select(pl.all().gather(position).fill_null(False))
     frame = pl.concat([lines, order], how="horizontal")
     rules = [  # later rules win
-        ("partly_refunded", pl.col("partial")),
+        ("partly_refunded", pl.col("partial") | pl.col("order_partial")),
         (
             "amount_on_other_line",
             pl.col("amount").is_null() & (pl.col("excluded") == ""),

@@ -38,6 +38,7 @@ __all__ = [
     "cohort_average",
     "cohort_cells",
     "cohort_matrix",
+    "partial_cells",
     "cohort_sizes",
     "first_period_retention",
     "first_period_trend",
@@ -186,6 +187,16 @@ def cohort_matrix(
     last_row = {"label": average_label, "customers": int(sizes["customers"].sum())}
     last_row.update(zip(average["age"], average["value"], strict=True))
     return pd.concat([wide, pd.DataFrame([last_row])], ignore_index=True)
+
+
+def partial_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    """Which cells of :func:`cohort_matrix` fall in a period the data stops
+    inside: one row per cohort in the same order (no average row), one
+    column per age 0, 1, 2, ...; False where the cohort has not reached the
+    age."""
+    wide = cells.pivot(index="cohort", columns="age", values="partial")
+    wide.columns = [int(age) for age in wide.columns]
+    return wide.fillna(False).astype(bool).reset_index(drop=True)
 
 
 def cohort_average(cells: pd.DataFrame, measure: str = "share") -> pd.DataFrame:

@@ -19,7 +19,7 @@ import pandas as pd
 import polars as pl
 
 from retention.i18n import t
-from retention.presets import find_preset
+from retention.presets import find_preset, ignored_columns
 from retention.reading import SalesLogError, text_column
 
 __all__ = [
@@ -295,7 +295,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_NUMBER = re.compile(r"^[-+(−]?\s*[^\d\s]{0,3}\s*[-−]?\d[\d\s.,' ]*\)?\s*[^\d\s]{0,3}$")
+_NUMBER = re.compile(
+    r"^[-+(−]?\s*[^\d\s]{0,3}\s*[-−]?\d[\d\s.,'’ʼ ]*\)?\s*[^\d\s]{0,3}$"
+)
 _SERIAL = re.compile(r"^[2-7]\d{4}(\.\d+)?$")  # Excel day numbers 1954-2173
 _DATE = re.compile(
     r"^\d{4}[-/.]\s?\d{1,2}[-/.]\s?\d{1,2}|^\d{1,2}[-/.]\s?\d{1,2}[-/.]\s?\d{2,4}"
@@ -381,8 +383,9 @@ def detect_columns(raw: pd.DataFrame | pl.DataFrame) -> ColumnMapping:
     Returns
     -------
     ColumnMapping
-        A recognised export (:mod:`retention.presets`) fixes its roles first;
-        the other roles are matched by header. Each column is used for at most
+        A recognised export (:mod:`retention.presets`) fixes its roles first
+        and keeps the columns it knows hold no role out of the rest; the
+        other roles are matched by header. Each column is used for at most
         one role; a role whose candidates all fail the content check stays
         ``None``. ``amount`` is left ``None`` when the file has quantity and unit
         price but no total.
@@ -390,7 +393,8 @@ def detect_columns(raw: pd.DataFrame | pl.DataFrame) -> ColumnMapping:
     sample = _sample(raw)
     found = find_preset(sample.columns)
     chosen: dict[str, str] = dict(found[1]) if found else {}
-    used: set[str] = set(chosen.values())
+    # a column the export fills with no role is never matched to one
+    used: set[str] = set(chosen.values()) | ignored_columns(sample.columns)
     profiles = {column: _profile(sample[column]) for column in sample.columns}
     candidates = []
     for column in sample.columns:

@@ -3,7 +3,8 @@
 An answer **matches** when its customer id or email is a customer of the sales
 log. Ids are compared after the sales log's own normalisation
 (:func:`retention.cleaning.normalise_ids`): trimmed, ``421.0`` read as ``421``,
-emails without case and spaces. A customer who answered more than once counts
+emails without case and spaces, phone numbers without the spaces and
+dashes between their digits. A customer who answered more than once counts
 once, with their latest answer (the last dated one, else the last row).
 
 Per group, over the matched customers (definitions as in ``design.md``):

@@ -6,9 +6,13 @@ role whose column is missing from a particular file (older or newer layouts)
 is left out, so the header matching of :mod:`retention.columns` can fill it.
 
 Checked against real excerpts (``tests/test_presets.py``): Shopify orders,
-Square item sales, Etsy sold orders, UCI Online Retail (I and II). Written
-from the published export layouts, without a real excerpt to test against:
-WooCommerce orders (Analytics > Orders), SumUp transactions, Stripe payments.
+Square item sales, Etsy sold orders, UCI Online Retail (I and II). Checked
+against files made by hand in the published column layout, not real exports
+(``tests/test_presets_published.py``): Square transactions (the 55-column
+Transactions CSV), WooCommerce orders (Analytics > Orders, emailed or
+downloaded), Stripe payments (``Created (UTC)`` and ``Created date (UTC)``),
+SumUp's transactions report in German. SumUp's English report is recognised
+by headers that no file here checks.
 """
 
 from __future__ import annotations
@@ -16,23 +20,53 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["PRESETS", "Preset", "find_preset"]
+__all__ = ["PRESETS", "Preset", "find_preset", "ignored_columns"]
 
 
 @dataclass(frozen=True)
 class Preset:
-    """An export layout: the headers that identify it and its column mapping."""
+    """An export layout: the headers that identify it and its column mapping.
+
+    ``signature`` holds groups of header names (lower case): the file must
+    have one header of every group. A role names one column, or several that
+    the same export has written under different names over time; the first
+    one the file has is used. ``ignored`` are columns the export fills with
+    something that looks like a role but is not (SumUp's ``E-Mail`` is the
+    merchant's own account, not the customer's), kept out of the header
+    matching. ``status_of_order`` says the status column is the state of the
+    order itself (cancelled, refunded), not the kind of each row (a payment,
+    a refund).
+    """
 
     name: str
-    signature: frozenset[str]
-    roles: dict[str, str]
+    signature: frozenset[frozenset[str]]
+    roles: dict[str, tuple[str, ...]]
+    ignored: frozenset[str] = frozenset()
+    status_of_order: bool = False
 
     def matches(self, headers: Iterable[str]) -> bool:
-        return self.signature <= {header.strip().lower() for header in headers}
+        held = {header.strip().lower() for header in headers}
+        return all(group & held for group in self.signature)
 
 
-def _preset(name: str, signature: Iterable[str], **roles: str) -> Preset:
-    return Preset(name, frozenset(h.lower() for h in signature), roles)
+def _preset(
+    name: str,
+    signature: Iterable[str | tuple[str, ...]],
+    ignored: Iterable[str] = (),
+    status_of_order: bool = False,
+    **roles: str | tuple[str, ...],
+) -> Preset:
+    def names(value: str | tuple[str, ...]) -> tuple[str, ...]:
+        return (value,) if isinstance(value, str) else value
+
+    groups = frozenset(frozenset(h.lower() for h in names(s)) for s in signature)
+    return Preset(
+        name,
+        groups,
+        {role: names(columns) for role, columns in roles.items()},
+        frozenset(h.lower() for h in ignored),
+        status_of_order,
+    )
 
 
 PRESETS = (
@@ -49,6 +83,20 @@ PRESETS = (
         refunded="Refunded Amount",
         channel="Source",
         store="Location",
+    ),
+    # before the item sales, whose signature the transactions also hold
+    _preset(
+        "Square transactions",
+        ["Transaction ID", "Event Type", "Total Collected", "Partial Refunds"],
+        timestamp="Date",
+        time="Time",
+        order_id="Transaction ID",
+        customer="Customer ID",
+        amount="Net Sales",
+        refunded="Partial Refunds",
+        status="Event Type",
+        store="Location",
+        channel="Channel",
     ),
     _preset(
         "Square item sales",
@@ -79,17 +127,34 @@ PRESETS = (
     _preset(
         "WooCommerce orders",
         ["Order #", "Status", "Customer type", "Net Sales"],
+        status_of_order=True,
         timestamp="Date",
         order_id="Order #",
         customer="Customer",
         amount="Net Sales",
         quantity="Items sold",
         status="Status",
-        channel="Attribution",
+        # the emailed export says Attribution, the download from the page Origin
+        channel=("Attribution", "Origin"),
+    ),
+    # SumUp's transactions report holds no customer: its E-Mail is the SumUp
+    # account that took the payment. Payout rows repeat a sale's Transaktions-ID
+    # and amount incl. VAT but leave Netto empty, so Netto is the amount.
+    _preset(
+        "SumUp transactions",
+        ["Transaktions-ID", "Zahlungsart", "Betrag inkl. MwSt.", "Auszahlungs-ID"],
+        ignored=["E-Mail"],
+        status_of_order=True,
+        timestamp="Datum",
+        order_id="Transaktions-ID",
+        amount="Netto",
+        status="Status",
     ),
     _preset(
         "SumUp transactions",
         ["Transaction ID", "Transaction Type", "Total Amount", "Payment Method"],
+        ignored=["Email", "E-Mail"],
+        status_of_order=True,
         timestamp="Date",
         order_id="Transaction ID",
         customer="Customer",
@@ -98,10 +163,16 @@ PRESETS = (
     ),
     _preset(
         "Stripe payments",
-        ["id", "Created (UTC)", "Amount", "Amount Refunded", "Captured"],
+        [
+            "id",
+            ("Created (UTC)", "Created date (UTC)"),
+            "Amount",
+            "Amount Refunded",
+            "Captured",
+        ],
         order_id="id",
-        timestamp="Created (UTC)",
-        customer="Customer ID",
+        timestamp=("Created (UTC)", "Created date (UTC)"),
+        customer=("Customer ID", "Customer Email"),
         amount="Amount",
         refunded="Amount Refunded",
         status="Status",
@@ -133,10 +204,19 @@ def find_preset(headers: Iterable[str]) -> tuple[Preset, dict[str, str]] | None:
     spelled = {header.strip().lower(): header for header in headers}
     for preset in PRESETS:
         if preset.matches(spelled):
-            roles = {
-                role: spelled[column.lower()]
-                for role, column in preset.roles.items()
-                if column.lower() in spelled
-            }
+            roles = {}
+            for role, columns in preset.roles.items():
+                held = [spelled[c.lower()] for c in columns if c.lower() in spelled]
+                if held:
+                    roles[role] = held[0]
             return preset, roles
     return None
+
+
+def ignored_columns(headers: Iterable[str]) -> set[str]:
+    """The file's columns that its export layout fills with no role."""
+    headers = list(headers)
+    found = find_preset(headers)
+    if found is None:
+        return set()
+    return {h for h in headers if h.strip().lower() in found[0].ignored}

@@ -89,7 +89,9 @@ def reason_label(reason: str) -> str:
         "partly_refunded": t(
             "Partly refunded order: counts as a purchase worth its total less the refund"
         ),
-        "payment_failed": t("Failed or declined payment: not a sale"),
+        "payment_failed": t(
+            "Failed, declined, aborted or only authorised (not captured) payment: not a sale"
+        ),
         "extra_fields": t(
             "Line with more fields than the header: the extra fields were not read; a comma without quote marks may have shifted the others, so check it"
         ),

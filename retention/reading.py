@@ -1412,8 +1412,8 @@ def _not_a_workbook_message(data: bytes, name: str) -> str:
     for magic, kind in _OTHER_MAGIC.items():
         if data.startswith(magic):
             return t(
-                "{name} is a {kind}, not a spreadsheet. Export the sales log from "
-                "your system as .xlsx or .csv.",
+                "{name} is a {kind}, not a spreadsheet. Export the data again "
+                "from your system as .xlsx or .csv.",
                 name=name,
                 kind=t(kind),
             )
@@ -1708,7 +1708,7 @@ def _text_of(data: bytes, name: str, encoding: str | None) -> _Decoded:
         return _Decoded(*utf16)  # no other encoding reads UTF-16's zero bytes
     if b"\x00" in data[:4096]:
         raise SalesLogError(
-            t("{name} is not a text file; export the sales log as CSV.", name=name)
+            t("{name} is not a text file; export the data again as CSV.", name=name)
         )
     if encoding is None and data.isascii():
         # ASCII is UTF-8 as it is, with no letter decoded twice: the text is

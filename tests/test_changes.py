@@ -146,6 +146,23 @@ def test_a_period_with_nobody_at_its_start_says_so_instead_of_kept_0_of_0():
     )
 
 
+def test_a_week_is_told_as_the_week_of_its_monday():
+    orders = make_orders(
+        [
+            ("1", "A", "2024-01-02", 10),
+            ("2", "A", "2024-01-09", 10),
+            ("3", "B", "2024-01-10", 10),
+        ]
+    )
+    table = retention_by_period(orders, "week")
+    ordinal = int(period_ordinals(pd.Series([pd.Timestamp("2024-01-09")]), "week")[0])
+    week = Selection("week", ordinal, ordinal)
+
+    text = period_summary(orders, row(table, "week of 8 Jan 2024"), week)
+
+    assert text.startswith("In the week of 8 Jan 2024 you kept 1 of 1 customer;")
+
+
 def test_a_period_starting_with_one_customer_says_customer():
     orders = monthly_orders({"A": ["2024-01", "2024-02"], "B": ["2024-02"]})
     table = retention_by_period(orders, "month")

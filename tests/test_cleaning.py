@@ -32,6 +32,23 @@ def test_ids_are_text_with_leading_zeros_and_no_float_suffix():
     assert repaired.tolist() == [True, False, False, False]
 
 
+def test_a_phone_number_written_two_ways_is_one_customer():
+    """A salon's customers by phone: spaces, dashes and brackets between the
+    digits do not make another customer; short codes keep their marks."""
+    written = ["+36 30 123 4567", "+36301234567", "+36-30-123-4567", "(06) 30 123 4567"]
+    ids, repaired = normalise_ids(pd.Series([*written, "C-12", "12 34", "00421"]))
+    assert ids.tolist() == [
+        "+36301234567",
+        "+36301234567",
+        "+36301234567",
+        "06301234567",
+        "C-12",
+        "12 34",
+        "00421",
+    ]
+    assert not repaired.any()
+
+
 @pytest.mark.parametrize("blank", ["", "nan", "NaN", "N/A", "-", "null", "None"])
 def test_blank_like_ids_are_guests(blank):
     ids, _ = normalise_ids(pd.Series([blank]))
@@ -114,6 +131,12 @@ def test_decimal_comma_column_with_point_thousands():
     assert (parsed.decimal_mark, parsed.currency) == (",", "HUF")
 
 
+def test_swiss_amounts_with_a_typed_or_typographic_apostrophe():
+    parsed = parse_amounts(pd.Series(["1'234.50", "1’234.50", "CHF 12’500.00", "9.95"]))
+    assert parsed.values.tolist() == [1234.5, 1234.5, 12500.0, 9.95]
+    assert parsed.currency == "CHF"
+
+
 def test_text_that_is_not_a_number_is_unreadable():
     assert parse_amounts(pd.Series(["abc", ""])).values.isna().all()
 
@@ -169,6 +192,30 @@ def test_status_column_marks_refunds():
         "order,customer,date,amount,status\n1,C1,2024-02-01,30,paid\n2,C1,2024-02-03,10,Refunded\n"
     )
     assert orders["revenue"].tolist() == [20.0]
+
+
+def test_refund_row_under_its_own_orders_number_leaves_the_rest_a_purchase():
+    """Order 2 sold 9 + 5 and refunded the 5 on a row of its own: a purchase
+    of 9, not a refund of order 1 (it used to be netted into order 1)."""
+    orders, report = clean(
+        "order,customer,date,amount,status\n1,C1,2024-02-01,12,Payment\n"
+        "2,C1,2024-02-05,9,Payment\n2,C1,2024-02-05,5,Payment\n"
+        "2,C1,2024-02-06,-5,Refund\n"
+    )
+    assert orders["revenue"].tolist() == [12.0, 9.0]
+    assert orders["is_purchase"].all()
+    assert report.count("partly_refunded") == 3
+
+
+def test_sale_refunded_in_full_by_its_own_refund_row_is_no_purchase():
+    """A sale whose status says refunded and the refund row under its number
+    (WooCommerce) is worth nothing, not a refund of 60."""
+    orders, _ = clean(
+        "order,customer,date,amount,status\n7,C1,2024-02-01,30,refunded\n"
+        "7,C1,2024-02-03,-30,completed\n"
+    )
+    assert orders["revenue"].tolist() == [0.0]
+    assert not orders["is_purchase"].any()
 
 
 def test_c_invoice_is_a_cancellation_only_among_numeric_invoices():

@@ -13,6 +13,7 @@ from retention.cohorts import (
     cohort_sizes,
     first_period_retention,
     first_period_trend,
+    partial_cells,
 )
 from retention.periods import period_ordinals
 from retention.sales_log import load_sales_log
@@ -109,6 +110,12 @@ def test_f02_cohort_table_from_the_field_case(cases_dir):
         ("May 2024", 1),
         ("Jun 2024", 0),
     }
+    # the same cells, laid out as the matrix's rows (Apr, May, Jun) and ages
+    assert partial_cells(cells).values.tolist() == [
+        [False, False, True],
+        [False, True, False],
+        [True, False, False],
+    ]
 
 
 def test_average_row_weights_by_size_and_uses_only_cohorts_old_enough():
