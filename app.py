@@ -3,11 +3,13 @@
 import streamlit as st
 
 from retention.i18n import set_language, t
+from retention.reading import quiet_workbook_libraries
 from ui.access import allowed_pages, check_access, overview_address
 from ui.sidebar import render_sidebar
 from ui.view import check_page, keep_page_choices, seed_from_url
 
 st.set_page_config(page_title="Regulars", page_icon="☕", layout="wide")
+quiet_workbook_libraries()
 seed_from_url()
 keep_page_choices()
 set_language(st.session_state.get("lang", "en"))

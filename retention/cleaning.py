@@ -207,10 +207,18 @@ _DAY_MONTH_YEAR = (
     r"^(?P<first>\d{1,2})[./-]\s?(?P<second>\d{1,2})[./-]\s?(?P<year>\d{4}|\d{2})\.?"
     + _TIME
 )
+_MONTH_NAMES = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DAY_MONTH_NAME_YEAR = (
+    r"(?i)^(?P<first>\d{1,2})\.?[-\s./]\s?(?P<month>" + _MONTH_NAMES + r")\.?"
+    r"[-\s./]\s?(?P<year>\d{4}|\d{2})" + _TIME
+)
 _ISO_NAIVE = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?$"
 _ISO_AWARE = (
     r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*"
-    r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$"
+    r"(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$"
 )
 _ISO_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -588,6 +596,7 @@ def _timestamps(
     ).with_columns(value=pl.lit(None, dtype=pl.Datetime("ns")), repair=pl.lit(""))
     parsed = _Stamps(frame["value"], frame["repair"])
     frame = _parse_iso(frame, parsed, timezone, utc)
+    frame = _parse_month_names(frame)
     frame = _parse_serials(frame)
     frame = _parse_numeric_dates(frame, parsed, date_order)
     frame = _parse_other_dates(frame, parsed)
@@ -640,7 +649,8 @@ def _parse_iso(
     frame: pl.DataFrame, parsed: _Stamps, timezone: str | None, utc: bool
 ) -> pl.DataFrame:
     """ISO text, naive (local already, or UTC when the header says so) or aware."""
-    spaced = pl.col("text").str.replace("T", " ", literal=True)
+    # only the T between date and time: the T of a trailing "UTC" stays
+    spaced = pl.col("text").str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
     naive = pl.col("text").str.contains(_ISO_NAIVE)
     value = pl.lit(None, dtype=pl.Datetime("ns"))
     for form in _ISO_FORMATS:
@@ -657,8 +667,9 @@ def _parse_iso(
     count = int(frame.select(pl.col("weight").filter(aware).sum()).item())
     stamped = (
         spaced.str.replace(r"\s*(?:Z|UTC|GMT)$", "+0000")
-        .str.replace(r"\s+([+-]\d{2}:?\d{2})$", "$1")
-        .str.replace(r"([+-]\d{2}):(\d{2})$", "$1$2")
+        .str.replace(r"\s*([+-]\d{2}):?(\d{2})$", "$1$2")
+        # +00, as PostgreSQL writes whole hours
+        .str.replace(r"\s*([+-]\d{2})$", "${1}00")
     )
     if timezone:
         moment = pl.lit(None, dtype=pl.Datetime("ns", "UTC"))
@@ -673,9 +684,10 @@ def _parse_iso(
                 ).dt.convert_time_zone("UTC")
             )
         local = moment.dt.convert_time_zone(timezone).dt.replace_time_zone(None)
+        converted = aware & moment.is_not_null()
         frame = frame.with_columns(
-            value=pl.when(aware).then(local).otherwise(pl.col("value")),
-            repair=pl.when(aware)
+            value=pl.when(converted).then(local).otherwise(pl.col("value")),
+            repair=pl.when(converted)
             .then(pl.lit("time_zone_converted"))
             .otherwise(pl.col("repair")),
         )
@@ -732,6 +744,40 @@ def _convert_utc(
         repair=pl.when(converted)
         .then(pl.lit("time_zone_converted"))
         .otherwise(pl.col("repair")),
+    )
+
+
+def _parse_month_names(frame: pl.DataFrame) -> pl.DataFrame:
+    """Day, month name, year: 05-Jan-2024, 5-JAN-24, 5 Jan 2024 14:05.
+
+    A two-digit year is in 2000-2099 unless that is after the current year,
+    then in 1900-1999 (``5-Jan-24`` is 2024, ``5-Jan-98`` 1998)."""
+    todo = frame.select(_todo(frame)).to_series()
+    if not todo.any():
+        return frame
+    rest = frame.with_row_index("position").filter(todo)
+    parts = rest["text"].str.extract_groups(_DAY_MONTH_NAME_YEAR).struct.unnest()
+    found = parts["year"].is_not_null()
+    if not found.any():
+        return frame
+    month = parts["month"].str.to_lowercase().str.slice(0, 3)
+    number = month.replace_strict(
+        [name[:3] for name in _MONTH_NAMES.split("|")],
+        range(1, 13),
+        default=None,
+        return_dtype=pl.Int64,
+    )
+    written = parts["year"].cast(pl.Int64)
+    year = written.zip_with(written >= 100, 2000 + written)
+    year = year.zip_with((written >= 100) | (year <= date.today().year), year - 100)
+    parts = parts.with_columns(year=year, second=number).drop("month")
+    values = _assemble(parts, day_first=True)
+    update = pl.DataFrame({"position": rest["position"], "found": values})
+    return (
+        frame.with_row_index("position")
+        .join(update, on="position", how="left")
+        .with_columns(value=pl.coalesce("value", "found"))
+        .drop("position", "found")
     )
 
 
@@ -893,11 +939,12 @@ def _parse_other_dates(frame: pl.DataFrame, parsed: _Stamps) -> pl.DataFrame:
         return frame
     text = frame["text"].filter(todo).to_pandas()
     day_first = parsed.date_order != "month_first"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        values = pd.to_datetime(
-            text, format="mixed", dayfirst=day_first, errors="coerce", utc=True
-        ).dt.tz_localize(None)
+    # a year written first is followed by the month (2024-02-01 06h45), never
+    # by the day, whatever order the dates with the year last are in
+    year_first = text.str.match(r"\d{4}\b").to_numpy()
+    values = _loose_dates(text, day_first=day_first)
+    if year_first.any():
+        values[year_first] = _loose_dates(text[year_first], day_first=False)
     found = pl.Series(values.to_numpy().astype("datetime64[ns]"))
     update = pl.DataFrame(
         {"position": np.flatnonzero(todo.to_numpy()).astype("uint32"), "found": found}
@@ -908,6 +955,15 @@ def _parse_other_dates(frame: pl.DataFrame, parsed: _Stamps) -> pl.DataFrame:
         .with_columns(value=pl.coalesce("value", "found"))
         .drop("position", "found")
     )
+
+
+def _loose_dates(text: pd.Series, *, day_first: bool) -> pd.Series:
+    """Dates in any form the date parser knows, naive; NaT where none."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return pd.to_datetime(
+            text, format="mixed", dayfirst=day_first, errors="coerce", utc=True
+        ).dt.tz_localize(None)
 
 
 # --- amounts ---------------------------------------------------------------

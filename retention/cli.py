@@ -9,10 +9,11 @@ summary, cohorts and segments read several files (monthly exports) as one
 sales log, combined as the app combines several uploads.
 
 summary, cohorts and segments also take the reading options of the Data page:
---customer, --date, --amount, --order (column names), --timezone and
---date-order. Notes on how the file was read, and the rows left out, repaired or
-counted apart (with their row numbers), go to standard error (and under
-``notices`` in the JSON; ``row_reasons`` holds the same rows per reason as data).
+--sheet (repeatable), --customer, --date, --amount, --order (column names),
+--timezone and --date-order. Notes on how the file was read, and the rows left
+out, repaired or counted apart (with their row numbers), go to standard error
+(and under ``notices`` in the JSON; ``row_reasons`` holds the same rows per
+reason as data).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from retention.nps import format_nps
 from retention.numbers import fixed
 from retention.overview import range_summary
 from retention.periods import PERIODS, day_text, period_ordinals
+from retention.reading import quiet_workbook_libraries
 from retention.retention_rates import RETENTION_COLUMNS, retention_by_period
 from retention.sales_log import SalesLog, build_orders, files_name, read_raw
 from retention.segments import (
@@ -89,13 +91,15 @@ def load_log(
     columns: dict[str, str] | None = None,
     timezone: str | None = None,
     date_order: str = "auto",
+    sheets: Sequence[str] | None = None,
 ) -> SalesLog:
     """The sales log of ``paths`` (one file, or several read as one log, as the
-    app reads several uploads) read as the Data page would: detected columns
-    with ``columns`` (role -> column name) put over them, the shop's time zone
-    and the date order; rows dated after today (in the shop's time zone when
-    one is given, else this computer's) are left out."""
-    raw = read_raw(_files(paths))
+    app reads several uploads) read as the Data page would: the ``sheets`` of
+    each workbook (stacked; by default its sales sheet), detected columns with
+    ``columns`` (role -> column name) put over them, the shop's time zone and
+    the date order; rows dated after today (in the shop's time zone when one
+    is given, else this computer's) are left out."""
+    raw = read_raw(_files(paths), sheet=list(sheets) if sheets else None)
     mapping = replace(detect_columns(raw.cells), **(columns or {}))
     return build_orders(
         raw,
@@ -116,6 +120,7 @@ def _reading(args: argparse.Namespace) -> dict:
         "columns": columns,
         "timezone": getattr(args, "timezone", None),
         "date_order": getattr(args, "date_order", "auto"),
+        "sheets": getattr(args, "sheet", None),
     }
 
 
@@ -446,7 +451,17 @@ def _file_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def _reading_options(command: argparse.ArgumentParser) -> None:
-    """The Data page's choices: columns, the shop's time zone, the date order."""
+    """The Data page's choices: sheets, columns, the shop's time zone, the date
+    order."""
+    command.add_argument(
+        "--sheet",
+        action="append",
+        metavar="NAME",
+        help=t(
+            "The workbook sheet to read; repeat it to stack sheets of the same "
+            "layout (one per year). By default the sales sheet is found."
+        ),
+    )
     command.add_argument("--customer", help=t("The customer id column."))
     command.add_argument("--date", help=t("The order date (and time) column."))
     command.add_argument("--amount", help=t("The order or line total column."))
@@ -468,6 +483,7 @@ def _reading_options(command: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    quiet_workbook_libraries()
     compute, show = COMMANDS[args.command]
     try:
         result = compute(args)
@@ -476,11 +492,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     for notice in result.get("notices", []):
         sys.stderr.write(f"{notice}\n")
+    # the notes before the figures, each on its own line, when both streams
+    # go to one log (2>&1)
+    sys.stderr.flush()
     if args.json:
         text = json.dumps(result, indent=2, ensure_ascii=False, default=_plain)
         sys.stdout.write(text + "\n")
     else:
         show(result)
+    sys.stdout.flush()
     return 0
 
 

@@ -302,6 +302,9 @@ _SERIAL = re.compile(r"^[2-7]\d{4}(\.\d+)?$")  # Excel day numbers 1954-2173
 _DATE = re.compile(
     r"^\d{4}[-/.]\s?\d{1,2}[-/.]\s?\d{1,2}|^\d{1,2}[-/.]\s?\d{1,2}[-/.]\s?\d{2,4}"
     r"|^[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|^\d{1,2}\.? [A-Za-z]{3,9}\.? \d{4}"
+    # 05-Jan-2024, 5-JAN-24
+    r"|^\d{1,2}\.?[-\s./]\s?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[A-Za-z]*\.?[-\s./]\s?\d{2}"
 )
 _MONEY = re.compile(r"[.,]\d{1,2}$")
 SAMPLE_ROWS = 500

@@ -35,6 +35,7 @@ import datetime as dt
 import hashlib
 import html
 import io
+import logging
 import re
 import struct
 import zipfile
@@ -48,6 +49,7 @@ from pathlib import Path
 import charset_normalizer
 import fastexcel
 import numpy as np
+import olefile
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -74,6 +76,7 @@ __all__ = [
     "holds_letters",
     "marks_in",
     "part_of",
+    "quiet_workbook_libraries",
     "read_table",
     "sheet_names",
     "text_cells",
@@ -407,20 +410,51 @@ def _part_name(table: RawTable, position: int) -> str:
 # --- workbooks -------------------------------------------------------------
 
 
+# The workbook libraries log what they meet ("'chartsheet' not a valid
+# worksheet", "Could not determine dtype for column 5"); the app and the command
+# line say what matters of it in their own words.
+_WORKBOOK_LOGGERS = ("calamine", "fastexcel")
+_QUIET = logging.NullHandler()
+
+
+def quiet_workbook_libraries() -> None:
+    """Keep the workbook libraries' log lines from the user's screen and the
+    server's log; called where the app and the command line start."""
+    for name in _WORKBOOK_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.addHandler(_QUIET)
+        logger.propagate = False
+
+
 @dataclass(frozen=True)
 class _Workbook:
     """An opened workbook and what unpacking its parts told of its sheets."""
 
     reader: fastexcel.ExcelReader
     dense_rows: dict[str, int]  # see _Unpacked
+    note: str | None = None  # how the workbook was read, when not as named
 
 
 def _open_workbook(data: bytes, name: str) -> _Workbook:
     """Open a workbook, turning every way it can fail into a clear message."""
     extension = Path(name).suffix.lower()
-    if data.startswith(_OLE_MAGIC) and extension != ".xls":
-        # an encrypted .xlsx is an OLE container holding the encrypted package
-        raise SalesLogError(_protected_message(name))
+    if not data:
+        raise SalesLogError(t("The file {name} is empty.", name=name))
+    note = None
+    if data.startswith(_OLE_MAGIC):
+        kind = _ole_kind(data)
+        if kind == "encrypted":
+            raise SalesLogError(_protected_message(name))
+        if kind == "xls" and extension != ".xls":
+            note = t(
+                "{name} is an older Excel workbook (.xls) named {extension}; it "
+                "was read as .xls.",
+                name=name,
+                extension=extension,
+            )
+            extension = ".xls"
+        elif kind == "other":
+            raise SalesLogError(_not_a_workbook_message(data, name))
     if not data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise SalesLogError(_not_a_workbook_message(data, name))
     dense_rows: dict[str, int] = {}
@@ -428,7 +462,7 @@ def _open_workbook(data: bytes, name: str) -> _Workbook:
         dense_rows = _check_expanded_size(data, name)
         _check_repeated_cells(data, name)
     try:
-        return _Workbook(fastexcel.read_excel(data), dense_rows)
+        return _Workbook(fastexcel.read_excel(data), dense_rows, note)
     except (fastexcel.FastExcelError, ValueError, OSError) as error:
         if extension == ".xls" and "password" in str(error).lower():
             raise SalesLogError(_protected_message(name)) from error
@@ -440,6 +474,25 @@ def _open_workbook(data: bytes, name: str) -> _Workbook:
                 name=name,
             )
         ) from error
+
+
+def _ole_kind(data: bytes) -> str:
+    """What an OLE container holds: ``"encrypted"`` (the EncryptionInfo and
+    EncryptedPackage streams of a password-protected .xlsx), ``"xls"`` (the
+    Workbook stream of Excel 97-2003, or Book of Excel 5), ``"other"`` (a Word
+    document), or ``""`` when it cannot be opened."""
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as container:
+            if container.exists("EncryptedPackage") or container.exists(
+                "EncryptionInfo"
+            ):
+                return "encrypted"
+            if container.exists("Workbook") or container.exists("Book"):
+                return "xls"
+            return "other"
+    except (OSError, ValueError, IndexError):
+        # a damaged container: the workbook library says so
+        return ""
 
 
 def _check_expanded_size(data: bytes, name: str) -> dict[str, int]:
@@ -621,6 +674,8 @@ def _read_workbook(
         note = t("Read and stacked the sheets {chosen}.", chosen=", ".join(wanted))
     # with the note of each sheet lacking a column another one has
     notices = (note, *table.notices)
+    if workbook.note:
+        notices = (workbook.note, *notices)
     return replace(table, sheet_names=tuple(names), notices=notices)
 
 

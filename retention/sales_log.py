@@ -123,8 +123,8 @@ def read_raw(
         The file name when ``source`` is bare bytes.
     sheet : str, list of str, or a mapping of file name to these, optional
         The workbook sheet to read; by default the first, or, when it has no
-        date and amount columns (a cover or notes sheet), the first sheet that
-        has them (:func:`sales_sheet`). Several sheets of the same layout are
+        date, amount and customer columns (a cover, notes or totals sheet), the
+        first sheet that has them (:func:`sales_sheet`). Several sheets of the same layout are
         stacked. With several workbooks, a mapping chooses per file; a file
         it does not name gets its default.
     limit_mb : float, optional
@@ -162,8 +162,9 @@ def read_raw(
             if found is None:
                 raise
             table = _other_sheet(found)
-        if chosen is None:
-            table = _sales_sheet_table(file_name, data, table, limit_mb)
+        else:
+            if chosen is None:
+                table = _sales_sheet_table(file_name, data, table, limit_mb)
         tables.append(table)
     if len(tables) == 1:
         return tables[0]
@@ -282,35 +283,57 @@ def _sheet_of(
     return sheet
 
 
-def _has_sales_columns(raw: RawTable) -> bool:
-    """Whether the detected columns give a date and an amount (or unit price)."""
+# what a sheet's detected columns give: no sales, the date and amount of a
+# sheet of totals (month and revenue), or a sales log's, with its customers
+_NO_SALES, _TOTALS, _SALES = 0, 1, 2
+
+
+def _sales_columns(raw: RawTable) -> int:
+    """``_SALES`` when the detected columns give a date, an amount (or unit
+    price) and a customer, ``_TOTALS`` for a date and an amount only, else
+    ``_NO_SALES``."""
     mapping = detect_columns(raw.cells)
     priced = mapping.amount is not None or mapping.unit_price is not None
-    return mapping.timestamp is not None and priced
+    if mapping.timestamp is None or not priced:
+        return _NO_SALES
+    return _SALES if mapping.customer is not None else _TOTALS
 
 
 def sales_sheet(data: bytes | Path, *, name: str | None = None) -> str | None:
-    """The first sheet of a workbook with a date and an amount column; ``None``
-    for a text file or when no sheet has them."""
+    """The first sheet of a workbook with a date, an amount and a customer
+    column, else the first with a date and an amount; ``None`` for a text file
+    or when no sheet has them."""
     name = name or (Path(data).name if isinstance(data, Path) else None)
     found = _first_sales_sheet(name, data, None)
     return found.sheets_read()[0] if found is not None else None
 
 
 def _first_sales_sheet(
-    name: str | None, data: bytes | Path, limit_mb: float | None, *, skip: int = 0
+    name: str | None,
+    data: bytes | Path,
+    limit_mb: float | None,
+    *,
+    skip: int = 0,
+    least: int = _TOTALS,
 ) -> RawTable | None:
-    """The table of the first sheet with a date and an amount column after the
-    first ``skip`` sheets (already read), or ``None``. Each sheet is read once:
+    """The table of the first sheet with a date, an amount and a customer
+    column after the first ``skip`` sheets (already read), else, when
+    ``least`` allows, of the first with a date and an amount (a sheet without
+    customers cannot be read as a sales log, so a sheet of monthly totals
+    before the sales is passed over), or ``None``. Each sheet is read once:
     a sheet of a million rows takes seconds."""
+    fallback = None
     for sheet in sheet_names(data, name=name)[skip:]:
         try:
             table = read_table(data, name=name, sheet=sheet, limit_mb=limit_mb)
         except SalesLogError:
             continue
-        if _has_sales_columns(table):
+        found = _sales_columns(table)
+        if found == _SALES:
             return table
-    return None
+        if found >= least and fallback is None:
+            fallback = table
+    return fallback
 
 
 def _sales_sheet_table(
@@ -321,21 +344,36 @@ def _sales_sheet_table(
 ) -> RawTable:
     """The first sheet's table, or, when it has no sales columns (a cover or
     notes sheet), that of the first sheet that has them, with a note saying so."""
-    if len(first.sheet_names) < 2 or _has_sales_columns(first):
+    if len(first.sheet_names) < 2:
         return first
-    found = _first_sales_sheet(name, data, limit_mb, skip=1)
-    return first if found is None else _other_sheet(found)
+    found = _sales_columns(first)
+    if found == _SALES:
+        return first
+    other = _first_sales_sheet(name, data, limit_mb, skip=1, least=found + 1)
+    if other is None:
+        return first
+    return _other_sheet(other, totals=found == _TOTALS)
 
 
-def _other_sheet(table: RawTable) -> RawTable:
+def _other_sheet(table: RawTable, *, totals: bool = False) -> RawTable:
     """The table of the sales sheet read when the first sheet has no sales
-    columns or could not be read (an empty cover sheet), with a note saying so."""
-    note = t(
-        "The sheet {first} has no sales columns; the sheet {chosen} has them and "
-        "was read. Choose another under Sheets to read.",
-        first=table.sheet_names[0],
-        chosen=table.sheets_read()[0],
-    )
+    columns, only a date and an amount (``totals``: monthly totals), or could
+    not be read (an empty cover sheet), with a note saying so."""
+    if totals:
+        note = t(
+            "The sheet {first} has dates and amounts but no customer column (totals, "
+            "perhaps); the sheet {chosen} has the customers and was read. Choose "
+            "another under Sheets to read.",
+            first=table.sheet_names[0],
+            chosen=table.sheets_read()[0],
+        )
+    else:
+        note = t(
+            "The sheet {first} has no sales columns; the sheet {chosen} has them "
+            "and was read. Choose another under Sheets to read.",
+            first=table.sheet_names[0],
+            chosen=table.sheets_read()[0],
+        )
     return replace(table, notices=(note, *table.notices))
 
 
