@@ -75,20 +75,6 @@ def test_a_customer_merged_over_its_sales_is_the_customer_of_each_of_them():
     )
 
 
-def test_the_tester_file_reads_two_customers_who_both_came_back():
-    path = "/work/coord/t6files/merged_customer.xlsx"
-    try:
-        log = build_orders(read_raw(path))
-    except FileNotFoundError:
-        pytest.skip("the tester's file is not on this machine")
-    figures = order_figures(log.orders)
-    assert (figures.customers, figures.orders, figures.repeat_purchase_rate) == (
-        2,
-        5,
-        100.0,
-    )
-
-
 def test_an_order_number_and_date_merged_over_their_lines_make_one_order():
     rows = [
         ["Order", "Date", "Customer", "Item", "Amount"],
