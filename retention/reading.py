@@ -115,9 +115,9 @@ _INFLATE_STEP = 1 << 22
 # The end of each sheet's XML kept while it is unpacked, to read its merged
 # cells from: the pieces unpacked from its last _END_PACKED bytes, as many as
 # make up _END_BYTES (a sheet's <mergeCells> element takes about 30 bytes a
-# merged cell, and what follows it a few kilobytes).
-_END_PACKED = 2 << 20
-_END_BYTES = 8 << 20
+# merged cell, 130,000 of them in 4 MB, and what follows it a few kilobytes).
+_END_PACKED = 512 << 10
+_END_BYTES = 4 << 20
 # The largest .xls file whose merged cells python-calamine is asked for (it
 # reads the whole sheet again to list them).
 _CALAMINE_MERGES_BYTES = 20_000_000
@@ -582,16 +582,16 @@ def _inflate(packed: memoryview, limit: int, *, count: bool) -> _Inflated:
     with ISA-L, four times as fast as zlib, 0.12 s for the 340 MB of a
     1,000,000-row sheet. Each piece is let go before the next is unpacked;
     keeping it a moment longer makes the allocator map fresh memory for every
-    piece and doubles the time. So only the pieces of the last
-    ``_END_PACKED`` bytes of input are kept, and of them only as many as make
-    up ``_END_BYTES``.
+    piece and doubles the time. So only the pieces of the input's last
+    megabyte or two (the megabytes holding its last ``_END_PACKED`` bytes)
+    are kept, and of them only as many as make up ``_END_BYTES``.
     """
     inflater = isal_zlib.decompressobj(-isal_zlib.MAX_WBITS)
     total, rows, tail, tag = 0, 0, b"", b""
     end = _PartEnd()
     for start in range(0, len(packed), 1 << 20):
         pending = packed[start : start + (1 << 20)]
-        keep = count and start + _END_PACKED >= len(packed)
+        keep = count and start + (1 << 20) + _END_PACKED > len(packed)
         while pending and not inflater.eof:
             offered = len(pending)
             piece = inflater.decompress(pending, _INFLATE_STEP)
@@ -614,7 +614,9 @@ def _inflate(packed: memoryview, limit: int, *, count: bool) -> _Inflated:
                 return _Inflated(total, rows)
         if inflater.eof:
             break
-    return _Inflated(total, rows, b"".join(end.pieces), whole=end.start == 0)
+    pieces = end.pieces
+    tail = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+    return _Inflated(total, rows, tail, whole=end.start == 0)
 
 
 class _PartEnd:
@@ -650,19 +652,20 @@ def _merged_cells(end: bytes, *, whole: bool) -> Merges | None:
     (``<mergeCells><mergeCell ref="A2:A6"/>…``, after ``<sheetData>``), or
     ``None`` when that end may have cut the list off: it holds neither the
     list's start nor the end of ``<sheetData>``, and is not the whole sheet."""
-    at = end.find(b"mergeCells")
+    # the list follows the rows: only what follows them is searched
+    rows_end = _sheet_data_end(end)
+    at = end.find(b"mergeCells", max(rows_end, 0))
     found = None if at < 0 else _MERGE_CELLS.search(end, max(0, at - 40))
     if found is None:
-        if whole or _ends_sheet_data(end):
-            return ()
-        return None
+        return () if whole or rows_end >= 0 else None
     return _vertical_merges(_MERGE_CELL.findall(end, found.start()))
 
 
-def _ends_sheet_data(end: bytes) -> bool:
-    """Whether the end of a sheet's XML holds the end of its ``<sheetData>``."""
+def _sheet_data_end(end: bytes) -> int:
+    """Where ``<sheetData>`` ends in the end of a sheet's XML, -1 if not there."""
     last = end.rfind(b"sheetData")
-    return last >= 0 and bool(_SHEET_DATA_END.search(end, max(0, last - 20)))
+    found = _SHEET_DATA_END.search(end, max(0, last - 20)) if last >= 0 else None
+    return found.start() if found else -1
 
 
 def _vertical_merges(refs: Iterable[tuple[bytes, bytes, bytes, bytes]]) -> Merges:
@@ -711,8 +714,8 @@ def _sheet_merges(workbook: _Workbook, data: bytes, name: str, position: int) ->
                 }
             )
         )
-    if not workbook.merged:
-        return ()
+    if all(merges == () for merges in workbook.merged.values()):
+        return ()  # no sheet of the workbook has any
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         path = _sheet_path(archive, position)
     if path is None:

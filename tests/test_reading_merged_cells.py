@@ -166,7 +166,7 @@ def test_merged_cells_listed_past_the_end_kept_when_opening_are_read_again(
         merged.append(f"A{top}:A{top + 1}")
     data = merged_workbook(sales, merged)
     monkeypatch.setattr(reading, "_END_BYTES", 200)
-    monkeypatch.setattr(reading, "_END_PACKED", 0)
+    monkeypatch.setattr(reading, "_INFLATE_STEP", 256)
     unpacked = reading._check_expanded_size(data, "book.xlsx")
     assert unpacked.merged["xl/worksheets/sheet1.xml"] is None
 
