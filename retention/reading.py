@@ -742,6 +742,8 @@ def _read_merged_cells(
     Only data rows are filled: a merged cell in the header is the header's,
     and a row holding nothing but the covered cell is not a row read.
     """
+    if not merges:
+        return body.select(keep), rows, ()
     numbers = rows["row_number"].to_numpy()
     marked = np.zeros(body.height, dtype=bool)
     sources: dict[str, np.ndarray] = {}
