@@ -37,6 +37,7 @@ REASONS: dict[str, str] = {
     "order_cancelled": "kept",
     "partly_refunded": "kept",
     "extra_fields": "repaired",
+    "merged_cell": "repaired",
     "not_utf8_cp1252": "repaired",
     "not_utf8_cp1250": "repaired",
     "not_utf8_latin_1": "repaired",
@@ -106,6 +107,9 @@ def reason_label(reason: str) -> str:
         ),
         "extra_fields": t(
             "Line with more fields than the header: the extra fields were not read; a comma without quote marks may have shifted the others, so check it"
+        ),
+        "merged_cell": t(
+            "Row under a cell merged over several rows (a customer, date or order number written once over its sales): it took the merged cell's value"
         ),
         "not_utf8_cp1252": t(
             "Line not valid UTF-8 like the rest of the file: read as Windows-1252 (Western European); check its letters"

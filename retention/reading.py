@@ -117,6 +117,15 @@ _BOMB_RATIO = 16
 # MAX_EXPANDED_BYTES / 1,032 (about 1.9 MB) cannot unpack to more than that.
 _DEFLATE_MAX_RATIO = 1032
 _INFLATE_STEP = 1 << 22
+# The end of each sheet's XML kept while it is unpacked, to read its merged
+# cells from: the pieces unpacked from its last _END_PACKED bytes, as many as
+# make up _END_BYTES (a sheet's <mergeCells> element takes about 30 bytes a
+# merged cell, 130,000 of them in 4 MB, and what follows it a few kilobytes).
+_END_PACKED = 512 << 10
+_END_BYTES = 4 << 20
+# The largest .xls file whose merged cells python-calamine is asked for (it
+# reads the whole sheet again to list them).
+_CALAMINE_MERGES_BYTES = 20_000_000
 
 # What the workbook libraries raise for a file damaged inside.
 _DAMAGED = (
@@ -150,6 +159,9 @@ _MOJIBAKE = r"[ÃÂÄÅÆÐÑ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d
 # The column of ``RawTable.rows`` naming a repair made while reading a row (a
 # reason code of retention.quality), "" for none; present only when one was.
 READ_REPAIR = "read_repair"
+# The read repair of a row whose empty cell took the value of a cell merged
+# over it and the rows above (see _read_merged_cells).
+MERGED_CELL = "merged_cell"
 
 # What marks_in() reports for characters beyond ASCII.
 NON_ASCII = "\x80"
@@ -433,6 +445,7 @@ class _Workbook:
     reader: fastexcel.ExcelReader
     dense_rows: dict[str, int]  # see _Unpacked
     note: str | None = None  # how the workbook was read, when not as named
+    merged: dict[str, Merges | None] = field(default_factory=dict)  # see _Unpacked
 
 
 def _open_workbook(data: bytes, name: str) -> _Workbook:
@@ -457,12 +470,13 @@ def _open_workbook(data: bytes, name: str) -> _Workbook:
             raise SalesLogError(_not_a_workbook_message(data, name))
     if not data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise SalesLogError(_not_a_workbook_message(data, name))
-    dense_rows: dict[str, int] = {}
+    unpacked = _Unpacked(size=0, dense_rows={}, merged={})
     if data.startswith(_ZIP_MAGIC):
-        dense_rows = _check_expanded_size(data, name)
+        unpacked = _check_expanded_size(data, name)
         _check_repeated_cells(data, name)
     try:
-        return _Workbook(fastexcel.read_excel(data), dense_rows, note)
+        reader = fastexcel.read_excel(data)
+        return _Workbook(reader, unpacked.dense_rows, note, unpacked.merged)
     except (fastexcel.FastExcelError, ValueError, OSError) as error:
         if extension == ".xls" and "password" in str(error).lower():
             raise SalesLogError(_protected_message(name)) from error
@@ -495,10 +509,11 @@ def _ole_kind(data: bytes) -> str:
         return ""
 
 
-def _check_expanded_size(data: bytes, name: str) -> dict[str, int]:
+def _check_expanded_size(data: bytes, name: str) -> _Unpacked:
     """Refuse a workbook whose parts unpack to an absurd size (a zip bomb), and
-    give the rows of each sheet part that lie in stretches packed so well they
-    may be a bomb too (see :class:`_Unpacked`).
+    give what unpacking its sheets told: the rows of each sheet part that lie
+    in stretches packed so well they may be a bomb too, and its merged cells
+    (see :class:`_Unpacked`).
 
     The sizes the archive declares for its parts are checked first. The
     workbook library unpacks a part to its real end whatever size is
@@ -541,7 +556,7 @@ def _check_expanded_size(data: bytes, name: str) -> dict[str, int]:
                 size=f"{expanded / 1e6:,.0f}",
             )
         )
-    return unpacked.dense_rows
+    return unpacked
 
 
 @dataclass(frozen=True)
@@ -558,22 +573,28 @@ class _Unpacked:
     not counted (which would cost 0.2 s for a million rows): their number is
     bounded by the upload's size like a CSV file's. Rows that pack hundreds of
     times (one sale repeated) are what turns a small file into gigabytes.
+
+    ``merged`` gives, for each sheet part, its cells merged over several rows
+    (see :data:`Merges`), read from the last few megabytes of its XML, where
+    ``<mergeCells>`` stands (after ``<sheetData>``); ``None`` when those
+    megabytes do not hold the whole element (see :func:`_merged_cells`).
     """
 
     size: int
     dense_rows: dict[str, int]
+    merged: dict[str, Merges | None]
 
 
 def _unpack(
     data: bytes, parts: list[zipfile.ZipInfo], limit: int, *, sized: bool
 ) -> _Unpacked:
     """Unpack the archive's sheet parts, and all its parts when ``sized``,
-    each once, a few megabytes at a time, keeping nothing; see
-    :class:`_Unpacked`."""
+    each once, a few megabytes at a time, keeping only the last few of each
+    sheet; see :class:`_Unpacked`."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets = set(_sheet_paths(archive))
     total = 0
-    dense_rows = {}
+    dense_rows, merged = {}, {}
     for part in parts:
         sheet = part.filename in sheets
         if not (sized or sheet):
@@ -581,34 +602,51 @@ def _unpack(
         if part.compress_type != zipfile.ZIP_DEFLATED:
             total += max(part.file_size, part.compress_size)
             if sheet:
-                dense_rows[part.filename] = bytes(_packed_part(data, part)).count(
-                    b"<row"
-                )
+                xml = bytes(_packed_part(data, part))
+                dense_rows[part.filename] = xml.count(b"<row")
+                merged[part.filename] = _merged_cells(xml, whole=True)
             continue
-        size, rows = _inflate(_packed_part(data, part), limit - total, count=sheet)
-        total += size
+        unpacked = _inflate(_packed_part(data, part), limit - total, count=sheet)
+        total += unpacked.size
         if sheet:
-            dense_rows[part.filename] = rows
+            dense_rows[part.filename] = unpacked.rows
+            merged[part.filename] = _merged_cells(unpacked.end, whole=unpacked.whole)
         if sized and total > limit:
             break
-    return _Unpacked(size=total if sized else 0, dense_rows=dense_rows)
+    return _Unpacked(size=total if sized else 0, dense_rows=dense_rows, merged=merged)
 
 
-def _inflate(packed: memoryview, limit: int, *, count: bool) -> tuple[int, int]:
+@dataclass(frozen=True)
+class _Inflated:
+    """What :func:`_inflate` told of one part: its size, its dense rows, its
+    last few megabytes (``end``) and whether they are the whole part."""
+
+    size: int
+    rows: int = 0
+    end: bytes = b""
+    whole: bool = False
+
+
+def _inflate(packed: memoryview, limit: int, *, count: bool) -> _Inflated:
     """The bytes a raw deflate stream unpacks to, counted up to just past
     ``limit``, and, when ``count``, its rows in stretches packed more than
-    ``_BOMB_RATIO`` times, counted up to just past ``MAX_SHEET_ROWS``.
+    ``_BOMB_RATIO`` times, counted up to just past ``MAX_SHEET_ROWS``, and its
+    last ``_END_BYTES`` or more.
 
     A megabyte of input is unpacked at a time, at most a few megabytes out:
     with ISA-L, four times as fast as zlib, 0.12 s for the 340 MB of a
     1,000,000-row sheet. Each piece is let go before the next is unpacked;
     keeping it a moment longer makes the allocator map fresh memory for every
-    piece and doubles the time.
+    piece and doubles the time. So only the pieces of the input's last
+    megabyte or two (the megabytes holding its last ``_END_PACKED`` bytes)
+    are kept, and of them only as many as make up ``_END_BYTES``.
     """
     inflater = isal_zlib.decompressobj(-isal_zlib.MAX_WBITS)
     total, rows, tail, tag = 0, 0, b"", b""
+    end = _PartEnd()
     for start in range(0, len(packed), 1 << 20):
         pending = packed[start : start + (1 << 20)]
+        keep = count and start + (1 << 20) + _END_PACKED > len(packed)
         while pending and not inflater.eof:
             offered = len(pending)
             piece = inflater.decompress(pending, _INFLATE_STEP)
@@ -624,12 +662,190 @@ def _inflate(packed: memoryview, limit: int, *, count: bool) -> tuple[int, int]:
                     joint = tail + piece[: len(tag) - 1]
                     rows += piece.count(tag) + joint.count(tag)
                 tail = piece[1 - len(tag) :]
+            if keep:
+                end.add(piece, total)
             del piece
             if total > limit or rows > MAX_SHEET_ROWS:
-                return total, rows
+                return _Inflated(total, rows)
         if inflater.eof:
             break
-    return total, rows
+    pieces = end.pieces
+    tail = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+    return _Inflated(total, rows, tail, whole=end.start == 0)
+
+
+class _PartEnd:
+    """The last pieces of a part being unpacked, as many as make up
+    ``_END_BYTES``, and where the first of them starts in the part."""
+
+    def __init__(self) -> None:
+        self.pieces: list[bytes] = []
+        self.start: int | None = None
+
+    def add(self, piece: bytes, unpacked: int) -> None:
+        """Keep ``piece``, which ends ``unpacked`` bytes into the part."""
+        self.pieces.append(piece)
+        if self.start is None:
+            self.start = unpacked - len(piece)
+        while sum(map(len, self.pieces[1:])) >= _END_BYTES:
+            self.start += len(self.pieces.pop(0))
+
+
+# A sheet's cells merged over several rows: (top row, bottom row, column), the
+# rows numbered from 1 as the user sees them, the column from 0 (A is 0).
+Merges = tuple[tuple[int, int, int], ...]
+
+_MERGE_CELLS = re.compile(rb"<(?:\w+:)?mergeCells\b")
+_MERGE_CELL = re.compile(
+    rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)"'
+)
+_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\b[^>]*/>")
+
+
+def _merged_cells(end: bytes, *, whole: bool) -> Merges | None:
+    """The cells merged over several rows listed in the end of a sheet's XML
+    (``<mergeCells><mergeCell ref="A2:A6"/>…``, after ``<sheetData>``), or
+    ``None`` when that end may have cut the list off: it holds neither the
+    list's start nor the end of ``<sheetData>``, and is not the whole sheet."""
+    # the list follows the rows: only what follows them is searched
+    rows_end = _sheet_data_end(end)
+    at = end.find(b"mergeCells", max(rows_end, 0))
+    found = None if at < 0 else _MERGE_CELLS.search(end, max(0, at - 40))
+    if found is None:
+        return () if whole or rows_end >= 0 else None
+    return _vertical_merges(_MERGE_CELL.findall(end, found.start()))
+
+
+def _sheet_data_end(end: bytes) -> int:
+    """Where ``<sheetData>`` ends in the end of a sheet's XML, -1 if not there."""
+    last = end.rfind(b"sheetData")
+    found = _SHEET_DATA_END.search(end, max(0, last - 20)) if last >= 0 else None
+    return found.start() if found else -1
+
+
+def _vertical_merges(refs: Iterable[tuple[bytes, bytes, bytes, bytes]]) -> Merges:
+    """The merged ranges (``A2:A6`` as its four parts) that span several rows,
+    each by its first column (a range over several columns leaves the others
+    empty, as the spreadsheet shows it)."""
+    merges = {
+        (int(top), int(bottom), _column_number(left) - 1)
+        for left, top, _, bottom in refs
+        if int(bottom) > int(top)
+    }
+    return tuple(sorted(merges))
+
+
+def _merged_cells_again(data: bytes, path: str) -> Merges:
+    """The merged cells of a sheet part whose end, kept when the workbook was
+    opened, did not hold their whole list: its XML unpacked again and
+    searched, a few megabytes at a time, for ``<mergeCell`` elements."""
+    refs = set()
+    overlap = b""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path) as stream:
+        while piece := stream.read(_INFLATE_STEP):
+            joined = overlap + piece
+            if b"mergeCell" in joined:
+                refs.update(_MERGE_CELL.findall(joined))
+            overlap = piece[-200:]
+    return _vertical_merges(refs)
+
+
+def _sheet_merges(workbook: _Workbook, data: bytes, name: str, position: int) -> Merges:
+    """The cells of the sheet at ``position`` merged over several rows: for
+    .xlsx as read when the workbook was opened (see :class:`_Unpacked`), for
+    an .xls file of up to ``_CALAMINE_MERGES_BYTES`` from python-calamine.
+    An .ods workbook's are not read (see the README's known limits)."""
+    if data.startswith(_OLE_MAGIC):
+        if len(data) > _CALAMINE_MERGES_BYTES:
+            return ()
+        book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data))
+        ranges = book.get_sheet_by_index(position).merged_cell_ranges or []
+        return tuple(
+            sorted(
+                {
+                    (top + 1, bottom + 1, left)
+                    for (top, left), (bottom, _) in ranges
+                    if bottom > top
+                }
+            )
+        )
+    if all(merges == () for merges in workbook.merged.values()):
+        return ()  # no sheet of the workbook has any
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        path = _sheet_path(archive, position)
+    if path is None:
+        return ()
+    merges = workbook.merged.get(path, ())
+    return _merged_cells_again(data, path) if merges is None else merges
+
+
+def _read_merged_cells(
+    body: pl.DataFrame,
+    keep: list[str],
+    rows: pl.DataFrame,
+    first_column: int,
+    merges: Merges,
+) -> tuple[pl.DataFrame, pl.DataFrame, tuple[str, ...]]:
+    """The columns ``keep`` of a sheet's data rows (``rows``, by their sheet
+    rows), each empty cell under a cell merged over several rows given the
+    merged cell's value, those rows marked as repaired (``merged_cell``), and
+    a note saying how many merged cells were read so.
+
+    A merged cell holds its value in its top row only; the rows below it
+    show that value in the spreadsheet but hold nothing in the file, so a
+    customer written once over five sales would leave four of them guests.
+    Only data rows are filled: a merged cell in the header is the header's,
+    and a row holding nothing but the covered cell is not a row read.
+    """
+    if not merges:
+        return body.select(keep), rows, ()
+    numbers = rows["row_number"].to_numpy()
+    marked = np.zeros(body.height, dtype=bool)
+    sources: dict[str, np.ndarray] = {}
+    filled: dict[str, np.ndarray] = {}
+    spread = 0
+    for top, bottom, column in merges:
+        position = column - first_column
+        if not 0 <= position < body.width or body.columns[position] not in keep:
+            continue
+        start = int(np.searchsorted(numbers, top))
+        if start == len(numbers) or numbers[start] != top:
+            continue  # the merged cell's own row is not a data row
+        label = body.columns[position]
+        if label not in filled:
+            filled[label] = body.select(_filled(body, label)).to_series().to_numpy()
+            sources[label] = np.arange(body.height)
+        stop = int(np.searchsorted(numbers, bottom, side="right"))
+        under = np.arange(start + 1, stop)
+        under = under[~filled[label][under]]
+        if not filled[label][start] or under.size == 0:
+            continue
+        sources[label][under] = start
+        marked[under] = True
+        spread += 1
+    body = body.select(keep)
+    if not spread:
+        return body, rows, ()
+    body = body.with_columns(
+        [body[label].gather(source) for label, source in sources.items()]
+    )
+    repaired = _with_read_repair(rows, pl.Series(marked), MERGED_CELL)
+    return body, repaired, (_merged_cells_notice(spread, numbers[marked]),)
+
+
+def _merged_cells_notice(spread: int, numbers: np.ndarray) -> str:
+    shown = ", ".join(str(number) for number in numbers[:10])
+    if len(numbers) > 10:
+        shown = t("{lines} and {n} more", lines=shown, n=f"{len(numbers) - 10:,}")
+    return t_count(
+        spread,
+        "{count} cell merged over several rows was read on each of its rows: "
+        "rows {rows} took its value (listed under Details as repaired).",
+        "{count} cells merged over several rows were read on each of their rows: "
+        "rows {rows} took the value of the merged cell above them (listed under "
+        "Details as repaired).",
+        rows=shown,
+    )
 
 
 def _read_workbook(
@@ -693,7 +909,8 @@ def _read_sheet(
     position = list(workbook.reader.sheet_names).index(sheet)
     _check_used_area(data, name, sheet, position, workbook.dense_rows)
     try:
-        table = _typed_sheet(workbook.reader, data, name, sheet, progress)
+        merges = _sheet_merges(workbook, data, name, position)
+        table = _typed_sheet(workbook.reader, data, name, sheet, progress, merges)
     except SalesLogError:
         raise
     except _DAMAGED as error:
@@ -714,14 +931,16 @@ def _typed_sheet(
     name: str,
     sheet: str,
     progress: Progress = _silent,
+    merges: Merges = (),
 ) -> RawTable:
     """Read a sheet with its cells' own types, and find its header.
 
     The sheet is read once taking its first row as the header; when the
     header lies lower (title rows above it, a two-line header), it is read
-    again from there, so values and labels never share a column.
+    again from there, so values and labels never share a column. A cell
+    merged over several data rows (``merges``) is read on each of them.
     """
-    body, labels = _typed_cells(workbook, sheet, 0)
+    body, labels, first_column = _typed_cells(workbook, sheet, 0)
     if body.width == 0 or (body.height == 0 and not any(labels)):
         raise SalesLogError(
             t("The sheet {sheet} of {name} is empty.", sheet=sheet, name=name)
@@ -732,14 +951,15 @@ def _typed_sheet(
     if header == _Header(0) and _lost_dates(labels, body) and _kinds_agree(top, 0):
         # a date cell as the first row's "label" comes as no label at all:
         # read the first row as data to see whether it is one
-        whole, _ = _typed_cells(workbook, sheet, None)
+        whole, _, whole_first = _typed_cells(workbook, sheet, None)
         if _first_data_row(_top_rows(None, whole)) == 0:
             body, header = whole, _Header(-1, labelled=False)
+            first_column = whole_first
     elif header.index != 0:
         message = t("Reading the sheet {sheet} from its header row…", sheet=sheet)
         progress(0.85, message)
         from_row = header.index if header.index >= 0 else None
-        body, _ = _typed_cells(workbook, sheet, from_row)
+        body, _, first_column = _typed_cells(workbook, sheet, from_row)
     first = _first_row(data, workbook, name, sheet)
     header_row = first + header.index
     if header_row + body.height > MAX_SHEET_ROWS:
@@ -756,19 +976,19 @@ def _typed_sheet(
     body = _shown_with_zeros(data, name, position, body, numbers)
     keep = [column for column in body.columns if not column.startswith("\x00")]
     notices = _header_notices(header, header_row)
+    rows = _row_origins(numbers, name, sheet)
+    body, rows, merged = _read_merged_cells(body, keep, rows, first_column, merges)
     return RawTable(
-        cells=body.select(keep),
-        rows=_row_origins(numbers, name, sheet),
-        notices=notices,
-        header_row=header_row,
+        cells=body, rows=rows, notices=notices + merged, header_row=header_row
     )
 
 
 def _typed_cells(
     workbook: fastexcel.ExcelReader, sheet: str, header_row: int | None
-) -> tuple[pl.DataFrame, list[str]]:
-    """The cells below ``header_row`` with their types, and the header's labels
-    (all rows, and no labels, when ``header_row`` is ``None``).
+) -> tuple[pl.DataFrame, list[str], int]:
+    """The cells below ``header_row`` with their types, the header's labels
+    (all rows, and no labels, when ``header_row`` is ``None``), and the sheet
+    column (from 0) of the first cells' column.
 
     A column of numbers comes as Float64 and one of dates as Datetime; a
     column mixing kinds anywhere comes as text: fastexcel is told to look at
@@ -798,7 +1018,9 @@ def _typed_cells(
     ]
     if as_text:
         body = _reread_as_text(workbook, sheet, header_row, body, as_text)
-    return _tidy_cells(workbook, sheet, header_row, body), labels
+    columns = loaded.selected_columns
+    first_column = columns[0].absolute_index if columns else 0
+    return _tidy_cells(workbook, sheet, header_row, body), labels, first_column
 
 
 # A number format that pads a whole number with zeros (``00000``: 421 is

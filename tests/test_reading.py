@@ -1085,14 +1085,16 @@ def test_the_rows_of_a_sheet_that_packs_like_a_real_log_are_counted_once_read(
     )
     sales.append(sales[0])
     workbook = workbook_bytes({"S": [header, *sales]})
-    assert reading._check_expanded_size(workbook, "s.xlsx") == {
+    assert reading._check_expanded_size(workbook, "s.xlsx").dense_rows == {
         "xl/worksheets/sheet1.xml": 0
     }
     with pytest.raises(SalesLogError, match="more than 1,000 rows"):
         read_table(workbook, name="s.xlsx")
     repeated = _workbook_of_repeated_rows(2_000, "A1:C5")
     assert (
-        reading._check_expanded_size(repeated, "s.xlsx")["xl/worksheets/sheet1.xml"]
+        reading._check_expanded_size(repeated, "s.xlsx").dense_rows[
+            "xl/worksheets/sheet1.xml"
+        ]
         > 1_000
     )
     with pytest.raises(SalesLogError, match="more than 1,000 rows"):
