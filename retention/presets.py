@@ -26,13 +26,16 @@ class Preset:
     name: str
     signature: frozenset[str]
     roles: dict[str, str]
+    date_order: str | None = None
 
     def matches(self, headers: Iterable[str]) -> bool:
         return self.signature <= {header.strip().lower() for header in headers}
 
 
-def _preset(name: str, signature: Iterable[str], **roles: str) -> Preset:
-    return Preset(name, frozenset(h.lower() for h in signature), roles)
+def _preset(
+    name: str, signature: Iterable[str], *, date_order: str | None = None, **roles: str
+) -> Preset:
+    return Preset(name, frozenset(h.lower() for h in signature), roles, date_order)
 
 
 PRESETS = (
@@ -67,6 +70,7 @@ PRESETS = (
     _preset(
         "Etsy sold orders",
         ["Sale Date", "Order ID", "Buyer User ID", "Order Total"],
+        date_order="month_first",
         timestamp="Sale Date",
         order_id="Order ID",
         customer="Buyer User ID",
