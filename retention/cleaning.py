@@ -60,9 +60,9 @@ import polars as pl
 
 from retention.columns import ColumnMapping, check_mapping
 from retention.date_order import settle_date_order
-from retention.presets import find_preset
 from retention.i18n import t, t_count
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
+from retention.presets import find_preset
 from retention.quality import REASONS, Notice, QualityReport
 from retention.reading import (
     NON_ASCII,

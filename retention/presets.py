@@ -9,6 +9,12 @@ Checked against real excerpts (``tests/test_presets.py``): Shopify orders,
 Square item sales, Etsy sold orders, UCI Online Retail (I and II). Written
 from the published export layouts, without a real excerpt to test against:
 WooCommerce orders (Analytics > Orders), SumUp transactions, Stripe payments.
+
+A preset's ``date_order`` is the order its export writes dates such as
+12/1/2023 in, used when no date of the file tells (:mod:`retention.date_order`):
+Etsy writes month first (``12/31/2023`` in the real excerpt). Shopify and
+Square write the year first, so need none; Online Retail's workbook holds
+date cells, and its copies as text are written both ways, so it has none.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ __all__ = ["PRESETS", "Preset", "find_preset"]
 
 @dataclass(frozen=True)
 class Preset:
-    """An export layout: the headers that identify it and its column mapping."""
+    """An export layout: the headers that identify it, its column mapping and,
+    when known, the order it writes dates in (``"month_first"``)."""
 
     name: str
     signature: frozenset[str]

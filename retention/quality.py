@@ -356,6 +356,11 @@ class QualityReport:
     def notice_texts(self) -> list[str]:
         return [notice.message for notice in self.notices]
 
+    def notice_text(self, *codes: str) -> str | None:
+        """The message of the first notice with one of ``codes``, if any."""
+        found = (notice.message for notice in self.notices if notice.code in codes)
+        return next(found, None)
+
     def summary(self) -> pd.DataFrame:
         """The headline figures as a two-column table (``figure``, ``value``)."""
         share = self.guest_share
