@@ -59,7 +59,13 @@ import pandas as pd
 import polars as pl
 
 from retention.columns import ColumnMapping, check_mapping
-from retention.date_order import settle_date_order
+from retention.date_order import (
+    DAY_ONLY,
+    MONTH_ONLY,
+    SettledDates,
+    date_kinds,
+    settle_date_order,
+)
 from retention.i18n import t, t_count
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
 from retention.presets import find_preset
@@ -309,6 +315,17 @@ class _Distinct:
         )
         return cls(counted["value"], counted["len"].cast(pl.Int64), back)
 
+    def first_rows(self) -> pl.Series:
+        """The position of each value's first row."""
+        return (
+            pl.DataFrame({"back": self.back})
+            .with_row_index("line")
+            .group_by("back")
+            .agg(pl.col("line").min())
+            .sort("back")["line"]
+            .cast(pl.Int64)
+        )
+
     def spread(self, per_value: pl.Series) -> pl.Series:
         """Per-value results, one per row again."""
         return per_value.gather(self.back)
@@ -489,6 +506,39 @@ def _timestamps(
     frame = _parse_numeric_dates(frame)
     settled = None
     if frame["as_day"].is_not_null().any() or frame["as_month"].is_not_null().any():
+        frame, settled = _settle_date_order(
+            frame, distinct, text, parsed, date_order, layout, places, column
+        )
+    frame = _parse_other_dates(frame, parsed)
+    parsed.values = distinct.spread(frame["value"])
+    parsed.repairs = distinct.spread(frame["repair"])
+    if settled is not None:  # decided row by row
+        parsed.values = parsed.values.fill_null(settled.values)
+        parsed.repairs = settled.repairs.zip_with(settled.repairs != "", parsed.repairs)
+    return parsed
+
+
+def _settle_date_order(
+    frame: pl.DataFrame,
+    distinct: _Distinct,
+    text: pl.Series,
+    parsed: _Stamps,
+    requested: str,
+    layout: tuple[str, str] | None,
+    places: DatePlaces | None,
+    column: str | None,
+) -> tuple[pl.DataFrame, SettledDates | None]:
+    """The dates written with the year last, read in the order that fits
+    (:mod:`retention.date_order`). One order for the whole column is decided
+    on the distinct values, weighted by their rows, and written into the
+    frame; files of several orders, and a column that mixes them, are
+    decided row by row, and those rows are returned instead."""
+    kinds = date_kinds(frame["as_day"], frame["as_month"])
+    day = int(frame["weight"].filter(kinds == DAY_ONLY).sum())
+    month = int(frame["weight"].filter(kinds == MONTH_ONLY).sum())
+    several = places is not None and places.part.n_unique() > 1
+    by_row = several or (requested == "auto" and day > 0 and month > 0)
+    if by_row:
         rows = pl.DataFrame(
             {
                 "text": text,
@@ -496,22 +546,32 @@ def _timestamps(
                 "as_month": distinct.spread(frame["as_month"]),
             }
         ).with_columns((places or DatePlaces.of_one(len(text))).columns())
-        settled = settle_date_order(
-            rows,
-            requested=date_order,
-            layout=layout,
-            part_names=places.names if places else None,
-            column=column,
+        names = places.names if places is not None else None
+    else:
+        # row numbers only name a date read against the order chosen
+        if requested == "auto":
+            row = pl.repeat(None, len(frame), dtype=pl.Int64, eager=True)
+        else:
+            first = distinct.first_rows()
+            row = places.row.gather(first) if places is not None else first + 1
+        rows = frame.select("text", "as_day", "as_month", "weight").with_columns(
+            part=pl.lit(0, dtype=pl.UInt32), row=row
         )
-        parsed.date_order, parsed.ambiguous = settled.order, settled.ambiguous
-        parsed.notices += settled.notices
-    frame = _parse_other_dates(frame, parsed)
-    parsed.values = distinct.spread(frame["value"])
-    parsed.repairs = distinct.spread(frame["repair"])
-    if settled is not None:
-        parsed.values = parsed.values.fill_null(settled.values)
-        parsed.repairs = settled.repairs.zip_with(settled.repairs != "", parsed.repairs)
-    return parsed
+        names = None
+    settled = settle_date_order(
+        rows, requested=requested, layout=layout, part_names=names, column=column
+    )
+    parsed.date_order, parsed.ambiguous = settled.order, settled.ambiguous
+    parsed.notices += settled.notices
+    if by_row:
+        return frame, settled
+    frame = frame.with_columns(
+        value=pl.coalesce(pl.col("value"), settled.values),
+        repair=pl.when(settled.repairs != "")
+        .then(settled.repairs)
+        .otherwise(pl.col("repair")),
+    )
+    return frame, None
 
 
 @dataclass(frozen=True)
@@ -719,8 +779,16 @@ def _parse_numeric_dates(frame: pl.DataFrame) -> pl.DataFrame:
     if is_year_first.any():
         values = _assemble(year_first, day_first=False).zip_with(is_year_first, values)
     if is_year_last.any():
-        as_day = _assemble(year_last, day_first=True).zip_with(is_year_last, nothing)
-        as_month = _assemble(year_last, day_first=False).zip_with(is_year_last, nothing)
+        # each reading assembled from the text only where it alone gives a
+        # month (12 or under); with both numbers 12 or under, the month-first
+        # reading is the day-first one with day and month swapped
+        first = year_last["first"].cast(pl.Int64, strict=False)
+        second = year_last["second"].cast(pl.Int64, strict=False)
+        as_day = _assemble_where(year_last, is_year_last & (second <= 12), True)
+        month_only = is_year_last & (first <= 12) & (second > 12)
+        as_month = _assemble_where(year_last, month_only, False)
+        two_ways = is_year_last & (first <= 12) & (second <= 12)
+        as_month = _swapped(as_day, two_ways & as_day.is_not_null(), as_month)
     update = pl.DataFrame(
         {
             "position": rest["position"],
@@ -739,6 +807,36 @@ def _parse_numeric_dates(frame: pl.DataFrame) -> pl.DataFrame:
         )
         .drop("position", "found", "found_day", "found_month")
     )
+
+
+def _assemble_where(parts: pl.DataFrame, rows: pl.Series, day_first: bool) -> pl.Series:
+    """:func:`_assemble` for the ``rows`` marked, null elsewhere."""
+    found = pl.Series("value", [None] * len(rows), dtype=pl.Datetime("ns"))
+    if not rows.any():
+        return found
+    return found.scatter(
+        rows.arg_true(), _assemble(parts.filter(rows), day_first=day_first)
+    )
+
+
+def _swapped(stamps: pl.Series, rows: pl.Series, into: pl.Series) -> pl.Series:
+    """``into`` with the ``rows`` marked set to ``stamps`` with day and month
+    swapped (both 12 or under there, so always a date)."""
+    if not rows.any():
+        return into
+    chosen = stamps.filter(rows).dt
+    swapped = pl.select(
+        pl.datetime(
+            chosen.year(),
+            chosen.day(),
+            chosen.month(),
+            chosen.hour(),
+            chosen.minute(),
+            chosen.second(),
+            time_unit="ns",
+        )
+    ).to_series()
+    return into.scatter(rows.arg_true(), swapped)
 
 
 def _assemble(parts: pl.DataFrame, *, day_first: bool) -> pl.Series:

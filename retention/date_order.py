@@ -90,7 +90,9 @@ def settle_date_order(
         ``as_month`` (the date read day first and month first, null where
         that reading gives no date), ``part`` (the file or sheet it comes
         from, numbered from 0) and ``row`` (its row number as the user sees
-        it, for the notes).
+        it, for the notes); optionally ``weight``, the rows a value stands
+        for when ``rows`` holds a column's distinct values (one part, in
+        which the order is never mixed).
     requested : {"auto", "day_first", "month_first"}
         The user's choice; ``"auto"`` decides from the data (see the module).
     layout : (name, order), optional
@@ -102,6 +104,8 @@ def settle_date_order(
     """
     kind = date_kinds(rows["as_day"], rows["as_month"])
     rows = rows.with_columns(kind=kind)
+    if "weight" not in rows.columns:
+        rows = rows.with_columns(weight=pl.lit(1, dtype=pl.Int64))
     evidence = _evidence(rows)
     total_day = sum(day for day, _ in evidence.values())
     total_month = sum(month for _, month in evidence.values())
@@ -136,10 +140,13 @@ def settle_date_order(
     values, repairs = _read(rows, mixed)
     if requested == "auto" and (total_day or total_month):
         notices += _detected_notices(rows, orders, mixed, part_names, column)
-    elif requested != "auto" and (against := int((repairs != "").sum())):
+    elif requested != "auto" and (
+        against := int(rows["weight"].filter(repairs != "").sum())
+    ):
         notices.append(_against_choice_notice(rows, repairs, against))
-    dated = rows.filter(pl.col("kind") != NONE)["day_first"]
-    order = "day_first" if int(dated.sum()) * 2 >= len(dated) else "month_first"
+    dated = rows.filter(pl.col("kind") != NONE)
+    day_rows = int(dated["weight"].filter(dated["day_first"]).sum())
+    order = "day_first" if day_rows * 2 >= int(dated["weight"].sum()) else "month_first"
     return SettledDates(values, repairs, order, ambiguous, notices)
 
 
@@ -148,8 +155,8 @@ def _evidence(rows: pl.DataFrame) -> dict[int, tuple[int, int]]:
     counted = (
         rows.group_by("part", maintain_order=True)
         .agg(
-            day=(pl.col("kind") == DAY_ONLY).sum(),
-            month=(pl.col("kind") == MONTH_ONLY).sum(),
+            day=pl.col("weight").filter(pl.col("kind") == DAY_ONLY).sum(),
+            month=pl.col("weight").filter(pl.col("kind") == MONTH_ONLY).sum(),
         )
         .iter_rows()
     )
