@@ -9,9 +9,12 @@ The rules, in the order they apply:
    ``Cash customer``, ``Alkalmi vásárló``, an id of zeros), reported as such.
 2. Dates: ISO text, day-first (``03.12.2026``, ``3/12/2026``), Hungarian
    (``2026. 12. 03.``) or month-first dates with or without a time, a time of
-   day in a column of its own, and Excel day numbers. The day/month order is
-   read from the data (a first number above 12 means day first), can be set by
-   the caller, and is reported. Stamps with an offset or ``Z``, and stamps in a
+   day in a column of its own, and Excel day numbers. A date that reads one
+   way only (``14/01/2024``, ``02/13/2024``) is read that way; the day/month
+   order of the others is read from the data per file, by the layout when no
+   date tells, or set by the caller, and reported, with a column that mixes
+   the two orders said and its doubtful rows listed (:mod:`retention.date_order`).
+   Stamps with an offset or ``Z``, and stamps in a
    column whose header says UTC, are converted to the shop's time zone when
    one is given, then made naive; stamps without an offset are local already.
 3. Amounts: decimal comma or point (read from the value where its marks
@@ -459,9 +462,12 @@ def parse_timestamps(
     values : Series of str
         The raw cells.
     date_order : {"auto", "day_first", "month_first"}
-        For dates like 03/04/2024; ``"auto"`` reads day first when a first
-        number above 12 occurs, month first when a second number above 12
-        occurs, and assumes day first (flagged ``ambiguous``) when neither does.
+        For dates like 03/04/2024; ``"auto"`` follows the dates that read one
+        way only (a first number above 12: day first; a second: month first;
+        the more numerous when both occur), else the dates' shape, else
+        assumes day first (flagged ``ambiguous``). A date that reads one way
+        only is read that way whatever the order (see
+        :mod:`retention.date_order`).
     timezone : str, optional
         The shop's time zone for stamps written with an offset or ``Z``.
 
@@ -469,7 +475,8 @@ def parse_timestamps(
     -------
     ParsedTimestamps
         ``values`` as ``datetime64[ns]``, NaT where unreadable; ``repairs`` holds
-        ``time_zone_converted`` or ``excel_serial_date`` per row, else ``""``.
+        ``time_zone_converted``, ``excel_serial_date``, ``date_other_order``
+        or ``date_order_unsure`` per row, else ``""``.
     """
     parsed = _timestamps(_text(values), date_order=date_order, timezone=timezone)
     return ParsedTimestamps(
