@@ -217,6 +217,16 @@ class RawTable:
     def origin(self) -> pd.DataFrame:
         return self.rows.to_pandas()
 
+    def sheets_read(self, source: str | None = None) -> list[str]:
+        """The sheets the rows were read from (of the file ``source`` only,
+        when given), in the order read; empty for text files."""
+        rows = (
+            self.rows
+            if source is None
+            else self.rows.filter(pl.col("source") == source)
+        )
+        return [sheet for sheet in rows["sheet"].unique(maintain_order=True) if sheet]
+
     def __len__(self) -> int:
         return self.cells.height
 
@@ -312,7 +322,7 @@ def sheet_names(data: bytes | str | Path, *, name: str | None = None) -> list[st
         data = Path(data).read_bytes()
     if Path(name or "").suffix.lower() not in EXCEL_EXTENSIONS:
         return []
-    return list(_open_workbook(data, name or "upload").sheet_names)
+    return list(_open_workbook(data, name or "upload").reader.sheet_names)
 
 
 def combine_tables(tables: Sequence[RawTable]) -> RawTable:
@@ -395,7 +405,15 @@ def _part_name(table: RawTable, position: int) -> str:
 # --- workbooks -------------------------------------------------------------
 
 
-def _open_workbook(data: bytes, name: str) -> fastexcel.ExcelReader:
+@dataclass(frozen=True)
+class _Workbook:
+    """An opened workbook and what unpacking its parts told of its sheets."""
+
+    reader: fastexcel.ExcelReader
+    dense_rows: dict[str, int]  # see _Unpacked
+
+
+def _open_workbook(data: bytes, name: str) -> _Workbook:
     """Open a workbook, turning every way it can fail into a clear message."""
     extension = Path(name).suffix.lower()
     if data.startswith(_OLE_MAGIC) and extension != ".xls":
@@ -403,11 +421,12 @@ def _open_workbook(data: bytes, name: str) -> fastexcel.ExcelReader:
         raise SalesLogError(_protected_message(name))
     if not data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise SalesLogError(_not_a_workbook_message(data, name))
+    dense_rows: dict[str, int] = {}
     if data.startswith(_ZIP_MAGIC):
-        _check_expanded_size(data, name)
+        dense_rows = _check_expanded_size(data, name)
         _check_repeated_cells(data, name)
     try:
-        return fastexcel.read_excel(data)
+        return _Workbook(fastexcel.read_excel(data), dense_rows)
     except (fastexcel.FastExcelError, ValueError, OSError) as error:
         if extension == ".xls" and "password" in str(error).lower():
             raise SalesLogError(_protected_message(name)) from error
@@ -421,23 +440,25 @@ def _open_workbook(data: bytes, name: str) -> fastexcel.ExcelReader:
         ) from error
 
 
-def _check_expanded_size(data: bytes, name: str) -> None:
-    """Refuse a workbook whose parts unpack to an absurd size (a zip bomb).
+def _check_expanded_size(data: bytes, name: str) -> dict[str, int]:
+    """Refuse a workbook whose parts unpack to an absurd size (a zip bomb), and
+    give the rows of each sheet part that lie in stretches packed so well they
+    may be a bomb too (see :class:`_Unpacked`).
 
     The sizes the archive declares for its parts are checked first. The
     workbook library unpacks a part to its real end whatever size is
     declared, so unless the archive is too small to unpack to an absurd size
     at all, its parts are also unpacked here, a few megabytes at a time and
     kept nowhere, counting the bytes and stopping once they pass the limit.
+    The sheets are unpacked in any case, and only once, for their rows.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
         expanded = sum(info.file_size for info in parts)
         possible = sum(info.compress_size for info in parts) * _DEFLATE_MAX_RATIO
-        real = 0
-        if expanded <= MAX_EXPANDED_BYTES < possible:
-            real = _unpacked_size(data, parts, MAX_EXPANDED_BYTES)
+        sized = expanded <= MAX_EXPANDED_BYTES < possible
+        unpacked = _unpack(data, parts, MAX_EXPANDED_BYTES, sized=sized)
     except _DAMAGED as error:
         raise SalesLogError(
             t(
@@ -446,7 +467,7 @@ def _check_expanded_size(data: bytes, name: str) -> None:
                 name=name,
             )
         ) from error
-    if real > MAX_EXPANDED_BYTES:
+    if unpacked.size > MAX_EXPANDED_BYTES:
         raise SalesLogError(
             t(
                 "{name} unpacks to more than {size} MB although it says less, far "
@@ -465,44 +486,95 @@ def _check_expanded_size(data: bytes, name: str) -> None:
                 size=f"{expanded / 1e6:,.0f}",
             )
         )
+    return unpacked.dense_rows
 
 
-def _unpacked_size(data: bytes, parts: list[zipfile.ZipInfo], limit: int) -> int:
-    """The bytes the archive's parts really unpack to, counted up to just past
-    ``limit``; nothing unpacked is kept."""
-    view = memoryview(data)
+@dataclass(frozen=True)
+class _Unpacked:
+    """What unpacking an archive's parts once told.
+
+    ``size`` is the bytes they really unpack to, counted up to just past the
+    limit (0 when they were not counted); ``dense_rows`` gives, for each sheet
+    part (by its path in the archive), its rows (``<row`` elements) that lie in
+    stretches of XML packed more than ``_BOMB_RATIO`` times, counted up to
+    just past ``MAX_SHEET_ROWS``.
+
+    A real sales log packs 6 to 9 times (no two sales alike), so its rows are
+    not counted (which would cost 0.2 s for a million rows): their number is
+    bounded by the upload's size like a CSV file's. Rows that pack hundreds of
+    times (one sale repeated) are what turns a small file into gigabytes.
+    """
+
+    size: int
+    dense_rows: dict[str, int]
+
+
+def _unpack(
+    data: bytes, parts: list[zipfile.ZipInfo], limit: int, *, sized: bool
+) -> _Unpacked:
+    """Unpack the archive's sheet parts, and all its parts when ``sized``,
+    each once, a few megabytes at a time, keeping nothing; see
+    :class:`_Unpacked`."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = set(_sheet_paths(archive))
     total = 0
+    dense_rows = {}
     for part in parts:
+        sheet = part.filename in sheets
+        if not (sized or sheet):
+            continue
         if part.compress_type != zipfile.ZIP_DEFLATED:
             total += max(part.file_size, part.compress_size)
+            if sheet:
+                dense_rows[part.filename] = bytes(_packed_part(data, part)).count(
+                    b"<row"
+                )
             continue
-        start = part.header_offset
-        if bytes(view[start : start + 4]) != _ZIP_MAGIC:
-            raise zipfile.BadZipFile(part.filename)
-        name_length, extra_length = struct.unpack("<HH", view[start + 26 : start + 30])
-        begin = start + 30 + name_length + extra_length
-        total += _inflated_size(view[begin : begin + part.compress_size], limit - total)
-        if total > limit:
-            return total
-    return total
+        size, rows = _inflate(_packed_part(data, part), limit - total, count=sheet)
+        total += size
+        if sheet:
+            dense_rows[part.filename] = rows
+        if sized and total > limit:
+            break
+    return _Unpacked(size=total if sized else 0, dense_rows=dense_rows)
 
 
-def _inflated_size(packed: memoryview, limit: int) -> int:
+def _inflate(packed: memoryview, limit: int, *, count: bool) -> tuple[int, int]:
     """The bytes a raw deflate stream unpacks to, counted up to just past
-    ``limit``, a megabyte of input at a time (with ISA-L, four times as fast
-    as zlib: 0.2 s for the 340 MB of a 1,000,000-row sheet)."""
+    ``limit``, and, when ``count``, its rows in stretches packed more than
+    ``_BOMB_RATIO`` times, counted up to just past ``MAX_SHEET_ROWS``.
+
+    A megabyte of input is unpacked at a time, at most a few megabytes out:
+    with ISA-L, four times as fast as zlib, 0.12 s for the 340 MB of a
+    1,000,000-row sheet. Each piece is let go before the next is unpacked;
+    keeping it a moment longer makes the allocator map fresh memory for every
+    piece and doubles the time.
+    """
     inflater = isal_zlib.decompressobj(-isal_zlib.MAX_WBITS)
-    total = 0
+    total, rows, tail, tag = 0, 0, b"", b""
     for start in range(0, len(packed), 1 << 20):
         pending = packed[start : start + (1 << 20)]
         while pending and not inflater.eof:
-            total += len(inflater.decompress(pending, _INFLATE_STEP))
+            offered = len(pending)
+            piece = inflater.decompress(pending, _INFLATE_STEP)
             pending = inflater.unconsumed_tail
-            if total > limit:
-                return total
+            total += len(piece)
+            if count:
+                if not tag:
+                    # "<row", or "<x:row" in a sheet written with a prefix
+                    found = _SHEET_DATA.search(piece)
+                    tag = b"<" + ((found[1] if found else None) or b"") + b"row"
+                if len(piece) > _BOMB_RATIO * (offered - len(pending)):
+                    # a tag cut between two pieces is found where they join
+                    joint = tail + piece[: len(tag) - 1]
+                    rows += piece.count(tag) + joint.count(tag)
+                tail = piece[1 - len(tag) :]
+            del piece
+            if total > limit or rows > MAX_SHEET_ROWS:
+                return total, rows
         if inflater.eof:
             break
-    return total
+    return total, rows
 
 
 def _read_workbook(
@@ -513,7 +585,7 @@ def _read_workbook(
     check_sheets: SheetsCheck | None = None,
 ) -> RawTable:
     workbook = _open_workbook(data, name)
-    names = list(workbook.sheet_names)
+    names = list(workbook.reader.sheet_names)
     if not names:
         raise SalesLogError(t("The workbook {name} has no sheets.", name=name))
     wanted = [names[0]] if sheet is None else _as_list(sheet)
@@ -555,15 +627,16 @@ def _as_list(sheet: str | Sequence[str]) -> list[str]:
 
 
 def _read_sheet(
-    workbook: fastexcel.ExcelReader,
+    workbook: _Workbook,
     data: bytes,
     name: str,
     sheet: str,
     progress: Progress = _silent,
 ) -> RawTable:
-    _check_used_area(data, name, sheet, list(workbook.sheet_names).index(sheet))
+    position = list(workbook.reader.sheet_names).index(sheet)
+    _check_used_area(data, name, sheet, position, workbook.dense_rows)
     try:
-        table = _typed_sheet(workbook, data, name, sheet, progress)
+        table = _typed_sheet(workbook.reader, data, name, sheet, progress)
     except SalesLogError:
         raise
     except _DAMAGED as error:
@@ -605,6 +678,9 @@ def _typed_sheet(
         body, _ = _typed_cells(workbook, sheet, header_index)
     first = _first_row(data, workbook, name, sheet)
     header_row = first + header_index
+    if header_row + body.height > MAX_SHEET_ROWS:
+        # too many rows that pack too loosely to be counted before reading
+        raise SalesLogError(_too_many_rows_message(name, sheet))
     names = _column_names(body, top, header_index)
     body.columns = names
     filled = body.select(pl.any_horizontal([_filled(body, c) for c in body.columns]))
@@ -928,9 +1004,13 @@ def _first_xlsx_row(data: bytes, position: int) -> int | None:
     return int(valued.group(1)) if valued else None
 
 
-def _check_used_area(data: bytes, name: str, sheet: str, position: int) -> None:
+def _check_used_area(
+    data: bytes, name: str, sheet: str, position: int, dense_rows: dict[str, int]
+) -> None:
     """Refuse a sheet whose used area (A1 to its last used cell) holds more
-    than ``MAX_SHEET_CELLS`` cells, before the reader builds a grid over it."""
+    than ``MAX_SHEET_CELLS`` cells, or which has more rows than
+    ``MAX_SHEET_ROWS`` where it packs suspiciously well (``dense_rows``, from
+    :func:`_check_expanded_size`), before the reader builds a grid over it."""
     if not data.startswith(_ZIP_MAGIC) or Path(name).suffix.lower() == ".ods":
         return
     try:
@@ -938,7 +1018,7 @@ def _check_used_area(data: bytes, name: str, sheet: str, position: int) -> None:
     except _DAMAGED:
         return  # the reader says what is wrong with the file
     if rows * columns <= MAX_SHEET_CELLS:
-        _check_sheet_rows(data, name, sheet, position)
+        _check_sheet_rows(data, name, sheet, position, dense_rows)
         return
     raise SalesLogError(
         t(
@@ -958,70 +1038,28 @@ def _check_used_area(data: bytes, name: str, sheet: str, position: int) -> None:
     )
 
 
-def _check_sheet_rows(data: bytes, name: str, sheet: str, position: int) -> None:
+def _check_sheet_rows(
+    data: bytes, name: str, sheet: str, position: int, dense_rows: dict[str, int]
+) -> None:
     """Refuse an .xlsx sheet of more rows than ``MAX_SHEET_ROWS``, whatever
-    its dimension says, counting them in its XML before the reader unpacks
-    it (a quarter of a second for a 1,000,000-row sheet; nothing unpacked is
-    kept; see :func:`_sheet_rows` for which rows are counted)."""
-    try:
-        rows = _sheet_rows(data, position, MAX_SHEET_ROWS)
-    except _DAMAGED:
-        return  # the reader says what is wrong with the file
-    if rows <= MAX_SHEET_ROWS:
-        return
-    raise SalesLogError(
-        t(
-            "The sheet {sheet} of {name} was not read: it has more than {limit} "
-            "rows, more than any spreadsheet program saves in one sheet, so it is "
-            "not a sales log as a till or a spreadsheet exports it. Export the "
-            "sales log again, or split it by year.",
-            sheet=sheet,
-            name=name,
-            limit=f"{MAX_SHEET_ROWS:,}",
-        )
-    )
-
-
-def _sheet_rows(data: bytes, position: int, limit: int) -> int:
-    """The rows (``<row`` elements) of an .xlsx sheet that lie in stretches of
-    its XML packed more than ``_BOMB_RATIO`` times, counted up to just past
-    ``limit``, a few megabytes of unpacked XML at a time.
-
-    A real sales log packs 6 to 9 times (no two sales alike), so its rows are
-    not counted (which would cost 0.3 s for a million rows): their number is
-    bounded by the upload's size like a CSV file's. Rows that pack hundreds of
-    times (one sale repeated) are what turns a small file into gigabytes.
-    """
+    its dimension says, counted in its XML where it packs suspiciously well
+    (see :class:`_Unpacked`) when the workbook was opened."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         path = _sheet_path(archive, position)
-        if path is None:
-            return 0
-        part = archive.getinfo(path)
-    packed = _packed_part(data, part)
-    if part.compress_type != zipfile.ZIP_DEFLATED:
-        return bytes(packed).count(b"<row")
-    inflater = isal_zlib.decompressobj(-isal_zlib.MAX_WBITS)
-    rows, tail, tag = 0, b"", b""
-    for start in range(0, len(packed), 1 << 20):
-        pending = packed[start : start + (1 << 20)]
-        while pending and not inflater.eof:
-            offered = len(pending)
-            piece = inflater.decompress(pending, _INFLATE_STEP)
-            pending = inflater.unconsumed_tail
-            if not tag:
-                # "<row", or "<x:row" in a sheet written with a prefix
-                found = _SHEET_DATA.search(piece)
-                tag = b"<" + ((found[1] if found else None) or b"") + b"row"
-            if len(piece) > _BOMB_RATIO * (offered - len(pending)):
-                # a tag cut between two pieces is found where they join
-                joint = tail + piece[: len(tag) - 1]
-                rows += piece.count(tag) + joint.count(tag)
-            tail = piece[1 - len(tag) :]
-            if rows > limit:
-                return rows
-        if inflater.eof:
-            break
-    return rows
+    if dense_rows.get(path or "", 0) > MAX_SHEET_ROWS:
+        raise SalesLogError(_too_many_rows_message(name, sheet))
+
+
+def _too_many_rows_message(name: str, sheet: str) -> str:
+    return t(
+        "The sheet {sheet} of {name} was not read: it has more than {limit} "
+        "rows, more than any spreadsheet program saves in one sheet, so it is "
+        "not a sales log as a till or a spreadsheet exports it. Export the "
+        "sales log again, or split it by year.",
+        sheet=sheet,
+        name=name,
+        limit=f"{MAX_SHEET_ROWS:,}",
+    )
 
 
 _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
@@ -1267,27 +1305,32 @@ def _column_letters(number: int) -> str:
 
 def _sheet_path(archive: zipfile.ZipFile, position: int) -> str | None:
     """The archive path of the workbook's sheet at ``position`` (workbook order)."""
+    paths = _sheet_paths(archive)
+    return paths[position] if position < len(paths) else None
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> list[str | None]:
+    """The archive paths of the workbook's sheets, in workbook order (``None``
+    for a sheet whose part is not named)."""
     try:
         workbook = archive.read("xl/workbook.xml").decode("utf-8", errors="replace")
         rels = archive.read("xl/_rels/workbook.xml.rels").decode(
             "utf-8", errors="replace"
         )
     except KeyError:
-        return None
-    ids = re.findall(r"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", workbook)
-    if position >= len(ids):
-        return None
-    target = re.search(
-        rf'<Relationship\b[^>]*?Id="{re.escape(ids[position])}"[^>]*?Target="([^"]+)"',
-        rels,
-    ) or re.search(
-        rf'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="{re.escape(ids[position])}"',
-        rels,
-    )
-    if target is None:
-        return None
-    path = target.group(1).lstrip("/")
-    return path if path.startswith("xl/") else f"xl/{path}"
+        return []
+    paths: list[str | None] = []
+    for sheet_id in re.findall(r"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", workbook):
+        target = re.search(
+            rf'<Relationship\b[^>]*?Id="{re.escape(sheet_id)}"[^>]*?Target="([^"]+)"',
+            rels,
+        ) or re.search(
+            rf'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="{re.escape(sheet_id)}"',
+            rels,
+        )
+        path = target.group(1).lstrip("/") if target else None
+        paths.append(path if path is None or path.startswith("xl/") else f"xl/{path}")
+    return paths
 
 
 def _too_large_message(name: str, size: int, limit_mb: float) -> str:

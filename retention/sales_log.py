@@ -155,10 +155,12 @@ def read_raw(
             )
         except SalesLogError:
             # an empty cover sheet before the sales sheet
-            found = None if chosen is not None else sales_sheet(data, name=file_name)
+            found = None
+            if chosen is None:
+                found = _first_sales_sheet(file_name, data, limit_mb, skip=1)
             if found is None:
                 raise
-            table = _other_sheet(file_name, data, found, limit_mb)
+            table = _other_sheet(found)
         if chosen is None:
             table = _sales_sheet_table(file_name, data, table, limit_mb)
         tables.append(table)
@@ -290,12 +292,23 @@ def sales_sheet(data: bytes | Path, *, name: str | None = None) -> str | None:
     """The first sheet of a workbook with a date and an amount column; ``None``
     for a text file or when no sheet has them."""
     name = name or (Path(data).name if isinstance(data, Path) else None)
-    for sheet in sheet_names(data, name=name):
+    found = _first_sales_sheet(name, data, None)
+    return found.sheets_read()[0] if found is not None else None
+
+
+def _first_sales_sheet(
+    name: str | None, data: bytes | Path, limit_mb: float | None, *, skip: int = 0
+) -> RawTable | None:
+    """The table of the first sheet with a date and an amount column after the
+    first ``skip`` sheets (already read), or ``None``. Each sheet is read once:
+    a sheet of a million rows takes seconds."""
+    for sheet in sheet_names(data, name=name)[skip:]:
         try:
-            if _has_sales_columns(read_table(data, name=name, sheet=sheet)):
-                return sheet
+            table = read_table(data, name=name, sheet=sheet, limit_mb=limit_mb)
         except SalesLogError:
             continue
+        if _has_sales_columns(table):
+            return table
     return None
 
 
@@ -309,23 +322,18 @@ def _sales_sheet_table(
     notes sheet), that of the first sheet that has them, with a note saying so."""
     if len(first.sheet_names) < 2 or _has_sales_columns(first):
         return first
-    chosen = sales_sheet(data, name=name)
-    if chosen is None:
-        return first
-    return _other_sheet(name, data, chosen, limit_mb)
+    found = _first_sales_sheet(name, data, limit_mb, skip=1)
+    return first if found is None else _other_sheet(found)
 
 
-def _other_sheet(
-    name: str | None, data: bytes | Path, chosen: str, limit_mb: float | None
-) -> RawTable:
-    """The sheet ``chosen`` when the first sheet has no sales columns or could
-    not be read (an empty cover sheet), with a note saying so."""
-    table = read_table(data, name=name, sheet=chosen, limit_mb=limit_mb)
+def _other_sheet(table: RawTable) -> RawTable:
+    """The table of the sales sheet read when the first sheet has no sales
+    columns or could not be read (an empty cover sheet), with a note saying so."""
     note = t(
         "The sheet {first} has no sales columns; the sheet {chosen} has them and "
         "was read. Choose another under Sheets to read.",
         first=table.sheet_names[0],
-        chosen=chosen,
+        chosen=table.sheets_read()[0],
     )
     return replace(table, notices=(note, *table.notices))
 

@@ -192,6 +192,26 @@ def test_a_workbook_whose_first_sheet_is_notes_opens_on_the_sales_sheet():
     assert app.error
 
 
+def test_a_workbook_of_several_sheets_is_read_once_to_show_it(monkeypatch):
+    """The sheet the sidebar names as read is the one read for the figures,
+    not read a second time to name it (seconds for a year of till data)."""
+    from test_sales_log import sheets_read_by
+
+    header = ["Order", "Customer", "Date", "Amount"]
+    data = workbook(
+        {
+            "Sales": [header, [1, "C1", "2024-05-02", 10], [2, "C2", "2024-06-02", 20]],
+            "Notes": [["Exported from the till"]],
+        }
+    )
+    read = sheets_read_by(monkeypatch, "two_sheets.xlsx")
+    app = upload(open_app(), ("two_sheets.xlsx", data))
+    assert not app.exception
+    assert app.sidebar.multiselect(key="sheets").value == ["Sales"]
+    assert shown_metrics(app)["Orders"] == "2"
+    assert read == ["Sales"]
+
+
 def test_sheets_are_chosen_per_workbook_when_several_are_uploaded():
     header = ["Order", "Customer", "Date", "Amount"]
     shop = workbook(

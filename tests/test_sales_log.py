@@ -352,6 +352,32 @@ def test_a_first_sheet_of_notes_is_passed_over_for_the_sheet_with_sales_columns(
     assert len(build_orders(raw, detect_columns(raw.frame)).orders) == 100
 
 
+def sheets_read_by(monkeypatch, file_name: str) -> list[str]:
+    """The sheets of ``file_name`` read from now on, in order, one entry for
+    each reading."""
+    from retention import reading
+
+    read = []
+    read_sheet = reading._read_sheet
+
+    def counting(workbook, data, name, sheet, *arguments):
+        if name == file_name:
+            read.append(sheet)
+        return read_sheet(workbook, data, name, sheet, *arguments)
+
+    monkeypatch.setattr(reading, "_read_sheet", counting)
+    return read
+
+
+def test_each_sheet_is_read_once_to_find_the_one_with_sales(monkeypatch):
+    """A sheet of a million rows takes seconds: the sales sheet found after a
+    sheet of notes is the table returned, not read again."""
+    read = sheets_read_by(monkeypatch, "notes_first.xlsx")
+    raw = read_raw(("notes_first.xlsx", notes_first_workbook()))
+    assert raw.sheets_read() == ["Orders"]
+    assert read == ["ReadMe", "Orders"]
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=sales,

@@ -158,11 +158,17 @@ def _sheet_names(name: str, digest: str, _content: bytes) -> list[str]:
 
 
 def default_sheets(source: Source) -> list[str]:
-    """The sheet read when the owner chose none: the first with sales columns."""
+    """The sheet read when the owner chose none: the first with sales columns,
+    as the reading of the workbook with no sheet chosen found it (so a sheet
+    of a million rows is read once, not again to name it here)."""
     names = workbook_sheets(source)
     if not names:
         return []
-    return [_sales_sheet(*source.file(source.files[0][0])) or names[0]]
+    try:
+        raw = _raw_of(source, None)
+    except ValueError:
+        return [names[0]]  # the reading says what is wrong with the file
+    return raw.sheets_read()[:1] or names[:1]
 
 
 def workbooks_with_sheets(source: Source) -> list[tuple[str, list[str]]]:
@@ -186,7 +192,13 @@ def sheets_key(name: str) -> str:
 def default_sheets_of(source: Source, name: str) -> list[str]:
     """The sheet read from one of several workbooks when the owner chose none."""
     names = _sheet_names(*source.file(name))
-    return [_sales_sheet(*source.file(name)) or names[0]] if names else []
+    if not names:
+        return []
+    try:
+        # as the reading of all the files with no sheet chosen found it
+        return _raw_of(source, None).sheets_read(name)[:1] or names[:1]
+    except ValueError:
+        return [_sales_sheet(*source.file(name)) or names[0]]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -358,12 +370,16 @@ def layout_memory() -> LayoutMemory:
 def current_raw() -> RawTable:
     """The raw table of the current file(s), read once per content and sheets."""
     source = current_source()
+    return _raw_of(source, chosen_sheets(source))
+
+
+def _raw_of(source: Source, sheets: tuple | None) -> RawTable:
     encoding = st.session_state.get(ENCODING_KEY)
     encoding = None if encoding in (None, "auto") else encoding
     return _read(
         tuple(name for name, _ in source.files),
         source.digests,
-        chosen_sheets(source),
+        sheets,
         upload_limit_mb(),
         encoding,
         source.files,
