@@ -116,6 +116,8 @@ if report.has_zoned_stamps:
                 "to convert them."
             )
         )
+if mixed := report.notice_text("date_order_mixed"):
+    st.warning(mixed)
 if report.date_order_ambiguous:
     st.warning(
         t(
@@ -124,6 +126,8 @@ if report.date_order_ambiguous:
             "wrong, choose month first above."
         )
     )
+elif why := report.notice_text("date_order_shape", "date_order_layout"):
+    st.info(why)
 elif report.date_order:
     st.caption(
         t(

@@ -9,9 +9,12 @@ The rules, in the order they apply:
    ``Cash customer``, ``Alkalmi vásárló``, an id of zeros), reported as such.
 2. Dates: ISO text, day-first (``03.12.2026``, ``3/12/2026``), Hungarian
    (``2026. 12. 03.``) or month-first dates with or without a time, a time of
-   day in a column of its own, and Excel day numbers. The day/month order is
-   read from the data (a first number above 12 means day first), can be set by
-   the caller, and is reported. Stamps with an offset or ``Z``, and stamps in a
+   day in a column of its own, and Excel day numbers. A date that reads one
+   way only (``14/01/2024``, ``02/13/2024``) is read that way; the day/month
+   order of the others is read from the data per file, by the layout when no
+   date tells, or set by the caller, and reported, with a column that mixes
+   the two orders said and its doubtful rows listed (:mod:`retention.date_order`).
+   Stamps with an offset or ``Z``, and stamps in a
    column whose header says UTC, are converted to the shop's time zone when
    one is given, then made naive; stamps without an offset are local already.
 3. Amounts: decimal comma or point (read from the value where its marks
@@ -70,8 +73,16 @@ import pandas as pd
 import polars as pl
 
 from retention.columns import ColumnMapping, check_mapping
+from retention.date_order import (
+    DAY_ONLY,
+    MONTH_ONLY,
+    SettledDates,
+    date_kinds,
+    settle_date_order,
+)
 from retention.i18n import t, t_count
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
+from retention.presets import find_preset
 from retention.quality import REASONS, Notice, QualityReport
 from retention.reading import (
     NON_ASCII,
@@ -402,6 +413,17 @@ class _Distinct:
         )
         return cls(counted["value"], counted["len"].cast(pl.Int64), back)
 
+    def first_rows(self) -> pl.Series:
+        """The position of each value's first row."""
+        return (
+            pl.DataFrame({"back": self.back})
+            .with_row_index("line")
+            .group_by("back")
+            .agg(pl.col("line").min())
+            .sort("back")["line"]
+            .cast(pl.Int64)
+        )
+
     def spread(self, per_value: pl.Series) -> pl.Series:
         """Per-value results, one per row again."""
         return per_value.gather(self.back)
@@ -556,9 +578,12 @@ def parse_timestamps(
     values : Series of str
         The raw cells.
     date_order : {"auto", "day_first", "month_first"}
-        For dates like 03/04/2024; ``"auto"`` reads day first when a first
-        number above 12 occurs, month first when a second number above 12
-        occurs, and assumes day first (flagged ``ambiguous``) when neither does.
+        For dates like 03/04/2024; ``"auto"`` follows the dates that read one
+        way only (a first number above 12: day first; a second: month first;
+        the more numerous when both occur), else the dates' shape, else
+        assumes day first (flagged ``ambiguous``). A date that reads one way
+        only is read that way whatever the order (see
+        :mod:`retention.date_order`).
     timezone : str, optional
         The shop's time zone for stamps written with an offset or ``Z``.
 
@@ -566,7 +591,8 @@ def parse_timestamps(
     -------
     ParsedTimestamps
         ``values`` as ``datetime64[ns]``, NaT where unreadable; ``repairs`` holds
-        ``time_zone_converted`` or ``excel_serial_date`` per row, else ``""``.
+        ``time_zone_converted``, ``excel_serial_date``, ``date_other_order``
+        or ``date_order_unsure`` per row, else ``""``.
     """
     parsed = _timestamps(_text(values), date_order=date_order, timezone=timezone)
     return ParsedTimestamps(
@@ -584,6 +610,9 @@ def _timestamps(
     date_order: str = "auto",
     timezone: str | None = None,
     utc: bool = False,
+    layout: tuple[str, str] | None = None,
+    places: DatePlaces | None = None,
+    column: str | None = None,
 ) -> _Stamps:
     if isinstance(text.dtype, pl.Datetime):
         return _typed_timestamps(text, timezone=timezone, utc=utc)
@@ -598,11 +627,97 @@ def _timestamps(
     frame = _parse_iso(frame, parsed, timezone, utc)
     frame = _parse_month_names(frame)
     frame = _parse_serials(frame)
-    frame = _parse_numeric_dates(frame, parsed, date_order)
+    frame = _parse_numeric_dates(frame)
+    settled = None
+    if frame["as_day"].is_not_null().any() or frame["as_month"].is_not_null().any():
+        frame, settled = _settle_date_order(
+            frame, distinct, text, parsed, date_order, layout, places, column
+        )
     frame = _parse_other_dates(frame, parsed)
     parsed.values = distinct.spread(frame["value"])
     parsed.repairs = distinct.spread(frame["repair"])
+    if settled is not None:  # decided row by row
+        parsed.values = parsed.values.fill_null(settled.values)
+        parsed.repairs = settled.repairs.zip_with(settled.repairs != "", parsed.repairs)
     return parsed
+
+
+def _settle_date_order(
+    frame: pl.DataFrame,
+    distinct: _Distinct,
+    text: pl.Series,
+    parsed: _Stamps,
+    requested: str,
+    layout: tuple[str, str] | None,
+    places: DatePlaces | None,
+    column: str | None,
+) -> tuple[pl.DataFrame, SettledDates | None]:
+    """The dates written with the year last, read in the order that fits
+    (:mod:`retention.date_order`). One order for the whole column is decided
+    on the distinct values, weighted by their rows, and written into the
+    frame; files of several orders, and a column that mixes them, are
+    decided row by row, and those rows are returned instead."""
+    kinds = date_kinds(frame["as_day"], frame["as_month"])
+    day = int(frame["weight"].filter(kinds == DAY_ONLY).sum())
+    month = int(frame["weight"].filter(kinds == MONTH_ONLY).sum())
+    several = places is not None and places.part.n_unique() > 1
+    by_row = several or (requested == "auto" and day > 0 and month > 0)
+    if by_row:
+        rows = pl.DataFrame(
+            {
+                "text": text,
+                "as_day": distinct.spread(frame["as_day"]),
+                "as_month": distinct.spread(frame["as_month"]),
+            }
+        ).with_columns((places or DatePlaces.of_one(len(text))).columns())
+        names = places.names if places is not None else None
+    else:
+        # row numbers only name a date read against the order chosen
+        if requested == "auto":
+            row = pl.repeat(None, len(frame), dtype=pl.Int64, eager=True)
+        else:
+            first = distinct.first_rows()
+            row = places.row.gather(first) if places is not None else first + 1
+        rows = frame.select("text", "as_day", "as_month", "weight").with_columns(
+            part=pl.lit(0, dtype=pl.UInt32), row=row
+        )
+        names = None
+    settled = settle_date_order(
+        rows, requested=requested, layout=layout, part_names=names, column=column
+    )
+    parsed.date_order, parsed.ambiguous = settled.order, settled.ambiguous
+    parsed.notices += settled.notices
+    if by_row:
+        return frame, settled
+    frame = frame.with_columns(
+        value=pl.coalesce(pl.col("value"), settled.values),
+        repair=pl.when(settled.repairs != "")
+        .then(settled.repairs)
+        .otherwise(pl.col("repair")),
+    )
+    return frame, None
+
+
+@dataclass(frozen=True)
+class DatePlaces:
+    """Where each row of a date column comes from: its part (file or sheet,
+    numbered from 0), its row number as the user sees it, and the parts'
+    names, for the date order to be decided per file and named in notes."""
+
+    part: pl.Series
+    row: pl.Series
+    names: list[str] | None = None
+
+    @classmethod
+    def of_one(cls, height: int) -> DatePlaces:
+        """One part, rows numbered from 1."""
+        return cls(
+            pl.repeat(0, height, dtype=pl.UInt32, eager=True),
+            pl.int_range(1, height + 1, eager=True),
+        )
+
+    def columns(self) -> list[pl.Series]:
+        return [self.part.alias("part"), self.row.alias("row")]
 
 
 def _typed_timestamps(values: pl.Series, *, timezone: str | None, utc: bool) -> _Stamps:
@@ -804,10 +919,14 @@ def _parse_serials(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _parse_numeric_dates(
-    frame: pl.DataFrame, parsed: _Stamps, date_order: str
-) -> pl.DataFrame:
-    """Dates written with numbers only: 03.12.2026, 3/12/26 14:05, 2026. 12. 03."""
+def _parse_numeric_dates(frame: pl.DataFrame) -> pl.DataFrame:
+    """Dates written with numbers only: 03.12.2026, 3/12/26 14:05, 2026. 12. 03.
+
+    Year-first dates are read at once; a date with the year last is read both
+    ways, into ``as_day`` and ``as_month``, for :mod:`retention.date_order`
+    to decide between."""
+    unread = pl.lit(None, dtype=pl.Datetime("ns"))
+    frame = frame.with_columns(as_day=unread, as_month=unread)
     todo = frame.select(_todo(frame)).to_series()
     if not todo.any():
         return frame
@@ -816,79 +935,69 @@ def _parse_numeric_dates(
     year_last = rest["text"].str.extract_groups(_DAY_MONTH_YEAR).struct.unnest()
     is_year_first = year_first["year"].is_not_null()
     is_year_last = year_last["year"].is_not_null() & ~is_year_first
-    values = pl.Series("value", [None] * rest.height, dtype=pl.Datetime("ns"))
+    nothing = pl.Series("value", [None] * rest.height, dtype=pl.Datetime("ns"))
+    values, as_day, as_month = nothing, nothing, nothing
     if is_year_first.any():
         values = _assemble(year_first, day_first=False).zip_with(is_year_first, values)
     if is_year_last.any():
-        parts = year_last.with_columns(weight=rest["weight"], text=rest["text"]).filter(
-            is_year_last
-        )
-        day_first = _choose_date_order(parts, date_order, parsed)
-        values = _assemble(year_last, day_first=day_first).zip_with(
-            is_year_last, values
-        )
-    update = pl.DataFrame({"position": rest["position"], "found": values})
+        # each reading assembled from the text only where it alone gives a
+        # month (12 or under); with both numbers 12 or under, the month-first
+        # reading is the day-first one with day and month swapped
+        first = year_last["first"].cast(pl.Int64, strict=False)
+        second = year_last["second"].cast(pl.Int64, strict=False)
+        as_day = _assemble_where(year_last, is_year_last & (second <= 12), True)
+        month_only = is_year_last & (first <= 12) & (second > 12)
+        as_month = _assemble_where(year_last, month_only, False)
+        two_ways = is_year_last & (first <= 12) & (second <= 12)
+        as_month = _swapped(as_day, two_ways & as_day.is_not_null(), as_month)
+    update = pl.DataFrame(
+        {
+            "position": rest["position"],
+            "found": values,
+            "found_day": as_day,
+            "found_month": as_month,
+        }
+    )
     return (
         frame.with_row_index("position")
         .join(update, on="position", how="left")
-        .with_columns(value=pl.coalesce("value", "found"))
-        .drop("position", "found")
+        .with_columns(
+            value=pl.coalesce("value", "found"),
+            as_day=pl.col("found_day"),
+            as_month=pl.col("found_month"),
+        )
+        .drop("position", "found", "found_day", "found_month")
     )
 
 
-def _choose_date_order(parts: pl.DataFrame, requested: str, parsed: _Stamps) -> bool:
-    """Decide day-first or month-first from the numbers, unless the user chose."""
-    first = parts["first"].cast(pl.Int64)
-    second = parts["second"].cast(pl.Int64)
-    weight = parts["weight"]
-    day_evidence = int(weight.filter(first > 12).sum())
-    month_evidence = int(weight.filter(second > 12).sum())
-    separator = _date_separator(parts["text"][0])
-    if requested != "auto":
-        day_first = requested == "day_first"
-        code, message = (
-            "date_order_chosen",
-            t(
-                "Dates were read {order}, as chosen.",
-                order=_order_words(day_first, separator),
-            ),
+def _assemble_where(parts: pl.DataFrame, rows: pl.Series, day_first: bool) -> pl.Series:
+    """:func:`_assemble` for the ``rows`` marked, null elsewhere."""
+    found = pl.Series("value", [None] * len(rows), dtype=pl.Datetime("ns"))
+    if not rows.any():
+        return found
+    return found.scatter(
+        rows.arg_true(), _assemble(parts.filter(rows), day_first=day_first)
+    )
+
+
+def _swapped(stamps: pl.Series, rows: pl.Series, into: pl.Series) -> pl.Series:
+    """``into`` with the ``rows`` marked set to ``stamps`` with day and month
+    swapped (both 12 or under there, so always a date)."""
+    if not rows.any():
+        return into
+    chosen = stamps.filter(rows).dt
+    swapped = pl.select(
+        pl.datetime(
+            chosen.year(),
+            chosen.day(),
+            chosen.month(),
+            chosen.hour(),
+            chosen.minute(),
+            chosen.second(),
+            time_unit="ns",
         )
-    elif day_evidence == month_evidence == 0:
-        day_first, parsed.ambiguous = True, True
-        code, message = (
-            "date_order_ambiguous",
-            t(
-                "No date shows whether the day or the month comes first (all numbers are 12 or under); they were read day first. Please check and change the date order if needed."
-            ),
-        )
-    else:
-        day_first = day_evidence >= month_evidence
-        telling = (first > 12) if day_first else (second > 12)
-        example = parts.filter(telling).row(0, named=True)
-        code, message = (
-            "date_order_detected",
-            t(
-                "Dates were read {order}, because values such as {example} only make sense that way.",
-                order=_order_words(day_first, _date_separator(example["text"])),
-                example=example["text"],
-            ),
-        )
-    parsed.date_order = "day_first" if day_first else "month_first"
-    parsed.notices.append(Notice(code, message))
-    return day_first
-
-
-def _date_separator(written: str | None) -> str:
-    """The mark between a date's numbers as written (``/`` in ``13/01/2024``)."""
-    found = re.search(r"\d\s?([./-])", written or "")
-    return found.group(1) if found else "/"
-
-
-def _order_words(day_first: bool, separator: str = "/") -> str:
-    """``day first (dd/mm/yyyy)``, written with the file's own separator."""
-    if day_first:
-        return t("day first ({pattern})", pattern=separator.join(["dd", "mm", "yyyy"]))
-    return t("month first ({pattern})", pattern=separator.join(["mm", "dd", "yyyy"]))
+    ).to_series()
+    return into.scatter(rows.arg_true(), swapped)
 
 
 def _assemble(parts: pl.DataFrame, *, day_first: bool) -> pl.Series:
@@ -933,7 +1042,11 @@ def _assemble(parts: pl.DataFrame, *, day_first: bool) -> pl.Series:
 
 def _parse_other_dates(frame: pl.DataFrame, parsed: _Stamps) -> pl.DataFrame:
     """Dates with month names (5 Jan 2024, Jan 5, 2024); few in practice."""
-    todo = frame.select(_todo(frame) & pl.col("text").str.contains("[A-Za-z]"))
+    # a date with the year last (3/12/2026 9:05 PM) is read in its order
+    written = pl.col("as_day").is_not_null() | pl.col("as_month").is_not_null()
+    todo = frame.select(
+        _todo(frame) & ~written & pl.col("text").str.contains("[A-Za-z]")
+    )
     todo = todo.to_series()
     if not todo.any():
         return frame
@@ -1265,7 +1378,9 @@ def clean_orders(
     options = options or CleaningOptions()
     tell = progress or _silent
     check_mapping(mapping, raw.cells)
-    lines, notices, parsed = _read_lines(raw.cells, mapping, options, tell)
+    lines, notices, parsed = _read_lines(
+        raw.cells, mapping, options, tell, places=_date_places(raw)
+    )
     if READ_REPAIR in raw.rows.columns:
         lines = lines.with_columns(raw.rows[READ_REPAIR])
     tell(0.5, t("Finding total rows and rows repeated in the file…"))
@@ -1300,6 +1415,28 @@ def clean_orders(
     return _canonical(orders, mapping), report
 
 
+def _layout_date_order(headers: list[str]) -> tuple[str, str] | None:
+    """The recognised export layout's name and the order it writes dates in,
+    when it is known (Etsy: month first)."""
+    found = find_preset(headers)
+    if found is None or found[0].date_order is None:
+        return None
+    return found[0].name, found[0].date_order
+
+
+def _date_places(raw: RawTable) -> DatePlaces:
+    """Each row's file (or sheet) and row number, for the date order."""
+    names = [
+        t("{file}, sheet “{sheet}”", file=source, sheet=sheet)
+        if sheet and raw.rows["sheet"].n_unique() > 1
+        else source or t("the file")
+        for source, sheet in raw.rows.select("source", "sheet")
+        .unique(maintain_order=True)
+        .iter_rows()
+    ]
+    return DatePlaces(_parts(raw.rows), raw.rows["row_number"], names)
+
+
 def _silent(done: float, message: str) -> None:
     """A progress callback that tells no one."""
 
@@ -1309,6 +1446,8 @@ def _read_lines(
     mapping: ColumnMapping,
     options: CleaningOptions,
     tell: Progress = _silent,
+    *,
+    places: DatePlaces | None = None,
 ) -> tuple[pl.DataFrame, list[Notice], dict]:
     """Parse the mapped columns of every row into typed line values."""
     blank = pl.repeat("", cells.height, dtype=pl.String, eager=True)
@@ -1348,6 +1487,9 @@ def _read_lines(
         date_order=options.date_order,
         timezone=options.timezone,
         utc=bool(mapping.timestamp and _UTC_HEADER.search(mapping.timestamp)),
+        layout=_layout_date_order(cells.columns),
+        places=places,
+        column=mapping.timestamp,
     )
     tell(0.3, t("Reading the amounts…"))
     quantity = _amounts(column("quantity"))
@@ -2385,6 +2527,8 @@ def _row_reasons(
             code: pl.col(READ_REPAIR).str.split(",").list.contains(code)
             for code in read
         },
+        "date_order_unsure": pl.col("date_repair") == "date_order_unsure",
+        "date_other_order": pl.col("date_repair") == "date_other_order",
         "amount_mark_ambiguous": pl.col("amount_ambiguous"),
         "amount_other_mark": pl.col("amount_other_mark"),
         "id_decimal_suffix": pl.col("id_repaired"),

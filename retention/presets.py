@@ -13,6 +13,12 @@ Transactions CSV), WooCommerce orders (Analytics > Orders, emailed or
 downloaded), Stripe payments (``Created (UTC)`` and ``Created date (UTC)``),
 SumUp's transactions report in German. SumUp's English report is recognised
 by headers that no file here checks.
+
+A preset's ``date_order`` is the order its export writes dates such as
+12/1/2023 in, used when no date of the file tells (:mod:`retention.date_order`):
+Etsy writes month first (``12/31/2023`` in the real excerpt). Shopify, Square
+and Stripe write the year first, so need none; Online Retail's workbook holds
+date cells, and its copies as text are written both ways, so it has none.
 """
 
 from __future__ import annotations
@@ -33,13 +39,15 @@ class Preset:
     one the file has is used. ``ignored`` are columns the export fills with
     something that looks like a role but is not (SumUp's ``E-Mail`` is the
     merchant's own account, not the customer's), kept out of the header
-    matching.
+    matching. ``date_order`` is, when known, the order the export writes
+    dates in (``"month_first"``).
     """
 
     name: str
     signature: frozenset[frozenset[str]]
     roles: dict[str, tuple[str, ...]]
     ignored: frozenset[str] = frozenset()
+    date_order: str | None = None
 
     def matches(self, headers: Iterable[str]) -> bool:
         held = {header.strip().lower() for header in headers}
@@ -50,6 +58,8 @@ def _preset(
     name: str,
     signature: Iterable[str | tuple[str, ...]],
     ignored: Iterable[str] = (),
+    *,
+    date_order: str | None = None,
     **roles: str | tuple[str, ...],
 ) -> Preset:
     def names(value: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -61,6 +71,7 @@ def _preset(
         groups,
         {role: names(columns) for role, columns in roles.items()},
         frozenset(h.lower() for h in ignored),
+        date_order,
     )
 
 
@@ -110,6 +121,7 @@ PRESETS = (
     _preset(
         "Etsy sold orders",
         ["Sale Date", "Order ID", "Buyer User ID", "Order Total"],
+        date_order="month_first",
         timestamp="Sale Date",
         order_id="Order ID",
         customer="Buyer User ID",

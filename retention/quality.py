@@ -48,6 +48,8 @@ REASONS: dict[str, str] = {
     "amount_mark_ambiguous": "repaired",
     "time_zone_converted": "repaired",
     "excel_serial_date": "repaired",
+    "date_other_order": "repaired",
+    "date_order_unsure": "repaired",
     "duplicate": "excluded",
     "duplicate_other_file": "excluded",
     "total_row": "excluded",
@@ -134,6 +136,12 @@ def reason_label(reason: str) -> str:
             "Time stamp with a time zone, converted to the shop's local time"
         ),
         "excel_serial_date": t("Date stored as an Excel day number, converted"),
+        "date_other_order": t(
+            "Date that can be read only with the day and the month the other way round than the rest of its file (02/13/2024 among 14/01/2024): read the only way it can be; check it"
+        ),
+        "date_order_unsure": t(
+            "Date that reads two ways (02/11/2024 is 11 February or 2 November) in a file that mixes day-first and month-first dates: read the way that puts it nearest the dates above and below it; check it"
+        ),
         "duplicate": t("Exact duplicate of an earlier row"),
         "duplicate_other_file": t(
             "The same sale as a row of another file or sheet uploaded with it (overlapping exports, or the same sales as .xlsx and .csv): counted once, from the first file"
@@ -399,6 +407,11 @@ class QualityReport:
 
     def notice_texts(self) -> list[str]:
         return [notice.message for notice in self.notices]
+
+    def notice_text(self, *codes: str) -> str | None:
+        """The message of the first notice with one of ``codes``, if any."""
+        found = (notice.message for notice in self.notices if notice.code in codes)
+        return next(found, None)
 
     def summary(self) -> pd.DataFrame:
         """The headline figures as a two-column table (``figure``, ``value``)."""

@@ -287,3 +287,36 @@ def test_the_data_page_notes_two_columns_of_one_name():
     assert not app.exception
     captions = [caption.value for caption in app.caption]
     assert any(c.startswith("Two columns are named amount;") for c in captions)
+
+
+def test_the_data_page_says_a_date_column_mixes_the_two_orders():
+    """Tester file: two tills' exports pasted together, 14/01/2024 … and
+    02/11/2024 …; the Data page warns, with the rows to download."""
+    from test_date_order import FILES
+
+    path = FILES / "two_tills_day_and_month_first.csv"
+    app = upload(open_app(), (path.name, path.read_bytes()))
+    app.switch_page("pages/data.py").run()
+
+    assert not app.exception
+    warnings = " ".join(w.value for w in app.warning)
+    assert "mixes day-first and month-first dates" in warnings
+    assert "8 rows only month first (such as 02/13/2024 in row 14)" in warnings
+    labels = [button.label for button in app.get("download_button")]
+    assert any(
+        label.startswith("Download: Date that reads two ways") for label in labels
+    )
+
+
+def test_the_data_page_says_why_an_etsy_week_was_read_month_first():
+    from test_date_order import FILES
+
+    path = FILES / "etsy_first_days.csv"
+    app = upload(open_app(), (path.name, path.read_bytes()))
+    app.switch_page("pages/data.py").run()
+
+    assert not app.exception
+    assert not app.warning
+    why = " ".join(i.value for i in app.info)
+    assert "as Etsy sold orders exports write them" in why
+    assert app.radio(key="date_order").value == "auto"
