@@ -18,6 +18,7 @@ from retention.columns import detect_columns
 from retention.orders import check_orders
 from retention.quality import reason_label
 from retention.reading import SalesLogError, read_table
+from tests.test_reading import MIXED_DELIMITERS
 
 
 def clean(csv_text: str, **options):
@@ -941,16 +942,7 @@ def test_rows_of_another_delimiter_are_left_out_under_their_own_reason():
     """Hand-worked: rows 2, 4 and 7 are read (40.00 + 60.00 + 10.00 = 110.00,
     3 orders); rows 3, 5 and 6 use ; or a tab and are left out as such, not as
     rows without a date."""
-    text = (
-        "order_id,customer_id,order_date,amount\n"
-        "1001,C01,2024-01-15,40.00\n"
-        "1002;C02;2024-02-03;25.00\n"
-        "1003,C01,2024-03-09,60.00\n"
-        "1004\tC03\t2024-03-20\t35.50\n"
-        "1005;C02;2024-03-22;12,50\n"
-        "1006,C04,2024-03-25,10.00\n"
-    )
-    orders, report = clean(text)
+    orders, report = clean(MIXED_DELIMITERS)
     assert (len(orders), orders["revenue"].sum()) == (3, pytest.approx(110.00))
     assert report.count("no_date") == 0
     assert report.count("other_delimiter") == 3

@@ -17,29 +17,16 @@ from test_page_share import create_link, token_of
 
 from retention.sales_log import read_raw
 from tests.test_pages import (  # noqa: F401
+    PAGES,
     navigation_pages,
     open_app,
     shown_metrics,
     upload,
 )
+from tests.test_reading import MIXED_DELIMITERS
 
-FIGURE_PAGES = [
-    "pages/overview.py",
-    "pages/retention.py",
-    "pages/changes.py",
-    "pages/cohorts.py",
-    "pages/customers.py",
-    "pages/value.py",
-]
-MIXED_DELIMITERS = (
-    "order_id,customer_id,order_date,amount\n"
-    "1001,C01,2024-01-15,40.00\n"
-    "1002;C02;2024-02-03;25.00\n"
-    "1003,C01,2024-03-09,60.00\n"
-    "1004\tC03\t2024-03-20\t35.50\n"
-    "1005;C02;2024-03-22;12,50\n"
-    "1006,C04,2024-03-25,10.00\n"
-)
+# the pages of figures: all but the NPS and Data pages
+FIGURE_PAGES = [page for page in PAGES if page not in ("pages/nps.py", "pages/data.py")]
 FUTURE_DATES = (
     "order_id,customer_id,order_date,amount\n"
     "1,C01,2026-10-05,10.00\n"

@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 
 from retention.sales_log import read_raw, sales_sheet
+from tests.test_cli import run_cli
 from tests.test_sales_log import sheets_read_by
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,16 +49,6 @@ def test_a_sheet_of_totals_before_the_sales_is_passed_over_for_the_sheet_with_cu
         "under Sheets to read."
     )
     assert sales_sheet(summary_first_workbook(), name="totals.xlsx") == "Sales"
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "retention", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_the_command_line_reads_the_sheets_it_is_given(tmp_path):
