@@ -393,10 +393,14 @@ class QualityReport:
         other row ``repair`` is empty. Sorted kept, repaired, excluded, then
         by the number of rows.
         """
+        # by the few distinct lists of repairs first: the repair counted is
+        # then found once per list, not once per row
         counts = (
-            self.row_table.with_columns(_counted_repair())
-            .group_by("reason", "repair", "outcome", maintain_order=True)
+            self.row_table.group_by("reason", "outcome", "repairs", maintain_order=True)
             .agg(rows=pl.len(), example=pl.col("row_number").first())
+            .with_columns(_counted_repair())
+            .group_by("reason", "repair", "outcome", maintain_order=True)
+            .agg(pl.col("rows").sum(), pl.col("example").first())
             .to_pandas()
         )
         counts["label"] = [

@@ -213,8 +213,8 @@ def summary_rows(view: ReportView) -> pd.DataFrame:
     figures["definition"] = [names[figure][1] for figure in figures["figure"]]
     figures["note"] = [
         t(
-            "Of {label}, the range's last complete period: nobody in this range "
-            "had bought in the range before",
+            "Of {label}, the range's last complete period: nobody bought in the "
+            "range before, so the range's own rate is undefined (S = 0)",
             label=label,
         )
         if label
