@@ -352,6 +352,7 @@ def test_the_report_says_what_the_overview_page_shows(cases_dir):
     ("query", "selection"),
     [
         ({}, Selection("month", 491, 503)),  # the whole sample: nothing before
+        ({"window": "2"}, Selection("month", 491, 503, window=2)),
         ({"start": "2011-09-01", "end": "2011-11-30"}, Selection("month", 500, 502)),
         (
             {"granularity": "Q", "start": "2011-04-01", "end": "2011-09-30"},
