@@ -17,6 +17,7 @@ from retention.leaks import (
     customers_in,
     leak_dimensions,
     lost_in_groups,
+    uncounted_note,
 )
 from retention.periods import coverage_notes
 from retention.retention_rates import latest_complete_period
@@ -127,6 +128,8 @@ st.caption(
         range=selection.label,
     )
 )
+if note := uncounted_note(orders, selection):
+    st.caption(note)
 members = data.at_start_customers(log.content_hash, selection, orders)
 dimensions = leak_dimensions(orders)
 dimension = st.selectbox(

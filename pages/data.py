@@ -8,7 +8,7 @@ import streamlit as st
 from retention.cleaning import zone_label
 from retention.columns import ROLES, role_label
 from retention.i18n import t, t_count
-from retention.quality import reason_label
+from retention.quality import outcome_label
 from retention.reading import TEXT_ENCODINGS
 from retention.sales_log import NoPurchasesError
 from ui import data, show
@@ -152,13 +152,8 @@ fourth.metric(
 
 st.subheader(t("What happened to each row"))
 counts = report.counts()
-outcome_names = {
-    "kept": t("kept"),
-    "repaired": t("repaired"),
-    "excluded": t("excluded"),
-}
 show.table(
-    counts.assign(outcome=counts["outcome"].map(outcome_names))[
+    counts.assign(outcome=counts["outcome"].map(outcome_label))[
         ["outcome", "label", "rows"]
     ].rename(
         columns={"outcome": t("Outcome"), "label": t("Reason"), "rows": t("Rows")}
@@ -166,35 +161,52 @@ show.table(
 )
 
 
-def _rows_csv(reason: str) -> bytes:
-    """The rows that ended with ``reason``, made only when downloaded."""
-    rows = report.rows_for(reason, exact=True)
+def _rows_csv(reason: str, repair: str) -> bytes:
+    """The rows of one group of the counts, made only when downloaded."""
+    rows = report.rows_for(reason, exact=True, repair=repair)
     return rows.to_csv(index=False).encode("utf-8-sig")
 
 
-for reason in counts.loc[counts["reason"] != "ok", "reason"]:
+groups = counts[counts["reason"] != "ok"]
+for reason, repair, label, rows in groups[
+    ["reason", "repair", "label", "rows"]
+].itertuples(index=False):
+    name = f"{reason}_{repair}" if repair else reason
     st.download_button(
         t_count(
-            report.count(reason, exact=True),
+            int(rows),
             "Download: {label} ({count} row)",
             "Download: {label} ({count} rows)",
-            label=reason_label(reason),
+            label=label,
         ),
-        partial(_rows_csv, reason),
-        file_name=f"rows_{reason}.csv",
+        partial(_rows_csv, reason, repair),
+        file_name=f"rows_{name}.csv",
         mime="text/csv",
-        key=f"download_{reason}",
+        key=f"download_{name}",
     )
-left, right = st.columns(2)
+left, middle, right = st.columns(3)
 left.download_button(
     t("Download the whole report (.xlsx)"),
     report.to_excel_bytes,
     file_name="regulars_data_report.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    help=t("One workbook: the summary, the rows per reason and every row."),
 )
-right.download_button(
-    t("Download the whole report (.csv)"),
+middle.download_button(
+    t("Download every row (.csv)"),
     report.to_csv_bytes,
     file_name="regulars_data_report.csv",
     mime="text/csv",
+    help=t("Every row read, with what happened to it and its cells as read."),
+)
+right.download_button(
+    t("Download the counts per reason (.csv)"),
+    report.counts_csv_bytes,
+    file_name="regulars_data_report_reasons.csv",
+    mime="text/csv",
+    key="download_reason_counts",
+    help=t(
+        "The table above as a file of its own: how many rows were kept, kept "
+        "after a repair or left out, and why."
+    ),
 )

@@ -6,9 +6,8 @@ those of the last complete period, so the first screen answers its question."""
 import streamlit as st
 
 from retention.i18n import t, t_count
-from retention.overview import overview, range_retention
+from retention.overview import overview_figures
 from retention.periods import coverage_notes
-from retention.retention_rates import latest_complete_period
 from ui import data
 from ui.show import (
     change,
@@ -29,19 +28,13 @@ log = view.sales_log
 st.title(t("Do your customers come back?"))
 data_notes(view.sales_log.report)
 
-figures = overview(orders, selection).set_index("figure")
-earlier_data = figures.loc["orders", "previous"] > 0
-flow = range_retention(orders, selection)
 table = data.retention_table(
     log.content_hash, selection.period, selection.window, orders
 )
-shown = table[
-    (table["period"] >= selection.first) & (table["period"] <= selection.last)
-]
-latest = latest_complete_period(shown)
-# With no customer in the range before, the range's own rates are undefined:
-# the last complete period's stand in for them.
-per_period = latest if flow.customers_at_start == 0 else None
+headline = overview_figures(orders, selection, table)
+figures = headline.figures.set_index("figure")
+earlier_data, flow = headline.earlier_data, headline.flow
+latest, per_period = headline.latest, headline.per_period
 
 if earlier_data:
     st.caption(
@@ -83,11 +76,11 @@ if earlier_data:
 names = figure_names()
 for row_of_figures in (list(figures.index[:4]), list(figures.index[4:])):
     for column, figure in zip(st.columns(4), row_of_figures, strict=True):
-        if per_period is not None and figure in ("retention_rate", "churn_rate"):
+        if figures.loc[figure, "measured_in"]:
             column.metric(
                 names[figure],
-                percent(per_period[figure]),
-                delta=t("in {label}", label=per_period["label"]),
+                percent(figures.loc[figure, "value"]),
+                delta=t("in {label}", label=figures.loc[figure, "measured_in"]),
                 delta_color="off",
                 delta_arrow="off",
             )
@@ -95,9 +88,7 @@ for row_of_figures in (list(figures.index[:4]), list(figures.index[4:])):
         column.metric(
             names[figure],
             formatted(figure, figures.loc[figure, "value"]),
-            delta=change(figure, figures.loc[figure, "change"])
-            if earlier_data
-            else None,
+            delta=change(figure, figures.loc[figure, "change"]),
             delta_color="inverse" if figure == "churn_rate" else "normal",
         )
 

@@ -83,7 +83,12 @@ from retention.date_order import (
 from retention.i18n import t, t_count
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
 from retention.presets import find_preset
-from retention.quality import REASONS, Notice, QualityReport
+from retention.quality import (
+    REASONS,
+    Notice,
+    QualityReport,
+    with_repaired_outcomes,
+)
 from retention.reading import (
     NON_ASCII,
     OTHER_DELIMITER,
@@ -2595,7 +2600,8 @@ def _row_reasons(
                 rows, excluded.replace_strict(REASONS, return_dtype=pl.String)
             ),
         )
-    return reasons
+    # a guest purchase or a refund kept after a repair is kept after a repair
+    return with_repaired_outcomes(reasons)
 
 
 def _repair_lists(bits: pl.Series, codes: list[str]) -> pl.Expr:

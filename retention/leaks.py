@@ -16,9 +16,18 @@ Each loss is described by what was known about the customer at the start of P:
   channel of their first purchase, when the data has that column.
 
 Only purchases by identified customers count, as in every customer figure.
+
+A customer is lost in P only once P has fully passed within the data: when the
+data stops inside the last period (it is *partial*, as ``retention.periods``
+flags it), a customer due back in it is not late yet, so that period is left
+out of these counts altogether, its customers at the start as well as its
+losses (``counted_selection``; ``uncounted_note`` says so in words). The
+per-period retention table still shows the partial period, marked partial.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -26,18 +35,20 @@ import pandas as pd
 from retention.history import purchase_history
 from retention.i18n import t
 from retention.orders import OPTIONAL_COLUMNS, customer_codes
-from retention.periods import period_label
+from retention.periods import Observation, coverage_notes, period_calendar, period_label
 from retention.selection import Selection
 
 __all__ = [
     "LEAK_DIMENSIONS",
     "PAST_ORDER_GROUPS",
     "churn_leaks",
+    "counted_selection",
     "customers_at_start",
     "customers_in",
     "leak_dimensions",
     "lost_customers",
     "lost_in_groups",
+    "uncounted_note",
 ]
 
 # (lowest number of past orders, group name) from the smallest up
@@ -73,9 +84,56 @@ def leak_dimensions(orders: pd.DataFrame) -> dict[str, str]:
     }
 
 
+def _calendar(orders: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """``period_calendar`` of the selection's periods for these orders (every
+    order counts for the days the data covers, guest orders too, as in
+    ``retention_by_period``)."""
+    seen = Observation.of(orders["timestamp"])
+    return period_calendar(selection.first, selection.last, selection.period, seen)
+
+
+def counted_selection(orders: pd.DataFrame, selection: Selection) -> Selection | None:
+    """The part of ``selection`` whose losses can be counted: its periods up to
+    the last one the data covers to its end (a partial last period, and any
+    period after the data, are left out). None when no period of the selection
+    has fully passed within the data."""
+    if orders.empty:
+        return None
+    calendar = _calendar(orders, selection)
+    partial = calendar["partial"].to_numpy()
+    if not partial.any():
+        return selection
+    last = selection.first + int(np.argmax(partial)) - 1
+    return replace(selection, last=last) if last >= selection.first else None
+
+
+def uncounted_note(orders: pd.DataFrame, selection: Selection) -> str | None:
+    """A sentence naming the periods of ``selection`` left out of the losses
+    because the data stops inside them (see ``counted_selection``); None when
+    every period is counted."""
+    if orders.empty:
+        return None
+    calendar = _calendar(orders, selection)
+    partial = calendar[calendar["partial"]]
+    if partial.empty:
+        return None
+    row = partial.iloc[0]
+    covered = " ".join(coverage_notes(row)) if row["covered_days"] > 0 else ""
+    return t(
+        "{label} is not counted here: a customer is lost only once the period "
+        "they were due back in has ended within the data, and the data stops "
+        "before the end of {label}, so nobody is late in it yet. {covered}",
+        label=row["label"],
+        covered=covered,
+    ).strip()
+
+
 def customers_at_start(orders: pd.DataFrame, selection: Selection) -> pd.DataFrame:
-    """Every customer in S for each period of ``selection``, and whether they
-    were lost in it.
+    """Every customer in S for each period of ``selection`` that has fully
+    passed within the data, and whether they were lost in it.
+
+    A partial last period (the data stops inside it) is left out, customers at
+    its start and losses alike: nobody is late in it yet (``counted_selection``).
 
     One row per (customer, period), sorted by customer and period, columns
     ``AT_START_COLUMNS``: ``customer_id`` (as in the file; a categorical of the
@@ -87,8 +145,10 @@ def customers_at_start(orders: pd.DataFrame, selection: Selection) -> pd.DataFra
     """
     history = purchase_history(orders)
     optional = [name for name in OPTIONAL_COLUMNS if name in orders.columns]
-    if not history.customers:
-        return pd.DataFrame(columns=[*AT_START_COLUMNS[:8], *optional])
+    counted = counted_selection(orders, selection)
+    if not history.customers or counted is None:
+        return _no_members(optional)
+    selection = counted
     members = _members(history, selection)
     customer, period = members["customer"], members["period"]
 
@@ -127,6 +187,15 @@ def customers_at_start(orders: pd.DataFrame, selection: Selection) -> pd.DataFra
     for name in optional:
         table[name] = _first_purchase_values(orders, history, name)[customer]
     return table
+
+
+def _no_members(optional: list[str]) -> pd.DataFrame:
+    """``customers_at_start`` with no row, its columns typed as with rows."""
+    kinds = {"period": "int64", "lost": "bool", "last_purchase": "int64"}
+    kinds["past_orders"] = "int64"
+    names = [*AT_START_COLUMNS[:8], *optional]
+    types = {name: kinds.get(name, "category") for name in names}
+    return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in types.items()})
 
 
 def _members(history, selection: Selection) -> dict[str, np.ndarray]:
@@ -177,8 +246,9 @@ def _first_purchase_values(orders: pd.DataFrame, history, name: str) -> pd.Categ
 
 
 def lost_customers(orders: pd.DataFrame, selection: Selection) -> pd.DataFrame:
-    """The customers lost in each period of ``selection``: the rows of
-    ``customers_at_start`` with ``lost`` set (same columns, without ``lost``)."""
+    """The customers lost in each period of ``selection`` that has fully passed
+    within the data: the rows of ``customers_at_start`` with ``lost`` set (same
+    columns, without ``lost``)."""
     members = customers_at_start(orders, selection)
     return members[members["lost"]].drop(columns="lost").reset_index(drop=True)
 

@@ -12,6 +12,12 @@ Retention over a range compares it with the range just before it:
 
 When the range is one period this is exactly that period's row of
 ``retention_by_period`` with an activity window of one period.
+
+``overview_figures`` gives the figures as the Overview page shows them, and
+the workbook's Summary writes the same: with no order in the range before,
+there is nothing to compare with (previous and change are NaN, not 0), and
+with nobody who bought in the range before (S = 0), retention and churn are
+those of the range's last complete period.
 """
 
 from __future__ import annotations
@@ -24,7 +30,12 @@ import pandas as pd
 from retention.history import purchase_history
 from retention.order_metrics import OrderFigures, order_figures
 from retention.orders import customer_codes
-from retention.retention_rates import churn_rate, retention_rate
+from retention.retention_rates import (
+    churn_rate,
+    latest_complete_period,
+    retention_by_period,
+    retention_rate,
+)
 from retention.selection import Selection
 
 
@@ -163,3 +174,57 @@ def overview(orders: pd.DataFrame, selection: Selection) -> pd.DataFrame:
     )
     table["change"] = table["value"] - table["previous"]
     return table
+
+
+@dataclass(frozen=True)
+class OverviewFigures:
+    """The headline figures of a range as the Overview shows them.
+
+    ``figures`` has one row per ``HEADLINE_FIGURES``: ``figure``, ``value``,
+    ``previous`` and ``change`` (both NaN when no order falls in the range
+    before: there is nothing to compare with), and ``measured_in``: empty when
+    the value is the range's own, else the label of the period it is of.
+    ``flow`` holds S, E, N and L of the range against the range before;
+    ``earlier_data`` whether any order falls in the range before; ``latest``
+    the range's last complete period (its row of ``retention_by_period``, None
+    when it has none); ``per_period`` that row when its retention and churn
+    stand in for the range's (nobody bought in the range before), else None.
+    """
+
+    figures: pd.DataFrame
+    flow: RangeRetention
+    earlier_data: bool
+    latest: pd.Series | None
+    per_period: pd.Series | None
+
+
+def overview_figures(
+    orders: pd.DataFrame, selection: Selection, table: pd.DataFrame | None = None
+) -> OverviewFigures:
+    """The Overview's figures for ``selection`` (see ``OverviewFigures``).
+
+    ``table`` is ``retention_by_period`` for the selection's period and
+    window, when the caller has it already.
+    """
+    if table is None:
+        table = retention_by_period(orders, selection.period, selection.window)
+    figures = overview(orders, selection)
+    figures["measured_in"] = ""
+    orders_before = figures.loc[figures["figure"] == "orders", "previous"]
+    earlier_data = bool(orders_before.iloc[0] > 0)
+    if not earlier_data:
+        figures[["previous", "change"]] = float("nan")
+    flow = range_retention(orders, selection)
+    inside = (table["period"] >= selection.first) & (table["period"] <= selection.last)
+    latest = latest_complete_period(table[inside])
+    # with nobody at the start of the range its own rates are undefined: the
+    # last complete period's stand in for them
+    per_period = latest if flow.customers_at_start == 0 else None
+    if per_period is not None:
+        rates = figures["figure"].isin(["retention_rate", "churn_rate"])
+        figures.loc[rates, "value"] = [
+            float(per_period[name]) for name in figures.loc[rates, "figure"]
+        ]
+        figures.loc[rates, ["previous", "change"]] = float("nan")
+        figures.loc[rates, "measured_in"] = per_period["label"]
+    return OverviewFigures(figures, flow, earlier_data, latest, per_period)

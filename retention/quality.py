@@ -4,12 +4,15 @@ Every input row ends in exactly one bucket, with an outcome and a reason:
 
 - ``kept``: used as it is; guest purchases and cancellations are kept with
   their own reason so they can be counted and downloaded;
-- ``repaired``: used after a repair (the reason names it);
+- ``repaired``: kept after a repair (the reason or ``repairs`` names it);
 - ``excluded``: left out (the reason says why).
 
 A row can carry several repairs; its ``reason`` is the most telling one (an
 exclusion first, then a cancellation, a guest purchase, a repair) and the
-``repairs`` column lists them all.
+``repairs`` column lists them all. A row that was repaired and kept is
+``repaired`` whatever its reason: a guest purchase whose amount was written
+``£1,250.00`` keeps the reason ``guest``, and is counted as kept after that
+repair (its ``repair`` in :meth:`QualityReport.counts`), never as plain kept.
 """
 
 from __future__ import annotations
@@ -24,7 +27,16 @@ from retention.export import frames_as_xlsx
 from retention.i18n import t, t_count
 from retention.reading import text_cells
 
-__all__ = ["REASONS", "Notice", "QualityReport", "outcome_of", "reason_label"]
+__all__ = [
+    "REASONS",
+    "Notice",
+    "QualityReport",
+    "counted_label",
+    "outcome_label",
+    "outcome_of",
+    "reason_label",
+    "with_repaired_outcomes",
+]
 
 # reason code -> outcome; the labels are in reason_label() so they are translated
 # when shown, not when this module is imported.
@@ -179,6 +191,54 @@ def reason_label(reason: str) -> str:
     return labels.get(reason, reason)
 
 
+def outcome_label(outcome: str) -> str:
+    """The translated name of an outcome, as the Data page and the downloads
+    write it: kept, kept after a repair, left out."""
+    labels = {
+        "kept": t("kept"),
+        "repaired": t("kept after a repair"),
+        "excluded": t("left out"),
+    }
+    return labels.get(outcome, outcome)
+
+
+def counted_label(reason: str, repair: str = "") -> str:
+    """The wording of a group of :meth:`QualityReport.counts`: the reason's,
+    or for a row kept for another reason after a repair, the repair's first
+    and then the reason's."""
+    if not repair:
+        return reason_label(reason)
+    return t(
+        "{repair}. The row itself: {reason}",
+        repair=reason_label(repair),
+        reason=reason_label(reason),
+    )
+
+
+def with_repaired_outcomes(rows: pl.DataFrame) -> pl.DataFrame:
+    """A row table with every row kept after a repair marked ``repaired``, also
+    when its reason is a kept one (a guest purchase, a refund): only a row with
+    no repair is plain ``kept``."""
+    repaired = (pl.col("outcome") == "kept") & (pl.col("repairs").fill_null("") != "")
+    return rows.with_columns(
+        outcome=pl.when(repaired).then(pl.lit("repaired")).otherwise(pl.col("outcome"))
+    )
+
+
+def _counted_repair() -> pl.Expr:
+    """The repair a row is counted under: for a row kept after a repair whose
+    reason is not itself a repair (a guest purchase, a refund), its first (most
+    telling) repair; empty for every other row, counted by its reason."""
+    own = pl.col("reason").replace_strict(REASONS, default="kept")
+    first = pl.col("repairs").fill_null("").str.split(",").list.first()
+    return (
+        pl.when((pl.col("outcome") == "repaired") & (own == "kept"))
+        .then(first)
+        .otherwise(pl.lit(""))
+        .alias("repair")
+    )
+
+
 def _where_text(where: list[dict], several: bool) -> str:
     """``rows 3 and 5``, or ``jan.csv row 3; feb.csv rows 2, 4 and 9`` with
     several files; past ``ROWS_LISTED`` row numbers, ``rows 3, 5, 8 and 40
@@ -323,46 +383,90 @@ class QualityReport:
         return self.row_table["reason"].is_in(kinds)
 
     def counts(self) -> pd.DataFrame:
-        """Rows per reason: columns ``reason``, ``outcome``, ``label``, ``rows``,
-        ``example`` (the row number of the first such row).
+        """Rows per reason: columns ``reason``, ``repair``, ``outcome``,
+        ``label``, ``rows``, ``example`` (the row number of the first such
+        row).
 
-        Sorted kept, repaired, excluded, then by the number of rows.
+        Each row is counted once. A row kept after a repair for a reason of
+        its own (a guest purchase whose amount was repaired) is a group of
+        its reason and its ``repair``, with both in its label; for every
+        other row ``repair`` is empty. Sorted kept, repaired, excluded, then
+        by the number of rows.
         """
+        # by the few distinct lists of repairs first: the repair counted is
+        # then found once per list, not once per row
         counts = (
-            self.row_table.group_by("reason", "outcome", maintain_order=True)
+            self.row_table.group_by("reason", "outcome", "repairs", maintain_order=True)
             .agg(rows=pl.len(), example=pl.col("row_number").first())
+            .with_columns(_counted_repair())
+            .group_by("reason", "repair", "outcome", maintain_order=True)
+            .agg(pl.col("rows").sum(), pl.col("example").first())
             .to_pandas()
         )
-        counts["label"] = counts["reason"].map(reason_label)
+        counts["label"] = [
+            counted_label(reason, repair)
+            for reason, repair in zip(counts["reason"], counts["repair"], strict=True)
+        ]
         counts["rank"] = counts["outcome"].map(
             {"kept": 0, "repaired": 1, "excluded": 2}
         )
         counts = counts.sort_values(["rank", "rows"], ascending=[True, False])
-        columns = ["reason", "outcome", "label", "rows", "example"]
+        columns = ["reason", "repair", "outcome", "label", "rows", "example"]
         return counts[columns].reset_index(drop=True)
 
-    def rows_for(self, reason: str, *, exact: bool = False) -> pd.DataFrame:
+    def reason_counts(self) -> pd.DataFrame:
+        """:meth:`counts` for a spreadsheet, as the downloads write it:
+        ``outcome`` in words (kept, kept after a repair, left out), ``label``,
+        ``rows``, ``example_row``, then the codes ``reason`` and ``repair``."""
+        counts = self.counts()
+        return pd.DataFrame(
+            {
+                "outcome": counts["outcome"].map(outcome_label),
+                "label": counts["label"],
+                "rows": counts["rows"],
+                "example_row": counts["example"],
+                "reason": counts["reason"],
+                "repair": counts["repair"],
+            }
+        )
+
+    def rows_for(
+        self, reason: str, *, exact: bool = False, repair: str | None = None
+    ) -> pd.DataFrame:
         """The raw rows that ended with ``reason`` or, unless ``exact``, a
-        narrower kind of it, with source and row number."""
-        chosen = self._with_reason(reason, exact)
+        narrower kind of it, with source and row number; with ``repair``,
+        only those of that group of :meth:`counts` (``""`` for the rows
+        counted by their reason alone)."""
+        chosen = self._chosen(reason, exact, repair)
         origin = self.row_table.filter(chosen).select("source", "sheet", "row_number")
         cells = text_cells(self.raw_table.filter(chosen))
         return pl.concat([origin, cells], how="horizontal").to_pandas()
 
+    def _chosen(self, reason: str, exact: bool, repair: str | None) -> pl.Series:
+        chosen = self._with_reason(reason, exact)
+        if repair is not None:
+            counted = self.row_table.select(_counted_repair()).to_series()
+            chosen = chosen & (counted == repair)
+        return chosen
+
     def reason_rows(self) -> list[dict]:
-        """Where the rows of each reason other than a purchase line used as it
-        is are, in the order of :meth:`counts`: per reason its ``reason``,
-        ``outcome``, ``label`` (as the Data page writes it), ``rows`` (how
-        many) and ``where``, one ``{"file", "sheet", "row_numbers"}`` per file
-        and sheet holding such rows, numbered as the user sees them."""
+        """Where the rows of each group of :meth:`counts` other than purchase
+        lines used as they are are, in its order: per group its ``reason``,
+        ``repair``, ``outcome``, ``label`` (as the Data page writes it),
+        ``rows`` (how many) and ``where``, one ``{"file", "sheet",
+        "row_numbers"}`` per file and sheet holding such rows, numbered as
+        the user sees them."""
         found = []
-        for reason, outcome, label, rows in self.counts()[
-            ["reason", "outcome", "label", "rows"]
+        table = self.row_table.with_columns(_counted_repair())
+        for reason, repair, outcome, label, rows in self.counts()[
+            ["reason", "repair", "outcome", "label", "rows"]
         ].itertuples(index=False):
             if reason == "ok":
                 continue
             places = (
-                self.row_table.filter(pl.col("reason") == reason)
+                table.filter(
+                    (pl.col("reason") == reason) & (pl.col("repair") == repair)
+                )
                 .group_by("source", "sheet", maintain_order=True)
                 .agg(pl.col("row_number"))
             )
@@ -373,6 +477,7 @@ class QualityReport:
             found.append(
                 {
                     "reason": reason,
+                    "repair": repair,
                     "outcome": outcome,
                     "label": label,
                     "rows": int(rows),
@@ -419,8 +524,11 @@ class QualityReport:
         figures = [
             (t("Rows read"), self.rows_read),
             (t("Rows kept"), int((self.rows["outcome"] == "kept").sum())),
-            (t("Rows repaired"), int((self.rows["outcome"] == "repaired").sum())),
-            (t("Rows excluded"), int((self.rows["outcome"] == "excluded").sum())),
+            (
+                t("Rows kept after a repair"),
+                int((self.rows["outcome"] == "repaired").sum()),
+            ),
+            (t("Rows left out"), int((self.rows["outcome"] == "excluded").sum())),
             (t("Orders found"), self.orders_found),
             (t("Customers found"), self.customers_found),
             (t("Guest share of orders"), "" if share is None else f"{share:.2%}"),
@@ -435,19 +543,31 @@ class QualityReport:
     def detail(self) -> pd.DataFrame:
         """Every row with its outcome, reason label and raw cells, for export."""
         rows = self.rows.copy()
-        rows.insert(5, "label", rows["reason"].map(reason_label))
+        repair = self.row_table.select(_counted_repair()).to_series().to_list()
+        labels = [
+            counted_label(reason, counted)
+            for reason, counted in zip(rows["reason"], repair, strict=True)
+        ]
+        rows.insert(5, "label", labels)
         return pd.concat([rows, self.raw], axis=1)
 
     def to_csv_bytes(self) -> bytes:
         """The per-row report as UTF-8 CSV with a byte-order mark (opens in Excel)."""
         return self.detail().to_csv(index=False).encode("utf-8-sig")
 
+    def counts_csv_bytes(self) -> bytes:
+        """The rows per reason (:meth:`reason_counts`, the workbook's Reasons
+        sheet) as a CSV file of its own, UTF-8 with a byte-order mark: one
+        table with one header row, so a spreadsheet sorts, filters and sums
+        it as it is."""
+        return self.reason_counts().to_csv(index=False).encode("utf-8-sig")
+
     def to_excel_bytes(self) -> bytes:
         """The report as an .xlsx workbook: Summary, Reasons and Rows sheets."""
         return frames_as_xlsx(
             {
                 t("Summary"): self.summary(),
-                t("Reasons"): self.counts(),
+                t("Reasons"): self.reason_counts(),
                 t("Rows"): self.detail(),
             }
         )

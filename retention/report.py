@@ -4,8 +4,12 @@ Sheets, each opening with a note of the data's date range and the settings
 used, and each (but the summary) with a native Excel chart:
 
 - **Summary**: the headline figures of the range, the range before and the
-  change, each with its definition; the customer lifetime value and, when a
-  survey is given, the NPS;
+  change, each with its definition, exactly as the Overview page shows them
+  (``overview_figures``: no range before when nothing was bought in it, and
+  the last complete period's retention and churn when nobody was at the
+  start); the customer lifetime value and, when a survey is given, the NPS.
+  Every figure is a number cell with a number format (rates as percentages:
+  66.5 % is the cell value 0.665), so it can be calculated with;
 - **Retention**: per period S, E, N (new and won back), retained, L, CRR and
   churn (a line chart of CRR and churn);
 - **Cohorts**: the cohorts that started in the range, the share of each that
@@ -48,7 +52,7 @@ from retention.cohorts import cohort_cells, cohort_matrix
 from retention.export import safe_text
 from retention.i18n import t
 from retention.nps import NPSResult, score_distribution
-from retention.overview import overview
+from retention.overview import overview_figures
 from retention.periods import period_names
 from retention.retention_rates import retention_by_period
 from retention.segments import (
@@ -59,12 +63,28 @@ from retention.segments import (
 )
 from retention.selection import Selection
 
-__all__ = ["ReportView", "segment_rows", "view_report"]
+__all__ = ["ReportView", "segment_rows", "summary_rows", "view_report"]
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 PERCENT = "0.00"
 MONEY = "#,##0.00"
+COUNT = "#,##0"
+RATIO = "0.00"
+SHARE = "0.00%"
+SCORE = "0"
+# The Summary's number format of each headline figure; a SHARE is written as a
+# fraction (0.665 shows as 66.50%).
+SUMMARY_FORMATS = {
+    "customers": COUNT,
+    "orders": COUNT,
+    "revenue": MONEY,
+    "aov": MONEY,
+    "purchase_frequency": RATIO,
+    "repeat_purchase_rate": SHARE,
+    "retention_rate": SHARE,
+    "churn_rate": SHARE,
+}
 
 
 @dataclass(frozen=True)
@@ -149,7 +169,8 @@ def _note(sheet: Worksheet, view: ReportView, title: str) -> int:
 
 
 def headline_definitions() -> dict[str, tuple[str, str]]:
-    """Each headline figure's name and definition, as the summary writes them."""
+    """Each headline figure's name (as the Overview names it) and definition,
+    as the summary writes them."""
     return {
         "customers": (t("Customers"), t("Distinct customers with an order")),
         "orders": (t("Orders"), t("Purchases, guest orders included")),
@@ -160,38 +181,83 @@ def headline_definitions() -> dict[str, tuple[str, str]]:
             t("Orders by known customers / customers"),
         ),
         "repeat_purchase_rate": (
-            t("Repeat purchase rate (%)"),
+            t("Repeat purchase rate"),
             t("Customers with 2 or more orders / customers × 100"),
         ),
         "retention_rate": (
-            t("Retention rate, CRR (%)"),
+            t("Retention rate (CRR)"),
             t("(E − N) / S × 100; empty when S = 0"),
         ),
-        "churn_rate": (t("Churn rate (%)"), t("L / S × 100; empty when S = 0")),
+        "churn_rate": (t("Churn rate"), t("L / S × 100; empty when S = 0")),
     }
+
+
+def _summary_value(figure: str, value: float) -> float:
+    """A headline figure as its Summary cell holds it: rates as fractions."""
+    return value / 100 if SUMMARY_FORMATS[figure] == SHARE else value
+
+
+def summary_rows(view: ReportView) -> pd.DataFrame:
+    """The Summary's headline rows: ``overview_figures`` of the view, with the
+    cell values (``value``, ``previous``, ``change``; rates as fractions),
+    ``name``, ``definition`` and ``note`` (what the value is of, when it is
+    not the range's own)."""
+    figures = overview_figures(view.orders, view.selection).figures.copy()
+    for column in ("value", "previous", "change"):
+        figures[column] = [
+            _summary_value(figure, value)
+            for figure, value in zip(figures["figure"], figures[column], strict=True)
+        ]
+    names = headline_definitions()
+    figures["name"] = [names[figure][0] for figure in figures["figure"]]
+    figures["definition"] = [names[figure][1] for figure in figures["figure"]]
+    figures["note"] = [
+        t(
+            "Of {label}, the range's last complete period: nobody bought in the "
+            "range before, so the range's own rate is undefined (S = 0)",
+            label=label,
+        )
+        if label
+        else ""
+        for label in figures["measured_in"]
+    ]
+    return figures
+
+
+def _comparison_note(view: ReportView, rows: pd.DataFrame) -> str:
+    if rows["previous"].notna().any():
+        return t(
+            "Compared with the range before it, {range}.",
+            range=view.selection.previous().label,
+        )
+    return t(
+        "The data starts inside this range, so there is no range before it to "
+        "compare with."
+    )
 
 
 def _summary(sheet: Worksheet, view: ReportView) -> None:
     top = _note(sheet, view, t("Regulars report"))
-    figures = overview(view.orders, view.selection)
-    names = headline_definitions()
-    rows = [
-        (names[f][0], value, previous, change, names[f][1])
-        for f, value, previous, change in figures[
-            ["figure", "value", "previous", "change"]
-        ].itertuples(index=False)
-    ]
+    rows = summary_rows(view)
+    _put(sheet, top - 1, 1, _comparison_note(view, rows))
     header = [t("Figure"), t("This range"), t("Range before"), t("Change")]
-    last = _table(
-        sheet, top, [*header, t("Definition")], rows, dict.fromkeys((2, 3, 4), MONEY)
-    )
+    for column, name in enumerate([*header, t("Definition"), t("Note")], 1):
+        _put(sheet, top, column, name).font = BOLD
+    last = top
+    for last, figure in enumerate(rows.itertuples(index=False), top + 1):
+        number_format = SUMMARY_FORMATS[figure.figure]
+        _put(sheet, last, 1, figure.name)
+        for column, value in enumerate((figure.value, figure.previous, figure.change)):
+            _put(sheet, last, 2 + column, value, number_format)
+        _put(sheet, last, 5, figure.definition)
+        _put(sheet, last, 6, figure.note or None)
+
     factors = clv_factors(view.orders, _as_of(view))
     extra = [
         (
             t("Customer lifetime value"),
             factors.clv,
-            None,
-            None,
+            MONEY,
             t("AOV × orders per customer per year × lifespan (years)")
             if not math.isnan(factors.clv)
             else t("Not measurable: too little history for a lifespan"),
@@ -202,22 +268,20 @@ def _summary(sheet: Worksheet, view: ReportView) -> None:
             (
                 t("Net Promoter Score"),
                 view.nps.nps,
-                None,
-                None,
+                SCORE,
                 t("% promoters (9-10) − % detractors (0-6), unrounded"),
             )
         )
-    _table(
-        sheet,
-        last + 2,
-        header[:1] + [t("Value")],
-        [(r[0], r[1]) for r in extra],
-        {2: MONEY},
-    )
-    for row, (*_, definition) in enumerate(extra, last + 3):
+    start = last + 2
+    for column, name in enumerate([header[0], t("Value")], 1):
+        _put(sheet, start, column, name).font = BOLD
+    for row, (name, value, number_format, definition) in enumerate(extra, start + 1):
+        _put(sheet, row, 1, name)
+        _put(sheet, row, 2, value, number_format)
         _put(sheet, row, 5, definition)
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["E"].width = 60
+    sheet.column_dimensions["F"].width = 60
 
 
 def _as_of(view: ReportView) -> pd.Timestamp:

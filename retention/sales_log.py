@@ -517,7 +517,7 @@ def no_purchases_message(report: QualityReport) -> str:
     …"."""
     rows = report.row_table
     groups = []
-    for reason in report.counts()["reason"]:
+    for reason in dict.fromkeys(report.counts()["reason"]):
         chosen = rows.filter(rows["reason"] == reason)
         what = _NOT_PURCHASES.get(reason)
         what = t(what) if what else f"“{reason_label(reason)}”"

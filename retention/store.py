@@ -72,7 +72,7 @@ from sqlalchemy.exc import IntegrityError
 from retention.columns import ColumnMapping
 from retention.order_metrics import order_figures
 from retention.orders import OPTIONAL_COLUMNS, ORDER_COLUMNS
-from retention.quality import Notice, QualityReport
+from retention.quality import Notice, QualityReport, with_repaired_outcomes
 from retention.sales_log import SalesLog
 from retention.survey import Responses, SurveyColumns, SurveyFile
 
@@ -805,7 +805,9 @@ def _report_from_row(row, timezone: str | None = None) -> QualityReport:
         )
     figures["currencies"] = tuple(figures["currencies"])
     return QualityReport(
-        row_table=pl.read_parquet(io.BytesIO(row.row_table)),
+        # a report saved before a repaired guest purchase or refund was
+        # counted as repaired (not plain kept) is counted so too
+        row_table=with_repaired_outcomes(pl.read_parquet(io.BytesIO(row.row_table))),
         raw_table=pl.read_parquet(io.BytesIO(row.raw_table)),
         notices=notices,
         **figures,

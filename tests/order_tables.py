@@ -30,3 +30,10 @@ def monthly_orders(purchases: dict[str, list[str]]) -> pd.DataFrame:
         for month in months
     ]
     return make_orders(rows)
+
+
+def data_until(orders: pd.DataFrame, day: str) -> pd.DataFrame:
+    """``orders`` with the data reaching ``day`` (a refund of 0.00 on it, which
+    changes no figure), so a period ending that day is not partial."""
+    end = make_orders([("R-end", None, day, 0.0)])
+    return pd.concat([orders, end], ignore_index=True)

@@ -11,7 +11,7 @@ from retention.changes import (
 from retention.periods import period_ordinals
 from retention.retention_rates import retention_by_period
 from retention.selection import Selection
-from tests.order_tables import make_orders, monthly_orders
+from tests.order_tables import data_until, make_orders, monthly_orders
 
 
 def month(day: str) -> Selection:
@@ -122,6 +122,7 @@ def test_summary_of_a_period_in_plain_words():
             "E": ["2024-03"],
         }
     )
+    orders = data_until(orders, "2024-03-31")
     table = retention_by_period(orders, "month")
     text = period_summary(orders, row(table, "Mar 2024"), month("2024-03-01"))
     assert text.startswith(

@@ -6,16 +6,19 @@ from hypothesis import strategies as st
 
 from retention.leaks import (
     churn_leaks,
+    counted_selection,
     customers_at_start,
     customers_in,
     leak_dimensions,
     lost_customers,
     lost_in_groups,
+    uncounted_note,
 )
 from retention.periods import period_ordinals
 from retention.retention_rates import retention_by_period
+from retention.sales_log import load_sales_log
 from retention.selection import Selection
-from tests.order_tables import make_orders, monthly_orders
+from tests.order_tables import data_until, make_orders, monthly_orders
 
 
 def months(first: str, last: str, window: int = 1) -> Selection:
@@ -32,6 +35,7 @@ def test_lost_customers_are_named_with_their_cohort_and_past_orders():
             "D": ["2024-01", "2024-03"],  # lost in February, won back in March
         }
     )
+    orders = data_until(orders, "2024-03-31")
     lost = lost_customers(orders, months("2024-02-01", "2024-03-01"))
     rows = {(r.customer_id, r.label): r for r in lost.itertuples()}
     assert set(rows) == {("D", "Feb 2024"), ("B", "Mar 2024"), ("C", "Mar 2024")}
@@ -41,8 +45,88 @@ def test_lost_customers_are_named_with_their_cohort_and_past_orders():
     assert rows[("D", "Feb 2024")].past_orders == 1
 
 
+# A: Jan, Feb, Mar; B: Jan, Feb; C: Feb. The data stops on 10 March.
+STOPS_IN_MARCH = {
+    "A": ["2024-01", "2024-02", "2024-03"],
+    "B": ["2024-01", "2024-02"],
+    "C": ["2024-02"],
+}
+
+
+def test_nobody_is_lost_in_a_last_period_the_data_stops_inside():
+    # regression: B and C were counted lost in March, ten days into it
+    orders = monthly_orders(STOPS_IN_MARCH)
+    selection = months("2024-02-01", "2024-03-01")
+
+    members = customers_at_start(orders, selection)
+
+    # only February counts: S = {A, B} (bought in January), both bought again
+    assert counted_selection(orders, selection) == months("2024-02-01", "2024-02-01")
+    assert sorted(members["customer_id"]) == ["A", "B"]
+    assert set(members["label"]) == {"Feb 2024"}
+    assert not members["lost"].any()
+    assert lost_customers(orders, selection).empty
+    cohorts = churn_leaks(members, "cohort")
+    assert list(cohorts["group"]) == ["Jan 2024"]
+    assert (cohorts["customers_at_start"].sum(), cohorts["lost"].sum()) == (2, 0)
+
+
+def test_once_the_last_period_has_ended_its_losses_count():
+    orders = data_until(monthly_orders(STOPS_IN_MARCH), "2024-03-31")
+    selection = months("2024-02-01", "2024-03-01")
+
+    lost = lost_customers(orders, selection)
+
+    assert counted_selection(orders, selection) == selection
+    assert uncounted_note(orders, selection) is None
+    assert sorted(zip(lost["customer_id"], lost["label"], strict=True)) == [
+        ("B", "Mar 2024"),
+        ("C", "Mar 2024"),
+    ]
+
+
+def test_the_note_names_the_period_left_out_and_where_the_data_stops():
+    orders = monthly_orders(STOPS_IN_MARCH)
+    note = uncounted_note(orders, months("2024-02-01", "2024-03-01"))
+    assert note.startswith("Mar 2024 is not counted here")
+    assert note.endswith(
+        "Mar 2024: the data stops on 10 Mar 2024, after 10 of its 31 days."
+    )
+
+
+def test_a_selection_of_only_the_partial_period_counts_nobody():
+    orders = monthly_orders(STOPS_IN_MARCH)
+    selection = months("2024-03-01", "2024-03-01")
+    assert counted_selection(orders, selection) is None
+    members = customers_at_start(orders, selection)
+    assert members.empty
+    assert churn_leaks(members, "cohort").empty
+    assert lost_in_groups(members, "cohort").empty
+    assert uncounted_note(orders, selection).startswith("Mar 2024 is not counted")
+
+
+def test_the_sample_counts_the_losses_of_its_complete_months_only():
+    from tests.test_pages import SAMPLE
+
+    orders = load_sales_log(SAMPLE).orders
+    table = retention_by_period(orders, "month")
+    selection = Selection(
+        "month", int(table["period"].min()), int(table["period"].max())
+    )
+
+    members = customers_at_start(orders, selection)
+
+    # Dec 2011 is partial (the data stops on 9 Dec): its 130 are not lost yet
+    complete = table[~table["partial"]]
+    assert members["lost"].sum() == complete["lost"].sum() == 660
+    assert len(members) == complete["customers_at_start"].sum()
+    assert "Dec 2011" not in set(members["label"])
+    assert uncounted_note(orders, selection).startswith("Dec 2011 is not counted")
+
+
 def test_with_a_two_month_window_a_customer_is_lost_after_two_quiet_months():
     orders = monthly_orders({"A": ["2024-01", "2024-02"], "B": ["2024-01", "2024-05"]})
+    orders = data_until(orders, "2024-05-31")
     lost = lost_customers(orders, months("2024-02-01", "2024-05-01", window=2))
     assert list(zip(lost["customer_id"], lost["label"], strict=True)) == [
         ("A", "Apr 2024"),
@@ -59,6 +143,7 @@ def test_leaks_by_past_orders_give_churn_per_group():
             "D": ["2023-11", "2023-12", "2024-01", "2024-02"],
         }
     )
+    orders = data_until(orders, "2024-02-29")
     members = customers_at_start(orders, months("2024-02-01", "2024-02-01"))
     table = churn_leaks(members, "past_orders").set_index("group")
     assert table.loc["1", "customers_at_start"] == 3  # A, B, C bought once
@@ -100,7 +185,8 @@ def test_leaks_by_store_use_the_first_purchase_and_name_missing_ones():
             ("4", "A", "2024-02-05", 10.0),
         ]
     )
-    orders["store"] = pd.array(["North", "South", None, "South"], dtype="string")
+    orders = data_until(orders, "2024-02-29")
+    orders["store"] = pd.array(["North", "South", None, "South", None], dtype="string")
     assert "store" in leak_dimensions(orders)
     assert "channel" not in leak_dimensions(orders)
     members = customers_at_start(orders, months("2024-02-01", "2024-02-01"))
@@ -127,7 +213,7 @@ purchase_months = st.dictionaries(
 @settings(max_examples=60, deadline=None)
 @given(purchase_months, st.integers(1, 3))
 def test_at_start_and_lost_add_up_to_the_retention_table(purchases, window):
-    orders = monthly_orders(purchases)
+    orders = data_until(monthly_orders(purchases), "2024-09-30")
     table = retention_by_period(orders, "month", window)
     selection = Selection(
         "month", int(table["period"].iloc[0]), int(table["period"].iloc[-1]), window
@@ -143,6 +229,7 @@ def test_lost_customers_can_be_picked_by_group():
     orders = monthly_orders(
         {"A": ["2024-01"], "B": ["2023-12", "2024-01"], "C": ["2024-01", "2024-02"]}
     )
+    orders = data_until(orders, "2024-02-29")
     members = customers_at_start(orders, months("2024-02-01", "2024-02-01"))
     assert sorted(lost_in_groups(members, "past_orders")["customer_id"]) == ["A", "B"]
     once = lost_in_groups(members, "past_orders", ["1"])
@@ -178,7 +265,7 @@ def reference_members(purchases: dict[str, list[str]], selection: Selection):
 @settings(max_examples=60, deadline=None)
 @given(purchase_months, st.integers(1, 3), st.integers(0, 8), st.integers(0, 8))
 def test_customers_at_start_match_a_reference_from_sets(purchases, window, a, b):
-    orders = monthly_orders(purchases)
+    orders = data_until(monthly_orders(purchases), "2024-09-30")
     first = int(period_ordinals(pd.Series(pd.to_datetime(["2024-01-01"])), "month")[0])
     selection = Selection("month", first + min(a, b), first + max(a, b), window)
     members = customers_at_start(orders, selection)

@@ -2,11 +2,16 @@ import math
 
 import pandas as pd
 
-from retention.overview import overview, range_retention, range_summary
+from retention.overview import (
+    overview,
+    overview_figures,
+    range_retention,
+    range_summary,
+)
 from retention.periods import period_ordinals
 from retention.retention_rates import retention_by_period
 from retention.selection import Selection
-from tests.order_tables import make_orders, monthly_orders
+from tests.order_tables import data_until, make_orders, monthly_orders
 
 
 def ordinal(day: str, period: str) -> int:
@@ -62,3 +67,45 @@ def test_summary_of_a_range_before_the_data_is_empty_not_an_error():
     summary = range_summary(orders, Selection("month", month, month))
     assert summary.orders.orders == 0
     assert math.isnan(summary.orders.aov)
+
+
+def test_a_range_the_data_starts_in_has_no_range_before_and_quotes_its_last_month():
+    # A: Jan, Feb; B: Jan. Nothing before January, February complete.
+    orders = data_until(
+        monthly_orders({"A": ["2024-01", "2024-02"], "B": ["2024-01"]}), "2024-02-29"
+    )
+    selection = Selection(
+        "month", ordinal("2024-01-01", "month"), ordinal("2024-02-01", "month")
+    )
+
+    headline = overview_figures(orders, selection)
+    figures = headline.figures.set_index("figure")
+
+    assert not headline.earlier_data
+    assert figures["previous"].isna().all() and figures["change"].isna().all()
+    assert figures.loc["customers", "value"] == 2
+    # February: S = {A, B}, A came back: 50 % kept, 50 % lost
+    assert headline.per_period["label"] == "Feb 2024"
+    assert figures.loc["retention_rate", "value"] == 50.0
+    assert figures.loc["churn_rate", "value"] == 50.0
+    assert figures.loc["retention_rate", "measured_in"] == "Feb 2024"
+    assert figures.loc["customers", "measured_in"] == ""
+
+
+def test_a_range_with_a_range_before_keeps_its_own_figures():
+    orders = data_until(
+        monthly_orders({"A": ["2024-01", "2024-02"], "B": ["2024-01"]}), "2024-02-29"
+    )
+    february = ordinal("2024-02-01", "month")
+    selection = Selection("month", february, february)
+
+    headline = overview_figures(orders, selection)
+    figures = headline.figures.set_index("figure")
+
+    assert headline.earlier_data and headline.per_period is None
+    assert (figures["measured_in"] == "").all()
+    assert figures.loc["customers", "previous"] == 2
+    assert figures.loc["customers", "change"] == -1
+    assert figures.loc["retention_rate", "value"] == 50.0
+    expected = overview(orders, selection).set_index("figure")
+    assert figures["value"].equals(expected["value"])

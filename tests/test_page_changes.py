@@ -95,3 +95,32 @@ def test_a_period_after_one_without_orders_shows_no_nan_change(tmp_path):
     deltas = [m.delta for m in app.metric]
     assert not any("nan" in str(delta) for delta in deltas), deltas
     assert "0 of 0" not in app.info[0].value
+
+
+def test_leaks_leave_out_a_last_month_the_data_stops_inside(tmp_path):
+    # regression: B, C and D were counted lost in March, 20 days into it
+    path = tmp_path / "stops.csv"
+    rows = [*ROWS[:-1], ("8", "E", "2024-03-20", 30.0)]
+    lines = ["order_id,customer_id,order_date,amount"]
+    path.write_text("\n".join(lines + [",".join(map(str, r)) for r in rows]) + "\n")
+    app = open_app()
+    upload(app, path)
+    app.switch_page("pages/changes.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+
+    # Jan-Mar, March partial: only February counts, S = {A, D}, nobody lost
+    leaks = app.dataframe[0].value.set_index("First purchase (cohort)")
+    assert list(leaks.index) == ["Jan 2024"]
+    assert leaks.loc["Jan 2024", "Times at the start of a period (S)"] == 2
+    assert leaks.loc["Jan 2024", "Times lost (L)"] == 0
+    assert "**Times a customer was lost** (0, by 0 customers)" in [
+        m.value for m in app.markdown
+    ]
+    captions = [c.value for c in app.caption]
+    assert any(
+        c.startswith("Mar 2024 is not counted here")
+        and c.endswith(
+            "Mar 2024: the data stops on 20 Mar 2024, after 20 of its 31 days."
+        )
+        for c in captions
+    ), captions

@@ -1,5 +1,13 @@
-"""The quality report's notes on the rows of each reason."""
+"""The quality report's notes on the rows of each reason, its counts and
+its downloads."""
 
+import io
+
+import openpyxl
+import pandas as pd
+import polars as pl
+
+from retention.quality import with_repaired_outcomes
 from retention.sales_log import load_sales_log
 
 
@@ -44,3 +52,109 @@ def test_purchase_lines_used_as_they_are_get_no_note():
     log = _log(("sales.csv", HEADER + "1,C1,2024-01-05,10\n"))
 
     assert log.report.reason_notes() == []
+
+
+# row 2 as it is; row 3 an id 421.0; row 4 a guest purchase written £1,250.00;
+# row 5 a customer's £1,250.00; row 6 a refund netted into row 5; row 7 no date
+REPAIRED = (
+    HEADER + "1,A,2024-01-10,10.00\n"
+    "2,421.0,2024-01-11,12.00\n"
+    '3,,2024-01-12,"£1,250.00"\n'
+    '4,B,2024-01-13,"£1,250.00"\n'
+    "5,B,2024-01-14,-5.00\n"
+    "6,C,,5.00\n"
+)
+CURRENCY_SIGN = (
+    "Amount written with a currency sign, thousands separator or accounting brackets"
+)
+GUEST = (
+    "Guest purchase (no customer id): counts in orders and revenue, not in "
+    "customer figures"
+)
+
+
+def test_a_guest_purchase_kept_after_a_repair_is_counted_as_repaired_not_kept():
+    # regression: row 4 was counted as plain "kept", its repair nowhere counted
+    report = _log(("shop.csv", REPAIRED)).report
+
+    rows = report.rows.set_index("row_number")
+    assert rows.loc[4, ["outcome", "reason", "repairs"]].tolist() == [
+        "repaired",
+        "guest",
+        "amount_formatted",
+    ]
+    counts = report.counts()
+    assert counts.groupby("outcome")["rows"].sum().to_dict() == {
+        "kept": 2,  # rows 2 and 6
+        "repaired": 3,  # rows 3, 4 and 5
+        "excluded": 1,  # row 7
+    }
+    guest = counts[counts["reason"] == "guest"].iloc[0]
+    assert (guest["repair"], guest["outcome"], guest["rows"]) == (
+        "amount_formatted",
+        "repaired",
+        1,
+    )
+    assert guest["label"] == f"{CURRENCY_SIGN}. The row itself: {GUEST}"
+    summary = dict(report.summary().itertuples(index=False))
+    assert summary["Rows kept"] == "2"
+    assert summary["Rows kept after a repair"] == "3"
+    assert summary["Rows left out"] == "1"
+
+
+def test_the_rows_of_a_repaired_guest_purchase_download_on_their_own():
+    report = _log(("shop.csv", REPAIRED)).report
+    repaired = report.rows_for("guest", exact=True, repair="amount_formatted")
+    assert repaired["row_number"].tolist() == [4]
+    assert report.rows_for("guest", exact=True, repair="").empty
+    assert report.rows_for("amount_formatted", repair="")["row_number"].tolist() == [5]
+    (found,) = [f for f in report.reason_rows() if f["reason"] == "guest"]
+    assert (found["repair"], found["outcome"]) == ("amount_formatted", "repaired")
+    assert found["where"][0]["row_numbers"] == [4]
+
+
+def test_the_counts_per_reason_download_as_a_csv_of_their_own():
+    report = _log(("shop.csv", REPAIRED)).report
+
+    table = pd.read_csv(
+        io.BytesIO(report.counts_csv_bytes()),
+        encoding="utf-8-sig",
+        keep_default_na=False,
+    )
+
+    assert list(table.columns) == [
+        "outcome",
+        "label",
+        "rows",
+        "example_row",
+        "reason",
+        "repair",
+    ]
+    assert table["rows"].sum() == report.rows_read == 6
+    assert table.groupby("outcome")["rows"].sum().to_dict() == {
+        "kept": 2,
+        "kept after a repair": 3,
+        "left out": 1,
+    }
+    by_reason = table.set_index(["reason", "repair"])
+    assert by_reason.loc[("guest", "amount_formatted"), "example_row"] == 4
+    assert by_reason.loc[("no_date", ""), "label"] == "Date missing or unreadable"
+    # the workbook's Reasons sheet holds the same table
+    book = openpyxl.load_workbook(io.BytesIO(report.to_excel_bytes()))
+    sheet = list(book["Reasons"].values)
+    assert list(sheet[0]) == list(table.columns)
+    assert [row[2] for row in sheet[1:]] == table["rows"].tolist()
+    detail = pd.read_csv(io.BytesIO(report.to_csv_bytes()), encoding="utf-8-sig")
+    assert detail.set_index("row_number").loc[4, "outcome"] == "repaired"
+
+
+def test_a_report_saved_before_counts_a_repaired_guest_purchase_as_repaired():
+    saved = pl.DataFrame(
+        {
+            "outcome": ["kept", "kept", "repaired", "excluded"],
+            "reason": ["ok", "guest", "amount_formatted", "no_date"],
+            "repairs": ["", "amount_formatted", "amount_formatted", "amount_formatted"],
+        }
+    )
+    outcomes = with_repaired_outcomes(saved)["outcome"].to_list()
+    assert outcomes == ["kept", "repaired", "repaired", "excluded"]

@@ -16,9 +16,10 @@ from retention.clv import clv_by_cohort, clv_factors
 from retention.cohorts import cohort_cells, cohort_matrix
 from retention.export import FORMULA_STARTS
 from retention.nps import net_promoter_score
-from retention.overview import overview
+from retention.overview import overview_figures
 from retention.periods import period_ordinals
 from retention.report import (
+    SUMMARY_FORMATS,
     ReportView,
     cohort_rows,
     retention_rows,
@@ -39,7 +40,7 @@ from tests.test_pages import (  # noqa: F401
     shown_metrics,
     upload,
 )
-from ui.show import formatted
+from ui.show import change, formatted
 
 HEADER_ROW = 7  # the table header below the title and the four note rows
 
@@ -120,19 +121,79 @@ def test_the_note_names_the_time_zone_the_stamps_were_converted_to(cases_dir):
         assert table(sheet) == table(plain_book[sheet.title])
 
 
+RATES = {"repeat_purchase_rate", "retention_rate", "churn_rate"}
+
+
+def as_shown(figure: str, cell):
+    """A Summary cell as the Overview's unit: rates back from fractions."""
+    if cell is None:
+        return math.nan
+    return cell * 100 if figure in RATES else cell
+
+
 def test_the_summary_holds_the_overview_figures(q1_2024):
     view, book = q1_2024
     rows = table(book["Summary"])
-    expected = overview(view.orders, view.selection)
+    expected = overview_figures(view.orders, view.selection).figures
     assert len(rows) == len(expected) == 8
     for row, (_, figure) in zip(rows, expected.iterrows(), strict=True):
         for cell, column in zip(row[1:4], ("value", "previous", "change"), strict=True):
-            assert same(cell, figure[column]), (figure["figure"], column)
+            got = as_shown(figure["figure"], cell)
+            assert same(None if math.isnan(got) else got, figure[column]), (
+                figure["figure"],
+                column,
+            )
     values = {row[0]: row[1] for row in rows}
     assert values["Orders"] == 4 and values["Revenue"] == 115  # F20, worked by hand
     assert values["Average order value"] == pytest.approx(28.75)
-    assert values["Repeat purchase rate (%)"] == pytest.approx(100 / 3)
+    assert values["Repeat purchase rate"] == pytest.approx(1 / 3)
     assert all(row[4] for row in rows), "each figure has its definition"
+
+
+def test_summary_figures_are_number_cells_with_number_formats(q1_2024):
+    _, book = q1_2024
+    sheet = book["Summary"]
+    formats = list(SUMMARY_FORMATS.values())
+    for offset, number_format in enumerate(formats, HEADER_ROW + 1):
+        for cell in sheet[offset][1:4]:
+            if cell.value is None:
+                continue
+            assert cell.data_type == "n", (cell.coordinate, cell.value)
+            assert cell.number_format == number_format, cell.coordinate
+    assert SUMMARY_FORMATS["retention_rate"] == "0.00%"
+    assert SUMMARY_FORMATS["customers"] == "#,##0"
+    nps = sheet.cell(row=HEADER_ROW + 8 + 4, column=2)
+    assert (nps.value, nps.data_type, nps.number_format) == (20, "n", "0")
+
+
+@pytest.fixture(scope="module")
+def sample_orders():
+    from tests.test_pages import SAMPLE
+
+    return load_sales_log(SAMPLE).orders
+
+
+def test_summary_of_the_whole_sample_has_no_range_before_and_quotes_november(
+    sample_orders,
+):
+    # regression: "Range before" read 0 and retention was empty, where the
+    # Overview has nothing to compare with and quotes the last complete month
+    view = ReportView("Sample", sample_orders, Selection("month", 491, 503), "retail")
+    sheet = openpyxl.load_workbook(io.BytesIO(view_report(view)))["Summary"]
+    rows = {row[0]: row for row in table(sheet)}
+    assert all(row[2] is None and row[3] is None for row in rows.values())
+    assert rows["Customers"][1] == 442
+    # Nov 2011: S = 144, L = 81, so 63 kept
+    assert rows["Retention rate (CRR)"][1] == pytest.approx(63 / 144)
+    assert rows["Churn rate"][1] == pytest.approx(81 / 144)
+    assert rows["Retention rate (CRR)"][5].startswith("Of Nov 2011")
+    assert rows["Orders"][5] is None
+    assert sheet.cell(row=HEADER_ROW - 1, column=1).value.startswith(
+        "The data starts inside this range"
+    )
+    clv = sheet.cell(row=HEADER_ROW + 8 + 3, column=2)
+    assert (clv.data_type, clv.number_format) == ("n", "#,##0.00")
+    assert clv.value > 0
 
 
 def test_the_summary_holds_clv_and_nps(q1_2024):
@@ -244,28 +305,62 @@ def test_plain_text_keeps_no_quote_prefix(q1_2024):
     assert not book["Summary"]["B2"].quotePrefix
 
 
+OVERVIEW_LABELS = {
+    "customers": "Customers",
+    "orders": "Orders",
+    "revenue": "Revenue",
+    "aov": "Average order value",
+    "purchase_frequency": "Orders per customer",
+    "repeat_purchase_rate": "Repeat purchase rate",
+    "retention_rate": "Retention rate (CRR)",
+    "churn_rate": "Churn rate",
+}
+
+
+def summary_as_shown(orders, selection) -> dict[str, tuple[str, str | None]]:
+    """The workbook's Summary, each figure written as the Overview writes its
+    metric: (value, delta)."""
+    view = ReportView("Shop", orders, selection, "retail")
+    sheet = openpyxl.load_workbook(io.BytesIO(view_report(view)))["Summary"]
+    shown = {}
+    for row, figure in zip(table(sheet), OVERVIEW_LABELS, strict=True):
+        value = formatted(figure, as_shown(figure, row[1]))
+        if row[5]:  # of the last complete period, named in the note
+            delta = "in " + row[5].removeprefix("Of ").split(",")[0]
+        else:
+            delta = change(figure, as_shown(figure, row[3]))
+        shown[OVERVIEW_LABELS[figure]] = (value, delta)
+    return shown
+
+
+def page_metrics(app) -> dict[str, tuple[str, str | None]]:
+    return {m.label: (m.value, m.delta or None) for m in app.metric}
+
+
 def test_the_report_says_what_the_overview_page_shows(cases_dir):
     """F20 in the app: the page's metrics and the workbook's summary agree."""
     app = open_app({"granularity": "Q", "start": "2024-01-01", "end": "2024-03-31"})
     upload(app, cases_dir / "F20_orders_for_share_link.csv")
     assert app.sidebar.get("download_button"), "the sidebar offers the workbook"
-    shown = shown_metrics(app)
 
     orders = load_sales_log(cases_dir / "F20_orders_for_share_link.csv").orders
     selection = Selection("quarter", quarter("2024-01-01"), quarter("2024-01-01"))
-    view = ReportView("F20", orders, selection, "retail")
-    rows = table(openpyxl.load_workbook(io.BytesIO(view_report(view)))["Summary"])
-    figures = overview(orders, selection)["figure"]
-    labels = {
-        "customers": "Customers",
-        "orders": "Orders",
-        "revenue": "Revenue",
-        "aov": "Average order value",
-        "purchase_frequency": "Orders per customer",
-        "repeat_purchase_rate": "Repeat purchase rate",
-        "retention_rate": "Retention rate (CRR)",
-        "churn_rate": "Churn rate",
-    }
-    for figure, row in zip(figures, rows, strict=True):
-        value = math.nan if row[1] is None else row[1]
-        assert formatted(figure, value) == shown[labels[figure]], figure
+    assert page_metrics(app) == summary_as_shown(orders, selection)
+
+
+@pytest.mark.parametrize(
+    ("query", "selection"),
+    [
+        ({}, Selection("month", 491, 503)),  # the whole sample: nothing before
+        ({"window": "2"}, Selection("month", 491, 503, window=2)),
+        ({"start": "2011-09-01", "end": "2011-11-30"}, Selection("month", 500, 502)),
+        (
+            {"granularity": "Q", "start": "2011-04-01", "end": "2011-09-30"},
+            Selection("quarter", 165, 166),
+        ),
+    ],
+)
+def test_the_summary_of_the_sample_is_the_overview(sample_orders, query, selection):
+    app = open_app(query)
+    assert not app.exception, [e.value for e in app.exception]
+    assert page_metrics(app) == summary_as_shown(sample_orders, selection)

@@ -89,7 +89,14 @@ def test_report_exports_to_csv_and_xlsx_with_row_numbers():
 
 def test_counts_are_tidy_with_translated_labels():
     counts = load_sales_log(("log.csv", LOG)).report.counts()
-    assert list(counts.columns) == ["reason", "outcome", "label", "rows", "example"]
+    assert list(counts.columns) == [
+        "reason",
+        "repair",
+        "outcome",
+        "label",
+        "rows",
+        "example",
+    ]
     assert counts.set_index("reason")["rows"].to_dict() == {"ok": 1, "guest": 1}
     assert counts.set_index("reason")["example"].to_dict() == {"ok": 2, "guest": 3}
 
