@@ -218,6 +218,12 @@ _DAY_MONTH_YEAR = (
     r"^(?P<first>\d{1,2})[./-]\s?(?P<second>\d{1,2})[./-]\s?(?P<year>\d{4}|\d{2})\.?"
     + _TIME
 )
+# 20240105, as some tills and databases write dates (also an .xlsx number
+# cell), with or without a time: the year first, then month and day
+_COMPACT_DATE = (
+    r"^(?P<year>(?:19|20)\d{2})(?P<first>0[1-9]|1[0-2])(?P<second>0[1-9]|[12]\d|3[01])"
+    r"(?:\.0+)?" + _TIME
+)
 _MONTH_NAMES = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -627,6 +633,7 @@ def _timestamps(
     frame = _parse_iso(frame, parsed, timezone, utc)
     frame = _parse_month_names(frame)
     frame = _parse_serials(frame)
+    frame = _parse_compact_dates(frame, parsed)
     frame = _parse_numeric_dates(frame)
     settled = None
     if frame["as_day"].is_not_null().any() or frame["as_month"].is_not_null().any():
@@ -916,6 +923,36 @@ def _parse_serials(frame: pl.DataFrame) -> pl.DataFrame:
         repair=pl.when(found)
         .then(pl.lit("excel_serial_date"))
         .otherwise(pl.col("repair")),
+    )
+
+
+def _parse_compact_dates(frame: pl.DataFrame, parsed: _Stamps) -> pl.DataFrame:
+    """Dates of eight digits, year, month and day: 20240105 is 5 Jan 2024.
+
+    Only in the column read as the date column, so an order number of eight
+    digits elsewhere is never taken for a date; a month over 12 or a day over
+    31 (20241350) is no such date and stays unread."""
+    todo = _todo(frame) & pl.col("text").str.contains(r"^(?:19|20)\d{6}\b")
+    if not frame.select(todo.any()).item():
+        return frame
+    rest = frame.with_row_index("position").filter(todo)
+    parts = rest["text"].str.extract_groups(_COMPACT_DATE).struct.unnest()
+    values = _assemble(parts, day_first=False)
+    if values.is_null().all():
+        return frame
+    count = int(rest["weight"].filter(values.is_not_null()).sum())
+    message = t_count(
+        count,
+        "{count} date was written as eight digits (20240105) and read as year, month and day: 5 Jan 2024.",
+        "{count} dates were written as eight digits (20240105) and read as year, month and day: 5 Jan 2024.",
+    )
+    parsed.notices.append(Notice("compact_dates", message))
+    update = pl.DataFrame({"position": rest["position"], "found": values})
+    return (
+        frame.with_row_index("position")
+        .join(update, on="position", how="left")
+        .with_columns(value=pl.coalesce("value", "found"))
+        .drop("position", "found")
     )
 
 
