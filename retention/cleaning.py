@@ -162,11 +162,21 @@ FAILED_WORDS = (
     r"fail|declin|uncaptur|sikertelen|elutasít|abgelehnt|fehlgeschlagen|abgebrochen"
     r"|odrzuc"
 )
+# "Total", "Total:", "Total 2024", "Total (3 orders)", "Total for January",
+# "Grand total", "January total", "Összesen"; not "Total Fitness Ltd" (see
+# TOTAL_NAMED)
 TOTAL_ROW = (
-    r"(?i)^\s*(?:grand\s+|sub\s*-?)?totals?(?:\W|$)|^\s*(?:összesen|mindösszesen|razem"
+    r"(?i)^\s*(?:grand\s+|sub\s*-?)?totals?\s*(?:$|[^\w\s]|\d|(?:for|of|in|sales"
+    r"|revenue|amount|orders?|day|week|month|quarter|year|period|all|jan|feb|mar"
+    r"|apr|may|jun|jul|aug|sep|oct|nov|dec)[^\W\d_]*(?:\W|$))"
+    r"|^\s*(?:összesen|mindösszesen|razem"
     r"|suma|summe|gesamt|gesamtsumme|zwischensumme|sum|végösszeg|részösszeg)\s*:?\s*$"
     r"|\b(?:sub\s*-?)?totals?\s*:?\s*$|\bösszesen\s*:?\s*$"
 )
+# "Total" followed by a name's words: a customer "Total Fitness Ltd", an item
+# "Total Results Shampoo", or a report's subtotal of a customer ("Total Anna
+# Kovács"), told apart by the date: a subtotal row has none.
+TOTAL_NAMED = r"(?i)^\s*(?:grand\s+|sub\s*-?)?totals?\s+[^\W\d_]"
 _TOTAL_PARTS = ["tot", "ssz", "raz", "sum", "gesamt"]
 # A total word alone in a cell of another column (the item's): "Total",
 # "Daily total", "Grand total", "Subtotal:", "Napi összesen", "Részösszeg",
@@ -1741,12 +1751,14 @@ def _mark_exclusions(
     ``earlier_part`` names the first part holding that sale.
     """
     first = cells.to_series(0) if cells.width else pl.Series([""] * cells.height)
-    total = _total_labels(first)
+    undated = _undated(cells, mapping)
+    total = _total_labels(first, undated=undated)
     for role, read in (("customer", "customer_id"), ("order_id", "order_id")):
         written = getattr(mapping, role)
         if written is None or not cells[written].dtype.is_numeric():
             # ids read from numbers are digits: no total among them
-            total = total | _total_labels(lines[read].fill_null(""))
+            labels = lines[read].fill_null("")
+            total = total | _total_labels(labels, undated=undated)
     total = total | _lone_total_rows(cells, lines, mapping)
     duplicate = _exact_duplicates(cells, parts)
     other_file = pl.repeat(False, cells.height, eager=True)
@@ -2136,9 +2148,23 @@ def _repeated_headers(cells: pl.DataFrame) -> pl.Series:
     ).to_series()
 
 
-def _total_labels(labels: pl.Series, pattern: str = TOTAL_ROW) -> pl.Series:
+def _undated(cells: pl.DataFrame, mapping: ColumnMapping) -> pl.Series:
+    """Rows whose date cell is empty (every row, without a date column)."""
+    if mapping.timestamp is None:
+        return pl.repeat(True, cells.height, eager=True)
+    dates = cells[mapping.timestamp]
+    if dates.dtype == pl.String:
+        return dates.is_null() | (dates.str.strip_chars() == "")
+    return dates.is_null()
+
+
+def _total_labels(
+    labels: pl.Series, pattern: str = TOTAL_ROW, undated: pl.Series | None = None
+) -> pl.Series:
     """Cells reading "Total", "Subtotal", "Összesen"... (checked on short cells,
-    against ``pattern``); a column of numbers or dates holds none.
+    against ``pattern``); a column of numbers or dates holds none. On the
+    rows ``undated`` (no date), "Total" followed by words is one too
+    (:data:`TOTAL_NAMED`): with a date, it is a name.
 
     Every word of ``TOTAL_ROW`` holds one of ``_TOTAL_PARTS`` (in any case,
     its s perhaps written as the long s that case-blind matching takes for
@@ -2152,7 +2178,12 @@ def _total_labels(labels: pl.Series, pattern: str = TOTAL_ROW) -> pl.Series:
     maybe = maybe & (labels.str.len_chars() < 25)
     if not maybe.any():
         return maybe
-    return maybe & labels.str.contains(pattern)
+    where = maybe.arg_true()
+    few = labels.gather(where)
+    found = few.str.contains(pattern)
+    if undated is not None:
+        found = found | (few.str.contains(TOTAL_NAMED) & undated.gather(where))
+    return maybe.scatter(where, found)
 
 
 # The roles whose cells are values (dates, amounts), never a word of a row.
