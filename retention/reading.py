@@ -206,6 +206,10 @@ class RawTable:
         What was detected for a text file.
     header_row : int
         Row number of the (last) header row.
+    alike_sheets : tuple of str
+        When one sheet of a workbook was read by default, the other sheets with
+        the same columns (one per year, say), which could be stacked with it
+        (see :func:`retention.sales_log.read_raw`).
     """
 
     cells: pl.DataFrame
@@ -217,6 +221,7 @@ class RawTable:
     delimiter: str | None = None
     header_row: int = 1
     sources: tuple[str, ...] = field(default=())
+    alike_sheets: tuple[str, ...] = ()
 
     @property
     def columns(self) -> list[str]:
