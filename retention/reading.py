@@ -2799,7 +2799,8 @@ def _unnamed(below: pl.DataFrame, position: int, taken: list[str]) -> str:
 def _group_labels(top: pd.DataFrame, header_index: int, labels: list[str]) -> list[str]:
     """Forward-filled labels of a merged group header row just above the header."""
     empty = [""] * len(labels)
-    if header_index == 0:
+    if header_index == 0 or _report_lines(top.iloc[: header_index + 1])[-2]:
+        # a report's filter line ("Location:", "All locations") is no group
         return empty
     above = [_clean_label(cell) for cell in top.iloc[header_index - 1]]
     filled = [cell for cell in above if cell]

@@ -200,3 +200,15 @@ def test_a_header_of_labels_ending_in_a_colon_stays_a_header():
     data = b"Customer:,Amount:\nAnna,12.50\nBela,7.00\n"
 
     assert read_table(data, name="colons.csv").columns == ["Customer:", "Amount:"]
+
+
+def test_a_filter_line_right_above_the_header_is_not_joined_to_its_names():
+    data = (
+        b"Sales by customer\nLocation:,All locations,Staff:,Everyone\n"
+        b"Date,Receipt,Customer,Item,Qty,Amount\n05/01/2024,R1,Anna,Tea,1,12.50\n"
+    )
+
+    table = read_table(data, name="report.csv")
+
+    assert table.columns == REPORT_HEADER
+    assert table.header_row == 3
