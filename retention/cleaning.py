@@ -162,13 +162,18 @@ FAILED_WORDS = (
     r"fail|declin|uncaptur|sikertelen|elutasít|abgelehnt|fehlgeschlagen|abgebrochen"
     r"|odrzuc"
 )
+_MONTH_NAMES = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 # "Total", "Total:", "Total 2024", "Total (3 orders)", "Total for January",
 # "Grand total", "January total", "Összesen"; not "Total Fitness Ltd" (see
 # TOTAL_NAMED)
 TOTAL_ROW = (
     r"(?i)^\s*(?:grand\s+|sub\s*-?)?totals?\s*(?:$|[^\w\s]|\d|(?:for|of|in|sales"
-    r"|revenue|amount|orders?|day|week|month|quarter|year|period|all|jan|feb|mar"
-    r"|apr|may|jun|jul|aug|sep|oct|nov|dec)[^\W\d_]*(?:\W|$))"
+    r"|revenue|amount|orders?|days?|weeks?|months?|quarters?|years?|period|all|"
+    + _MONTH_NAMES
+    + r")(?:\W|$))"
     r"|^\s*(?:összesen|mindösszesen|razem"
     r"|suma|summe|gesamt|gesamtsumme|zwischensumme|sum|végösszeg|részösszeg)\s*:?\s*$"
     r"|\b(?:sub\s*-?)?totals?\s*:?\s*$|\bösszesen\s*:?\s*$"
@@ -233,10 +238,6 @@ _DAY_MONTH_YEAR = (
 _COMPACT_DATE = (
     r"^(?P<year>(?:19|20)\d{2})(?P<first>0[1-9]|1[0-2])(?P<second>0[1-9]|[12]\d|3[01])"
     r"(?:\.0+)?" + _TIME
-)
-_MONTH_NAMES = (
-    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
 _DAY_MONTH_NAME_YEAR = (
     r"(?i)^(?P<first>\d{1,2})\.?[-\s./]\s?(?P<month>" + _MONTH_NAMES + r")\.?"
