@@ -1752,14 +1752,14 @@ def _mark_exclusions(
     ``earlier_part`` names the first part holding that sale.
     """
     first = cells.to_series(0) if cells.width else pl.Series([""] * cells.height)
-    undated = _undated(cells, mapping)
-    total = _total_labels(first, undated=undated)
+    dates = cells[mapping.timestamp] if mapping.timestamp else None
+    total = _total_labels(first, named=True, dates=dates)
     for role, read in (("customer", "customer_id"), ("order_id", "order_id")):
         written = getattr(mapping, role)
         if written is None or not cells[written].dtype.is_numeric():
             # ids read from numbers are digits: no total among them
             labels = lines[read].fill_null("")
-            total = total | _total_labels(labels, undated=undated)
+            total = total | _total_labels(labels, named=True, dates=dates)
     total = total | _lone_total_rows(cells, lines, mapping)
     duplicate = _exact_duplicates(cells, parts)
     other_file = pl.repeat(False, cells.height, eager=True)
@@ -2149,23 +2149,28 @@ def _repeated_headers(cells: pl.DataFrame) -> pl.Series:
     ).to_series()
 
 
-def _undated(cells: pl.DataFrame, mapping: ColumnMapping) -> pl.Series:
-    """Rows whose date cell is empty (every row, without a date column)."""
-    if mapping.timestamp is None:
-        return pl.repeat(True, cells.height, eager=True)
-    dates = cells[mapping.timestamp]
+def _undated(dates: pl.Series | None, height: int) -> pl.Series:
+    """Which of ``dates`` (cells of the date column) are empty; all ``height``
+    rows without a date column."""
+    if dates is None:
+        return pl.repeat(True, height, eager=True)
     if dates.dtype == pl.String:
         return dates.is_null() | (dates.str.strip_chars() == "")
     return dates.is_null()
 
 
 def _total_labels(
-    labels: pl.Series, pattern: str = TOTAL_ROW, undated: pl.Series | None = None
+    labels: pl.Series,
+    pattern: str = TOTAL_ROW,
+    *,
+    named: bool = False,
+    dates: pl.Series | None = None,
 ) -> pl.Series:
     """Cells reading "Total", "Subtotal", "Összesen"... (checked on short cells,
-    against ``pattern``); a column of numbers or dates holds none. On the
-    rows ``undated`` (no date), "Total" followed by words is one too
-    (:data:`TOTAL_NAMED`): with a date, it is a name.
+    against ``pattern``); a column of numbers or dates holds none. When
+    ``named``, "Total" followed by words (:data:`TOTAL_NAMED`) is one too on
+    a row whose cell in ``dates`` (the date column's, ``None`` without one)
+    is empty: with a date, it is a name.
 
     Every word of ``TOTAL_ROW`` holds one of ``_TOTAL_PARTS`` (in any case,
     its s perhaps written as the long s that case-blind matching takes for
@@ -2182,8 +2187,10 @@ def _total_labels(
     where = maybe.arg_true()
     few = labels.gather(where)
     found = few.str.contains(pattern)
-    if undated is not None:
-        found = found | (few.str.contains(TOTAL_NAMED) & undated.gather(where))
+    if named:
+        few_dates = None if dates is None else dates.gather(where)
+        undated = _undated(few_dates, len(few))
+        found = found | (few.str.contains(TOTAL_NAMED) & undated)
     return maybe.scatter(where, found)
 
 
