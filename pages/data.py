@@ -10,7 +10,7 @@ from retention.columns import ROLES, role_label
 from retention.i18n import t, t_count
 from retention.quality import outcome_label
 from retention.reading import TEXT_ENCODINGS
-from retention.sales_log import NoPurchasesError
+from retention.sales_log import NoPurchasesError, alike_sheets_note
 from ui import data, show
 from ui.access import require_app_frame
 from ui.show import number
@@ -138,8 +138,20 @@ elif report.date_order:
         )
     )
 st.subheader(t("What was read"))
+if alike := alike_sheets_note(raw):
+    st.info(alike)
+    st.button(
+        t_count(
+            len(raw.alike_sheets) + 1,
+            "Read the {count} sheet together",
+            "Read the {count} sheets together",
+        ),
+        on_click=data.stack_alike_sheets,
+        args=(raw,),
+    )
 for notice in report.notice_texts():
-    st.caption(notice)
+    if notice != alike:
+        st.caption(notice)
 first, second, third, fourth = st.columns(4)
 first.metric(t("Rows read"), number(report.rows_read))
 second.metric(t("Orders found"), number(report.orders_found))

@@ -167,11 +167,26 @@ FAILED_WORDS = (
     r"fail|declin|uncaptur|sikertelen|elutasít|abgelehnt|fehlgeschlagen|abgebrochen"
     r"|odrzuc"
 )
+_MONTH_NAMES = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+# "Total", "Total:", "Total 2024", "Total (3 orders)", "Total for January",
+# "Grand total", "January total", "Összesen"; not "Total Fitness Ltd" (see
+# TOTAL_NAMED)
 TOTAL_ROW = (
-    r"(?i)^\s*(?:grand\s+|sub\s*-?)?totals?(?:\W|$)|^\s*(?:összesen|mindösszesen|razem"
+    r"(?i)^\s*(?:grand\s+|sub\s*-?)?totals?\s*(?:$|[^\w\s]|\d|(?:for|of|in|sales"
+    r"|revenue|amount|orders?|days?|weeks?|months?|quarters?|years?|period|all|"
+    + _MONTH_NAMES
+    + r")(?:\W|$))"
+    r"|^\s*(?:összesen|mindösszesen|razem"
     r"|suma|summe|gesamt|gesamtsumme|zwischensumme|sum|végösszeg|részösszeg)\s*:?\s*$"
     r"|\b(?:sub\s*-?)?totals?\s*:?\s*$|\bösszesen\s*:?\s*$"
 )
+# "Total" followed by a name's words: a customer "Total Fitness Ltd", an item
+# "Total Results Shampoo", or a report's subtotal of a customer ("Total Anna
+# Kovács"), told apart by the date: a subtotal row has none.
+TOTAL_NAMED = r"(?i)^\s*(?:grand\s+|sub\s*-?)?totals?\s+[^\W\d_]"
 _TOTAL_PARTS = ["tot", "ssz", "raz", "sum", "gesamt"]
 # A total word alone in a cell of another column (the item's): "Total",
 # "Daily total", "Grand total", "Subtotal:", "Napi összesen", "Részösszeg",
@@ -223,9 +238,11 @@ _DAY_MONTH_YEAR = (
     r"^(?P<first>\d{1,2})[./-]\s?(?P<second>\d{1,2})[./-]\s?(?P<year>\d{4}|\d{2})\.?"
     + _TIME
 )
-_MONTH_NAMES = (
-    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+# 20240105, as some tills and databases write dates (also an .xlsx number
+# cell), with or without a time: the year first, then month and day
+_COMPACT_DATE = (
+    r"^(?P<year>(?:19|20)\d{2})(?P<first>0[1-9]|1[0-2])(?P<second>0[1-9]|[12]\d|3[01])"
+    r"(?:\.0+)?" + _TIME
 )
 _DAY_MONTH_NAME_YEAR = (
     r"(?i)^(?P<first>\d{1,2})\.?[-\s./]\s?(?P<month>" + _MONTH_NAMES + r")\.?"
@@ -632,6 +649,7 @@ def _timestamps(
     frame = _parse_iso(frame, parsed, timezone, utc)
     frame = _parse_month_names(frame)
     frame = _parse_serials(frame)
+    frame = _parse_compact_dates(frame, parsed)
     frame = _parse_numeric_dates(frame)
     settled = None
     if frame["as_day"].is_not_null().any() or frame["as_month"].is_not_null().any():
@@ -921,6 +939,36 @@ def _parse_serials(frame: pl.DataFrame) -> pl.DataFrame:
         repair=pl.when(found)
         .then(pl.lit("excel_serial_date"))
         .otherwise(pl.col("repair")),
+    )
+
+
+def _parse_compact_dates(frame: pl.DataFrame, parsed: _Stamps) -> pl.DataFrame:
+    """Dates of eight digits, year, month and day: 20240105 is 5 Jan 2024.
+
+    Only in the column read as the date column, so an order number of eight
+    digits elsewhere is never taken for a date; a month over 12 or a day over
+    31 (20241350) is no such date and stays unread."""
+    todo = _todo(frame) & pl.col("text").str.contains(r"^(?:19|20)\d{6}\b")
+    if not frame.select(todo.any()).item():
+        return frame
+    rest = frame.with_row_index("position").filter(todo)
+    parts = rest["text"].str.extract_groups(_COMPACT_DATE).struct.unnest()
+    values = _assemble(parts, day_first=False)
+    if values.is_null().all():
+        return frame
+    count = int(rest["weight"].filter(values.is_not_null()).sum())
+    message = t_count(
+        count,
+        "{count} date was written as eight digits (20240105) and read as year, month and day: 5 Jan 2024.",
+        "{count} dates were written as eight digits (20240105) and read as year, month and day: 5 Jan 2024.",
+    )
+    parsed.notices.append(Notice("compact_dates", message))
+    update = pl.DataFrame({"position": rest["position"], "found": values})
+    return (
+        frame.with_row_index("position")
+        .join(update, on="position", how="left")
+        .with_columns(value=pl.coalesce("value", "found"))
+        .drop("position", "found")
     )
 
 
@@ -1709,12 +1757,14 @@ def _mark_exclusions(
     ``earlier_part`` names the first part holding that sale.
     """
     first = cells.to_series(0) if cells.width else pl.Series([""] * cells.height)
-    total = _total_labels(first)
+    dates = cells[mapping.timestamp] if mapping.timestamp else None
+    total = _total_labels(first, named=True, dates=dates)
     for role, read in (("customer", "customer_id"), ("order_id", "order_id")):
         written = getattr(mapping, role)
         if written is None or not cells[written].dtype.is_numeric():
             # ids read from numbers are digits: no total among them
-            total = total | _total_labels(lines[read].fill_null(""))
+            labels = lines[read].fill_null("")
+            total = total | _total_labels(labels, named=True, dates=dates)
     total = total | _lone_total_rows(cells, lines, mapping)
     duplicate = _exact_duplicates(cells, parts)
     other_file = pl.repeat(False, cells.height, eager=True)
@@ -2104,9 +2154,28 @@ def _repeated_headers(cells: pl.DataFrame) -> pl.Series:
     ).to_series()
 
 
-def _total_labels(labels: pl.Series, pattern: str = TOTAL_ROW) -> pl.Series:
+def _undated(dates: pl.Series | None, height: int) -> pl.Series:
+    """Which of ``dates`` (cells of the date column) are empty; all ``height``
+    rows without a date column."""
+    if dates is None:
+        return pl.repeat(True, height, eager=True)
+    if dates.dtype == pl.String:
+        return dates.is_null() | (dates.str.strip_chars() == "")
+    return dates.is_null()
+
+
+def _total_labels(
+    labels: pl.Series,
+    pattern: str = TOTAL_ROW,
+    *,
+    named: bool = False,
+    dates: pl.Series | None = None,
+) -> pl.Series:
     """Cells reading "Total", "Subtotal", "Összesen"... (checked on short cells,
-    against ``pattern``); a column of numbers or dates holds none.
+    against ``pattern``); a column of numbers or dates holds none. When
+    ``named``, "Total" followed by words (:data:`TOTAL_NAMED`) is one too on
+    a row whose cell in ``dates`` (the date column's, ``None`` without one)
+    is empty: with a date, it is a name.
 
     Every word of ``TOTAL_ROW`` holds one of ``_TOTAL_PARTS`` (in any case,
     its s perhaps written as the long s that case-blind matching takes for
@@ -2120,7 +2189,14 @@ def _total_labels(labels: pl.Series, pattern: str = TOTAL_ROW) -> pl.Series:
     maybe = maybe & (labels.str.len_chars() < 25)
     if not maybe.any():
         return maybe
-    return maybe & labels.str.contains(pattern)
+    where = maybe.arg_true()
+    few = labels.gather(where)
+    found = few.str.contains(pattern)
+    if named:
+        few_dates = None if dates is None else dates.gather(where)
+        undated = _undated(few_dates, len(few))
+        found = found | (few.str.contains(TOTAL_NAMED) & undated)
+    return maybe.scatter(where, found)
 
 
 # The roles whose cells are values (dates, amounts), never a word of a row.

@@ -306,6 +306,10 @@ _DATE = re.compile(
     r"|^\d{1,2}\.?[-\s./]\s?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"[A-Za-z]*\.?[-\s./]\s?\d{2}"
 )
+# 20240105 (year, month, day), as text or a number cell
+_COMPACT_DATE = re.compile(
+    r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:\.0+)?$"
+)
 _MONEY = re.compile(r"[.,]\d{1,2}$")
 SAMPLE_ROWS = 500
 # share of a column's filled cells that must look alike to choose it by content
@@ -422,7 +426,9 @@ def _detect_by_content(
     """Fill the date, amount and customer roles that no header named from the
     columns' content: the column most full of dates, of money, of emails."""
     tests = {
-        "timestamp": lambda p: max(p["dates"], p["serials"]),
+        # eight digits (20240105) only when every one is such a date: an
+        # order number of eight digits is not, sooner or later
+        "timestamp": lambda p: max(p["dates"], p["serials"], float(p["compact"] == 1)),
         # numbers with cents in some rows (12.00 alone could be an id)
         "amount": lambda p: p["numbers"] if p["money"] >= 0.3 else 0.0,
         "customer": lambda p: p["emails"],
@@ -606,7 +612,8 @@ def _unreadable_columns(mapping: ColumnMapping, raw: pd.DataFrame) -> list[str]:
         if column is None:
             continue
         profile = _profile(raw[column])
-        share = max(profile[kind], profile["serials"] if kind == "dates" else 0)
+        dated = max(profile["serials"], profile["compact"]) if kind == "dates" else 0
+        share = max(profile[kind], dated)
         if profile["filled"] == 0 or share < 0.5:
             problems.append(_unreadable_text(role, column, raw))
     return problems
@@ -684,6 +691,7 @@ def _profile(values: pd.Series) -> dict[str, float]:
             "times": 0.0,
             "clocks": 0.0,
             "emails": 0.0,
+            "compact": 0.0,
         }
     is_date = sample.str.match(_DATE)
     is_number = sample.str.match(_NUMBER) & ~is_date
@@ -696,6 +704,7 @@ def _profile(values: pd.Series) -> dict[str, float]:
         "clocks": float((is_date & sample.str.contains(r"\d:\d\d")).mean()),
         "emails": float(sample.str.match(r"^\s*[^@\s]+@[^@\s]+\.\w+\s*$").mean()),
         "serials": float(sample.str.match(_SERIAL).mean()),
+        "compact": float(sample.str.match(_COMPACT_DATE).mean()),
         "numbers": float(is_number.mean()),
         # 421.0 is an id written as a float, not money
         "money": float(
@@ -718,7 +727,7 @@ def _content_fits(role: str, profile: dict[str, float]) -> bool:
     if role in ("refunded", "adjusted_total"):
         return profile["numbers"] >= 0.6
     if role == "timestamp":
-        return profile["dates"] >= 0.6 or profile["serials"] >= 0.6
+        return max(profile["dates"], profile["serials"], profile["compact"]) >= 0.6
     if role in ("amount", "quantity", "unit_price"):
         return profile["numbers"] >= 0.6
     if role in ("customer", "order_id", "refund_of"):

@@ -206,6 +206,10 @@ class RawTable:
         What was detected for a text file.
     header_row : int
         Row number of the (last) header row.
+    alike_sheets : tuple of str
+        When one sheet of a workbook was read by default, the other sheets with
+        the same columns (one per year, say), which could be stacked with it
+        (see :func:`retention.sales_log.read_raw`).
     """
 
     cells: pl.DataFrame
@@ -217,6 +221,7 @@ class RawTable:
     delimiter: str | None = None
     header_row: int = 1
     sources: tuple[str, ...] = field(default=())
+    alike_sheets: tuple[str, ...] = ()
 
     @property
     def columns(self) -> list[str]:
@@ -2576,15 +2581,23 @@ class _Header:
 
     index: int
     labelled: bool = True
+    report_line: str = ""
 
 
 def _locate_header(top: pd.DataFrame) -> _Header:
-    """The header row below any title rows, or none when the first row that
-    spans most columns already holds a sale (see :func:`_first_data_row`)."""
+    """The header row below any title rows and a report's filter lines, or
+    none when the first row that spans most columns already holds a sale (see
+    :func:`_first_data_row`). ``report_line`` is the first filter line passed
+    over ("Date range: 01/01/2024 - 31/03/2024"), to name in the notice."""
     start = _first_data_row(top)
     if start is not None:
         return _Header(start - 1, labelled=False)
-    return _Header(_find_header(top))
+    index = _find_header(top)
+    above = top.iloc[:index][_report_lines(top)[:index]]
+    if above.empty:
+        return _Header(index)
+    line = " ".join(cell for cell in above.iloc[0] if cell)
+    return _Header(index, report_line=line)
 
 
 def _first_data_row(top: pd.DataFrame) -> int | None:
@@ -2638,11 +2651,38 @@ def _cell_kind(cell: str) -> str:
 
 
 def _wide_rows(top: pd.DataFrame) -> np.ndarray:
-    """Which rows fill at least half as many cells as the fullest (and two)."""
+    """Which rows fill at least half as many cells as the fullest (and two),
+    other than a report's filter lines (see :func:`_report_lines`)."""
     counts = (top != "").sum(axis=1)
     if len(counts) == 0 or counts.max() == 0:
         return np.zeros(len(counts), dtype=bool)
-    return (counts >= max(2, int(np.ceil(counts.max() / 2)))).to_numpy()
+    wide = (counts >= max(2, int(np.ceil(counts.max() / 2)))).to_numpy()
+    return wide & ~_report_lines(top)
+
+
+# "Date range: 01/01/2024 - 31/03/2024" or "Location:" in a cell of its own
+_REPORT_LABEL = re.compile(r"^[^\W\d_][^:]{0,40}:(?:\s.*)?$")
+
+
+def _report_lines(top: pd.DataFrame) -> np.ndarray:
+    """Which rows are a report's filter lines ("Location:", "All locations").
+
+    A report export writes a label and its value above the table: the row's
+    first filled cell is a label ending in a colon (its value beside it or in
+    the same cell). Such a row fills fewer cells than the table, or, in a
+    table of two columns, ends in a value; a header of labels that all end
+    in a colon (``Customer:``, ``Amount:``) is a header.
+    """
+    filled = top != ""
+    counts = filled.sum(axis=1).to_numpy()
+    lines = np.zeros(len(top), dtype=bool)
+    for position in np.flatnonzero((counts > 0) & (counts <= max(2, counts.max() - 1))):
+        cells = [cell for cell in top.iloc[position] if cell]
+        if not _REPORT_LABEL.match(cells[0]):
+            continue
+        narrow = counts[position] < counts.max()
+        lines[position] = narrow or not all(cell.endswith(":") for cell in cells)
+    return lines
 
 
 def _names_of(body: pl.DataFrame, top: pd.DataFrame, header: _Header) -> list[str]:
@@ -2662,6 +2702,15 @@ def _header_notices(header: _Header, header_row: int) -> tuple[str, ...]:
                 "read as a sale, and the columns, named Column 1, Column 2 and so "
                 "on, were found by what they hold. Check them on the Data page.",
                 row=header_row + 1,
+            ),
+        )
+    if header.report_line:
+        return (
+            t(
+                "The column headers were found on row {row}. The report's title "
+                "and filter lines above them (“{line}”) were passed over.",
+                row=header_row,
+                line=header.report_line,
             ),
         )
     if header.index > 0:
@@ -2750,7 +2799,8 @@ def _unnamed(below: pl.DataFrame, position: int, taken: list[str]) -> str:
 def _group_labels(top: pd.DataFrame, header_index: int, labels: list[str]) -> list[str]:
     """Forward-filled labels of a merged group header row just above the header."""
     empty = [""] * len(labels)
-    if header_index == 0:
+    if header_index == 0 or _report_lines(top.iloc[: header_index + 1])[-2]:
+        # a report's filter line ("Location:", "All locations") is no group
         return empty
     above = [_clean_label(cell) for cell in top.iloc[header_index - 1]]
     filled = [cell for cell in above if cell]

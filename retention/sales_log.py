@@ -46,6 +46,7 @@ from retention.reading import (
 
 __all__ = [
     "NoPurchasesError",
+    "alike_sheets_note",
     "SalesLog",
     "Source",
     "build_orders",
@@ -164,7 +165,9 @@ def read_raw(
             table = _other_sheet(found)
         else:
             if chosen is None:
-                table = _sales_sheet_table(file_name, data, table, limit_mb)
+                table = _default_sheet_table(
+                    file_name, data, table, limit_mb, alone=len(files) == 1
+                )
         tables.append(table)
     if len(tables) == 1:
         return tables[0]
@@ -336,6 +339,21 @@ def _first_sales_sheet(
     return fallback
 
 
+def _default_sheet_table(
+    name: str | None,
+    data: bytes | Path,
+    first: RawTable,
+    limit_mb: float | None,
+    *,
+    alone: bool,
+) -> RawTable:
+    """The table of the sheet read when none was chosen (see
+    :func:`_sales_sheet_table`), naming, for a workbook uploaded ``alone``,
+    the later sheets with the same columns (see :func:`_with_alike_sheets`)."""
+    table = _sales_sheet_table(name, data, first, limit_mb)
+    return _with_alike_sheets(name, data, table, limit_mb) if alone else table
+
+
 def _sales_sheet_table(
     name: str | None,
     data: bytes | Path,
@@ -353,6 +371,59 @@ def _sales_sheet_table(
     if other is None:
         return first
     return _other_sheet(other, totals=found == _TOTALS)
+
+
+# The largest workbook whose other sheets are read to see whether they have
+# the sheet's columns: about 100,000 rows, which take well under a second.
+ALIKE_SHEETS_BYTES = 5_000_000
+
+
+def _with_alike_sheets(
+    name: str | None, data: bytes | Path, table: RawTable, limit_mb: float | None
+) -> RawTable:
+    """``table``, of the one sheet read by default, with the other sheets that
+    have the same columns (one sheet per year) named in ``alike_sheets`` and
+    in a note saying they can be stacked with it. Only a workbook of at most
+    ``ALIKE_SHEETS_BYTES`` is looked through: each other sheet is read whole.
+
+    Only the sheets after the one read are: those before it were read already
+    and found to lack its sales columns (a cover, notes or totals sheet)."""
+    read = table.sheets_read()
+    if len(read) != 1 or read[0] not in table.sheet_names:
+        return table
+    others = table.sheet_names[table.sheet_names.index(read[0]) + 1 :]
+    size = len(data) if isinstance(data, bytes) else Path(data).stat().st_size
+    if not others or size > ALIKE_SHEETS_BYTES or _sales_columns(table) != _SALES:
+        return table
+    alike = []
+    for sheet in others:
+        try:
+            other = read_table(data, name=name, sheet=sheet, limit_mb=limit_mb)
+            _check_same_columns([(read[0], table), (sheet, other)], "")
+        except SalesLogError:
+            continue
+        if _sales_columns(other) == _SALES:
+            alike.append(sheet)
+    if not alike:
+        return table
+    table = replace(table, alike_sheets=tuple(alike))
+    return replace(table, notices=(*table.notices, alike_sheets_note(table)))
+
+
+def alike_sheets_note(table: RawTable) -> str | None:
+    """The note that the sheets in ``table.alike_sheets`` have the columns of
+    the sheet read and can be stacked with it; ``None`` when there are none."""
+    if not table.alike_sheets:
+        return None
+    return t_count(
+        len(table.alike_sheets),
+        "The sheet {sheets} has the same columns as the sheet “{read}”: choose it "
+        "too under Sheets to read to stack them and see the whole history.",
+        "The sheets {sheets} have the same columns as the sheet “{read}”: choose "
+        "them too under Sheets to read to stack them all and see the whole history.",
+        sheets=", ".join(f"“{sheet}”" for sheet in table.alike_sheets),
+        read=table.sheets_read()[0],
+    )
 
 
 def _other_sheet(table: RawTable, *, totals: bool = False) -> RawTable:

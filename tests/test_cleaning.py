@@ -445,6 +445,54 @@ def test_a_sale_of_an_item_called_total_is_no_total_row(row):
     assert report.count("total_row") == 0
 
 
+# Names that begin with "Total": a gym's company account and a shampoo, each
+# in the customer or the item column, first or not: four sales, 3.50 + 4.50
+# + 2.00 + 5.00 = 15.00 (and 1.00 of a marketing firm, whose name begins like
+# a month's, Mar), and the file's own totals below them.
+TOTAL_NAMES = [
+    ("2024-01-05", "R1", "Total Fitness Ltd", "Tea", "3.50"),
+    ("2024-01-06", "R2", "C02", "Total Results Shampoo", "4.50"),
+    ("2024-01-07", "", "Total Fitness Ltd", "Total Results Shampoo", "2.00"),
+    ("2024-01-08", "", "", "Total Results Shampoo", "5.00"),
+    ("2024-01-08", "R5", "Total Marketing Ltd", "Tea", "1.00"),
+]
+REAL_TOTALS = [
+    ("2024-01-08", "", "", "Daily total", "5.00"),
+    ("", "", "Total", "", "15.00"),
+    ("", "", "Grand total:", "", "15.00"),
+    ("", "", "Összesen", "", "15.00"),
+    ("", "", "Total 2024", "", "15.00"),
+    ("", "", "Total for January", "", "15.00"),
+    ("", "", "Total Fitness Ltd", "", "5.50"),  # a customer's subtotal: no date
+]
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        ["Date", "Receipt", "Customer", "Item", "Amount"],
+        ["Customer", "Date", "Receipt", "Item", "Amount"],
+        ["Item", "Date", "Receipt", "Customer", "Amount"],
+    ],
+    ids=["date first", "customer first", "item first"],
+)
+def test_a_customer_or_an_item_whose_name_begins_with_total_is_a_sale(order):
+    header = ["Date", "Receipt", "Customer", "Item", "Amount"]
+    place = [header.index(name) for name in order]
+    rows = [order, *([row[i] for i in place] for row in TOTAL_NAMES + REAL_TOTALS)]
+    orders, report = clean("".join(",".join(row) + "\n" for row in rows))
+
+    assert len(orders) == 5
+    assert round(orders["revenue"].sum(), 2) == 16.00
+    assert sorted(orders["customer_id"].dropna()) == [
+        "C02",
+        "Total Fitness Ltd",
+        "Total Fitness Ltd",
+        "Total Marketing Ltd",
+    ]
+    assert report.rows_for("total_row")["row_number"].tolist() == list(range(7, 14))
+
+
 def test_a_total_row_may_carry_its_currency_code_beside_the_total_word():
     orders, report = clean(
         "Datum;Vevő;Termék;Összeg\n2024.01.05;V1;Kávé;1 200 Ft\n"

@@ -1,12 +1,16 @@
-"""Time stamps written with a zone name, a short offset or a month name."""
+"""Time stamps written with a zone name, a short offset, a month name or as
+eight digits."""
 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
+from test_reading import workbook_bytes
 
 from retention.cleaning import CleaningOptions, clean_orders, parse_timestamps
 from retention.columns import detect_columns
 from retention.reading import read_table
+from retention.sales_log import load_sales_log
 
 
 def clean(csv_text: str, **options) -> pd.DataFrame:
@@ -110,3 +114,88 @@ def test_a_file_of_day_month_name_year_dates_is_read():
         pd.Timestamp("2024-01-05"),
         pd.Timestamp("2024-02-13"),
     ]
+
+
+# --- dates of eight digits: 20240105 ------------------------------------------
+
+
+def test_a_date_of_eight_digits_is_year_month_and_day():
+    parsed = parse_timestamps(
+        pd.Series(["20240105", "20241231", "20240105 14:30", "20241350", ""])
+    )
+
+    assert parsed.values.tolist()[:3] == [
+        pd.Timestamp("2024-01-05"),
+        pd.Timestamp("2024-12-31"),
+        pd.Timestamp("2024-01-05 14:30"),
+    ]
+    assert parsed.values[3:].isna().all()
+    assert [notice.message for notice in parsed.notices] == [
+        "3 dates were written as eight digits (20240105) and read as year, month "
+        "and day: 5 Jan 2024."
+    ]
+
+
+# A till's export with dates of eight digits beside receipt numbers of eight
+# digits (which could be dates too) and amounts: 12.50 + 7.00 + 3.50.
+EIGHT_DIGIT_SALES = [
+    [20240105, 20240101, "Anna", 12.5],
+    [20240106, 20240102, "Bela", 7.0],
+    [20240205, 20240103, "Anna", 3.5],
+]
+
+
+def eight_digit_export(header: str, kind: str) -> tuple[str, bytes]:
+    """The export as a .csv, or an .xlsx of number or of text cells."""
+    columns = [header, "Receipt", "Customer", "Amount"]
+    if kind == "csv":
+        lines = [columns, *EIGHT_DIGIT_SALES]
+        text = "".join(",".join(f"{cell}" for cell in row) + "\n" for row in lines)
+        return "till.csv", text.encode()
+    rows = [list(row) for row in EIGHT_DIGIT_SALES]
+    if kind == "xlsx text":
+        rows = [[str(row[0]), *row[1:]] for row in rows]
+    return "till.xlsx", workbook_bytes({"Sales": [columns, *rows]})
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx numbers", "xlsx text"])
+@pytest.mark.parametrize("header", ["Date", "Sale date", "When"])
+def test_dates_of_eight_digits_are_read_as_the_date_column(header, kind):
+    # "When" names no date: every value is a date of eight digits
+    log = load_sales_log(eight_digit_export(header, kind))
+
+    assert log.mapping.timestamp == header
+    assert log.mapping.order_id == "Receipt"
+    orders = log.orders.set_index("order_id").sort_index()
+    assert orders["timestamp"].tolist() == [
+        pd.Timestamp("2024-01-05"),
+        pd.Timestamp("2024-01-06"),
+        pd.Timestamp("2024-02-05"),
+    ]
+    assert orders["revenue"].tolist() == [12.5, 7.0, 3.5]
+    assert log.report.rows_left_out == 0
+
+
+def test_a_column_of_eight_digits_that_are_not_all_dates_is_not_found_by_content():
+    raw = pd.DataFrame(
+        {
+            "who": ["anna@example.com", "bela@example.com"],
+            "ref": ["20240105", "20241399"],
+            "paid": ["5.50", "12.00"],
+        }
+    )
+
+    assert detect_columns(raw).timestamp is None
+
+
+def test_a_date_column_of_iso_dates_wins_over_eight_digit_numbers_beside_it():
+    raw = pd.DataFrame(
+        {
+            "Customer": ["C1", "C2"],
+            "Ref": ["20240105", "20240106"],
+            "Date": ["2024-02-01", "2024-02-02"],
+            "Amount": ["5.50", "12.00"],
+        }
+    )
+
+    assert detect_columns(raw).timestamp == "Date"

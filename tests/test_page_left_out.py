@@ -204,3 +204,49 @@ def test_the_column_form_shows_the_columns_in_use_after_a_second_sheet_is_chosen
     app.selectbox(key="role_order_id").set_value("").run()
     assert app.selectbox(key="role_order_id").value == ""
     assert app.selectbox(key="role_customer").value == "Customer"
+
+
+# Every day and month 12 or under: no date tells which comes first.
+TWO_WAY_DATES = (
+    "order_id,customer_id,order_date,amount\n"
+    "1,C01,03/04/2024,10.00\n"
+    "2,C02,05/04/2024,20.00\n"
+    "3,C01,02/06/2024,15.00\n"
+)
+
+
+def test_every_figure_page_says_dates_could_be_read_two_ways_with_a_link_to_data(
+    tmp_path,
+):
+    """Finding: only the Data page said the dates had been read day first
+    with no date to tell."""
+    app = upload(open_app(), written(tmp_path, "two_ways.csv", TWO_WAY_DATES))
+    for page in FIGURE_PAGES:
+        app.switch_page(page).run()
+        assert not app.exception, page
+        [(label, target)] = page_links(app)
+        assert label == (
+            "Dates like 03/04/2024 could be read two ways; they were read day "
+            "first (3 April): check on Data"
+        ), page
+        assert target.endswith("data"), page
+
+    # once the order is chosen on the Data page, it is no longer in doubt
+    app.switch_page("pages/data.py").run()
+    app.radio(key="date_order").set_value("day_first").run()
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception
+    assert page_links(app) == []
+
+
+def test_a_partner_is_told_dates_could_be_read_two_ways_without_a_link(
+    tmp_path, app_store
+):
+    owner = upload(open_app(), written(tmp_path, "two_ways.csv", TWO_WAY_DATES))
+    partner = open_app({"share": token_of(create_link(owner))})
+    assert not partner.exception
+    assert page_links(partner) == []
+    assert (
+        "Dates like 03/04/2024 could be read two ways; they were read day first "
+        "(3 April)."
+    ) in [caption.value for caption in partner.caption]

@@ -68,6 +68,35 @@ def test_sheets_of_two_years_can_be_read_together():
     assert shown_metrics(app)["Customers found"] == "2"
 
 
+def test_the_data_page_says_the_other_years_sheet_has_the_same_columns_and_stacks_it():
+    """Finding: a workbook of one sheet per year showed one year only, and
+    nothing said the other sheet could be read with it."""
+    header = ["Order", "Customer", "Date", "Amount"]
+    data = workbook(
+        {
+            "2023": [header, [1, "C1", "2023-05-02", 10], [2, "C2", "2023-06-02", 20]],
+            "2024": [header, [3, "C1", "2024-05-02", 30]],
+            "Notes": [["Notes"], ["Prices include VAT"]],
+        }
+    )
+    app = upload(open_app(), ("years.xlsx", data))
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    note = (
+        "The sheet “2024” has the same columns as the sheet “2023”: choose it too "
+        "under Sheets to read to stack them and see the whole history."
+    )
+    assert [info.value for info in app.main.info] == [note]
+    assert note not in [caption.value for caption in app.main.caption]
+    assert shown_metrics(app)["Orders found"] == "2"
+
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.sidebar.multiselect(key="sheets").value == ["2023", "2024"]
+    assert shown_metrics(app)["Orders found"] == "3"
+    assert note not in [info.value for info in app.main.info]
+
+
 def test_sheets_of_other_layouts_are_refused_and_one_of_them_still_reads(app_store):
     """Finding: stacked by name, the sheet whose amount column had another
     name lost its sales from the figures without a word."""
@@ -209,7 +238,9 @@ def test_a_workbook_of_several_sheets_is_read_once_to_show_it(monkeypatch):
     assert not app.exception
     assert app.sidebar.multiselect(key="sheets").value == ["Sales"]
     assert shown_metrics(app)["Orders"] == "2"
-    assert read == ["Sales"]
+    # the small notes sheet is read once too, to see whether it has the
+    # columns of the sales sheet (it has not)
+    assert read == ["Sales", "Notes"]
 
 
 def test_sheets_are_chosen_per_workbook_when_several_are_uploaded():

@@ -149,3 +149,66 @@ def test_a_first_sale_by_email_among_customers_named_otherwise_is_a_sale():
     table = read_table(text.encode(), name="till.csv")
 
     assert len(table) == 4
+
+
+# A till's "Sales by customer" report: its title and filter lines (a label
+# and its value, in one cell or two) above the table, then a blank line.
+REPORT_LINES = [
+    ["Sales by customer"],
+    ["Date range:", "01/01/2024 - 31/03/2024"],
+    ["Location:", "All locations"],
+    ["Filters: none"],
+    [],
+]
+REPORT_HEADER = ["Date", "Receipt", "Customer", "Item", "Qty", "Amount"]
+REPORT_SALES = [
+    ["05/01/2024", "R1", "Anna", "Tea", "1", "12.50"],
+    ["06/01/2024", "R2", "Bela", "Cake", "2", "7.00"],
+    ["05/02/2024", "R3", "Anna", "Tea", "1", "3.50"],
+]
+
+
+def report_export(columns: list[int], extension: str) -> tuple[str, bytes]:
+    """The report with the table's ``columns`` only, as a .csv or an .xlsx."""
+    table = [[row[i] for i in columns] for row in [REPORT_HEADER, *REPORT_SALES]]
+    rows = REPORT_LINES + table
+    if extension == "csv":
+        return "report.csv", "".join(",".join(row) + "\n" for row in rows).encode()
+    return "report.xlsx", workbook_bytes({"Sales": rows})
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+@pytest.mark.parametrize(
+    "columns", [[0, 1, 2, 3, 4, 5], [0, 2, 5], [0, 1, 2, 5]], ids=["6", "3", "4"]
+)
+def test_a_reports_filter_lines_above_the_table_are_passed_over(columns, extension):
+    name, data = report_export(columns, extension)
+
+    table = read_table(data, name=name)
+    log = load_sales_log((name, data))
+
+    assert table.header_row == 6
+    assert table.columns == [REPORT_HEADER[i] for i in columns]
+    assert (
+        "The column headers were found on row 6. The report's title and filter "
+        "lines above them (“Date range: 01/01/2024 - 31/03/2024”) were passed over."
+    ) in table.notices
+    assert figures(log) == (3, 23.0, 2)
+
+
+def test_a_header_of_labels_ending_in_a_colon_stays_a_header():
+    data = b"Customer:,Amount:\nAnna,12.50\nBela,7.00\n"
+
+    assert read_table(data, name="colons.csv").columns == ["Customer:", "Amount:"]
+
+
+def test_a_filter_line_right_above_the_header_is_not_joined_to_its_names():
+    data = (
+        b"Sales by customer\nLocation:,All locations,Staff:,Everyone\n"
+        b"Date,Receipt,Customer,Item,Qty,Amount\n05/01/2024,R1,Anna,Tea,1,12.50\n"
+    )
+
+    table = read_table(data, name="report.csv")
+
+    assert table.columns == REPORT_HEADER
+    assert table.header_row == 3

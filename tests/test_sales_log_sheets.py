@@ -90,3 +90,39 @@ def test_the_command_line_names_the_sheets_when_one_is_missing(tmp_path):
         "The workbook totals.xlsx has no sheet called Orders; its sheets are: "
         "Summary, Sales.\n"
     )
+
+
+def years_workbook(columns_2024: list[str] | None = None) -> bytes:
+    """A sheet per year of the same columns (unless ``columns_2024``), and a
+    notes sheet."""
+    header = ["Order", "Customer", "Date", "Amount"]
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "2023"
+    for row in [header, [1, "C1", "2023-05-02", 10], [2, "C2", "2023-06-02", 20]]:
+        first.append(row)
+    second = workbook.create_sheet("2024")
+    for row in [columns_2024 or header, [3, "C1", "2024-05-02", 30]]:
+        second.append(row)
+    workbook.create_sheet("Notes").append(["Prices include VAT"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_other_sheets_of_the_same_columns_are_named_to_be_stacked():
+    raw = read_raw(("years.xlsx", years_workbook()))
+
+    assert raw.sheets_read() == ["2023"]
+    assert raw.alike_sheets == ("2024",)
+    assert raw.notices[-1] == (
+        "The sheet “2024” has the same columns as the sheet “2023”: choose it too "
+        "under Sheets to read to stack them and see the whole history."
+    )
+
+
+def test_no_sheet_is_named_to_be_stacked_when_chosen_or_of_other_columns():
+    other = years_workbook(["Order", "Customer", "Date", "Total"])
+
+    assert read_raw(("years.xlsx", other)).alike_sheets == ()
+    assert read_raw(("years.xlsx", years_workbook()), sheet="2023").alike_sheets == ()

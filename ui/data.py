@@ -173,6 +173,13 @@ def default_sheets(source: Source) -> list[str]:
     return raw.sheets_read()[:1] or names[:1]
 
 
+def stack_alike_sheets(raw: RawTable) -> None:
+    """Choose the sheet read and the sheets with the same columns, in the
+    workbook's order, under Sheets to read (a button's callback)."""
+    chosen = {*raw.sheets_read(), *raw.alike_sheets}
+    st.session_state[SHEETS_KEY] = [s for s in raw.sheet_names if s in chosen]
+
+
 def workbooks_with_sheets(source: Source) -> list[tuple[str, list[str]]]:
     """With several files uploaded, each workbook of more than one sheet and
     its sheets, in upload order; ``[]`` for a single file."""

@@ -176,10 +176,12 @@ def nobody_at_start(label: str, window: int) -> str:
 def data_notes(report, *, money_shown: bool = True) -> None:
     """Under a figure page's title, what the figures rest on (``report`` is
     the sales log's quality report): the time zone times were converted to,
-    how many rows were left out (a link to the Data page, for the owner), and,
-    on a page with money figures, that the amounts mix currencies."""
+    how many rows were left out and whether every date could be read two
+    ways (each a link to the Data page, for the owner), and, on a page with
+    money figures, that the amounts mix currencies."""
     time_zone_caption(report)
     left_out_note(report)
+    date_order_note(report)
     if money_shown:
         currency_note(report)
 
@@ -212,6 +214,30 @@ def left_out_note(report) -> None:
             **values,
         ),
         icon=":material/rule:",
+    )
+
+
+def date_order_note(report) -> None:
+    """When no date tells whether the day or the month comes first, "Dates
+    like 03/04/2024 could be read two ways", linking to the Data page where
+    the order is chosen; a partner, who has no Data page, gets the line alone."""
+    if not report.date_order_ambiguous:
+        return
+    if access.current_access().is_partner:
+        st.caption(
+            t(
+                "Dates like 03/04/2024 could be read two ways; they were read "
+                "day first (3 April)."
+            )
+        )
+        return
+    st.page_link(
+        DATA_PAGE,
+        label=t(
+            "Dates like 03/04/2024 could be read two ways; they were read day "
+            "first (3 April): check on Data"
+        ),
+        icon=":material/event:",
     )
 
 
