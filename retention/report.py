@@ -28,7 +28,9 @@ as on the Summary: counts ``#,##0``, amounts ``#,##0.00``, ratios ``0.00``,
 rates and shares as fractions shown as percentages (``0.00%``), the NPS ``0``
 and its margin of error ``0.0`` (points); a day is a date cell. Each sheet
 keeps the header row of its first table in view and fits its columns
-(:func:`retention.export.fit_columns`). Text that came from the customer's files (the dataset's name,
+(:func:`retention.export.fit_columns`).
+
+Text that came from the customer's files (the dataset's name,
 cohort and period labels are ours) is written as text, never as a formula: a
 cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
 is stored as a string with Excel's quote prefix, so Excel shows it and does not
