@@ -23,7 +23,7 @@ from functools import cached_property
 import pandas as pd
 import polars as pl
 
-from retention.export import frames_as_xlsx
+from retention.export import COUNT, MONEY, ROW_NUMBER, SHARE, frames_as_xlsx
 from retention.i18n import t, t_count
 from retention.reading import text_cells
 
@@ -519,25 +519,32 @@ class QualityReport:
         return next(found, None)
 
     def summary(self) -> pd.DataFrame:
-        """The headline figures as a two-column table (``figure``, ``value``)."""
-        share = self.guest_share
-        figures = [
+        """The headline figures as a two-column table: ``figure`` and
+        ``value`` (a count, the guest share as a fraction 0-1 and ``None``
+        without orders, the net revenue, or text)."""
+        return self._summary_figures()[["figure", "value"]]
+
+    def _summary_figures(self) -> pd.DataFrame:
+        """:meth:`summary` with the ``number_format`` of each value in the
+        workbook (``None`` for text)."""
+        kept = self.rows["outcome"]
+        counts = [
             (t("Rows read"), self.rows_read),
-            (t("Rows kept"), int((self.rows["outcome"] == "kept").sum())),
-            (
-                t("Rows kept after a repair"),
-                int((self.rows["outcome"] == "repaired").sum()),
-            ),
-            (t("Rows left out"), int((self.rows["outcome"] == "excluded").sum())),
+            (t("Rows kept"), int((kept == "kept").sum())),
+            (t("Rows kept after a repair"), int((kept == "repaired").sum())),
+            (t("Rows left out"), int((kept == "excluded").sum())),
             (t("Orders found"), self.orders_found),
             (t("Customers found"), self.customers_found),
-            (t("Guest share of orders"), "" if share is None else f"{share:.2%}"),
-            (t("Net revenue"), round(self.revenue, 2)),
-            (t("Currency"), ", ".join(self.currencies) or self.currency or ""),
         ]
-        figures += [(t("Notice"), notice.message) for notice in self.notices]
-        return pd.DataFrame(figures, columns=["figure", "value"]).astype(
-            {"value": "str"}
+        figures = [(name, value, COUNT) for name, value in counts]
+        figures += [
+            (t("Guest share of orders"), self.guest_share, SHARE),
+            (t("Net revenue"), round(self.revenue, 2), MONEY),
+            (t("Currency"), ", ".join(self.currencies) or self.currency or "", None),
+        ]
+        figures += [(t("Notice"), notice.message, None) for notice in self.notices]
+        return pd.DataFrame(
+            figures, columns=["figure", "value", "number_format"], dtype=object
         )
 
     def detail(self) -> pd.DataFrame:
@@ -563,11 +570,20 @@ class QualityReport:
         return self.reason_counts().to_csv(index=False).encode("utf-8-sig")
 
     def to_excel_bytes(self) -> bytes:
-        """The report as an .xlsx workbook: Summary, Reasons and Rows sheets."""
+        """The report as an .xlsx workbook: Summary, Reasons and Rows sheets,
+        counts, shares and amounts as number cells with their formats, and
+        the cells of the file as the text that was read."""
+        summary = self._summary_figures()
+        names = {"summary": t("Summary"), "reasons": t("Reasons"), "rows": t("Rows")}
         return frames_as_xlsx(
             {
-                t("Summary"): self.summary(),
-                t("Reasons"): self.reason_counts(),
-                t("Rows"): self.detail(),
-            }
+                names["summary"]: summary[["figure", "value"]],
+                names["reasons"]: self.reason_counts(),
+                names["rows"]: self.detail(),
+            },
+            formats={
+                names["summary"]: {"value": list(summary["number_format"])},
+                names["reasons"]: {"rows": COUNT, "example_row": ROW_NUMBER},
+                names["rows"]: {"row_number": ROW_NUMBER},
+            },
         )

@@ -10,8 +10,8 @@ used, and each (but the summary) with a native Excel chart:
   start); the customer lifetime value and, when a survey is given, the NPS.
   Every figure is a number cell with a number format (rates as percentages:
   66.5 % is the cell value 0.665), so it can be calculated with;
-- **Retention**: per period S, E, N (new and won back), retained, L, CRR and
-  churn (a line chart of CRR and churn);
+- **Retention**: per period its first day, S, E, N (new and won back),
+  retained, L, CRR and churn (a line chart of CRR and churn);
 - **Cohorts**: the cohorts that started in the range, the share of each that
   bought k periods later, and the size-weighted average row (a line chart of
   the average);
@@ -23,7 +23,14 @@ used, and each (but the summary) with a native Excel chart:
   and the answers per score (a bar chart), when a survey is given.
 
 Every figure comes from the package's own functions, so the workbook says what
-the pages say. Text that came from the customer's files (the dataset's name,
+the pages say. On every sheet a figure is a number cell with a number format,
+as on the Summary: counts ``#,##0``, amounts ``#,##0.00``, ratios ``0.00``,
+rates and shares as fractions shown as percentages (``0.00%``), the NPS ``0``
+and its margin of error ``0.0`` (points); a day is a date cell. Each sheet
+keeps the header row of its first table in view and fits its columns
+(:func:`retention.export.fit_columns`).
+
+Text that came from the customer's files (the dataset's name,
 cohort and period labels are ours) is written as text, never as a formula: a
 cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
 is stored as a string with Excel's quote prefix, so Excel shows it and does not
@@ -49,7 +56,17 @@ from retention.benchmarks import industry_names
 from retention.cleaning import zone_label
 from retention.clv import clv_by_cohort, clv_factors
 from retention.cohorts import cohort_cells, cohort_matrix
-from retention.export import safe_text
+from retention.export import (
+    COUNT,
+    DAY,
+    MONEY,
+    POINTS,
+    RATIO,
+    SCORE,
+    SHARE,
+    fit_columns,
+    safe_text,
+)
 from retention.i18n import t
 from retention.nps import NPSResult, score_distribution
 from retention.overview import overview_figures
@@ -67,12 +84,6 @@ __all__ = ["ReportView", "segment_rows", "summary_rows", "view_report"]
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
-PERCENT = "0.00"
-MONEY = "#,##0.00"
-COUNT = "#,##0"
-RATIO = "0.00"
-SHARE = "0.00%"
-SCORE = "0"
 # The Summary's number format of each headline figure; a SHARE is written as a
 # fraction (0.665 shows as 66.50%).
 SUMMARY_FORMATS = {
@@ -101,6 +112,8 @@ class ReportView:
 
 def _put(sheet: Worksheet, row: int, column: int, value, number_format=None) -> Cell:
     cell = sheet.cell(row=row, column=column)
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
     if isinstance(value, str):
         safe_text(cell, value)
     elif value is None or (isinstance(value, float) and math.isnan(value)):
@@ -127,6 +140,15 @@ def _table(
         for column, value in enumerate(values, 1):
             _put(sheet, row, column, value, (formats or {}).get(column))
     return row
+
+
+def _cells(frame: pd.DataFrame, shares: Sequence = ()) -> Iterable[tuple]:
+    """The rows of ``frame`` as cell values: ``shares`` (percent columns,
+    x 100) as fractions, missing values as empty cells."""
+    frame = frame.copy()
+    for column in shares:
+        frame[column] = frame[column] / 100
+    return frame.astype(object).where(frame.notna(), None).itertuples(index=False)
 
 
 def _note(sheet: Worksheet, view: ReportView, title: str) -> int:
@@ -279,9 +301,7 @@ def _summary(sheet: Worksheet, view: ReportView) -> None:
         _put(sheet, row, 1, name)
         _put(sheet, row, 2, value, number_format)
         _put(sheet, row, 5, definition)
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["E"].width = 60
-    sheet.column_dimensions["F"].width = 60
+    fit_columns(sheet, top)
 
 
 def _as_of(view: ReportView) -> pd.Timestamp:
@@ -290,6 +310,7 @@ def _as_of(view: ReportView) -> pd.Timestamp:
 
 RETENTION_COLUMNS = [
     "label",
+    "start",
     "customers_at_start",
     "customers_at_end",
     "gained",
@@ -304,7 +325,10 @@ RETENTION_COLUMNS = [
 
 
 def retention_rows(view: ReportView) -> pd.DataFrame:
-    """The Retention sheet's rows: ``retention_by_period`` inside the range."""
+    """The Retention sheet's rows: ``label``, ``start`` (the period's first
+    day), S, E, N, new, won back, retained, L, ``retention_rate``,
+    ``churn_rate`` (in percent, as ``retention_by_period`` gives them) and
+    ``partial``, for the periods inside the range."""
     selection = view.selection
     table = retention_by_period(view.orders, selection.period, selection.window)
     inside = (table["period"] >= selection.first) & (table["period"] <= selection.last)
@@ -316,6 +340,7 @@ def _retention(sheet: Worksheet, view: ReportView) -> None:
     rows = retention_rows(view)
     header = [
         t("Period"),
+        t("First day"),
         t("At start (S)"),
         t("At end (E)"),
         t("Gained (N)"),
@@ -323,28 +348,30 @@ def _retention(sheet: Worksheet, view: ReportView) -> None:
         t("Won back"),
         t("Retained"),
         t("Lost (L)"),
-        t("CRR (%)"),
-        t("Churn (%)"),
+        t("CRR"),
+        t("Churn"),
         t("Partial"),
     ]
-    values = rows.astype(object).where(rows.notna(), None).itertuples(index=False)
-    last = _table(sheet, top, header, values, {9: PERCENT, 10: PERCENT})
+    values = _cells(rows, ["retention_rate", "churn_rate"])
+    formats = {2: DAY, **dict.fromkeys(range(3, 10), COUNT), 10: SHARE, 11: SHARE}
+    last = _table(sheet, top, header, values, formats)
     if len(rows):
         chart = LineChart()
-        chart.title = t("Retention and churn (%)")
-        chart.y_axis.title = "%"
-        data = Reference(sheet, min_col=9, max_col=10, min_row=top, max_row=last)
+        chart.title = t("Retention and churn")
+        chart.y_axis.number_format = SHARE
+        data = Reference(sheet, min_col=10, max_col=11, min_row=top, max_row=last)
         chart.add_data(data, titles_from_data=True)
         labels = Reference(sheet, min_col=1, min_row=top + 1, max_row=last)
         chart.set_categories(labels)
         chart.width, chart.height = 24, 9
         sheet.add_chart(chart, f"A{last + 3}")
-    sheet.column_dimensions["A"].width = 14
+    fit_columns(sheet, top)
 
 
 def cohort_rows(view: ReportView) -> pd.DataFrame:
     """The Cohorts sheet's matrix: cohorts that started in the range, share
-    buying k periods later, and the weighted average row last."""
+    buying k periods later (in percent, as ``cohort_matrix`` gives it), and
+    the weighted average row last."""
     selection = view.selection
     cells = cohort_cells(view.orders, selection.period)
     cells = cells[
@@ -356,16 +383,17 @@ def cohort_rows(view: ReportView) -> pd.DataFrame:
 
 
 def _cohorts(sheet: Worksheet, view: ReportView) -> None:
-    top = _note(sheet, view, t("Cohorts: share buying k periods after their first (%)"))
+    top = _note(sheet, view, t("Cohorts: share buying k periods after their first"))
     matrix = cohort_rows(view)
     ages = [column for column in matrix.columns if isinstance(column, int)]
     header = [t("Cohort"), t("Customers"), *(f"+{age}" for age in ages)]
-    values = matrix.astype(object).where(matrix.notna(), None).itertuples(index=False)
-    formats = {3 + position: PERCENT for position in range(len(ages))}
+    values = _cells(matrix, ages)
+    formats = {2: COUNT, **{3 + position: SHARE for position in range(len(ages))}}
     last = _table(sheet, top, header, values, formats)
     if ages:
         chart = LineChart()
-        chart.title = t("Average share buying k periods later (%)")
+        chart.title = t("Average share buying k periods later")
+        chart.y_axis.number_format = SHARE
         chart.x_axis.title = t("Periods after the first purchase")
         data = Reference(sheet, min_col=3, max_col=2 + len(ages), min_row=last)
         chart.add_data(data, from_rows=True, titles_from_data=False)
@@ -375,7 +403,7 @@ def _cohorts(sheet: Worksheet, view: ReportView) -> None:
         chart.legend = None
         chart.width, chart.height = 24, 9
         sheet.add_chart(chart, f"A{last + 3}")
-    sheet.column_dimensions["A"].width = 28
+    fit_columns(sheet, top)
 
 
 CLV_COLUMNS = [
@@ -394,12 +422,15 @@ def _customer_value(sheet: Worksheet, view: ReportView) -> None:
     top = _note(sheet, view, t("What a customer is worth"))
     factors = clv_factors(view.orders, _as_of(view))
     factor_rows = [
-        (t("Average order value"), factors.aov),
-        (t("Orders per customer per year"), factors.annual_frequency),
-        (t("Lifespan (years)"), factors.lifespan_years),
-        (t("Customer lifetime value"), factors.clv),
+        (t("Average order value"), factors.aov, MONEY),
+        (t("Orders per customer per year"), factors.annual_frequency, RATIO),
+        (t("Lifespan (years)"), factors.lifespan_years, RATIO),
+        (t("Customer lifetime value"), factors.clv, MONEY),
     ]
-    last = _table(sheet, top, [t("Factor"), t("Value")], factor_rows, {2: MONEY})
+    last = _table(sheet, top, [t("Factor"), t("Value")], [])
+    for last, (name, value, number_format) in enumerate(factor_rows, top + 1):
+        _put(sheet, last, 1, name)
+        _put(sheet, last, 2, value, number_format)
     cohorts = clv_by_cohort(view.orders, factors, "quarter")[CLV_COLUMNS]
     header = [
         t("Cohort (first purchase)"),
@@ -412,8 +443,8 @@ def _customer_value(sheet: Worksheet, view: ReportView) -> None:
         t("A full year of history"),
     ]
     start = last + 2
-    values = cohorts.astype(object).where(cohorts.notna(), None).itertuples(index=False)
-    end = _table(sheet, start, header, values, {4: MONEY, 5: MONEY, 6: MONEY, 7: MONEY})
+    formats = {2: COUNT, 3: COUNT, 4: MONEY, 5: RATIO, 6: MONEY, 7: MONEY}
+    end = _table(sheet, start, header, _cells(cohorts), formats)
     if len(cohorts):
         chart = BarChart()
         chart.title = t("CLV by acquisition quarter")
@@ -427,12 +458,12 @@ def _customer_value(sheet: Worksheet, view: ReportView) -> None:
         chart.legend = None
         chart.width, chart.height = 24, 9
         sheet.add_chart(chart, f"A{end + 3}")
-    sheet.column_dimensions["A"].width = 28
+    fit_columns(sheet, top)
 
 
 def segment_rows(view: ReportView) -> pd.DataFrame:
-    """The Segments sheet's rows: ``segment_summary`` on the range's last day,
-    with the segments' names."""
+    """The Segments sheet's rows: ``segment_summary`` on the range's last day
+    (shares in percent), with the segments' names."""
     as_of, _ = as_of_days(view.orders, view.selection)
     summary = segment_summary(customer_segments(view.orders, as_of))
     names = segment_names()
@@ -442,17 +473,19 @@ def segment_rows(view: ReportView) -> pd.DataFrame:
 def _segments(sheet: Worksheet, view: ReportView) -> None:
     top = _note(sheet, view, t("Customer segments (RFM)"))
     as_of, _ = as_of_days(view.orders, view.selection)
-    _put(sheet, top - 1, 1, t("Measured on {day}", day=f"{as_of:%Y-%m-%d}"))
+    _put(sheet, top - 1, 1, t("Measured on")).font = BOLD
+    _put(sheet, top - 1, 2, as_of.normalize(), DAY)
     rows = segment_rows(view)
     header = [
         t("Segment"),
         t("Customers"),
-        t("Share of customers (%)"),
+        t("Share of customers"),
         t("Revenue"),
-        t("Share of revenue (%)"),
+        t("Share of revenue"),
     ]
-    values = rows.astype(object).where(rows.notna(), None).itertuples(index=False)
-    last = _table(sheet, top, header, values, {3: PERCENT, 4: MONEY, 5: PERCENT})
+    values = _cells(rows, ["customer_share", "revenue_share"])
+    formats = {2: COUNT, 3: SHARE, 4: MONEY, 5: SHARE}
+    last = _table(sheet, top, header, values, formats)
     chart = BarChart()
     chart.type = "bar"
     chart.title = t("Customers per segment")
@@ -463,36 +496,34 @@ def _segments(sheet: Worksheet, view: ReportView) -> None:
     chart.legend = None
     chart.width, chart.height = 20, 10
     sheet.add_chart(chart, f"G{top}")
-    sheet.column_dimensions["A"].width = 28
+    fit_columns(sheet, top)
 
 
 def _nps(sheet: Worksheet, view: ReportView) -> None:
     result = view.nps
     top = _note(sheet, view, t("Would your customers recommend you?"))
-    share = 100 / result.answered if result.answered else math.nan
+    share = 1 / result.answered if result.answered else math.nan
     rows = [
-        (t("Net Promoter Score"), result.nps, None),
-        (t("Margin of error (95 %), points"), result.margin_of_error, None),
-        (t("Answers (valid 0-10 scores)"), result.answered, None),
-        (t("Promoters (9-10)"), result.promoters, result.promoters * share),
-        (t("Passives (7-8)"), result.passives, result.passives * share),
-        (t("Detractors (0-6)"), result.detractors, result.detractors * share),
+        (t("Net Promoter Score"), result.nps, SCORE, None),
+        (t("Margin of error (95 %), points"), result.margin_of_error, POINTS, None),
+        (t("Answers (valid 0-10 scores)"), result.answered, COUNT, None),
+        (t("Promoters (9-10)"), result.promoters, COUNT, result.promoters * share),
+        (t("Passives (7-8)"), result.passives, COUNT, result.passives * share),
+        (t("Detractors (0-6)"), result.detractors, COUNT, result.detractors * share),
     ]
-    last = _table(
-        sheet,
-        top,
-        [t("Figure"), t("Value"), t("Share (%)")],
-        rows,
-        {2: PERCENT, 3: PERCENT},
-    )
+    last = _table(sheet, top, [t("Figure"), t("Value"), t("Share")], [])
+    for last, (name, value, number_format, of_all) in enumerate(rows, top + 1):
+        _put(sheet, last, 1, name)
+        _put(sheet, last, 2, value, number_format)
+        _put(sheet, last, 3, of_all, SHARE)
     scores = score_distribution(result)
     start = last + 2
     end = _table(
         sheet,
         start,
-        [t("Score"), t("Answers"), t("Share (%)")],
-        scores[["score", "answers", "percent"]].itertuples(index=False),
-        {3: PERCENT},
+        [t("Score"), t("Answers"), t("Share")],
+        _cells(scores[["score", "answers", "percent"]], ["percent"]),
+        {1: SCORE, 2: COUNT, 3: SHARE},
     )
     chart = BarChart()
     chart.title = t("Answers per score")
@@ -503,7 +534,7 @@ def _nps(sheet: Worksheet, view: ReportView) -> None:
     chart.legend = None
     chart.width, chart.height = 20, 9
     sheet.add_chart(chart, f"E{start}")
-    sheet.column_dimensions["A"].width = 32
+    fit_columns(sheet, top)
 
 
 def view_report(view: ReportView) -> bytes:

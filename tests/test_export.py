@@ -84,3 +84,11 @@ def test_list_csv_keeps_text_that_looks_like_a_formula_exactly_as_read():
     frame = pd.DataFrame({"customer_id": ["=1+2", "-0042", "+3630123"]})
     lines = list_as_csv(frame).decode("utf-8-sig").splitlines()
     assert lines == ["customer_id", "=1+2", "-0042", "+3630123"]
+
+
+def test_a_list_workbook_keeps_its_header_in_view_and_fits_its_columns():
+    book = openpyxl.load_workbook(io.BytesIO(list_as_xlsx(customer_list(), "At risk")))
+    sheet = book["At risk"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width >= len("anna@example.com")
+    assert sheet.column_dimensions["C"].width >= len("revenue")

@@ -97,9 +97,9 @@ def test_a_guest_purchase_kept_after_a_repair_is_counted_as_repaired_not_kept():
     )
     assert guest["label"] == f"{CURRENCY_SIGN}. The row itself: {GUEST}"
     summary = dict(report.summary().itertuples(index=False))
-    assert summary["Rows kept"] == "2"
-    assert summary["Rows kept after a repair"] == "3"
-    assert summary["Rows left out"] == "1"
+    assert summary["Rows kept"] == 2
+    assert summary["Rows kept after a repair"] == 3
+    assert summary["Rows left out"] == 1
 
 
 def test_the_rows_of_a_repaired_guest_purchase_download_on_their_own():
@@ -158,3 +158,56 @@ def test_a_report_saved_before_counts_a_repaired_guest_purchase_as_repaired():
     )
     outcomes = with_repaired_outcomes(saved)["outcome"].to_list()
     assert outcomes == ["kept", "repaired", "repaired", "excluded"]
+
+
+def test_the_report_workbook_writes_its_figures_as_numbers_with_formats():
+    # REPAIRED: orders 1-4 (the refund in row 6 is netted into order 4, row 7
+    # has no date), order 3 a guest's: 1 of 4 orders, and
+    # 10.00 + 12.00 + 1,250.00 + 1,250.00 - 5.00 = 2,517.00 of revenue
+    report = _log(("shop.csv", REPAIRED)).report
+    book = openpyxl.load_workbook(io.BytesIO(report.to_excel_bytes()))
+
+    summary = {row[0].value: row[1] for row in book["Summary"].iter_rows(min_row=2)}
+    expected = {
+        "Rows read": (6, "#,##0"),
+        "Rows left out": (1, "#,##0"),
+        "Orders found": (4, "#,##0"),
+        "Customers found": (3, "#,##0"),
+        "Guest share of orders": (0.25, "0.00%"),
+        "Net revenue": (2517.00, "#,##0.00"),
+    }
+    for figure, (value, number_format) in expected.items():
+        cell = summary[figure]
+        assert (cell.value, cell.data_type, cell.number_format) == (
+            value,
+            "n",
+            number_format,
+        ), figure
+    assert (summary["Currency"].value, summary["Currency"].data_type) == ("GBP", "s")
+
+    reasons = book["Reasons"]
+    for row in reasons.iter_rows(min_row=2):
+        assert (row[2].data_type, row[2].number_format) == ("n", "#,##0")
+        assert (row[3].data_type, row[3].number_format) == ("n", "0")
+    rows = book["Rows"]
+    header = [cell.value for cell in rows[1]]
+    assert [cell.value for cell in rows["C"][1:]] == [2, 3, 4, 5, 6, 7]
+    # the file's own cells stay the text that was read
+    column = header.index("amount") + 1
+    (amounts,) = rows.iter_cols(column, column, min_row=2, values_only=True)
+    assert amounts[:4] == ("10.00", "12.00", "£1,250.00", "£1,250.00")
+
+
+def test_the_report_workbook_keeps_its_headers_in_view_and_columns_readable():
+    report = _log(("shop.csv", REPAIRED)).report
+    book = openpyxl.load_workbook(io.BytesIO(report.to_excel_bytes()))
+
+    for sheet in book:
+        assert sheet.freeze_panes == "A2", sheet.title
+        for cell in sheet[1]:
+            width = sheet.column_dimensions[cell.column_letter].width
+            assert width >= len(cell.value), (sheet.title, cell.value)
+    summary = book["Summary"]
+    assert summary.column_dimensions["A"].width >= len("Rows kept after a repair")
+    label = book["Reasons"].column_dimensions["B"].width
+    assert 30 <= label <= 60  # the reasons' labels, long ones cut at 60

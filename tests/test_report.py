@@ -1,9 +1,11 @@
 """The view as a workbook: opened back with openpyxl, every cell is the
-package's figure (and the page's), each sheet has a native chart, and text from
-the customer's files is never run as a formula."""
+package's figure (and the page's) as a number cell with its number format (rates
+as fractions), each sheet has a native chart, a frozen header and readable
+columns, and text from the customer's files is never run as a formula."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import zipfile
@@ -75,6 +77,8 @@ def table(sheet, top: int = HEADER_ROW) -> list[tuple]:
 def same(cell, expected) -> bool:
     if expected is None or (isinstance(expected, float) and math.isnan(expected)):
         return cell is None
+    if isinstance(expected, pd.Timestamp):
+        return cell == expected.to_pydatetime()
     if isinstance(expected, (bool, str)):
         return cell == expected
     return cell == pytest.approx(float(expected))
@@ -214,9 +218,11 @@ def test_the_retention_sheet_is_the_retention_table(f20):
     expected = full[(full["period"] >= 647) & (full["period"] <= 651)]
     assert len(rows) == len(expected) == 5
     assert [row[0] for row in rows] == list(expected["label"])
+    rates = {"retention_rate", "churn_rate"}
     for row, (_, period) in zip(rows, expected.iterrows(), strict=True):
         for cell, column in zip(row, retention_rows(view).columns, strict=True):
-            assert same(cell, period[column]), (period["label"], column)
+            value = period[column] / 100 if column in rates else period[column]
+            assert same(cell, value), (period["label"], column)
 
 
 def test_the_cohort_sheet_is_the_cohort_table(f20):
@@ -230,8 +236,9 @@ def test_the_cohort_sheet_is_the_cohort_table(f20):
     rows = table(sheet)
     assert len(rows) == len(matrix)
     for row, (_, cohort) in zip(rows, matrix.iterrows(), strict=True):
-        for cell, value in zip(row, cohort, strict=True):
-            assert same(cell, value), cohort["label"]
+        for cell, (column, value) in zip(row, cohort.items(), strict=True):
+            share = isinstance(column, int)  # the ages' columns, in percent
+            assert same(cell, value / 100 if share else value), cohort["label"]
     assert rows[-1][0] == "Average (weighted by size)"
 
 
@@ -246,10 +253,14 @@ def test_the_segments_sheet_is_the_segment_summary():
     rows = table(sheet)
     assert [row[0] for row in rows] == [segment_names()[s] for s in expected["segment"]]
     assert sum(row[1] for row in rows) == expected["customers"].sum() > 0
+    shares = {"customer_share", "revenue_share"}
     for row, (_, segment) in zip(rows, expected.iterrows(), strict=True):
         for cell, column in zip(row[1:], expected.columns[1:], strict=True):
-            assert same(cell, segment[column]), (segment["segment"], column)
-    assert sheet["A6"].value == f"Measured on {as_of:%Y-%m-%d}"
+            value = segment[column] / 100 if column in shares else segment[column]
+            assert same(cell, value), (segment["segment"], column)
+    assert sheet["A6"].value == "Measured on"
+    assert sheet["B6"].value == as_of.normalize().to_pydatetime()
+    assert (sheet["B6"].is_date, sheet["B6"].number_format) == (True, "yyyy-mm-dd")
 
 
 def test_the_customer_value_sheet_is_the_clv_by_cohort():
@@ -276,10 +287,137 @@ def test_the_nps_sheet_counts_the_answers(q1_2024):
     sheet = book["NPS"]
     figures = {row[0]: row[1:] for row in table(sheet)}
     assert figures["Net Promoter Score"][0] == pytest.approx(20.0)
-    assert figures["Promoters (9-10)"] == (5, pytest.approx(50.0))
-    assert figures["Detractors (0-6)"] == (3, pytest.approx(30.0))
+    assert figures["Promoters (9-10)"] == (5, pytest.approx(0.5))
+    assert figures["Detractors (0-6)"] == (3, pytest.approx(0.3))
     scores = table(sheet, HEADER_ROW + 6 + 2)
     assert [row[1] for row in scores] == [1, 0, 0, 1, 0, 0, 1, 1, 1, 3, 2]
+
+
+@pytest.fixture(scope="module")
+def f20_months(f20):
+    """F20 by month, Dec 2023 - Apr 2024, with the ten-answer survey."""
+    nps = net_promoter_score([10, 10, 9, 9, 9, 8, 7, 6, 3, 0])
+    view = ReportView("F20", f20, Selection("month", 647, 651), "retail", nps)
+    return openpyxl.load_workbook(io.BytesIO(view_report(view)))
+
+
+def cells_of(sheet, label: str, top: int = HEADER_ROW) -> list:
+    """The cells of the row under ``top`` whose first cell is ``label``."""
+    for row in sheet.iter_rows(min_row=top + 1):
+        if row[0].value == label:
+            return list(row)
+    raise AssertionError(f"no row {label!r} in {sheet.title}")
+
+
+def assert_cells(cells, expected) -> None:
+    """Each cell is the expected (value, number format); a number is a
+    number cell."""
+    for cell, (value, number_format) in zip(cells, expected, strict=False):
+        assert cell.value == pytest.approx(value), cell.coordinate
+        assert cell.data_type == "n", cell.coordinate
+        assert cell.number_format == number_format, cell.coordinate
+
+
+def test_the_retention_sheet_writes_rates_as_fractions_and_days_as_dates(f20_months):
+    # F20 by month: C01 bought in Dec and Jan, C02 in Jan, C03 in Feb, so
+    # February starts with C01 and C02 (S = 2) and keeps neither (L = 2)
+    sheet = f20_months["Retention"]
+    assert [c.value for c in sheet[HEADER_ROW]][9:11] == ["CRR", "Churn"]
+    february = cells_of(sheet, "Feb 2024")
+    assert february[1].value == dt.datetime(2024, 2, 1)
+    assert (february[1].is_date, february[1].number_format) == (True, "yyyy-mm-dd")
+    counts = [(2, "#,##0"), (1, "#,##0"), (1, "#,##0"), (1, "#,##0"), (0, "#,##0")]
+    assert_cells(february[2:7], counts)
+    assert_cells(
+        february[7:11], [(0, "#,##0"), (2, "#,##0"), (0, "0.00%"), (1, "0.00%")]
+    )
+    january = cells_of(sheet, "Jan 2024")  # S = 1 (C01), who came back
+    assert_cells(january[9:11], [(1, "0.00%"), (0, "0.00%")])
+    assert cells_of(sheet, "Dec 2023")[9].value is None  # S = 0: no rate
+
+
+def test_the_cohort_sheet_writes_shares_as_fractions(f20_months):
+    sheet = f20_months["Cohorts"]
+    # of the three one-customer cohorts, only December's bought a month later
+    average = cells_of(sheet, "Average (weighted by size)")
+    assert_cells(average[1:4], [(3, "#,##0"), (1, "0.00%"), (1 / 3, "0.00%")])
+    assert average[4].value == pytest.approx(0.5)  # Dec no, Jan yes, Feb not yet
+    assert "%" not in sheet["A1"].value
+
+
+def test_the_segments_sheet_writes_shares_as_fractions_and_revenue_as_money(
+    f20_months,
+):
+    sheet = f20_months["Segments"]
+    assert [c.value for c in sheet[HEADER_ROW]] == [
+        "Segment",
+        "Customers",
+        "Share of customers",
+        "Revenue",
+        "Share of revenue",
+    ]
+    # C01 (75.00 of the 165.00) is a champion on 9 April, the day of his sale
+    expected = [(1, "#,##0"), (1 / 3, "0.00%"), (75, "#,##0.00"), (75 / 165, "0.00%")]
+    assert_cells(cells_of(sheet, "Champions")[1:], expected)
+    assert sheet["B6"].value == dt.datetime(2024, 4, 9)
+
+
+def test_the_customer_value_sheet_formats_money_and_ratios(f20_months):
+    sheet = f20_months["Customer value"]
+    aov, frequency = (
+        cells_of(sheet, "Average order value"),
+        cells_of(sheet, "Orders per customer per year"),
+    )
+    assert_cells(aov[1:2], [(165 / 6, "#,##0.00")])  # six orders, 165.00
+    assert (frequency[1].data_type, frequency[1].number_format) == ("n", "0.00")
+    quarter_rows = table(sheet, HEADER_ROW + 4 + 2)
+    assert [row[:3] for row in quarter_rows] == [("2023 Q4", 1, 1), ("2024 Q1", 2, 2)]
+    first = cells_of(sheet, "2023 Q4", HEADER_ROW + 4 + 2)
+    formats = [c.number_format for c in first[1:5]]
+    assert formats == ["#,##0", "#,##0", "#,##0.00", "0.00"]
+    assert first[3].value == pytest.approx(25)  # C01: (20 + 25 + 30) / 3
+    assert first[5].value is None  # no CLV without a lifespan
+    assert_cells([first[6]], [(75, "#,##0.00")])
+
+
+def test_the_nps_sheet_writes_counts_shares_and_the_score_as_the_summary(f20_months):
+    sheet = f20_months["NPS"]
+    assert [c.value for c in sheet[HEADER_ROW]][:3] == ["Figure", "Value", "Share"]
+    assert_cells(cells_of(sheet, "Net Promoter Score")[1:2], [(20, "0")])
+    margin = cells_of(sheet, "Margin of error (95 %), points")[1]
+    assert (margin.data_type, margin.number_format) == ("n", "0.0")
+    assert_cells(cells_of(sheet, "Answers (valid 0-10 scores)")[1:2], [(10, "#,##0")])
+    assert_cells(
+        cells_of(sheet, "Promoters (9-10)")[1:3], [(5, "#,##0"), (0.5, "0.00%")]
+    )
+    assert_cells(cells_of(sheet, "Passives (7-8)")[1:3], [(2, "#,##0"), (0.2, "0.00%")])
+    zero = cells_of(sheet, 0, HEADER_ROW + 6 + 2)  # one of the ten answered 0
+    assert_cells(zero, [(0, "0"), (1, "#,##0"), (0.1, "0.00%")])
+
+
+def test_no_heading_says_percent_where_the_format_does(f20_months):
+    for sheet in f20_months:
+        for row in sheet.iter_rows(min_row=HEADER_ROW):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert "(%)" not in cell.value, (sheet.title, cell.coordinate)
+        assert "(%)" not in sheet["A1"].value
+        for chart in sheet._charts:
+            title = "".join(run.t for p in chart.title.tx.rich.p for run in (p.r or []))
+            assert "%" not in title, sheet.title
+
+
+def test_every_sheet_keeps_its_header_in_view_and_its_columns_readable(f20_months):
+    for sheet in f20_months:
+        assert sheet.freeze_panes == f"A{HEADER_ROW + 1}", sheet.title
+        for cell in sheet[HEADER_ROW]:
+            if cell.value is None:
+                continue
+            width = sheet.column_dimensions[cell.column_letter].width
+            assert width >= len(str(cell.value)), (sheet.title, cell.value)
+    summary = f20_months["Summary"]
+    assert summary.column_dimensions["A"].width >= len("Average order value")
+    assert 30 <= summary.column_dimensions["E"].width <= 60  # the definitions
 
 
 @pytest.mark.parametrize("start", FORMULA_STARTS)
