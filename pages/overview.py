@@ -36,7 +36,7 @@ figures = headline.figures.set_index("figure")
 earlier_data, flow = headline.earlier_data, headline.flow
 latest, per_period = headline.latest, headline.per_period
 
-if earlier_data:
+if headline.compared:
     st.caption(
         t_count(
             selection.length,
@@ -45,6 +45,14 @@ if earlier_data:
             range=selection.label,
         )
     )
+elif earlier_data:
+    caption = t("{range}. {why}", range=selection.label, why=headline.before.note())
+    if per_period is not None:
+        caption += " " + t(
+            "Retention and churn are those of the last complete period, {label}.",
+            label=per_period["label"],
+        )
+    st.caption(caption)
 elif per_period is not None:
     st.caption(
         t(
@@ -65,7 +73,7 @@ else:
             range=selection.label,
         )
     )
-if earlier_data:
+if headline.compared:
     compared = table[
         (table["period"] >= selection.previous().first)
         & (table["period"] <= selection.last)
@@ -93,7 +101,22 @@ for row_of_figures in (list(figures.index[:4]), list(figures.index[4:])):
         )
 
 st.subheader(t("Who came back"))
-if flow.customers_at_start > 0:
+if flow.customers_at_start > 0 and not headline.before.whole:
+    st.markdown(
+        t(
+            "Of the {start} who bought in {covered} (the part of the range "
+            "before that the data holds), **{kept}** bought again and "
+            "**{lost}** did not. {end} bought in this range, **{new}** of them "
+            "for the first time.",
+            start=customers(flow.customers_at_start),
+            covered=headline.before.covered_range.label,
+            kept=number(flow.retained),
+            lost=number(flow.lost),
+            end=customers(flow.customers_at_end),
+            new=number(flow.new_customers),
+        )
+    )
+elif flow.customers_at_start > 0:
     st.markdown(
         t(
             "Of the {start} who bought in the previous range (S), "

@@ -5,9 +5,10 @@ used, and each (but the summary) with a native Excel chart:
 
 - **Summary**: the headline figures of the range, the range before and the
   change, each with its definition, exactly as the Overview page shows them
-  (``overview_figures``: no range before when nothing was bought in it, and
-  the last complete period's retention and churn when nobody was at the
-  start); the customer lifetime value and, when a survey is given, the NPS.
+  (``overview_figures``: no range before when nothing was bought in it or
+  the data does not cover all of it, and the last complete period's retention
+  and churn when nobody was at the start or the range before is not whole);
+  the customer lifetime value and, when a survey is given, the NPS.
   Every figure is a number cell with a number format (rates as percentages:
   66.5 % is the cell value 0.665), so it can be calculated with;
 - **Retention**: per period its first day, S, E, N (new and won back),
@@ -69,7 +70,7 @@ from retention.export import (
 )
 from retention.i18n import t
 from retention.nps import NPSResult, score_distribution
-from retention.overview import overview_figures
+from retention.overview import overview_figures, range_before
 from retention.periods import period_names
 from retention.retention_rates import retention_by_period
 from retention.segments import (
@@ -224,7 +225,8 @@ def summary_rows(view: ReportView) -> pd.DataFrame:
     cell values (``value``, ``previous``, ``change``; rates as fractions),
     ``name``, ``definition`` and ``note`` (what the value is of, when it is
     not the range's own)."""
-    figures = overview_figures(view.orders, view.selection).figures.copy()
+    headline = overview_figures(view.orders, view.selection)
+    figures = headline.figures.copy()
     for column in ("value", "previous", "change"):
         figures[column] = [
             _summary_value(figure, value)
@@ -233,12 +235,18 @@ def summary_rows(view: ReportView) -> pd.DataFrame:
     names = headline_definitions()
     figures["name"] = [names[figure][0] for figure in figures["figure"]]
     figures["definition"] = [names[figure][1] for figure in figures["figure"]]
-    figures["note"] = [
-        t(
-            "Of {label}, the range's last complete period: nobody bought in the "
-            "range before, so the range's own rate is undefined (S = 0)",
-            label=label,
+    if headline.earlier_data and not headline.before.whole:
+        why = t(
+            "the data holds only part of the range before, so the range's own "
+            "rate would leave out the customers of the rest"
         )
+    else:
+        why = t(
+            "nobody bought in the range before, so the range's own rate is "
+            "undefined (S = 0)"
+        )
+    figures["note"] = [
+        t("Of {label}, the range's last complete period: {why}", label=label, why=why)
         if label
         else ""
         for label in figures["measured_in"]
@@ -252,6 +260,9 @@ def _comparison_note(view: ReportView, rows: pd.DataFrame) -> str:
             "Compared with the range before it, {range}.",
             range=view.selection.previous().label,
         )
+    before = range_before(view.orders, view.selection)
+    if 0 < before.covered < before.range.length:
+        return before.note()
     return t(
         "The data starts inside this range, so there is no range before it to "
         "compare with."

@@ -496,9 +496,34 @@ def test_the_report_says_what_the_overview_page_shows(cases_dir):
             {"granularity": "Q", "start": "2011-04-01", "end": "2011-09-30"},
             Selection("quarter", 165, 166),
         ),
+        # the range before, Sep 2010 - Apr 2011, starts before the data
+        ({"start": "2011-05-01", "end": "2011-12-31"}, Selection("month", 496, 503)),
     ],
 )
 def test_the_summary_of_the_sample_is_the_overview(sample_orders, query, selection):
     app = open_app(query)
     assert not app.exception, [e.value for e in app.exception]
     assert page_metrics(app) == summary_as_shown(sample_orders, selection)
+
+
+def test_a_summary_whose_range_before_starts_before_the_data_has_no_change(
+    sample_orders,
+):
+    # regression: May - Dec 2011 showed +632 orders against Sep 2010 - Apr 2011,
+    # three months of which come before the data (1 Dec 2010)
+    selection = Selection("month", 496, 503)
+    view = ReportView("Sample", sample_orders, selection, "retail")
+    sheet = openpyxl.load_workbook(io.BytesIO(view_report(view)))["Summary"]
+    rows = {row[0]: row for row in table(sheet)}
+    assert all(row[2] is None and row[3] is None for row in rows.values())
+    assert rows["Orders"][1] == 1241
+    assert rows["Retention rate (CRR)"][1] == pytest.approx(63 / 144)  # Nov 2011
+    assert rows["Retention rate (CRR)"][5].startswith(
+        "Of Nov 2011, the range's last complete period: the data holds only part"
+    )
+    note = sheet.cell(row=HEADER_ROW - 1, column=1).value
+    assert note.startswith(
+        "The 8 periods before this range, Sep 2010 – Apr 2011, start before the "
+        "data, which starts on 1 Dec 2010: it holds only 5 of them, Dec 2010 – "
+        "Apr 2011, so no change is shown"
+    )
