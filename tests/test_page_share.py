@@ -8,6 +8,7 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
+import pandas as pd
 import pytest
 
 from retention.sales_log import load_sales_log
@@ -94,6 +95,41 @@ def test_a_partner_opens_the_link_on_the_same_view_and_figures(cases_dir):
     assert partner.query_params["share"] == token_of(address)
     assert "shared with you (read-only)" in sidebar_text(partner)
     assert not partner.sidebar.file_uploader
+
+
+def test_a_partner_sees_no_change_against_weeks_before_the_data(tmp_path):
+    # regression: one order a day from Tuesday 2 Jan 2024; 16 weeks from 5 Feb
+    # showed Orders 112 +78 against 16 weeks, 11 of them before the first sale
+    days = pd.date_range("2024-01-02", "2024-07-19", freq="D")
+    path = tmp_path / "steady_shop.csv"
+    path.write_text(
+        "Order,Customer,Date,Amount\n"
+        + "".join(
+            f"{1001 + n},C{n % 40:03d},{day:%Y-%m-%d},16.50\n"
+            for n, day in enumerate(days)
+        )
+    )
+    view = {"period": "week", "window": "2", "start": "2024-02-05"}
+    owner = upload(open_app(view | {"end": "2024-05-26"}), path)
+    address = create_link(owner)
+    query = {
+        key: values[0] for key, values in parse_qs(urlparse(address).query).items()
+    }
+    assert (query["start"], query["end"], query["window"]) == (
+        "2024-02-05",
+        "2024-05-26",
+        "2",
+    )
+
+    partner = open_app(query)
+    assert not partner.exception, [e.value for e in partner.exception]
+    metrics = {metric.label: metric for metric in partner.metric}
+    assert metrics["Orders"].value == "112"
+    assert not metrics["Orders"].delta and not metrics["Revenue"].delta
+    captions = " ".join(caption.value for caption in partner.caption)
+    assert "it holds only 5 of them, week of 1 Jan 2024 – week of 29 Jan 2024" in (
+        captions
+    )
 
 
 def test_a_link_to_a_dataset_not_loaded_opens_on_that_datasets_own_dates(
