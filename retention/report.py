@@ -15,7 +15,8 @@ used, and each (but the summary) with a native Excel chart:
   retained, L, CRR and churn (a line chart of CRR and churn);
 - **Cohorts**: the cohorts that started in the range, the share of each that
   bought k periods later, and the size-weighted average row (a line chart of
-  the average);
+  the average); the cells of a period the data stops inside are grey and
+  italic, named in a line above the table, and left out of the average;
 - **Segments**: the RFM segments on the last day of the range, with their
   customers and revenue shares (a bar chart of customers per segment);
 - **Customer value**: the CLV factors and CLV by acquisition quarter (a bar
@@ -56,7 +57,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from retention.benchmarks import industry_names
 from retention.cleaning import zone_label
 from retention.clv import clv_by_cohort, clv_factors
-from retention.cohorts import cohort_cells, cohort_matrix
+from retention.cohorts import cohort_cells, cohort_matrix, partial_cells
 from retention.export import (
     COUNT,
     DAY,
@@ -71,7 +72,7 @@ from retention.export import (
 from retention.i18n import t
 from retention.nps import NPSResult, score_distribution
 from retention.overview import overview_figures, range_before
-from retention.periods import period_names
+from retention.periods import day_text, period_names
 from retention.retention_rates import retention_by_period
 from retention.segments import (
     as_of_days,
@@ -85,6 +86,8 @@ __all__ = ["ReportView", "segment_rows", "summary_rows", "view_report"]
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
+# a cell of a period the data stops inside, as the pages fade it
+PARTIAL = Font(italic=True, color="FF808080")
 # The Summary's number format of each headline figure; a SHARE is written as a
 # fraction (0.665 shows as 66.50%).
 SUMMARY_FORMATS = {
@@ -379,18 +382,37 @@ def _retention(sheet: Worksheet, view: ReportView) -> None:
     fit_columns(sheet, top)
 
 
+def _range_cohort_cells(view: ReportView) -> pd.DataFrame:
+    """``cohort_cells`` of the cohorts that started in the range."""
+    selection = view.selection
+    cells = cohort_cells(view.orders, selection.period)
+    return cells[
+        (cells["cohort"] >= selection.first) & (cells["cohort"] <= selection.last)
+    ]
+
+
 def cohort_rows(view: ReportView) -> pd.DataFrame:
     """The Cohorts sheet's matrix: cohorts that started in the range, share
     buying k periods later (in percent, as ``cohort_matrix`` gives it), and
     the weighted average row last."""
-    selection = view.selection
-    cells = cohort_cells(view.orders, selection.period)
-    cells = cells[
-        (cells["cohort"] >= selection.first) & (cells["cohort"] <= selection.last)
-    ]
+    cells = _range_cohort_cells(view)
     if cells.empty:
         return pd.DataFrame(columns=["label", "customers"])
     return cohort_matrix(cells, "share", average_label=t("Average (weighted by size)"))
+
+
+def _partial_note(view: ReportView, cells: pd.DataFrame) -> str | None:
+    """The line naming the period the data stops inside, when a cell falls in it."""
+    partial = cells[cells["partial"].astype(bool)]
+    if partial.empty:
+        return None
+    return t(
+        "Grey italic cells fall in {label}, which the data stops inside (on "
+        "{day}): their share can still grow. The average row leaves them out: in "
+        "each column it uses only the cohorts with a complete cell there.",
+        label=partial["period_label"].iloc[-1],
+        day=day_text(view.orders["timestamp"].max()),
+    )
 
 
 def _cohorts(sheet: Worksheet, view: ReportView) -> None:
@@ -401,6 +423,17 @@ def _cohorts(sheet: Worksheet, view: ReportView) -> None:
     values = _cells(matrix, ages)
     formats = {2: COUNT, **{3 + position: SHARE for position in range(len(ages))}}
     last = _table(sheet, top, header, values, formats)
+
+    # the cells of a period the data stops inside, as the page fades them
+    cells = _range_cohort_cells(view)
+    note = _partial_note(view, cells) if ages else None
+    if note:
+        _put(sheet, top - 1, 1, note)
+        flags = partial_cells(cells).reindex(columns=ages, fill_value=False)
+        for row, marks in enumerate(flags.itertuples(index=False), top + 1):
+            for column, partial in enumerate(marks, 3):
+                if partial:
+                    sheet.cell(row=row, column=column).font = PARTIAL
     if ages:
         chart = LineChart()
         chart.title = t("Average share buying k periods later")

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from retention.clv import clv_by_cohort, clv_factors
-from retention.cohorts import cohort_cells, cohort_matrix
+from retention.cohorts import cohort_cells, cohort_matrix, partial_cells
 from retention.export import FORMULA_STARTS
 from retention.nps import net_promoter_score
 from retention.overview import overview_figures
@@ -36,6 +36,7 @@ from retention.segments import (
     segment_summary,
 )
 from retention.selection import Selection
+from tests.order_tables import data_until, monthly_orders
 from tests.test_pages import (  # noqa: F401
     navigation_pages,
     open_app,
@@ -527,3 +528,59 @@ def test_a_summary_whose_range_before_starts_before_the_data_has_no_change(
         "data, which starts on 1 Dec 2010: it holds only 5 of them, Dec 2010 – "
         "Apr 2011, so no change is shown"
     )
+
+
+def test_the_cohort_sheet_marks_the_cells_of_the_period_the_data_stops_inside(
+    sample_orders,
+):
+    # regression: Apr 2011 +8 read 0 % like any cell, where the page fades it:
+    # the data stops on 9 Dec 2011, so December's cells are partial
+    view = ReportView("Sample", sample_orders, Selection("month", 491, 503), "retail")
+    sheet = openpyxl.load_workbook(io.BytesIO(view_report(view)))["Cohorts"]
+    header = [cell.value for cell in sheet[HEADER_ROW]]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=HEADER_ROW + 1)}
+
+    def cell(cohort: str, age: int):
+        return rows[cohort][header.index(f"+{age}")]
+
+    for cohort, age, share in [
+        ("Apr 2011", 8, 0.0),
+        ("Nov 2011", 1, 0.1622),
+        ("Dec 2010", 12, 0.2043),
+    ]:
+        marked = cell(cohort, age)
+        assert marked.value == pytest.approx(share, abs=5e-5), (cohort, age)
+        assert marked.data_type == "n" and marked.number_format == "0.00%"
+        assert marked.font.italic and marked.font.color.rgb == "FF808080"
+    for cohort, age in [("Dec 2010", 11), ("Apr 2011", 7), ("Nov 2011", 0)]:
+        assert not cell(cohort, age).font.italic, (cohort, age)
+    average = rows["Average (weighted by size)"]
+    assert not any(c.font.italic for c in average[2:] if c.value is not None)
+
+    cells = cohort_cells(sample_orders, "month")
+    flags = partial_cells(cells)
+    marked = [[c.font.italic for c in row[2:]] for row in list(rows.values())[:-1]]
+    assert marked == [
+        [bool(flags.loc[i, a]) for a in flags.columns] for i in flags.index
+    ]
+
+    note = sheet.cell(row=HEADER_ROW - 1, column=1).value
+    assert note == (
+        "Grey italic cells fall in Dec 2011, which the data stops inside (on 9 Dec "
+        "2011): their share can still grow. The average row leaves them out: in "
+        "each column it uses only the cohorts with a complete cell there."
+    )
+
+
+def test_a_cohort_sheet_without_a_partial_period_has_no_note():
+    orders = data_until(
+        monthly_orders({"A": ["2024-01", "2024-02"], "B": ["2024-02"]}), "2024-02-29"
+    )
+    january = int(period_ordinals(pd.Series([pd.Timestamp("2024-01-01")]), "month")[0])
+    view = ReportView(
+        "Shop", orders, Selection("month", january, january + 1), "retail"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(view_report(view)))["Cohorts"]
+    assert sheet.cell(row=HEADER_ROW - 1, column=1).value is None
+    assert sheet.cell(row=HEADER_ROW + 1, column=4).value == 1.0  # A in Feb
+    assert not any(c.font.italic for row in sheet.iter_rows() for c in row)
