@@ -181,7 +181,7 @@ readable = shown.assign(
     retention_rate=shown["retention_rate"].map(percent),
     churn_rate=shown["churn_rate"].map(percent),
 )
-show.table(readable[list(columns)].rename(columns=columns))
+show.table(readable[list(columns)].rename(columns=columns), all_rows=True)
 st.caption(
     t(
         "CRR = (E − N) / S × 100 and churn = L / S × 100. With no customers at the "

@@ -143,6 +143,18 @@ def number_formats(
     return formats
 
 
+# a st.dataframe row (the header's too) in pixels, and the most rows a table
+# shows before it scrolls inside itself
+ROW_HEIGHT = 35
+MOST_ROWS_IN_VIEW = 25
+
+
+def table_height(rows: int, most: int = MOST_ROWS_IN_VIEW) -> int:
+    """The height of a ``st.dataframe`` that shows its header and all its
+    ``rows`` (up to ``most``, beyond which it scrolls), border included."""
+    return (min(rows, most) + 1) * ROW_HEIGHT + 3
+
+
 def table(
     frame: pd.DataFrame,
     *,
@@ -150,12 +162,17 @@ def table(
     plain: Iterable[str] = (),
     meanings: Mapping[str, str] | None = None,
     column_config: Mapping | None = None,
+    all_rows: bool = False,
     **options,
 ) -> None:
     """``frame`` as a table without its index, its numbers written by
-    :func:`number_formats`; ``column_config`` adds to or replaces those."""
+    :func:`number_formats`; ``column_config`` adds to or replaces those. With
+    ``all_rows`` it is tall enough to show every row (up to
+    ``MOST_ROWS_IN_VIEW``) without scrolling inside itself."""
     formats = number_formats(frame, decimals, plain, meanings)
     formats |= dict(column_config or {})
+    if all_rows:
+        options.setdefault("height", table_height(len(frame)))
     st.dataframe(frame, hide_index=True, column_config=formats, **options)
 
 
