@@ -45,6 +45,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 import charset_normalizer
 import fastexcel
@@ -57,6 +58,13 @@ import python_calamine
 from isal import isal_zlib
 
 from retention.i18n import t, t_count
+from retention.sheet_parts import (
+    PARTED_SHEET_BYTES,
+    LoadedCells,
+    PartsDisagree,
+    library_header_row,
+    read_in_parts,
+)
 
 __all__ = [
     "CSV_EXTENSIONS",
@@ -945,7 +953,9 @@ def _typed_sheet(
     again from there, so values and labels never share a column. A cell
     merged over several data rows (``merges``) is read on each of them.
     """
-    body, labels, first_column = _typed_cells(workbook, sheet, 0)
+    top_row = _first_row(data, workbook, name, sheet)
+    source = _sheet_source(workbook, data, name, sheet, top_row, progress)
+    body, labels, first_column = _typed_cells(source, 0)
     if body.width == 0 or (body.height == 0 and not any(labels)):
         raise SalesLogError(
             t("The sheet {sheet} of {name} is empty.", sheet=sheet, name=name)
@@ -956,7 +966,7 @@ def _typed_sheet(
     if header == _Header(0) and _lost_dates(labels, body) and _kinds_agree(top, 0):
         # a date cell as the first row's "label" comes as no label at all:
         # read the first row as data to see whether it is one
-        whole, _, whole_first = _typed_cells(workbook, sheet, None)
+        whole, _, whole_first = _typed_cells(source, None)
         if _first_data_row(_top_rows(None, whole)) == 0:
             body, header = whole, _Header(-1, labelled=False)
             first_column = whole_first
@@ -964,9 +974,8 @@ def _typed_sheet(
         message = t("Reading the sheet {sheet} from its header row…", sheet=sheet)
         progress(0.85, message)
         from_row = header.index if header.index >= 0 else None
-        body, _, first_column = _typed_cells(workbook, sheet, from_row)
-    first = _first_row(data, workbook, name, sheet)
-    header_row = first + header.index
+        body, _, first_column = _typed_cells(source, from_row)
+    header_row = top_row + header.index
     if header_row + body.height > MAX_SHEET_ROWS:
         # too many rows that pack too loosely to be counted before reading
         raise SalesLogError(_too_many_rows_message(name, sheet))
@@ -989,7 +998,7 @@ def _typed_sheet(
 
 
 def _typed_cells(
-    workbook: fastexcel.ExcelReader, sheet: str, header_row: int | None
+    source: SheetCells, header_row: int | None
 ) -> tuple[pl.DataFrame, list[str], int]:
     """The cells below ``header_row`` with their types, the header's labels
     (all rows, and no labels, when ``header_row`` is ``None``), and the sheet
@@ -1004,28 +1013,121 @@ def _typed_cells(
     than dropped, and its column is read again as text, so no cell is lost.
     Other kinds (true/false, durations) are read as text too.
     """
-    loaded = workbook.load_sheet(sheet, header_row=header_row, schema_sample_rows=None)
-    batch, errors = loaded.to_arrow_with_errors()
-    body = pl.from_arrow(batch)
-    if not isinstance(body, pl.DataFrame):
-        body = body.to_frame()
-    labels = [
-        "" if column.column_name_from == "generated" else column.name
-        for column in loaded.selected_columns
-    ]
-    labels = _undo_deduplication(labels)
-    body = body.rename({old: str(i) for i, old in enumerate(body.columns)})
-    failed = {error.position[1] for error in (errors.errors if errors else [])}
+    loaded = source.load(header_row)
+    body = loaded.cells
+    labels = _undo_deduplication(list(loaded.labels))
     as_text = [
         position
         for position, column in enumerate(body.columns)
-        if position in failed or not _kept_type(body[column].dtype)
+        if position in loaded.failed or not _kept_type(body[column].dtype)
     ]
     if as_text:
-        body = _reread_as_text(workbook, sheet, header_row, body, as_text)
-    columns = loaded.selected_columns
-    first_column = columns[0].absolute_index if columns else 0
-    return _tidy_cells(workbook, sheet, header_row, body), labels, first_column
+        body = _reread_as_text(source, header_row, body, as_text)
+    return _tidy_cells(source, header_row, body), labels, loaded.first_column
+
+
+class SheetCells(Protocol):
+    """A sheet whose cells can be read with the workbook library's options."""
+
+    def load(
+        self,
+        header_row: int | None,
+        *,
+        use_columns: list[int] | None = None,
+        dtypes: str | None = None,
+    ) -> LoadedCells: ...
+
+
+class _WholeSheet:
+    """A sheet read in one piece by the workbook library; its grid's first row
+    is sheet row ``top_row`` (from 1)."""
+
+    def __init__(
+        self, workbook: fastexcel.ExcelReader, sheet: str, top_row: int
+    ) -> None:
+        self.workbook, self.sheet, self.top_row = workbook, sheet, top_row
+        self.first_column: int | None = None  # of the grid, once read
+
+    def load(
+        self,
+        header_row: int | None,
+        *,
+        use_columns: list[int] | None = None,
+        dtypes: str | None = None,
+    ) -> LoadedCells:
+        """The cells below ``header_row`` (counted from the grid's first row),
+        of the grid columns ``use_columns``, read with ``dtypes`` or with their
+        own types (every row looked at)."""
+        options: dict = {
+            "header_row": library_header_row(header_row, self.top_row),
+            "schema_sample_rows": None,
+        }
+        if use_columns is not None:
+            # the library takes a number as a sheet column (A is 0), not as a
+            # column of its grid, which starts further right in some sheets
+            if self.first_column is None:
+                self.load(header_row)
+            options["use_columns"] = [self.first_column + p for p in use_columns]
+        if dtypes is not None:
+            options["dtypes"] = dtypes
+        loaded = self.workbook.load_sheet(self.sheet, **options)
+        batch, errors = loaded.to_arrow_with_errors()
+        cells = pl.from_arrow(batch)
+        if not isinstance(cells, pl.DataFrame):
+            cells = cells.to_frame()
+        cells.columns = [str(position) for position in range(cells.width)]
+        columns = loaded.selected_columns
+        labels = [
+            "" if column.column_name_from == "generated" else column.name
+            for column in columns
+        ]
+        # the library counts an error's column in its grid, all columns selected
+        in_grid = {error.position[1] for error in (errors.errors if errors else [])}
+        read = range(cells.width) if use_columns is None else use_columns
+        failed = frozenset(i for i, position in enumerate(read) if position in in_grid)
+        first_column = columns[0].absolute_index if columns else 0
+        if use_columns is None:
+            self.first_column = first_column
+        return LoadedCells(cells, labels, first_column, failed)
+
+
+def _sheet_source(
+    workbook: fastexcel.ExcelReader,
+    data: bytes,
+    name: str,
+    sheet: str,
+    top_row: int,
+    progress: Progress = _silent,
+) -> SheetCells:
+    """The sheet read in parts on every core when it is a large .xlsx sheet
+    (see :mod:`retention.sheet_parts`), else read whole; ``progress`` is told
+    as each part is read."""
+
+    def tell(done: int, parts: int) -> None:
+        message = t(
+            "Reading sheet {sheet}: {done} of {parts} parts read…",
+            sheet=sheet,
+            done=done,
+            parts=parts,
+        )
+        progress(0.8 * done / parts, message)
+
+    whole = _WholeSheet(workbook, sheet, top_row)
+    if not data.startswith(_ZIP_MAGIC) or Path(name).suffix.lower() not in (
+        ".xlsx",
+        ".xlsm",
+    ):
+        return whole
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            path = _sheet_path(archive, list(workbook.sheet_names).index(sheet))
+            part = archive.getinfo(path) if path else None
+        if part is None or part.file_size < PARTED_SHEET_BYTES:
+            return whole
+        parted = read_in_parts(data, part, sheet, top_row, header_row=0, on_part=tell)
+    except (*_DAMAGED, KeyError, PartsDisagree):
+        return whole  # the whole read says what is wrong, or reads it as before
+    return parted or whole
 
 
 # A number format that pads a whole number with zeros (``00000``: 421 is
@@ -1225,19 +1327,14 @@ def _undo_deduplication(labels: list[str]) -> list[str]:
 
 
 def _reread_as_text(
-    workbook: fastexcel.ExcelReader,
-    sheet: str,
-    header_row: int,
+    source: SheetCells,
+    header_row: int | None,
     body: pl.DataFrame,
     positions: list[int],
 ) -> pl.DataFrame:
     """Columns read again as text; their cells that did fit the type keep their
     exact text (``0.3333333333333333``, not fastexcel's nine decimals)."""
-    text = pl.from_arrow(
-        workbook.load_sheet(
-            sheet, header_row=header_row, use_columns=positions, dtypes="string"
-        ).to_arrow()
-    )
+    text = source.load(header_row, use_columns=positions, dtypes="string").cells
     replaced = []
     for index, position in enumerate(positions):
         column = body.columns[position]
@@ -1252,7 +1349,7 @@ def _reread_as_text(
 
 
 def _tidy_cells(
-    workbook: fastexcel.ExcelReader, sheet: str, header_row: int, body: pl.DataFrame
+    source: SheetCells, header_row: int | None, body: pl.DataFrame
 ) -> pl.DataFrame:
     """Text trimmed and empty text ``""``; dates as Datetime, and a column of
     times of day (Excel puts them on its day zero, 1899-12-30) as text."""
@@ -1272,7 +1369,7 @@ def _tidy_cells(
     # which marks each column writes at all: most need none of the steps below
     marks = {column: marks_in(body[column], ".-:") for column in texts}
     decimals = [c for c in texts if "." in marks[c]]
-    body = _exact_numbers(workbook, sheet, header_row, body, decimals)
+    body = _exact_numbers(source, header_row, body, decimals)
     # OpenDocument dates come as 2024-01-05T10:30:00; written like Excel's here
     clocks = [c for c in texts if {"-", ":"} <= marks[c]]
     stamped = [c for c in clocks if body[c].str.contains(_ISO_T).any()]
@@ -1417,9 +1514,8 @@ def _text_bytes(values: pl.Series) -> np.ndarray:
 
 
 def _exact_numbers(
-    workbook: fastexcel.ExcelReader,
-    sheet: str,
-    header_row: int,
+    source: SheetCells,
+    header_row: int | None,
     body: pl.DataFrame,
     texts: list[str],
 ) -> pl.DataFrame:
@@ -1430,14 +1526,8 @@ def _exact_numbers(
     ]
     if not cut:
         return body
-    numbers = pl.from_arrow(
-        workbook.load_sheet(
-            sheet,
-            header_row=header_row,
-            use_columns=[body.columns.index(column) for column in cut],
-            dtypes="float",
-        ).to_arrow()
-    )
+    positions = [body.columns.index(column) for column in cut]
+    numbers = source.load(header_row, use_columns=positions, dtypes="float").cells
     for position, column in enumerate(cut):
         values = numbers.to_series(position)
         exact = pl.Series(
@@ -1464,7 +1554,8 @@ def _first_row(
         if first is not None:
             return first
     book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data))
-    return int(book.get_sheet_by_name(sheet).start[0]) + 1
+    start = book.get_sheet_by_name(sheet).start  # None when the sheet is empty
+    return int(start[0]) + 1 if start else 1
 
 
 def _first_xlsx_row(data: bytes, position: int) -> int | None:

@@ -1,0 +1,317 @@
+"""A large .xlsx sheet read in parts on every core gives what one read gives.
+
+Each test cuts a small sheet into several parts (a large one is cut the same
+way, in more bytes) and compares the parts put together with the workbook
+library's read of the whole sheet: the same columns, types, labels and cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+
+import fastexcel
+import openpyxl
+import polars as pl
+import pytest
+import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import retention.reading as reading
+from retention.reading import _first_row, _WholeSheet, read_table
+from retention.sheet_parts import PartedSheet, read_in_parts
+
+pytestmark = pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2, reason="a sheet is read in parts only on 2 or more cores"
+)
+
+COLUMNS = ["Invoice", "Customer", "Date", "Amount", "Country"]
+
+
+def sales_rows(count: int) -> list[list[object]]:
+    start = dt.datetime(2024, 1, 1, 9, 30)
+    return [
+        [
+            5000 + row // 3,
+            f"C{row % 97:03d}",
+            start + dt.timedelta(hours=row * 7),
+            round(2.5 + (row % 13) * 1.25, 2),
+            "Hungary" if row % 5 else "Austria",
+        ]
+        for row in range(count)
+    ]
+
+
+def workbook(
+    rows: list[list[object]],
+    *,
+    first_row: int = 0,
+    first_column: int = 0,
+    inline: bool = False,
+) -> bytes:
+    """An .xlsx of ``rows`` (``None`` cells left empty, a ``None`` row left
+    out) placed from ``first_row`` and ``first_column`` (from 0); with
+    ``inline``, text is written in the cells (as streaming writers do),
+    otherwise in the shared strings (as Excel does)."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": inline})
+    sheet = book.add_worksheet("Sales")
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for index, row in enumerate(rows):
+        if row is None:
+            continue
+        for offset, value in enumerate(row):
+            place = (first_row + index, first_column + offset)
+            if value is None:
+                continue
+            if isinstance(value, dt.datetime):
+                sheet.write_datetime(*place, value, stamp)
+            elif isinstance(value, bool):
+                sheet.write_boolean(*place, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(*place, value)
+            else:
+                sheet.write_string(*place, value)
+    book.close()
+    return buffer.getvalue()
+
+
+def parted(data: bytes, parts: int, header_row: int | None = 0) -> PartedSheet:
+    reader = fastexcel.read_excel(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        part = archive.getinfo("xl/worksheets/sheet1.xml")
+    top_row = _first_row(data, reader, "sales.xlsx", "Sales")
+    sheet = read_in_parts(data, part, "Sales", top_row, header_row, parts)
+    assert sheet is not None, "the sheet was not cut"
+    assert len(sheet.readers) == parts
+    return sheet
+
+
+def whole(data: bytes) -> _WholeSheet:
+    reader = fastexcel.read_excel(data)
+    return _WholeSheet(reader, "Sales", _first_row(data, reader, "sales.xlsx", "Sales"))
+
+
+def assert_same(data: bytes, parts: int, header_row: int | None = 0, **options):
+    one = whole(data).load(header_row, **options)
+    cut = parted(data, parts, header_row).load(header_row, **options)
+    assert cut.cells.schema == one.cells.schema
+    assert cut.cells.equals(one.cells, null_equal=True)
+    assert cut.labels == one.labels
+    assert cut.first_column == one.first_column
+    assert cut.failed == one.failed
+
+
+@pytest.mark.parametrize("inline", [False, True])
+@pytest.mark.parametrize("parts", [2, 3, 5])
+def test_a_sales_sheet_read_in_parts_is_the_sheet_read_whole(parts, inline):
+    data = workbook([COLUMNS, *sales_rows(600)], inline=inline)
+
+    assert_same(data, parts)
+
+
+def test_each_part_after_the_first_starts_on_a_row_of_the_sheet():
+    data = workbook([COLUMNS, *sales_rows(600)])
+
+    sheet = parted(data, 3)
+
+    assert sheet.first_rows[0] == 1
+    assert sheet.first_rows == sorted(sheet.first_rows)
+    assert all(2 < row <= 601 for row in sheet.first_rows[1:])
+    assert sheet.load(0).cells.height == 600
+
+
+def test_title_rows_and_a_table_starting_in_column_c_keep_their_places():
+    rows = [["Sales report"], ["Shop: Budapest"], COLUMNS, *sales_rows(500)]
+    data = workbook(rows, first_row=2, first_column=2)
+
+    for header_row in (0, 2, None):
+        assert_same(data, 3, header_row)
+
+
+def test_empty_rows_where_the_sheet_is_cut_are_kept_as_empty_rows():
+    rows: list = [COLUMNS, *sales_rows(600)]
+    for gap in range(150, 450):  # a long stretch of rows without a value
+        rows[gap] = None
+    data = workbook(rows)
+
+    assert_same(data, 4)
+
+
+def test_a_text_cell_far_down_a_number_column_makes_it_text_as_in_one_read():
+    rows = [COLUMNS, *sales_rows(600)]
+    rows[590][0] = "01000"  # only in the last part
+    data = workbook(rows)
+
+    assert_same(data, 3)
+    assert parted(data, 3).load(0).cells["0"].to_list()[589] == "01000"
+
+
+@pytest.mark.parametrize("kind", ["date", "number", "true"])
+def test_a_column_of_other_kinds_in_different_parts_is_read_as_one_read_reads_it(
+    kind,
+):
+    rows = [COLUMNS, *sales_rows(600)]
+    for row in rows[1:300]:
+        row[2] = dt.datetime(2024, 1, 1) + dt.timedelta(days=len(row[1]))
+    if kind == "number":
+        rows[550][2] = 45000.5
+    elif kind == "true":
+        rows[550][3] = True
+    data = workbook(rows)
+
+    assert_same(data, 3)
+
+
+def test_a_column_filled_only_further_down_is_kept():
+    rows = [COLUMNS, *sales_rows(600)]
+    rows[580] = [*rows[580], None, "a note"]  # a seventh column, in the last part
+    data = workbook(rows)
+
+    assert_same(data, 3)
+
+
+def test_columns_read_again_as_text_or_numbers_match_one_read():
+    rows = [COLUMNS, *sales_rows(600)]
+    rows[10][3] = "n/a"
+    data = workbook(rows, first_column=1)
+
+    assert_same(data, 3, use_columns=[0, 3], dtypes="string")
+    assert_same(data, 3, use_columns=[3], dtypes="float")
+    assert_same(data, 3, use_columns=[4], dtypes="string")
+
+
+def test_a_value_left_of_the_first_parts_columns_is_not_read_in_parts():
+    rows = [COLUMNS, *sales_rows(600)]
+    data = workbook(rows, first_column=2)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    book["Sales"]["A590"] = "stray"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+
+    with pytest.raises(Exception, match="left of"):
+        parted(data, 3)
+    assert_read_the_same(data)
+
+
+def assert_read_the_same(data: bytes, monkeypatch: pytest.MonkeyPatch | None = None):
+    """The raw table read whole and read in parts are the same."""
+    one = read_table(data, name="sales.xlsx")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reading, "PARTED_SHEET_BYTES", 0)
+        patch.setattr("retention.sheet_parts._PART_BYTES", 4096)
+        cut = read_table(data, name="sales.xlsx")
+    assert cut.cells.equals(one.cells, null_equal=True)
+    assert cut.rows.equals(one.rows)
+    assert cut.notices == one.notices
+    assert cut.header_row == one.header_row
+
+
+def test_the_raw_table_of_a_sheet_read_in_parts_is_that_of_one_read():
+    rows: list = [["Till export"], [], COLUMNS, *sales_rows(2000)]
+    rows[40][1] = "01234"
+    rows[1500][3] = "(12.50)"
+    rows[700:900] = [None] * 200
+    data = workbook(rows, first_column=1)
+
+    assert_read_the_same(data)
+
+
+def test_a_sheet_of_one_part_is_read_whole():
+    data = workbook([COLUMNS, *sales_rows(5)])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        part = archive.getinfo("xl/worksheets/sheet1.xml")
+    reader = fastexcel.read_excel(data)
+
+    # a cut past the last row finds no row to start a part at
+    assert read_in_parts(data, part, "Sales", 1, 0, parts=1) is None
+    assert _first_row(data, reader, "sales.xlsx", "Sales") == 1
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3)),
+    st.integers(0, 99999),
+    st.text("AB01 .é", min_size=1, max_size=6).filter(str.strip),
+    st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2030, 1, 1)).map(
+        lambda d: d.replace(microsecond=0)
+    ),
+    st.booleans(),
+)
+COLUMN_KINDS = st.sampled_from(["number", "text", "date", "any"])
+
+
+@st.composite
+def sheets(draw) -> tuple[list, int, int]:
+    """A sheet of columns each mostly of one kind, with odd cells and rows
+    without a value here and there."""
+    kinds = draw(st.lists(COLUMN_KINDS, min_size=1, max_size=5))
+    height = draw(st.integers(20, 160))
+    base = dt.datetime(2024, 3, 1)
+    rows: list = [[f"Col {i}" for i in range(len(kinds))]]
+    for row in range(height):
+        values = []
+        for column, kind in enumerate(kinds):
+            value = {
+                "number": float(row * 3 + column),
+                "text": f"t{row % 7}",
+                "date": base + dt.timedelta(hours=row * (column + 1)),
+                "any": None,
+            }[kind]
+            values.append(value)
+        rows.append(values)
+    odd = draw(st.lists(st.tuples(st.integers(1, height), CELLS), max_size=6))
+    for row, value in odd:
+        rows[row][draw(st.integers(0, len(kinds) - 1))] = value
+    for row in draw(st.lists(st.integers(1, height), max_size=20)):
+        rows[row] = None
+    return rows, draw(st.integers(0, 3)), draw(st.integers(0, 2))
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(sheets(), st.integers(2, 5), st.booleans())
+def test_any_sheet_read_in_parts_is_the_sheet_read_whole(sheet, parts, inline):
+    rows, first_row, first_column = sheet
+    data = workbook(rows, first_row=first_row, first_column=first_column, inline=inline)
+    try:
+        cut = parted(data, parts)
+    except AssertionError:
+        return  # too few rows to cut into so many parts
+    except Exception as error:  # the reader then reads it whole
+        assert "left of" in str(error) or "overlap" in str(error)
+        return
+    one = whole(data).load(0)
+    together = cut.load(0)
+    assert together.cells.schema == one.cells.schema
+    assert together.cells.equals(one.cells, null_equal=True)
+    assert together.labels == one.labels
+    assert together.failed == one.failed
+    assert pl.Series(together.labels).len() == one.cells.width
+
+
+def test_the_progress_bar_moves_on_as_each_part_is_read():
+    data = workbook([COLUMNS, *sales_rows(2000)])
+    steps: list[tuple[float, str]] = []
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reading, "PARTED_SHEET_BYTES", 0)
+        patch.setattr("retention.sheet_parts._PART_BYTES", 8192)
+        read_table(data, name="sales.xlsx", progress=lambda *step: steps.append(step))
+
+    parts = [message for _, message in steps if "parts read" in message]
+    count = int(parts[-1].split(" of ")[1].split()[0])
+    assert count >= 2
+    assert parts == [
+        f"Reading sheet Sales: {done} of {count} parts read…"
+        for done in range(1, count + 1)
+    ]
+    shares = [share for share, _ in steps]
+    assert shares == sorted(shares)
