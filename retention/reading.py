@@ -61,6 +61,7 @@ from retention.i18n import t, t_count
 from retention.sheet_parts import (
     PARTED_SHEET_BYTES,
     LoadedCells,
+    PartedSheet,
     PartsDisagree,
     library_header_row,
     read_in_parts,
@@ -974,7 +975,11 @@ def _typed_sheet(
         message = t("Reading the sheet {sheet} from its header row…", sheet=sheet)
         progress(0.85, message)
         from_row = header.index if header.index >= 0 else None
+        read_from_top = first_column
         body, _, first_column = _typed_cells(source, from_row)
+        # read from the header down, the grid may hold fewer columns (a title
+        # beside the table, further right or left, is no longer in it)
+        top = _top_columns(top, first_column - read_from_top, body.width)
     header_row = top_row + header.index
     if header_row + body.height > MAX_SHEET_ROWS:
         # too many rows that pack too loosely to be counted before reading
@@ -995,6 +1000,14 @@ def _typed_sheet(
     return RawTable(
         cells=body, rows=rows, notices=notices + merged, header_row=header_row
     )
+
+
+def _top_columns(top: pd.DataFrame, offset: int, width: int) -> pd.DataFrame:
+    """The first rows' text of the ``width`` columns starting ``offset``
+    columns into them, named as a read of those columns names its own."""
+    columns = top.iloc[:, offset : offset + width].copy()
+    columns.columns = [str(position) for position in range(columns.shape[1])]
+    return columns
 
 
 def _typed_cells(
@@ -1127,7 +1140,33 @@ def _sheet_source(
         parted = read_in_parts(data, part, sheet, top_row, header_row=0, on_part=tell)
     except (*_DAMAGED, KeyError, PartsDisagree):
         return whole  # the whole read says what is wrong, or reads it as before
-    return parted or whole
+    return _PartedOrWhole(parted, whole) if parted else whole
+
+
+class _PartedOrWhole:
+    """A sheet read in parts, read whole from the first read whose parts do
+    not fit together (a header further down than the first part reaches)."""
+
+    def __init__(self, parted: PartedSheet, whole: _WholeSheet) -> None:
+        self.parted: PartedSheet | None = parted
+        self.whole = whole
+
+    def load(
+        self,
+        header_row: int | None,
+        *,
+        use_columns: list[int] | None = None,
+        dtypes: str | None = None,
+    ) -> LoadedCells:
+        """As :meth:`_WholeSheet.load`."""
+        if self.parted is not None:
+            try:
+                return self.parted.load(
+                    header_row, use_columns=use_columns, dtypes=dtypes
+                )
+            except PartsDisagree:
+                self.parted = None
+        return self.whole.load(header_row, use_columns=use_columns, dtypes=dtypes)
 
 
 # A number format that pads a whole number with zeros (``00000``: 421 is
@@ -1559,7 +1598,8 @@ def _first_row(
 
 
 def _first_xlsx_row(data: bytes, position: int) -> int | None:
-    """The first row holding a value, read from the start of the sheet's XML."""
+    """The first row holding a value, read from the start of the sheet's XML
+    (an empty ``<v></v>`` is no value: the workbook library skips it)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         path = _sheet_path(archive, position)
         if path is None:
@@ -1567,7 +1607,7 @@ def _first_xlsx_row(data: bytes, position: int) -> int | None:
         with archive.open(path) as stream:
             head = stream.read(1 << 20).decode("utf-8", errors="replace")
     valued = re.search(
-        r'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*?(?<!/)>\s*(?:<(?:\w+:)?f\b.*?</(?:\w+:)?f>\s*)?<(?:\w+:)?(?:v|is)\b',
+        r'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*?(?<!/)>\s*(?:<(?:\w+:)?f\b.*?</(?:\w+:)?f>\s*)?(?:<(?:\w+:)?v>[^<]|<(?:\w+:)?is\b)',
         head,
         re.S,
     )

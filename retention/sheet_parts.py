@@ -1,12 +1,14 @@
 """Read one large .xlsx sheet on every core: its rows in parts, one per core.
 
 The workbook library parses a sheet on one core, and that parse is most of
-the time a large workbook takes to read (about 3.8 s of the 5 s for a
+the time a large workbook takes to read (about 3.9 s of the 5.1 s for a
 1,000,000-row sheet on the 2-core test machine). Here the sheet's XML is
-unpacked once, cut between two ``<row>`` elements into as many parts as there
-are cores, and each part is packed again into a workbook of its own that
-holds everything the original holds but the other rows. The parts are then
-read at the same time, each by the workbook library, and put together.
+unpacked once, cut between two ``<row>`` elements into a few parts per core,
+and each part is packed again into a workbook of its own that holds
+everything the original holds but the other rows. The parts are read, each by
+the workbook library, as many at once as there are cores, the first while
+the others are still being cut, and put together (the same sheet then takes
+2.4 to 2.7 s).
 
 Putting them together gives exactly what one read of the whole sheet gives,
 for these reasons, each checked by ``tests/test_sheet_parts.py``:
@@ -54,15 +56,16 @@ __all__ = [
     "read_in_parts",
 ]
 
-# A sheet whose XML unpacks to less than this is read whole: about 100,000
-# rows of 8 columns, read in well under a second either way.
-PARTED_SHEET_BYTES = 32 << 20
+# A sheet whose XML unpacks to less than this is read whole: about 25,000
+# rows of 8 columns, read in a tenth of a second either way.
+PARTED_SHEET_BYTES = 8 << 20
 # Parts of about this many bytes of XML, at most this many parts per core: a
 # core that has read its part takes the next while the other cores read
 # theirs, so the parts keep every core busy while the sheet is being cut.
-# Measured on 1,000,000 rows x 8 columns (339 MB of XML) on 2 cores: read
-# whole 3.8 to 4.2 s; in 2 parts 2.9 to 3.5 s; in 4, 3.0 s; in 8, 2.4 to 2.7 s.
-_PART_BYTES = 32 << 20
+# Measured on 2 cores: 1,000,000 rows x 8 columns (339 MB of XML) read whole
+# in 3.8 to 4.2 s; in 2 parts 2.9 to 3.5 s; in 4, 3.0 s; in 8, 2.4 to 2.7 s;
+# 100,000 rows (34 MB) whole in 0.44 to 0.48 s, in 4 parts 0.35 to 0.38 s.
+_PART_BYTES = 8 << 20
 _PARTS_PER_CORE = 4
 # Unpacked a few megabytes at a time, as the size check of the upload does.
 _PIECE = 1 << 22
@@ -103,14 +106,18 @@ def library_header_row(header_row: int | None, top_row: int) -> int | None:
 
 class PartedSheet:
     """A sheet read in parts; :meth:`load` reads it as the workbook library
-    reads a whole sheet."""
+    reads a whole sheet, or raises :class:`PartsDisagree` when the parts do
+    not fit together for that read (the caller then reads the sheet whole)."""
 
-    def __init__(self, readers: list[fastexcel.ExcelReader], sheet: str) -> None:
+    def __init__(
+        self, readers: list[fastexcel.ExcelReader], sheet: str, cut: _Cut, top_row: int
+    ) -> None:
         self.readers = readers
         self.sheet = sheet
-        self.first_rows: list[int] = []  # each part's first sheet row, from 1
-        self.top_row = 1  # the sheet row of the whole grid's first row
-        self.spans: list[tuple[int, int]] = []  # each part's first and last column
+        self.cut = cut
+        self.top_row = top_row  # the sheet row of the whole grid's first row
+        # by header row: each part's first and last sheet column in that read
+        self.spans: dict[int | None, list[tuple[int, int]]] = {}
         self.loaded: dict[int | None, LoadedCells] = {}
 
     def load(
@@ -120,44 +127,67 @@ class PartedSheet:
         use_columns: list[int] | None = None,
         dtypes: str | None = None,
     ) -> LoadedCells:
-        """The cells below ``header_row`` (counted from the grid's first row,
-        as the workbook library counts), of the columns ``use_columns`` (their
-        positions in the grid), read with ``dtypes`` or with their own types."""
+        """The cells below ``header_row`` (counted from the grid's first row),
+        of the columns ``use_columns`` (their positions in that read's grid),
+        read with ``dtypes`` or with their own types."""
         whole = use_columns is None and dtypes is None
         if whole and header_row in self.loaded:
             return self.loaded[header_row]
-        grid = _grid_columns(self.spans)
-        wanted = None if use_columns is None else [grid[0] + p for p in use_columns]
-        with ThreadPoolExecutor(min(len(self.readers), os.cpu_count() or 1)) as pool:
-            sheets = list(
-                pool.map(
-                    lambda index: _load_part(
-                        self.readers[index],
-                        self.sheet,
-                        library_header_row(header_row, self.top_row)
-                        if index == 0
-                        else 0,
-                        _within(wanted, self.spans[index]),
-                        dtypes,
-                        self.spans[index][0],
-                    ),
-                    range(len(self.readers)),
-                )
-            )
-        cells = self._put_together(sheets, header_row, wanted)
+        if use_columns is not None and header_row not in self.spans:
+            self.load(header_row)  # the grid the positions are counted in
+        spans = self.spans.get(header_row)
+        wanted = None
+        if use_columns is not None and spans is not None:
+            wanted = [_grid_columns(spans)[0] + p for p in use_columns]
+        sheets = self._read_parts(header_row, wanted, dtypes, spans)
+        if use_columns is None:
+            spans = self.spans[header_row] = [part.span for part in sheets]
+        assert spans is not None
+        cells = self._put_together(sheets, header_row, wanted, spans)
         if whole:
             self.loaded[header_row] = cells
         return cells
 
+    def _read_parts(
+        self,
+        header_row: int | None,
+        wanted: list[int] | None,
+        dtypes: str | None,
+        spans: list[tuple[int, int]] | None,
+    ) -> list[_PartCells]:
+        def read(index: int) -> _PartCells:
+            first_column = spans[index][0] if spans else 0
+            return _load_part(
+                self.readers[index],
+                self.sheet,
+                library_header_row(header_row, self.top_row) if index == 0 else 0,
+                _within(wanted, spans[index]) if spans else None,
+                dtypes,
+                first_column,
+            )
+
+        cores = min(len(self.readers), os.cpu_count() or 1)
+        with ThreadPoolExecutor(cores) as pool:
+            return list(pool.map(read, range(len(self.readers))))
+
     def _put_together(
-        self, sheets: list[_PartCells], header_row: int | None, wanted: list[int] | None
+        self,
+        sheets: list[_PartCells],
+        header_row: int | None,
+        wanted: list[int] | None,
+        spans: list[tuple[int, int]],
     ) -> LoadedCells:
         """The parts stacked; a column whose parts are of different kinds is
         read again as text, as one read of the whole sheet types it."""
-        grid = _grid_columns(self.spans)
         below = 0 if header_row is None else header_row + 1
-        starts = [self.top_row - 1 + below, *[row - 1 for row in self.first_rows[1:]]]
-        cells, mixed = _put_together(sheets, starts, grid, wanted)
+        first_rows, last_rows = self.cut.first_rows, self.cut.last_rows
+        starts = [self.top_row - 1 + below, *[row - 1 for row in first_rows[1:]]]
+        # a part's grid holds at most the rows from its first to its last
+        # <row> element: more, and a row stands out of order in the sheet
+        most = [last - start for last, start in zip(last_rows, starts, strict=True)]
+        if any(p.batch.num_rows > n for p, n in zip(sheets, most, strict=True)):
+            raise PartsDisagree("a row out of order")
+        cells, mixed = _put_together(sheets, starts, _grid_columns(spans), wanted)
         if not mixed:
             return cells
         texts = self.load(header_row, use_columns=mixed, dtypes="string").cells
@@ -165,8 +195,12 @@ class PartedSheet:
             texts.to_series(index).alias(str(position))
             for index, position in enumerate(mixed)
         ]
-        as_text = cells.cells.with_columns(replaced)
-        return LoadedCells(as_text, cells.labels, cells.first_column, cells.failed)
+        return LoadedCells(
+            cells.cells.with_columns(replaced),
+            cells.labels,
+            cells.first_column,
+            cells.failed - set(mixed),  # as text, every cell fits
+        )
 
 
 def _within(wanted: list[int] | None, span: tuple[int, int]) -> list[int] | None:
@@ -186,10 +220,10 @@ def read_in_parts(
     on_part: Callable[[int, int], None] | None = None,
 ) -> PartedSheet | None:
     """Read the sheet ``sheet`` (its XML the archive member ``part``) in
-    ``parts`` parts at once (one per core when not given), first with
-    ``header_row``; the parted sheet, whose :meth:`PartedSheet.load` gives
-    that read at once, or ``None`` when the sheet cannot be cut safely (it is
-    then read whole).
+    ``parts`` parts (a few per core when not given), as many at once as there
+    are cores, first with ``header_row``; the parted sheet, whose
+    :meth:`PartedSheet.load` gives that read at once, or ``None`` when the
+    sheet cannot be cut safely (it is then read whole).
 
     ``top_row`` is the sheet row (from 1) of the grid's first row. Each part
     starts being read as soon as it is packed, while the next is cut;
@@ -197,10 +231,10 @@ def read_in_parts(
     (the parts read so far and all of them).
     """
     cores = os.cpu_count() or 1
-    if parts is None:
-        parts = min(max(part.file_size // _PART_BYTES, 2), _PARTS_PER_CORE * cores)
     if cores < 2 or part.compress_type != zipfile.ZIP_DEFLATED:
         return None
+    if parts is None:
+        parts = min(max(part.file_size // _PART_BYTES, 2), _PARTS_PER_CORE * cores)
     with ThreadPoolExecutor(min(parts, cores)) as pool:
         opened: list[Future] = []
 
@@ -208,18 +242,17 @@ def read_in_parts(
             wanted = library_header_row(header_row, top_row) if index == 0 else 0
             opened.append(pool.submit(_open_and_load, workbook, sheet, wanted))
 
-        first_rows = _cut_sheet(data, part, parts, start)
+        cut = _cut_sheet(data, part, parts, start)
         for done, _ in enumerate(as_completed(opened), start=1):
-            if on_part is not None and first_rows is not None:
+            if on_part is not None and cut is not None:
                 on_part(done, len(opened))
         loaded = [future.result() for future in opened]
-    if first_rows is None:
+    if cut is None:
         return None
-    parted = PartedSheet([reader for reader, _ in loaded], sheet)
-    parted.first_rows, parted.top_row = first_rows, top_row
+    parted = PartedSheet([reader for reader, _ in loaded], sheet, cut, top_row)
     sheets = [sheet_cells for _, sheet_cells in loaded]
-    parted.spans = [sheet_cells.span for sheet_cells in sheets]
-    parted.loaded[header_row] = parted._put_together(sheets, header_row, None)
+    spans = parted.spans[header_row] = [sheet_cells.span for sheet_cells in sheets]
+    parted.loaded[header_row] = parted._put_together(sheets, header_row, None, spans)
     return parted
 
 
@@ -244,20 +277,28 @@ class _SheetShape:
         )
 
 
+@dataclass
+class _Cut:
+    """Where a sheet was cut: the sheet rows (from 1) of each part's first and
+    last ``<row>`` elements (the first part's first taken as 1)."""
+
+    first_rows: list[int]
+    last_rows: list[int]
+
+
 def _cut_sheet(
     data: bytes,
     part: zipfile.ZipInfo,
     parts: int,
     start: Callable[[bytes, int], None],
-) -> list[int] | None:
+) -> _Cut | None:
     """Unpack the sheet, cut it into ``parts`` between rows and hand each part,
-    packed into a workbook, to ``start`` as soon as it is whole; the first
-    sheet row of each part (the first part's from 1), or ``None`` when the
-    sheet cannot be cut safely."""
+    packed into a workbook, to ``start`` as soon as it is whole; where it was
+    cut, or ``None`` when the sheet cannot be cut safely."""
     targets = [part.file_size * k // parts for k in range(1, parts)]
     packer = _PartPacker()
     shape: _SheetShape | None = None
-    first_rows = [1]
+    first_rows, last_rows = [1], [0]
     held, offset = b"", 0  # offset: where ``held`` starts in the sheet
     for piece in _inflated(data, part):
         text = held + piece
@@ -270,33 +311,36 @@ def _cut_sheet(
             packer.write(shape.opening)
         while (cut := _cut_at(text, offset, targets, len(first_rows) - 1)) is not None:
             found = _ROW_START.match(text, cut)
-            if found is None or not _follows(text[:cut], int(found[1]), shape):
+            last_rows[-1] = _last_row(text, cut, shape, last_rows[-1])
+            if found is None or not 2 <= last_rows[-1] + 1 <= int(found[1]):
                 return None
             packer.write(text[:cut])
             packer.write(shape.closing)
             start(_workbook_with(data, part, packer.finish()), len(first_rows) - 1)
             first_rows.append(int(found[1]))
+            last_rows.append(int(found[1]))
             packer = _PartPacker()
             packer.write(shape.opening + shape.anchor(int(found[1]) - 1))
             text = text[cut:]
             offset += cut
         keep = max(len(text) - _HELD, 0)
+        last_rows[-1] = _last_row(text, keep, shape, last_rows[-1])
         packer.write(text[:keep])
         held, offset = text[keep:], offset + keep
     if shape is None or len(first_rows) < 2:
         return None
+    last_rows[-1] = _last_row(held, len(held), shape, last_rows[-1])
     packer.write(held)
     start(_workbook_with(data, part, packer.finish()), len(first_rows) - 1)
-    return first_rows
+    return _Cut(first_rows, last_rows)
 
 
-def _follows(before: bytes, row: int, shape: _SheetShape) -> bool:
-    """Whether the part starting at sheet row ``row`` may start there: after
-    the row above it in the XML (when in ``before``), and below row 1, the
-    place of its anchor."""
-    last = before.rfind(b"<%srow" % shape.prefix)
-    found = _ROW_START.match(before, last) if last >= 0 else None
-    return row >= 2 and (found is None or int(found[1]) < row)
+def _last_row(text: bytes, end: int, shape: _SheetShape, before: int) -> int:
+    """The sheet row of the last ``<row>`` element starting before ``end`` in
+    ``text`` (``before`` when none does, or it has no row number)."""
+    at = text.rfind(b"<%srow" % shape.prefix, 0, end)
+    found = _ROW_START.match(text, at) if at >= 0 else None
+    return int(found[1]) if found else before
 
 
 def _sheet_shape(text: bytes) -> _SheetShape | None:
@@ -330,10 +374,13 @@ def _inflated(data: bytes, part: zipfile.ZipInfo) -> Iterator[bytes]:
     inflater = isal_zlib.decompressobj(-isal_zlib.MAX_WBITS)
     for at in range(0, len(packed), 1 << 20):
         pending = packed[at : at + (1 << 20)]
-        while pending and not inflater.eof:
+        while not inflater.eof:
             piece = inflater.decompress(pending, _PIECE)
             pending = inflater.unconsumed_tail
-            yield piece
+            if piece:
+                yield piece
+            if not pending and len(piece) < _PIECE:
+                break  # all of this input unpacked: on to the next
         if inflater.eof:
             return
 
@@ -447,7 +494,7 @@ def _load_part(
     batch, errors = loaded.to_arrow_with_errors()
     columns = [column.absolute_index for column in loaded.selected_columns]
     if wanted == []:
-        columns = [-1]  # read for its number of rows only
+        columns = []  # read for its number of rows only
     labels = [
         "" if column.column_name_from == "generated" else column.name
         for column in loaded.selected_columns
@@ -491,6 +538,10 @@ def _put_together(
     for index in range(1, len(sheets)):
         end = starts[index - 1] + sheets[index - 1].batch.num_rows
         gaps.append(starts[index] - end)
+    # the grid ends at its last value: no empty rows before parts without one
+    filled = [index for index, part in enumerate(sheets) if part.batch.num_rows]
+    for index in range(max(filled, default=0) + 1, len(sheets)):
+        gaps[index] = 0
     if any(gap < 0 for gap in gaps):
         raise PartsDisagree("the parts overlap")
     for sheet_cells in sheets[1:]:
@@ -546,7 +597,11 @@ def _stacked(
     """
     valued = [p for p in pieces if p is not None and p.null_count < len(p)]
     read = [p for p in pieces if p is not None]
-    kind = _common_kind({p.type for p in valued}) if valued else _kind_of(read)
+    kind = (
+        _common_kind({p.type for p in valued})
+        if valued
+        else _kind_of(read, sum(part.batch.num_rows for part in sheets))
+    )
     stacked = []
     for piece, sheet_cells, gap in zip(pieces, sheets, gaps, strict=True):
         if gap:
@@ -572,6 +627,7 @@ def _common_kind(kinds: set[pa.DataType]) -> pa.DataType:
     raise MixedKinds(kinds)
 
 
-def _kind_of(read: list[pa.Array]) -> pa.DataType:
-    """The kind the library gives a column without a value: its own choice."""
-    return read[0].type if read else pa.null()
+def _kind_of(read: list[pa.Array], rows: int) -> pa.DataType:
+    """The kind the library gives a column without a value among ``rows``
+    rows: text, for want of values to tell by, unless there is no row."""
+    return pa.string() if rows else (read[0].type if read else pa.null())

@@ -2,9 +2,10 @@
 
 Reports and hand-made sheets often leave the first row or column empty. The
 workbook library counts some things from the sheet's corner and others from
-the table's, and both faults below were once in Regulars: a column read
-again as text took its neighbour's cells, and below an empty first row the
-header was read as a sale with every row number one too high.
+the table's, and these faults were once in Regulars: a column read again as
+text took its neighbour's cells; below an empty first row the header was read
+as a sale with every row number one too high; a title beside the table,
+above its header, stopped the file from being read at all.
 """
 
 from __future__ import annotations
@@ -81,3 +82,15 @@ def test_the_same_table_anywhere_on_the_sheet_gives_the_same_orders():
     for first_row, first_column in [(1, 0), (0, 2), (3, 1)]:
         titled = [["Till report"], [], *rows] if first_row else rows
         assert figures(placed(titled, first_row, first_column)) == at_corner
+
+
+def test_a_title_beside_the_table_above_its_header_is_left_out():
+    rows = [["Customer", "Amount"], ["anna", 12.5], ["bela", 7.0]]
+    to_the_right = [[None] * 7 + ["Sales of March"], [], [], *rows]
+    to_the_left = [["Sales of March"], [], [], *[[None, None, *row] for row in rows]]
+
+    for data in (placed(to_the_right, 0, 0), placed(to_the_left, 0, 0)):
+        table = read_table(data, name="sales.xlsx")
+        assert table.columns == ["Customer", "Amount"]
+        assert table.cells.rows() == [("anna", 12.5), ("bela", 7.0)]
+        assert table.origin["row_number"].tolist() == [5, 6]

@@ -118,9 +118,11 @@ def test_each_part_after_the_first_starts_on_a_row_of_the_sheet():
 
     sheet = parted(data, 3)
 
-    assert sheet.first_rows[0] == 1
-    assert sheet.first_rows == sorted(sheet.first_rows)
-    assert all(2 < row <= 601 for row in sheet.first_rows[1:])
+    first_rows = sheet.cut.first_rows
+    assert first_rows[0] == 1
+    assert first_rows == sorted(first_rows)
+    assert all(2 < row <= 601 for row in first_rows[1:])
+    assert sheet.cut.last_rows[-1] == 601
     assert sheet.load(0).cells.height == 600
 
 
@@ -315,3 +317,122 @@ def test_the_progress_bar_moves_on_as_each_part_is_read():
     ]
     shares = [share for share, _ in steps]
     assert shares == sorted(shares)
+
+
+# --- sheets whose XML is written by hand, as some tills and scripts write it
+
+SHEET_START = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"<sheetData>"
+)
+SHEET_END = b"</sheetData></worksheet>"
+
+
+def xml_row(row: int, values: list[object]) -> bytes:
+    """A ``<row>`` of numbers and inline text from column A."""
+    cells = []
+    for column, value in enumerate(values):
+        place = b'r="%s%d"' % (chr(ord("A") + column).encode(), row)
+        if isinstance(value, str):
+            cells.append(
+                b'<c %s t="inlineStr"><is><t>%s</t></is></c>' % (place, value.encode())
+            )
+        elif value is not None:
+            cells.append(b"<c %s><v>%s</v></c>" % (place, str(value).encode()))
+    return b'<row r="%d">%s</row>' % (row, b"".join(cells))
+
+
+def with_sheet_xml(rows: list[bytes]) -> bytes:
+    """A workbook whose sheet holds ``rows`` as written."""
+    base = workbook([COLUMNS])
+    source = zipfile.ZipFile(io.BytesIO(base))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                content = SHEET_START + b"".join(rows) + SHEET_END
+            target.writestr(member, content)
+    return buffer.getvalue()
+
+
+def till_rows(count: int, first_row: int = 2) -> list[bytes]:
+    return [
+        xml_row(first_row + i, [f"C{i % 37:03d}", 45000 + i // 3, 2.5 + i % 13])
+        for i in range(count)
+    ]
+
+
+def test_a_row_written_out_of_order_makes_the_sheet_read_whole():
+    rows = [xml_row(1, ["Customer", "Date", "Amount"]), *till_rows(300)]
+    rows.append(rows.pop(99))  # sheet row 100 written after row 301
+    data = with_sheet_xml(rows)
+
+    with pytest.raises(Exception, match="out of order"):
+        parted(data, 2).load(0)
+    assert_read_the_same(data)
+
+
+def test_an_empty_value_above_the_table_does_not_move_its_rows():
+    rows = [b'<row r="1"><c r="A1"><v></v></c></row>']
+    rows += [xml_row(4, ["Customer", "Date", "Amount"]), *till_rows(300, 5)]
+    data = with_sheet_xml(rows)
+
+    assert_same(data, 3)
+    table = read_table(data, name="sales.xlsx")
+    assert table.header_row == 4
+    assert table.origin["row_number"].tolist()[-1] == 304
+    assert_read_the_same(data)
+
+
+def test_a_true_false_column_filled_only_in_the_first_rows_is_read_as_one_read():
+    rows = [
+        [*row, row[3] > 10 if index < 200 else None]
+        for index, row in enumerate(sales_rows(600))
+    ]
+    data = workbook([[*COLUMNS, "Paid"], *rows])
+
+    assert_read_the_same(data)
+    table = read_table(data, name="sales.xlsx")
+    assert set(table.cells["Paid"].to_list()) == {"true", "false", ""}
+
+
+@pytest.mark.parametrize("title_column", [0, 7])
+def test_a_title_beside_the_table_is_read_as_one_read_reads_it(title_column):
+    rows = [
+        [None] * title_column + ["Sales of 2024"],
+        [],
+        [],
+        COLUMNS,
+        *sales_rows(600),
+    ]
+    data = workbook(rows)
+    one = whole(data).load(3)
+
+    cut = parted(data, 3).load(3)
+
+    assert cut.cells.equals(one.cells, null_equal=True)
+    assert (cut.labels, cut.first_column) == (one.labels, one.first_column)
+
+
+def test_empty_styled_rows_after_the_last_sale_add_no_rows():
+    rows = [xml_row(1, ["Customer", "Date", "Amount"]), *till_rows(300)]
+    rows += [b'<row r="%d" s="1" customFormat="1"/>' % row for row in range(302, 700)]
+    data = with_sheet_xml(rows)
+
+    assert_same(data, 4)
+    assert parted(data, 4).load(0).cells.height == 300
+
+
+def test_the_last_bytes_of_a_sheet_are_unpacked_even_when_they_fill_a_piece():
+    from retention.sheet_parts import _PIECE, _inflated
+
+    xml = bytes(range(256)) * ((_PIECE + 1000) // 256 + 1)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("sheet.xml", xml)
+    data = buffer.getvalue()
+    part = zipfile.ZipFile(io.BytesIO(data)).getinfo("sheet.xml")
+
+    assert b"".join(_inflated(data, part)) == xml
