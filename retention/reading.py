@@ -661,11 +661,12 @@ def _inflate(packed: memoryview, limit: int, *, count: bool) -> _Inflated:
     for start in range(0, len(packed), 1 << 20):
         pending = packed[start : start + (1 << 20)]
         keep = count and start + (1 << 20) + _END_PACKED > len(packed)
-        while pending and not inflater.eof:
+        while not inflater.eof:
             offered = len(pending)
             piece = inflater.decompress(pending, _INFLATE_STEP)
             pending = inflater.unconsumed_tail
-            total += len(piece)
+            produced = len(piece)
+            total += produced
             if count:
                 if not tag:
                     # "<row", or "<x:row" in a sheet written with a prefix
@@ -681,6 +682,8 @@ def _inflate(packed: memoryview, limit: int, *, count: bool) -> _Inflated:
             del piece
             if total > limit or rows > MAX_SHEET_ROWS:
                 return _Inflated(total, rows)
+            if not pending and produced < _INFLATE_STEP:
+                break  # all of this input unpacked (a full piece may hold more)
         if inflater.eof:
             break
     pieces = end.pieces
@@ -1308,13 +1311,16 @@ def _cell_pieces(data: bytes, part: zipfile.ZipInfo) -> Iterator[bytes]:
     carry = b""
     for start in range(0, len(packed), 1 << 20):
         pending = packed[start : start + (1 << 20)]
-        while pending and not inflater.eof:
-            piece = carry + inflater.decompress(pending, _INFLATE_STEP)
+        while not inflater.eof:
+            unpacked = inflater.decompress(pending, _INFLATE_STEP)
             pending = inflater.unconsumed_tail
+            piece = carry + unpacked
             starts = list(_CELL_START.finditer(piece, max(0, len(piece) - 65536)))
             cut = starts[-1].start() if starts else len(piece)
             yield piece[:cut]
             carry = piece[cut:]
+            if not pending and len(unpacked) < _INFLATE_STEP:
+                break  # all of this input unpacked (a full piece may hold more)
         if inflater.eof:
             break
     yield carry
