@@ -275,7 +275,7 @@ def sheets(draw) -> tuple[list, int, int]:
 
 
 @settings(
-    max_examples=40,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
