@@ -48,6 +48,8 @@ import polars as pl
 import pyarrow as pa
 from isal import isal_zlib
 
+from retention.archive import inflated_pieces, packed_part
+
 __all__ = [
     "PARTED_SHEET_BYTES",
     "LoadedCells",
@@ -296,6 +298,7 @@ def _cut_sheet(
     packed into a workbook, to ``start`` as soon as it is whole; where it was
     cut, or ``None`` when the sheet cannot be cut safely."""
     targets = [part.file_size * k // parts for k in range(1, parts)]
+    repacker = _Repacker(data, part)
     packer = _PartPacker()
     shape: _SheetShape | None = None
     first_rows, last_rows = [1], [0]
@@ -316,7 +319,7 @@ def _cut_sheet(
                 return None
             packer.write(text[:cut])
             packer.write(shape.closing)
-            start(_workbook_with(data, part, packer.finish()), len(first_rows) - 1)
+            start(repacker.workbook(packer.finish()), len(first_rows) - 1)
             first_rows.append(int(found[1]))
             last_rows.append(int(found[1]))
             packer = _PartPacker()
@@ -331,7 +334,7 @@ def _cut_sheet(
         return None
     last_rows[-1] = _last_row(held, len(held), shape, last_rows[-1])
     packer.write(held)
-    start(_workbook_with(data, part, packer.finish()), len(first_rows) - 1)
+    start(repacker.workbook(packer.finish()), len(first_rows) - 1)
     return _Cut(first_rows, last_rows)
 
 
@@ -367,22 +370,9 @@ def _cut_at(text: bytes, offset: int, targets: list[int], done: int) -> int | No
 
 def _inflated(data: bytes, part: zipfile.ZipInfo) -> Iterator[bytes]:
     """The sheet's XML, a few megabytes at a time."""
-    start = part.header_offset
-    name_length, extra_length = struct.unpack("<HH", data[start + 26 : start + 30])
-    begin = start + 30 + name_length + extra_length
-    packed = memoryview(data)[begin : begin + part.compress_size]
-    inflater = isal_zlib.decompressobj(-isal_zlib.MAX_WBITS)
-    for at in range(0, len(packed), 1 << 20):
-        pending = packed[at : at + (1 << 20)]
-        while not inflater.eof:
-            piece = inflater.decompress(pending, _PIECE)
-            pending = inflater.unconsumed_tail
-            if piece:
-                yield piece
-            if not pending and len(piece) < _PIECE:
-                break  # all of this input unpacked: on to the next
-        if inflater.eof:
-            return
+    for piece, _ in inflated_pieces(packed_part(data, part), _PIECE):
+        if piece:
+            yield piece
 
 
 class _PartPacker:
@@ -405,45 +395,48 @@ class _PartPacker:
         return b"".join(self.packed), self.crc, self.size
 
 
-def _workbook_with(
-    data: bytes, sheet_part: zipfile.ZipInfo, packed: tuple[bytes, int, int]
-) -> bytes:
-    """The workbook ``data`` with the sheet part replaced by ``packed`` (its
-    packed bytes, checksum and size); every other part copied as it is."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        members = archive.infolist()
-    body, directory = [], []
-    offset = 0
-    for member in members:
-        name = member.filename.encode("utf-8")
-        if member.filename == sheet_part.filename:
-            content, crc, size = packed
-            method = zipfile.ZIP_DEFLATED
-        else:
-            content = _packed_bytes(data, member)
-            crc, size, method = member.CRC, member.file_size, member.compress_type
-        flags = 0x800 if not member.filename.isascii() else 0
-        fields = (20, flags, method, 0, 0x21, crc, len(content), size, len(name), 0)
-        body += [struct.pack("<I5H3I2H", 0x04034B50, *fields), name, content]
-        directory += [
-            struct.pack(
+class _Repacker:
+    """Writes the workbook ``data`` again with its sheet part ``sheet_part``
+    replaced; the archive's directory and its other parts, copied as they
+    are, are read once for all the parts of the sheet."""
+
+    def __init__(self, data: bytes, sheet_part: zipfile.ZipInfo) -> None:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            self.members = archive.infolist()
+        self.sheet = sheet_part.filename
+        self.others = {
+            member.filename: bytes(packed_part(data, member))
+            for member in self.members
+            if member.filename != self.sheet
+        }
+
+    def workbook(self, packed: tuple[bytes, int, int]) -> bytes:
+        """The workbook with the sheet part's packed bytes, checksum and size
+        ``packed``."""
+        body, directory = [], []
+        offset = 0
+        for member in self.members:
+            name = member.filename.encode("utf-8")
+            if member.filename == self.sheet:
+                content, crc, size = packed
+                method = zipfile.ZIP_DEFLATED
+            else:
+                content = self.others[member.filename]
+                crc, size, method = member.CRC, member.file_size, member.compress_type
+            flags = 0x800 if not member.filename.isascii() else 0
+            fields = (20, flags, method, 0, 0x21, crc, len(content), size, len(name), 0)
+            body += [struct.pack("<I5H3I2H", 0x04034B50, *fields), name, content]
+            entry = struct.pack(
                 "<I6H3I5HII", 0x02014B50, 20, *fields[:-1], 0, 0, 0, 0, 0, offset
-            ),
-            name,
-        ]
-        offset += 30 + len(name) + len(content)
-    listing = b"".join(directory)
-    end = struct.pack(
-        "<I4H2IH", 0x06054B50, 0, 0, len(members), len(members), len(listing), offset, 0
-    )
-    return b"".join([*body, listing, end])
-
-
-def _packed_bytes(data: bytes, member: zipfile.ZipInfo) -> bytes:
-    start = member.header_offset
-    name_length, extra_length = struct.unpack("<HH", data[start + 26 : start + 30])
-    begin = start + 30 + name_length + extra_length
-    return data[begin : begin + member.compress_size]
+            )
+            directory += [entry, name]
+            offset += 30 + len(name) + len(content)
+        listing = b"".join(directory)
+        count = len(self.members)
+        end = struct.pack(
+            "<I4H2IH", 0x06054B50, 0, 0, count, count, len(listing), offset, 0
+        )
+        return b"".join([*body, listing, end])
 
 
 # --- reading the parts and putting them together ----------------------------
