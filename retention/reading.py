@@ -63,6 +63,7 @@ from retention.sheet_parts import (
     LoadedCells,
     PartedSheet,
     PartsDisagree,
+    column_labels,
     library_header_row,
     read_in_parts,
 )
@@ -1080,10 +1081,7 @@ class _WholeSheet:
             cells = cells.to_frame()
         cells.columns = [str(position) for position in range(cells.width)]
         columns = loaded.selected_columns
-        labels = [
-            "" if column.column_name_from == "generated" else column.name
-            for column in columns
-        ]
+        labels = column_labels(columns)
         # the library counts an error's column in its grid, all columns selected
         in_grid = {error.position[1] for error in (errors.errors if errors else [])}
         read = range(cells.width) if use_columns is None else use_columns

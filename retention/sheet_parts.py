@@ -54,6 +54,7 @@ __all__ = [
     "PARTED_SHEET_BYTES",
     "LoadedCells",
     "PartedSheet",
+    "column_labels",
     "library_header_row",
     "read_in_parts",
 ]
@@ -488,15 +489,21 @@ def _load_part(
     columns = [column.absolute_index for column in loaded.selected_columns]
     if wanted == []:
         columns = []  # read for its number of rows only
-    labels = [
-        "" if column.column_name_from == "generated" else column.name
-        for column in loaded.selected_columns
-    ]
+    labels = column_labels(loaded.selected_columns)
     # the library counts an error's column in its grid, all columns selected
     grid_first = first_column if wanted is not None else min(columns, default=0)
     errors = errors.errors if errors else []
     failed = {grid_first + error.position[1] for error in errors}
     return _PartCells(batch, columns, labels, failed)
+
+
+def column_labels(columns: list[fastexcel.ColumnInfo]) -> list[str]:
+    """The header labels of the columns the library read (``""`` where it
+    made a name up for want of one)."""
+    return [
+        "" if column.column_name_from == "generated" else column.name
+        for column in columns
+    ]
 
 
 def _letters(column: int) -> str:
