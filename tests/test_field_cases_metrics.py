@@ -3,9 +3,12 @@ the same path as the app (``load_sales_log``) and measured with the package."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
+from retention.clv import clv_factors
 from retention.nps import net_promoter_score
 from retention.order_metrics import order_figures
 from retention.overview import range_summary
@@ -67,6 +70,21 @@ def test_f05_duplicates_do_not_inflate_orders_or_revenue(cases_dir):
     assert figures.revenue == pytest.approx(475.00)
     assert figures.aov == pytest.approx(95.00)
     assert log.report.count("duplicate") == 3
+
+
+def test_f07_too_little_repeat_data_shows_history_and_no_clv_number(cases_dir):
+    orders = load_sales_log(cases_dir / "F07_too_little_repeat_data.csv").orders
+    figures = order_figures(orders)
+    assert (figures.customers, figures.orders) == (6, 7)
+    assert figures.revenue == pytest.approx(187.00)
+    assert round(figures.aov, 2) == 26.71
+    assert round(figures.purchase_frequency, 2) == 1.17
+    assert figures.repeat_purchase_rate == pytest.approx(100 / 6)
+    # no model is fitted: CLV needs a measured lifespan, which 3 months lack,
+    # so it is no number at all (the page says why), never 0 or a fit's guess
+    factors = clv_factors(orders)
+    assert factors.lifespan_source == "unavailable"
+    assert math.isnan(factors.clv)
 
 
 def test_f13_cancellations_are_no_orders_but_reduce_revenue(cases_dir):
