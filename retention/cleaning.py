@@ -98,6 +98,7 @@ from retention.reading import (
     SalesLogError,
     holds_letters,
     marks_in,
+    stripped,
     text_column,
 )
 
@@ -493,7 +494,7 @@ def _distinct_ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
     ascii_only = NON_ASCII not in written
     if not ascii_only and text.str.contains("[\u00a0\ufeff]").any():
         text = text.str.replace_all("[\u00a0\ufeff]", " ")
-    text = text.str.strip_chars()
+    text = stripped(text)
     if ascii_only:
         # the same as lower case against BLANK_IDS, without writing it
         blank = text.is_in(_BLANK_ID_CASES)
@@ -638,7 +639,7 @@ def _timestamps(
 ) -> _Stamps:
     if isinstance(text.dtype, pl.Datetime):
         return _typed_timestamps(text, timezone=timezone, utc=utc)
-    text = _text(text).str.strip_chars()
+    text = stripped(_text(text))
     if (plain := _plain_iso(text)) is not None:
         return _typed_timestamps(plain, timezone=timezone, utc=utc)
     distinct = _Distinct.of(text)
