@@ -59,11 +59,11 @@ from isal import isal_zlib
 from retention.archive import ZIP_MAGIC, inflated_pieces, packed_part
 from retention.i18n import t, t_count
 from retention.sheet_parts import (
-    PARTED_SHEET_BYTES,
     LoadedCells,
     PartedSheet,
     PartsDisagree,
     column_labels,
+    cut_in_parts,
     library_header_row,
     read_in_parts,
 )
@@ -128,6 +128,8 @@ _BOMB_RATIO = 16
 # MAX_EXPANDED_BYTES / 1,032 (about 1.9 MB) cannot unpack to more than that.
 _DEFLATE_MAX_RATIO = 1032
 _INFLATE_STEP = 1 << 22
+# The workbooks whose large sheets are read in parts (see sheet_parts).
+_PARTED_EXTENSIONS = (".xlsx", ".xlsm")
 # The end of each sheet's XML kept while it is unpacked, to read its merged
 # cells from: the pieces unpacked from its last _END_PACKED bytes, as many as
 # make up _END_BYTES (a sheet's <mergeCells> element takes about 30 bytes a
@@ -465,6 +467,7 @@ class _Workbook:
     dense_rows: dict[str, int]  # see _Unpacked
     note: str | None = None  # how the workbook was read, when not as named
     merged: dict[str, Merges | None] = field(default_factory=dict)  # see _Unpacked
+    unchecked: _Unchecked = field(default_factory=lambda: _Unchecked(set(), 0))
 
 
 def _open_workbook(data: bytes, name: str) -> _Workbook:
@@ -491,11 +494,14 @@ def _open_workbook(data: bytes, name: str) -> _Workbook:
         raise SalesLogError(_not_a_workbook_message(data, name))
     unpacked = _Unpacked(size=0, dense_rows={}, merged={})
     if data.startswith(ZIP_MAGIC):
-        unpacked = _check_expanded_size(data, name)
+        parted = extension in _PARTED_EXTENSIONS
+        unpacked = _check_expanded_size(data, name, parted=parted)
         _check_repeated_cells(data, name)
     try:
         reader = fastexcel.read_excel(data)
-        return _Workbook(reader, unpacked.dense_rows, note, unpacked.merged)
+        return _Workbook(
+            reader, unpacked.dense_rows, note, unpacked.merged, unpacked.unchecked
+        )
     except (fastexcel.FastExcelError, ValueError, OSError) as error:
         if extension == ".xls" and "password" in str(error).lower():
             raise SalesLogError(_protected_message(name)) from error
@@ -528,7 +534,7 @@ def _ole_kind(data: bytes) -> str:
         return ""
 
 
-def _check_expanded_size(data: bytes, name: str) -> _Unpacked:
+def _check_expanded_size(data: bytes, name: str, *, parted: bool = False) -> _Unpacked:
     """Refuse a workbook whose parts unpack to an absurd size (a zip bomb), and
     give what unpacking its sheets told: the rows of each sheet part that lie
     in stretches packed so well they may be a bomb too, and its merged cells
@@ -539,7 +545,10 @@ def _check_expanded_size(data: bytes, name: str) -> _Unpacked:
     declared, so unless the archive is too small to unpack to an absurd size
     at all, its parts are also unpacked here, a few megabytes at a time and
     kept nowhere, counting the bytes and stopping once they pass the limit.
-    The sheets are unpacked in any case, and only once, for their rows.
+    The sheets are unpacked in any case, and only once, for their rows:
+    when ``parted`` (the workbook is read as .xlsx), a sheet large enough to
+    be read in parts is unpacked and checked as it is cut (see
+    :class:`_SheetCheck`).
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -547,7 +556,8 @@ def _check_expanded_size(data: bytes, name: str) -> _Unpacked:
         expanded = sum(info.file_size for info in parts)
         possible = sum(info.compress_size for info in parts) * _DEFLATE_MAX_RATIO
         sized = expanded <= MAX_EXPANDED_BYTES < possible
-        unpacked = _unpack(data, parts, MAX_EXPANDED_BYTES, sized=sized)
+        cut = cut_in_parts if parted else None
+        unpacked = _unpack(data, parts, MAX_EXPANDED_BYTES, sized=sized, cut=cut)
     except _DAMAGED as error:
         raise SalesLogError(
             t(
@@ -557,15 +567,7 @@ def _check_expanded_size(data: bytes, name: str) -> _Unpacked:
             )
         ) from error
     if unpacked.size > MAX_EXPANDED_BYTES:
-        raise SalesLogError(
-            t(
-                "{name} unpacks to more than {size} MB although it says less, far "
-                "more than any sales log; it was not read. Export the sales log "
-                "again.",
-                name=name,
-                size=f"{MAX_EXPANDED_BYTES / 1e6:,.0f}",
-            )
-        )
+        raise SalesLogError(_unpacks_further_message(name))
     if expanded > MAX_EXPANDED_BYTES:
         raise SalesLogError(
             t(
@@ -576,6 +578,16 @@ def _check_expanded_size(data: bytes, name: str) -> _Unpacked:
             )
         )
     return unpacked
+
+
+def _unpacks_further_message(name: str) -> str:
+    return t(
+        "{name} unpacks to more than {size} MB although it says less, far "
+        "more than any sales log; it was not read. Export the sales log "
+        "again.",
+        name=name,
+        size=f"{MAX_EXPANDED_BYTES / 1e6:,.0f}",
+    )
 
 
 @dataclass(frozen=True)
@@ -602,21 +614,46 @@ class _Unpacked:
     size: int
     dense_rows: dict[str, int]
     merged: dict[str, Merges | None]
+    unchecked: _Unchecked = field(default_factory=lambda: _Unchecked(set(), 0))
+
+
+@dataclass
+class _Unchecked:
+    """The sheet parts left to be checked while they are cut into parts (see
+    :func:`_unpack`), by their paths, and the bytes they may unpack to
+    together: what the limit leaves after the other parts."""
+
+    paths: set[str]
+    spare: int
 
 
 def _unpack(
-    data: bytes, parts: list[zipfile.ZipInfo], limit: int, *, sized: bool
+    data: bytes,
+    parts: list[zipfile.ZipInfo],
+    limit: int,
+    *,
+    sized: bool,
+    cut: Callable[[zipfile.ZipInfo], bool] | None = None,
 ) -> _Unpacked:
     """Unpack the archive's sheet parts, and all its parts when ``sized``,
     each once, a few megabytes at a time, keeping only the last few of each
-    sheet; see :class:`_Unpacked`."""
+    sheet; see :class:`_Unpacked`.
+
+    A sheet that ``cut`` says is read in parts is left for the cut, which
+    unpacks it anyway, to check (see :class:`_SheetCheck`): unpacking it here
+    too would cost 0.2 s for 1,000,000 rows before anything else can start.
+    """
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets = set(_sheet_paths(archive))
     total = 0
     dense_rows, merged = {}, {}
+    unchecked = set()
     for part in parts:
         sheet = part.filename in sheets
         if not (sized or sheet):
+            continue
+        if sheet and cut is not None and cut(part):
+            unchecked.add(part.filename)
             continue
         if part.compress_type != zipfile.ZIP_DEFLATED:
             total += max(part.file_size, part.compress_size)
@@ -632,7 +669,12 @@ def _unpack(
             merged[part.filename] = _merged_cells(unpacked.end, whole=unpacked.whole)
         if sized and total > limit:
             break
-    return _Unpacked(size=total if sized else 0, dense_rows=dense_rows, merged=merged)
+    return _Unpacked(
+        size=total if sized else 0,
+        dense_rows=dense_rows,
+        merged=merged,
+        unchecked=_Unchecked(unchecked, limit - total),
+    )
 
 
 @dataclass(frozen=True)
@@ -650,38 +692,67 @@ def _inflate(packed: memoryview, limit: int, *, count: bool) -> _Inflated:
     """The bytes a raw deflate stream unpacks to, counted up to just past
     ``limit``, and, when ``count``, its rows in stretches packed more than
     ``_BOMB_RATIO`` times, counted up to just past ``MAX_SHEET_ROWS``, and its
-    last ``_END_BYTES`` or more.
+    last ``_END_BYTES`` or more (see :class:`_Unpacking`).
 
     The part is unpacked a few megabytes at a time (:func:`inflated_pieces`,
     0.12 s for the 340 MB of a 1,000,000-row sheet), each piece let go before
-    the next is unpacked. So only the pieces of the input's last megabyte or
-    two (the megabytes holding its last ``_END_PACKED`` bytes) are kept, and
-    of them only as many as make up ``_END_BYTES``.
+    the next is unpacked.
     """
-    total, rows, taken, tail, tag = 0, 0, 0, b"", b""
-    end = _PartEnd()
+    unpacking = _Unpacking(len(packed), limit, count=count)
     for piece, took in inflated_pieces(packed, _INFLATE_STEP):
-        keep = count and taken + (1 << 20) + _END_PACKED > len(packed)
-        taken += took
-        total += len(piece)
-        if count:
-            if not tag:
+        over = unpacking.add(piece, took)
+        del piece
+        if over:
+            break
+    return unpacking.result()
+
+
+class _Unpacking:
+    """What a part being unpacked piece by piece tells (see :func:`_inflate`):
+    its size so far, and, when ``count``, its dense rows and its end.
+
+    Of the pieces only those of the input's last megabyte or two (the
+    megabytes holding its last ``_END_PACKED`` bytes) are kept, and of them
+    only as many as make up ``_END_BYTES``.
+    """
+
+    def __init__(self, packed: int, limit: int, *, count: bool) -> None:
+        self.packed, self.limit, self.count = packed, limit, count
+        self.total = self.rows = self.taken = 0
+        self.tail = self.tag = b""
+        self.end = _PartEnd()
+
+    @property
+    def over(self) -> bool:
+        """Whether the part unpacks past ``limit`` or holds too many rows."""
+        return self.total > self.limit or self.rows > MAX_SHEET_ROWS
+
+    def add(self, piece: bytes, took: int) -> bool:
+        """Count the next piece, unpacked from ``took`` packed bytes; whether
+        the part is now :attr:`over` (unpack no further)."""
+        keep = self.count and self.taken + (1 << 20) + _END_PACKED > self.packed
+        self.taken += took
+        self.total += len(piece)
+        if self.count:
+            if not self.tag:
                 # "<row", or "<x:row" in a sheet written with a prefix
                 found = _SHEET_DATA.search(piece)
-                tag = b"<" + ((found[1] if found else None) or b"") + b"row"
+                self.tag = b"<" + ((found[1] if found else None) or b"") + b"row"
             if len(piece) > _BOMB_RATIO * took:
                 # a tag cut between two pieces is found where they join
-                joint = tail + piece[: len(tag) - 1]
-                rows += piece.count(tag) + joint.count(tag)
-            tail = piece[1 - len(tag) :]
+                joint = self.tail + piece[: len(self.tag) - 1]
+                self.rows += piece.count(self.tag) + joint.count(self.tag)
+            self.tail = piece[1 - len(self.tag) :]
         if keep:
-            end.add(piece, total)
-        del piece
-        if total > limit or rows > MAX_SHEET_ROWS:
-            return _Inflated(total, rows)
-    pieces = end.pieces
-    tail = pieces[0] if len(pieces) == 1 else b"".join(pieces)
-    return _Inflated(total, rows, tail, whole=end.start == 0)
+            self.end.add(piece, self.total)
+        return self.over
+
+    def result(self) -> _Inflated:
+        if self.over:
+            return _Inflated(self.total, self.rows)
+        pieces = self.end.pieces
+        tail = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+        return _Inflated(self.total, self.rows, tail, whole=self.end.start == 0)
 
 
 class _PartEnd:
@@ -919,8 +990,7 @@ def _read_sheet(
     position = list(workbook.reader.sheet_names).index(sheet)
     _check_used_area(data, name, sheet, position, workbook.dense_rows)
     try:
-        merges = _sheet_merges(workbook, data, name, position)
-        table = _typed_sheet(workbook.reader, data, name, sheet, progress, merges)
+        table = _typed_sheet(workbook, data, name, sheet, progress)
     except SalesLogError:
         raise
     except _DAMAGED as error:
@@ -936,21 +1006,20 @@ def _read_sheet(
 
 
 def _typed_sheet(
-    workbook: fastexcel.ExcelReader,
+    workbook: _Workbook,
     data: bytes,
     name: str,
     sheet: str,
     progress: Progress = _silent,
-    merges: Merges = (),
 ) -> RawTable:
     """Read a sheet with its cells' own types, and find its header.
 
     The sheet is read once taking its first row as the header; when the
     header lies lower (title rows above it, a two-line header), it is read
     again from there, so values and labels never share a column. A cell
-    merged over several data rows (``merges``) is read on each of them.
+    merged over several data rows is read on each of them.
     """
-    top_row = _first_row(data, workbook, name, sheet)
+    top_row = _first_row(data, workbook.reader, name, sheet)
     source = _sheet_source(workbook, data, name, sheet, top_row, progress)
     body, labels, first_column = _typed_cells(source, 0)
     if body.width == 0 or (body.height == 0 and not any(labels)):
@@ -987,11 +1056,13 @@ def _typed_sheet(
     if body.height == 0:
         raise SalesLogError(_no_rows_message(name, sheet))
     numbers = np.flatnonzero(filled.to_numpy()) + header_row + 1
-    position = list(workbook.sheet_names).index(sheet)
+    position = list(workbook.reader.sheet_names).index(sheet)
     body = _shown_with_zeros(data, name, position, body, numbers)
     keep = [column for column in body.columns if not column.startswith("\x00")]
     notices = _header_notices(header, header_row)
     rows = _row_origins(numbers, name, sheet)
+    # known once the sheet has been unpacked (see _SheetCheck)
+    merges = _sheet_merges(workbook, data, name, position)
     body, rows, merged = _read_merged_cells(body, keep, rows, first_column, merges)
     return RawTable(
         cells=body, rows=rows, notices=notices + merged, header_row=header_row
@@ -1098,7 +1169,7 @@ class _WholeSheet:
 
 
 def _sheet_source(
-    workbook: fastexcel.ExcelReader,
+    workbook: _Workbook,
     data: bytes,
     name: str,
     sheet: str,
@@ -1118,22 +1189,98 @@ def _sheet_source(
         )
         progress(0.8 * done / parts, message)
 
-    whole = _WholeSheet(workbook, sheet, top_row)
+    whole = _WholeSheet(workbook.reader, sheet, top_row)
     if not data.startswith(ZIP_MAGIC) or Path(name).suffix.lower() not in (
-        ".xlsx",
-        ".xlsm",
+        _PARTED_EXTENSIONS
     ):
         return whole
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            path = _sheet_path(archive, list(workbook.sheet_names).index(sheet))
+            path = _sheet_path(archive, list(workbook.reader.sheet_names).index(sheet))
             part = archive.getinfo(path) if path else None
-        if part is None or part.file_size < PARTED_SHEET_BYTES:
-            return whole
-        parted = read_in_parts(data, part, sheet, top_row, header_row=0, on_part=tell)
+    except _DAMAGED:
+        return whole  # the whole read says what is wrong
+    if part is None or not cut_in_parts(part):
+        return whole
+    check = None
+    if part.filename in workbook.unchecked.paths:
+        check = _SheetCheck(workbook, data, name, sheet, part)
+    try:
+        parted = read_in_parts(
+            data,
+            part,
+            sheet,
+            top_row,
+            header_row=0,
+            on_part=tell,
+            watch=check.watch if check is not None else None,
+        )
+    except SalesLogError:
+        raise  # the sheet's check refused it
     except (*_DAMAGED, KeyError, PartsDisagree):
-        return whole  # the whole read says what is wrong, or reads it as before
+        parted = None  # the whole read says what is wrong, or reads it as before
+    if check is not None:
+        # the cut saw every piece of a sheet it read in parts; else the check
+        # unpacks the sheet itself before the workbook library reads it whole
+        check.done(seen_whole=parted is not None)
     return _PartedOrWhole(parted, whole) if parted else whole
+
+
+class _SheetCheck:
+    """The check against zip bombs (:func:`_check_expanded_size`) of a sheet
+    read in parts, made on the unpacking that cuts it: the bytes it unpacks
+    to (within what the limit leaves after the workbook's other parts, and
+    after other sheets checked so), its rows where it packs suspiciously
+    well, and its merged cells, recorded in ``workbook`` as the workbook's
+    check records them. A sheet over a limit stops the cut with the same
+    message as the workbook's check."""
+
+    def __init__(
+        self,
+        workbook: _Workbook,
+        data: bytes,
+        name: str,
+        sheet: str,
+        part: zipfile.ZipInfo,
+    ) -> None:
+        self.workbook, self.data, self.name, self.sheet = workbook, data, name, sheet
+        self.part = part
+        self.unpacking = self._unpacking()
+
+    def _unpacking(self) -> _Unpacking:
+        spare = self.workbook.unchecked.spare
+        return _Unpacking(self.part.compress_size, spare, count=True)
+
+    def watch(self, piece: bytes, took: int) -> None:
+        """Count one unpacked piece (see :func:`read_in_parts`)."""
+        if self.unpacking.add(piece, took):
+            raise self.refusal()
+
+    def refusal(self) -> SalesLogError:
+        if self.unpacking.total > self.unpacking.limit:
+            return SalesLogError(_unpacks_further_message(self.name))
+        return SalesLogError(_too_many_rows_message(self.name, self.sheet))
+
+    def done(self, *, seen_whole: bool) -> None:
+        """Record what the sheet's unpacking told, unpacking it here unless
+        the cut saw all of it."""
+        if not seen_whole:
+            self.unpacking = self._unpacking()
+            for piece, took in inflated_pieces(
+                packed_part(self.data, self.part), _INFLATE_STEP
+            ):
+                over = self.unpacking.add(piece, took)
+                del piece
+                if over:
+                    break
+        if self.unpacking.over:
+            raise self.refusal()
+        unpacked = self.unpacking.result()
+        path = self.part.filename
+        self.workbook.dense_rows[path] = unpacked.rows
+        self.workbook.merged[path] = _merged_cells(unpacked.end, whole=unpacked.whole)
+        self.workbook.unchecked.paths.discard(path)
+        self.workbook.unchecked.spare -= unpacked.size
 
 
 class _PartedOrWhole:

@@ -55,6 +55,7 @@ __all__ = [
     "LoadedCells",
     "PartedSheet",
     "column_labels",
+    "cut_in_parts",
     "library_header_row",
     "read_in_parts",
 ]
@@ -213,6 +214,18 @@ def _within(wanted: list[int] | None, span: tuple[int, int]) -> list[int] | None
     return [column for column in wanted if span[0] <= column <= span[1]]
 
 
+def cut_in_parts(part: zipfile.ZipInfo) -> bool:
+    """Whether the sheet whose XML is the archive member ``part`` is read in
+    parts by :func:`read_in_parts` (unless its rows turn out not to allow
+    it): the archive says it unpacks to ``PARTED_SHEET_BYTES`` or more, it is
+    packed with deflate, and the machine has several cores."""
+    return (
+        (os.cpu_count() or 1) >= 2
+        and part.compress_type == zipfile.ZIP_DEFLATED
+        and part.file_size >= PARTED_SHEET_BYTES
+    )
+
+
 def read_in_parts(
     data: bytes,
     part: zipfile.ZipInfo,
@@ -221,6 +234,7 @@ def read_in_parts(
     header_row: int | None,
     parts: int | None = None,
     on_part: Callable[[int, int], None] | None = None,
+    watch: Callable[[bytes, int], None] | None = None,
 ) -> PartedSheet | None:
     """Read the sheet ``sheet`` (its XML the archive member ``part``) in
     ``parts`` parts (a few per core when not given), as many at once as there
@@ -231,7 +245,11 @@ def read_in_parts(
     ``top_row`` is the sheet row (from 1) of the grid's first row. Each part
     starts being read as soon as it is packed, while the next is cut;
     ``on_part`` is told, in the calling thread, each time a part has been read
-    (the parts read so far and all of them).
+    (the parts read so far and all of them). ``watch`` is given each piece of
+    the sheet's XML as it is unpacked, with the packed bytes it took (see
+    :func:`retention.archive.inflated_pieces`), and may stop the cut by
+    raising: the caller's check against zip bombs, made on the one unpacking.
+    When the parted sheet is returned, ``watch`` has seen every piece.
     """
     cores = os.cpu_count() or 1
     if cores < 2 or part.compress_type != zipfile.ZIP_DEFLATED:
@@ -245,7 +263,7 @@ def read_in_parts(
             wanted = library_header_row(header_row, top_row) if index == 0 else 0
             opened.append(pool.submit(_open_and_load, workbook, sheet, wanted))
 
-        cut = _cut_sheet(data, part, parts, start)
+        cut = _cut_sheet(data, part, parts, start, watch)
         for done, _ in enumerate(as_completed(opened), start=1):
             if on_part is not None and cut is not None:
                 on_part(done, len(opened))
@@ -294,17 +312,19 @@ def _cut_sheet(
     part: zipfile.ZipInfo,
     parts: int,
     start: Callable[[bytes, int], None],
+    watch: Callable[[bytes, int], None] | None = None,
 ) -> _Cut | None:
     """Unpack the sheet, cut it into ``parts`` between rows and hand each part,
     packed into a workbook, to ``start`` as soon as it is whole; where it was
-    cut, or ``None`` when the sheet cannot be cut safely."""
+    cut, or ``None`` when the sheet cannot be cut safely. ``watch`` is given
+    each unpacked piece first (see :func:`read_in_parts`)."""
     targets = [part.file_size * k // parts for k in range(1, parts)]
     repacker = _Repacker(data, part)
     packer = _PartPacker()
     shape: _SheetShape | None = None
     first_rows, last_rows = [1], [0]
     held, offset = b"", 0  # offset: where ``held`` starts in the sheet
-    for piece in _inflated(data, part):
+    for piece in _inflated(data, part, watch):
         text = held + piece
         if shape is None:
             shape = _sheet_shape(text)
@@ -369,9 +389,16 @@ def _cut_at(text: bytes, offset: int, targets: list[int], done: int) -> int | No
     return found.start() if found else None
 
 
-def _inflated(data: bytes, part: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The sheet's XML, a few megabytes at a time."""
-    for piece, _ in inflated_pieces(packed_part(data, part), _PIECE):
+def _inflated(
+    data: bytes,
+    part: zipfile.ZipInfo,
+    watch: Callable[[bytes, int], None] | None = None,
+) -> Iterator[bytes]:
+    """The sheet's XML, a few megabytes at a time, each piece shown to
+    ``watch`` (with the packed bytes it took) before it is given."""
+    for piece, took in inflated_pieces(packed_part(data, part), _PIECE):
+        if watch is not None:
+            watch(piece, took)
         if piece:
             yield piece
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import struct
 import zipfile
 
 import fastexcel
@@ -21,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import retention.reading as reading
-from retention.reading import _first_row, _WholeSheet, read_table
+import retention.sheet_parts as sheet_parts
+from retention.reading import SalesLogError, _first_row, _WholeSheet, read_table
 from retention.sheet_parts import PartedSheet, read_in_parts
 
 pytestmark = pytest.mark.skipif(
@@ -204,7 +206,7 @@ def assert_read_the_same(data: bytes, monkeypatch: pytest.MonkeyPatch | None = N
     """The raw table read whole and read in parts are the same."""
     one = read_table(data, name="sales.xlsx")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(reading, "PARTED_SHEET_BYTES", 0)
+        patch.setattr("retention.sheet_parts.PARTED_SHEET_BYTES", 0)
         patch.setattr("retention.sheet_parts._PART_BYTES", 4096)
         cut = read_table(data, name="sales.xlsx")
     assert cut.cells.equals(one.cells, null_equal=True)
@@ -304,7 +306,7 @@ def test_the_progress_bar_moves_on_as_each_part_is_read():
     steps: list[tuple[float, str]] = []
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(reading, "PARTED_SHEET_BYTES", 0)
+        patch.setattr("retention.sheet_parts.PARTED_SHEET_BYTES", 0)
         patch.setattr("retention.sheet_parts._PART_BYTES", 8192)
         read_table(data, name="sales.xlsx", progress=lambda *step: steps.append(step))
 
@@ -442,3 +444,120 @@ def test_the_last_bytes_of_a_sheet_are_unpacked_even_when_they_fill_a_piece():
     assert b"".join(reading._cell_pieces(data, part)) == xml
     packed = packed_part(data, part)
     assert reading._inflate(packed, 10**10, count=True).size == len(xml)
+
+
+# --- the check against zip bombs is made as the sheet is cut ----------------
+
+
+def test_a_sheet_read_in_parts_is_unpacked_once(monkeypatch):
+    """The workbook's check against zip bombs leaves a sheet read in parts to
+    the cut, which counts the same bytes, rows and merged cells."""
+    data = workbook([COLUMNS, *sales_rows(600)])
+    sheet = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml")
+    unpacked: list[int] = []
+    for module in (reading, sheet_parts):
+
+        def counting(packed, step, unpack=module.inflated_pieces):
+            unpacked.append(len(packed))
+            yield from unpack(packed, step)
+
+        monkeypatch.setattr(module, "inflated_pieces", counting)
+    monkeypatch.setattr(sheet_parts, "PARTED_SHEET_BYTES", 0)
+    monkeypatch.setattr(sheet_parts, "_PART_BYTES", 4096)
+
+    assert len(read_table(data, name="sales.xlsx")) == 600
+    assert unpacked.count(sheet.compress_size) == 1
+
+
+def test_merged_cells_of_a_sheet_read_in_parts_are_read_from_its_cut():
+    rows = [COLUMNS, *sales_rows(600)]
+    for row in range(400, 404):
+        rows[row][1] = None
+    data = workbook(rows)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    book["Sales"].merge_cells("B400:B404")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+
+    assert_read_the_same(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sheet_parts, "PARTED_SHEET_BYTES", 0)
+        patch.setattr(sheet_parts, "_PART_BYTES", 4096)
+        table = read_table(data, name="sales.xlsx")
+    merged = sales_rows(600)[398][1]  # sheet row 400
+    assert table.cells["Customer"][398:403].to_list() == [merged] * 5
+    assert any("merged" in notice for notice in table.notices)
+
+
+def _sheet_of_repeated_rows(rows: int) -> bytes:
+    """A workbook whose sheet repeats one numbered three-cell sale ``rows``
+    times under a header: it packs hundreds of times, as a bomb does."""
+    sale = b'<row r="%d"><c r="A%d"><v>1</v></c><c r="B%d"><v>45296</v></c></row>'
+    xml = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas'
+        b'.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+        b'<c r="A1" t="inlineStr"><is><t>customer</t></is></c><c r="B1" '
+        b't="inlineStr"><is><t>date</t></is></c></row>'
+        + b"".join(sale % (row, row, row) for row in range(2, rows + 2))
+        + b"</sheetData></worksheet>"
+    )
+    source = zipfile.ZipFile(io.BytesIO(workbook([COLUMNS, *sales_rows(2)])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = xml
+            archive.writestr(info.filename, part)
+    return buffer.getvalue()
+
+
+def test_a_sheet_read_in_parts_is_refused_once_its_cut_passes_a_limit(monkeypatch):
+    data = _sheet_of_repeated_rows(20_000)
+    monkeypatch.setattr(sheet_parts, "PARTED_SHEET_BYTES", 0)
+    monkeypatch.setattr(sheet_parts, "_PART_BYTES", 100_000)
+    cut: list[int] = []
+    start = sheet_parts._cut_sheet
+
+    def cutting(data, part, parts, begin, watch=None):
+        cut.append(parts)
+        return start(data, part, parts, begin, watch)
+
+    monkeypatch.setattr(sheet_parts, "_cut_sheet", cutting)
+    assert len(read_table(data, name="rows.xlsx")) == 20_000
+    assert cut
+
+    monkeypatch.setattr(reading, "MAX_SHEET_ROWS", 10_000)
+    with pytest.raises(SalesLogError, match="more than 10,000 rows"):
+        read_table(data, name="rows.xlsx")
+
+    monkeypatch.setattr(reading, "MAX_SHEET_ROWS", 1_048_576)
+    path = "xl/worksheets/sheet1.xml"
+    parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    others = sum(info.file_size for info in parts if info.filename != path)
+    real = next(info.file_size for info in parts if info.filename == path)
+    # the archive says the sheet is 5,000 bytes smaller than it unpacks to: the
+    # sizes it declares pass the limit, the bytes counted as it is cut do not
+    liar = _declaring(data, path, real - 5_000)
+    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", others + real)
+    assert len(read_table(liar, name="rows.xlsx")) == 20_000
+    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", others + real - 1)
+    with pytest.raises(SalesLogError, match="unpacks to more than .* although"):
+        read_table(liar, name="rows.xlsx")
+
+
+def _declaring(data: bytes, path: str, size: int) -> bytes:
+    """The archive ``data`` with the size its part ``path`` unpacks to
+    written as ``size``, in its local header and in the central directory."""
+    forged = bytearray(data)
+    local = zipfile.ZipFile(io.BytesIO(data)).getinfo(path).header_offset
+    struct.pack_into("<I", forged, local + 22, size)
+    entry = forged.find(b"PK\x01\x02")
+    while entry != -1:
+        length = struct.unpack_from("<H", forged, entry + 28)[0]
+        if bytes(forged[entry + 46 : entry + 46 + length]) == path.encode():
+            struct.pack_into("<I", forged, entry + 24, size)
+        entry = forged.find(b"PK\x01\x02", entry + 4)
+    assert zipfile.ZipFile(io.BytesIO(bytes(forged))).getinfo(path).file_size == size
+    return bytes(forged)
