@@ -65,6 +65,7 @@ from __future__ import annotations
 import itertools
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -101,6 +102,7 @@ from retention.reading import (
     stripped,
     text_column,
 )
+from retention.side_by_side import SideBySide
 
 __all__ = [
     "DATE_ORDERS",
@@ -1480,13 +1482,15 @@ def _layout_date_order(headers: list[str]) -> tuple[str, str] | None:
 
 def _date_places(raw: RawTable) -> DatePlaces:
     """Each row's file (or sheet) and row number, for the date order."""
+    places = raw.rows.select("source", "sheet")
+    if _alike(places["source"]) and _alike(places["sheet"]):
+        places = places.head(1)
+    sheets = not _alike(raw.rows["sheet"])
     names = [
         t("{file}, sheet “{sheet}”", file=source, sheet=sheet)
-        if sheet and raw.rows["sheet"].n_unique() > 1
+        if sheet and sheets
         else source or t("the file")
-        for source, sheet in raw.rows.select("source", "sheet")
-        .unique(maintain_order=True)
-        .iter_rows()
+        for source, sheet in places.unique(maintain_order=True).iter_rows()
     ]
     return DatePlaces(_parts(raw.rows), raw.rows["row_number"], names)
 
@@ -1523,31 +1527,36 @@ def _read_lines(
             "Reading the customer ids of {count} rows…",
         ),
     )
-    customer, customer_fixed = _ids(column("customer"))
-    placeholder = _placeholder_customers(customer)
-    if placeholder.any():
-        notices.append(_placeholder_notice(customer.filter(placeholder)))
-        customer = customer.set(placeholder, None)
-    customer = _same_phone_numbers(customer)
-    order_id, order_fixed = _ids(column("order_id"))
-    refund_of = (
-        _ids(column("refund_of"))[0]
-        if mapping.refund_of is not None
-        else pl.repeat(None, cells.height, dtype=pl.String, eager=True)
-    )
-    tell(0.15, t("Reading the dates…"))
-    stamps = _timestamps(
-        _joined_time(column("timestamp"), text("time")),
-        date_order=options.date_order,
-        timezone=options.timezone,
-        utc=bool(mapping.timestamp and _UTC_HEADER.search(mapping.timestamp)),
-        layout=_layout_date_order(cells.columns),
-        places=places,
-        column=mapping.timestamp,
-    )
-    tell(0.3, t("Reading the amounts…"))
-    quantity = _amounts(column("quantity"))
-    amount = _line_amounts(column, mapping, quantity)
+    # the ids, the dates and the amounts need nothing of each other
+    with SideBySide() as steps:
+        customers = steps.start(_customer_ids, column("customer"))
+        dates = steps.start(
+            _timestamps,
+            _joined_time(column("timestamp"), text("time")),
+            date_order=options.date_order,
+            timezone=options.timezone,
+            utc=bool(mapping.timestamp and _UTC_HEADER.search(mapping.timestamp)),
+            layout=_layout_date_order(cells.columns),
+            places=places,
+            column=mapping.timestamp,
+        )
+        orders = steps.start(_ids, column("order_id"))
+        amounts = steps.start(_quantity_and_amount, column, mapping)
+        refunds = None
+        if mapping.refund_of is not None:
+            refunds = steps.start(_ids, column("refund_of"))
+        customer, customer_fixed, placeholder, placeholder_notice = customers.result()
+        order_id, order_fixed = orders.result()
+        if refunds is not None:
+            refund_of = refunds.result()[0]
+        else:
+            refund_of = pl.repeat(None, cells.height, dtype=pl.String, eager=True)
+        tell(0.15, t("Reading the dates…"))
+        stamps = dates.result()
+        tell(0.3, t("Reading the amounts…"))
+        quantity, amount = amounts.result()
+    if placeholder_notice is not None:
+        notices.append(placeholder_notice)
     tell(0.4, t("Finding refunds and cancellations…"))
     cancel, failed, partial = _status_flags(text("status"), mapping)
     c_invoice = _c_invoices(order_id)
@@ -1591,6 +1600,29 @@ def _read_lines(
         "timezone": options.timezone if converted else None,
     }
     return lines, notices, parsed
+
+
+def _customer_ids(
+    values: pl.Series,
+) -> tuple[pl.Series, pl.Series, pl.Series, Notice | None]:
+    """The customer ids as :func:`normalise_ids` reads them, which were
+    repaired, which named a till's placeholder (now no customer), and the
+    note saying so, if any did."""
+    customer, repaired = _ids(values)
+    placeholder = _placeholder_customers(customer)
+    notice = None
+    if placeholder.any():
+        notice = _placeholder_notice(customer.filter(placeholder))
+        customer = customer.set(placeholder, None)
+    return _same_phone_numbers(customer), repaired, placeholder, notice
+
+
+def _quantity_and_amount(
+    column: Callable[[str], pl.Series], mapping: ColumnMapping
+) -> tuple[_Amounts, _Amounts]:
+    """The quantities and the line amounts (see :func:`_line_amounts`)."""
+    quantity = _amounts(column("quantity"))
+    return quantity, _line_amounts(column, mapping, quantity)
 
 
 def _status_flags(
@@ -1759,27 +1791,41 @@ def _mark_exclusions(
     """
     first = cells.to_series(0) if cells.width else pl.Series([""] * cells.height)
     dates = cells[mapping.timestamp] if mapping.timestamp else None
-    total = _total_labels(first, named=True, dates=dates)
+    labels = [first]
     for role, read in (("customer", "customer_id"), ("order_id", "order_id")):
         written = getattr(mapping, role)
         if written is None or not cells[written].dtype.is_numeric():
             # ids read from numbers are digits: no total among them
-            labels = lines[read].fill_null("")
-            total = total | _total_labels(labels, named=True, dates=dates)
-    total = total | _lone_total_rows(cells, lines, mapping)
-    duplicate = _exact_duplicates(cells, parts)
-    other_file = pl.repeat(False, cells.height, eager=True)
-    if every_part is not None:
-        other_file, earlier = _repeated_from_other_parts(
-            cells, lines, mapping, every_part
+            labels.append(lines[read].fill_null(""))
+    # each kind of row left out is found apart from the others
+    with SideBySide() as steps:
+        totals = [
+            steps.start(_total_labels, column, named=True, dates=dates)
+            for column in labels
+        ]
+        lone_totals = steps.start(_lone_total_rows, cells, lines, mapping)
+        duplicates = steps.start(_exact_duplicates, cells, parts)
+        headers = steps.start(_repeated_headers, cells)
+        too_long = steps.start(_too_long_cells, cells, mapping)
+        other_files = None
+        if every_part is not None:
+            other_files = steps.start(
+                _repeated_from_other_parts, cells, lines, mapping, every_part
+            )
+        total = lone_totals.result()
+        for found in totals:
+            total = total | found.result()
+        other_file = pl.repeat(False, cells.height, eager=True)
+        if other_files is not None:
+            other_file, earlier = other_files.result()
+            lines = lines.with_columns(earlier_part=earlier)
+        lines = lines.with_columns(
+            total=total,
+            duplicate=duplicates.result(),
+            other_file=other_file,
+            header=headers.result(),
         )
-        lines = lines.with_columns(earlier_part=earlier)
-    lines = lines.with_columns(
-        total=total,
-        duplicate=duplicate,
-        other_file=other_file,
-        header=_repeated_headers(cells),
-    )
+        long_cells = too_long.result()
 
     # an order's total may sit on its first line only (Shopify exports)
     no_amount = pl.col("amount").is_null()
@@ -1801,7 +1847,7 @@ def _mark_exclusions(
         ("duplicate_other_file", pl.col("other_file")),
         ("header_repeated", pl.col("header")),
         ("total_row", pl.col("total")),
-        ("cell_too_long", pl.lit(_too_long_cells(cells, mapping))),
+        ("cell_too_long", pl.lit(long_cells)),
     ]
     number = pl.lit(0, dtype=pl.UInt8)
     for index, (_, rows) in enumerate(rules, start=1):
@@ -1965,7 +2011,13 @@ def _too_long_cells(cells: pl.DataFrame, mapping: ColumnMapping) -> pl.Series:
 
 def _several_parts(raw: RawTable) -> bool:
     """Whether the rows come from more than one file or sheet."""
-    return len(raw.sources) > 1 or raw.rows["sheet"].n_unique() > 1
+    return len(raw.sources) > 1 or not _alike(raw.rows["sheet"])
+
+
+def _alike(values: pl.Series) -> bool:
+    """Whether every value is the first (as most files' one name and sheet
+    are): one comparison, many times faster than counting distinct values."""
+    return values.is_empty() or bool(values.eq_missing(values[0]).all())
 
 
 # Besides ids, time stamp, amount and quantity (compared as read), the roles
@@ -2129,6 +2181,8 @@ def _all_distinct(values: pl.Series) -> bool:
 
 def _parts(rows: pl.DataFrame) -> pl.Series:
     """The part (file, and sheet) each row comes from, numbered in upload order."""
+    if _alike(rows["source"]) and _alike(rows["sheet"]):
+        return pl.repeat(0, rows.height, dtype=pl.UInt32, eager=True)
     part = rows.select(pl.concat_str(["source", "sheet"], separator="\x00"))
     part = part.to_series()
     order = {name: n for n, name in enumerate(part.unique(maintain_order=True))}

@@ -67,6 +67,7 @@ from retention.sheet_parts import (
     library_header_row,
     read_in_parts,
 )
+from retention.side_by_side import each_side_by_side
 
 __all__ = [
     "CSV_EXTENSIONS",
@@ -1539,7 +1540,7 @@ def _tidy_cells(
     body = pl.DataFrame(columns) if columns else body
     texts = [c for c in body.columns if body[c].dtype == pl.String]
     body = body.with_columns(pl.col(texts).fill_null(""))
-    body = body.with_columns(stripped(body[column]) for column in texts)
+    body = body.with_columns(each_side_by_side(stripped, body.select(texts)))
     # which marks each column writes at all: most need none of the steps below
     marks = {column: marks_in(body[column], ".-:") for column in texts}
     decimals = [c for c in texts if "." in marks[c]]
@@ -2760,7 +2761,7 @@ def _table_from_grid(
 ) -> RawTable:
     """Find the header in a grid of text cells and keep the data rows below it."""
     grid = grid.with_columns(pl.all().cast(pl.String).fill_null(""))
-    grid = grid.with_columns(stripped(grid[column]) for column in grid.columns)
+    grid = grid.with_columns(each_side_by_side(stripped, grid.get_columns()))
     top = grid.head(HEADER_SEARCH_ROWS).to_pandas().astype("str")
     header = _locate_header(top)
     body = grid.slice(header.index + 1)
