@@ -549,7 +549,9 @@ def _check_expanded_size(data: bytes, name: str, *, parted: bool = False) -> _Un
     The sheets are unpacked in any case, and only once, for their rows:
     when ``parted`` (the workbook is read as .xlsx), a sheet large enough to
     be read in parts is unpacked and checked as it is cut (see
-    :class:`_SheetCheck`).
+    :class:`_SheetCheck`), and every sheet still unchecked is checked before
+    a library reads any sheet whole; a large sheet never read is never
+    checked, nor counted against the limit.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -1020,7 +1022,13 @@ def _typed_sheet(
     again from there, so values and labels never share a column. A cell
     merged over several data rows is read on each of them.
     """
-    top_row = _first_row(data, workbook.reader, name, sheet)
+    top_row = _first_row(
+        data,
+        workbook.reader,
+        name,
+        sheet,
+        before_whole=lambda: _check_the_rest(workbook, data, name, sheet),
+    )
     source = _sheet_source(workbook, data, name, sheet, top_row, progress)
     body, labels, first_column = _typed_cells(source, 0)
     if body.width == 0 or (body.height == 0 and not any(labels)):
@@ -1058,7 +1066,14 @@ def _typed_sheet(
         raise SalesLogError(_no_rows_message(name, sheet))
     numbers = np.flatnonzero(filled.to_numpy()) + header_row + 1
     position = list(workbook.reader.sheet_names).index(sheet)
-    body = _shown_with_zeros(data, name, position, body, numbers)
+    body = _shown_with_zeros(
+        data,
+        name,
+        position,
+        body,
+        numbers,
+        before_unpacking=lambda part: _check_part(workbook, data, name, sheet, part),
+    )
     keep = [column for column in body.columns if not column.startswith("\x00")]
     notices = _header_notices(header, header_row)
     rows = _row_origins(numbers, name, sheet)
@@ -1124,10 +1139,15 @@ class _WholeSheet:
     is sheet row ``top_row`` (from 1)."""
 
     def __init__(
-        self, workbook: fastexcel.ExcelReader, sheet: str, top_row: int
+        self,
+        workbook: fastexcel.ExcelReader,
+        sheet: str,
+        top_row: int,
+        before: Callable[[], None] | None = None,
     ) -> None:
         self.workbook, self.sheet, self.top_row = workbook, sheet, top_row
         self.first_column: int | None = None  # of the grid, once read
+        self.before = before  # called before the library reads the sheet
 
     def load(
         self,
@@ -1139,6 +1159,8 @@ class _WholeSheet:
         """The cells below ``header_row`` (counted from the grid's first row),
         of the grid columns ``use_columns``, read with ``dtypes`` or with their
         own types (every row looked at)."""
+        if self.before is not None:
+            self.before()
         options: dict = {
             "header_row": library_header_row(header_row, self.top_row),
             "schema_sample_rows": None,
@@ -1190,7 +1212,12 @@ def _sheet_source(
         )
         progress(0.8 * done / parts, message)
 
-    whole = _WholeSheet(workbook.reader, sheet, top_row)
+    whole = _WholeSheet(
+        workbook.reader,
+        sheet,
+        top_row,
+        before=lambda: _check_the_rest(workbook, data, name, sheet),
+    )
     if not data.startswith(ZIP_MAGIC) or Path(name).suffix.lower() not in (
         _PARTED_EXTENSIONS
     ):
@@ -1215,6 +1242,8 @@ def _sheet_source(
             header_row=0,
             on_part=tell,
             watch=check.watch if check is not None else None,
+            # the library could take another of them for this sheet
+            leave_out=workbook.unchecked.paths - {part.filename},
         )
     except SalesLogError:
         raise  # the sheet's check refused it
@@ -1225,6 +1254,28 @@ def _sheet_source(
         # unpacks the sheet itself before the workbook library reads it whole
         check.done(seen_whole=parted is not None)
     return _PartedOrWhole(parted, whole) if parted else whole
+
+
+def _check_part(
+    workbook: _Workbook, data: bytes, name: str, sheet: str, part: zipfile.ZipInfo
+) -> None:
+    """Check the sheet part ``part`` if it is left unchecked (see
+    :class:`_SheetCheck`), before it is unpacked in full."""
+    if part.filename in workbook.unchecked.paths:
+        _SheetCheck(workbook, data, name, sheet, part).done(seen_whole=False)
+
+
+def _check_the_rest(workbook: _Workbook, data: bytes, name: str, sheet: str) -> None:
+    """Check every sheet part left unchecked (see :class:`_SheetCheck`) before
+    a library reads a sheet whole: which part it reads for ``sheet`` is not
+    known for sure (its order of the sheets may differ from the one read off
+    the workbook's XML here, which a crafted file can make happen)."""
+    if not workbook.unchecked.paths:
+        return  # most workbooks: every sheet read or checked at opening
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for path in sorted(workbook.unchecked.paths):
+            check = _SheetCheck(workbook, data, name, sheet, archive.getinfo(path))
+            check.done(seen_whole=False)
 
 
 class _SheetCheck:
@@ -1321,7 +1372,12 @@ _CELL_START = re.compile(rb"<(?:\w+:)?c ")
 
 
 def _shown_with_zeros(
-    data: bytes, name: str, position: int, body: pl.DataFrame, numbers: np.ndarray
+    data: bytes,
+    name: str,
+    position: int,
+    body: pl.DataFrame,
+    numbers: np.ndarray,
+    before_unpacking: Callable[[zipfile.ZipInfo], None] | None = None,
 ) -> pl.DataFrame:
     """The columns of whole numbers (where ids are) whose cells carry a
     zero-padding number format (``00000``) written as text as Excel shows
@@ -1331,6 +1387,7 @@ def _shown_with_zeros(
     (most hold none: reading its styles is all it costs); its sheet's XML is
     then searched for the cells of those columns that carry it, and a column
     is written so only when every such cell holds the number read there.
+    ``before_unpacking`` is given the sheet's part before it is unpacked.
     """
     if Path(name).suffix.lower() not in (".xlsx", ".xlsm"):
         return body
@@ -1350,7 +1407,12 @@ def _shown_with_zeros(
                 return body
             first = _first_xlsx_column(archive, path)
             letters = {_column_letters(first + body.columns.index(c)): c for c in whole}
-            padded = _padded_cells(data, archive.getinfo(path), letters, widths)
+            part = archive.getinfo(path)
+            if before_unpacking is not None:
+                before_unpacking(part)
+            padded = _padded_cells(data, part, letters, widths)
+    except SalesLogError:
+        raise  # the part's check refused it
     except _DAMAGED:
         return body  # the reader has read it; its formats are not needed
     return body.with_columns(
@@ -1743,17 +1805,24 @@ def _exact_numbers(
 
 
 def _first_row(
-    data: bytes, workbook: fastexcel.ExcelReader, name: str, sheet: str
+    data: bytes,
+    workbook: fastexcel.ExcelReader,
+    name: str,
+    sheet: str,
+    before_whole: Callable[[], None] | None = None,
 ) -> int:
     """The sheet row of the grid's first row (the reader skips empty rows above).
 
     For .xlsx the first rows of the sheet's XML are enough; other formats ask
-    python-calamine, which is slower but these files are small.
+    python-calamine, which is slower but these files are small. It reads the
+    whole sheet, so ``before_whole`` is called first.
     """
     if data.startswith(ZIP_MAGIC) and Path(name).suffix.lower() in (".xlsx", ".xlsm"):
         first = _first_xlsx_row(data, list(workbook.sheet_names).index(sheet))
         if first is not None:
             return first
+    if before_whole is not None:
+        before_whole()
     book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data))
     start = book.get_sheet_by_name(sheet).start  # None when the sheet is empty
     return int(start[0]) + 1 if start else 1

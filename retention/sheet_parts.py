@@ -40,6 +40,7 @@ import re
 import struct
 import zipfile
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
@@ -235,6 +236,7 @@ def read_in_parts(
     parts: int | None = None,
     on_part: Callable[[int, int], None] | None = None,
     watch: Callable[[bytes, int], None] | None = None,
+    leave_out: AbstractSet[str] = frozenset(),
 ) -> PartedSheet | None:
     """Read the sheet ``sheet`` (its XML the archive member ``part``) in
     ``parts`` parts (a few per core when not given), as many at once as there
@@ -250,6 +252,8 @@ def read_in_parts(
     :func:`retention.archive.inflated_pieces`), and may stop the cut by
     raising: the caller's check against zip bombs, made on the one unpacking.
     When the parted sheet is returned, ``watch`` has seen every piece.
+    The archive members ``leave_out`` (other sheets not checked yet) are left
+    out of the parts' workbooks.
     """
     cores = os.cpu_count() or 1
     if cores < 2 or part.compress_type != zipfile.ZIP_DEFLATED:
@@ -263,7 +267,7 @@ def read_in_parts(
             wanted = library_header_row(header_row, top_row) if index == 0 else 0
             opened.append(pool.submit(_open_and_load, workbook, sheet, wanted))
 
-        cut = _cut_sheet(data, part, parts, start, watch)
+        cut = _cut_sheet(data, part, parts, start, watch, leave_out)
         for done, _ in enumerate(as_completed(opened), start=1):
             if on_part is not None and cut is not None:
                 on_part(done, len(opened))
@@ -313,13 +317,14 @@ def _cut_sheet(
     parts: int,
     start: Callable[[bytes, int], None],
     watch: Callable[[bytes, int], None] | None = None,
+    leave_out: AbstractSet[str] = frozenset(),
 ) -> _Cut | None:
     """Unpack the sheet, cut it into ``parts`` between rows and hand each part,
     packed into a workbook, to ``start`` as soon as it is whole; where it was
     cut, or ``None`` when the sheet cannot be cut safely. ``watch`` is given
     each unpacked piece first (see :func:`read_in_parts`)."""
     targets = [part.file_size * k // parts for k in range(1, parts)]
-    repacker = _Repacker(data, part)
+    repacker = _Repacker(data, part, leave_out)
     packer = _PartPacker()
     shape: _SheetShape | None = None
     first_rows, last_rows = [1], [0]
@@ -425,12 +430,23 @@ class _PartPacker:
 
 class _Repacker:
     """Writes the workbook ``data`` again with its sheet part ``sheet_part``
-    replaced; the archive's directory and its other parts, copied as they
-    are, are read once for all the parts of the sheet."""
+    replaced and the members ``leave_out`` left out; the archive's directory
+    and its other parts, copied as they are, are read once for all the parts
+    of the sheet."""
 
-    def __init__(self, data: bytes, sheet_part: zipfile.ZipInfo) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        sheet_part: zipfile.ZipInfo,
+        leave_out: AbstractSet[str] = frozenset(),
+    ) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            self.members = archive.infolist()
+            self.members = [
+                member
+                for member in archive.infolist()
+                if member.filename not in leave_out
+                or member.filename == sheet_part.filename
+            ]
         self.sheet = sheet_part.filename
         self.others = {
             member.filename: bytes(packed_part(data, member))

@@ -520,9 +520,9 @@ def test_a_sheet_read_in_parts_is_refused_once_its_cut_passes_a_limit(monkeypatc
     cut: list[int] = []
     start = sheet_parts._cut_sheet
 
-    def cutting(data, part, parts, begin, watch=None):
+    def cutting(data, part, parts, *rest):
         cut.append(parts)
-        return start(data, part, parts, begin, watch)
+        return start(data, part, parts, *rest)
 
     monkeypatch.setattr(sheet_parts, "_cut_sheet", cutting)
     assert len(read_table(data, name="rows.xlsx")) == 20_000
@@ -561,3 +561,93 @@ def _declaring(data: bytes, path: str, size: int) -> bytes:
         entry = forged.find(b"PK\x01\x02", entry + 4)
     assert zipfile.ZipFile(io.BytesIO(bytes(forged))).getinfo(path).file_size == size
     return bytes(forged)
+
+
+def _two_sheets(first: bytes, workbook_xml: bytes = b"", sales: int = 1) -> bytes:
+    """A workbook of the sheets S0 (its XML ``first``) and S1 (a header and
+    ``sales`` sales), with ``workbook_xml`` written first in its list of
+    sheets."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    for name in ("S0", "S1"):
+        book.add_worksheet(name).write_row(0, 0, ["customer", "amount"])
+    for row in range(1, sales + 1):
+        book.get_worksheet_by_name("S1").write_row(row, 0, [f"C{row}", 5])
+    book.close()
+    source, packed = zipfile.ZipFile(buffer), io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = first
+            elif info.filename == "xl/workbook.xml":
+                part = part.replace(b"<sheets>", b"<sheets>" + workbook_xml)
+            archive.writestr(info.filename, part)
+    return packed.getvalue()
+
+
+_ROWS_OF = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"<sheetData>%s</sheetData></worksheet>"
+)
+
+
+def test_a_sheet_not_checked_yet_is_checked_before_the_library_reads_it(monkeypatch):
+    """Found by review: a sheet whose rows carry no row numbers sent its first
+    row to python-calamine, which read the whole sheet before any check."""
+    rows = _ROWS_OF % (b"<row><c><v>1</v></c><c><v>2</v></c></row>" * 2_000)
+    data = _two_sheets(rows)
+    monkeypatch.setattr(sheet_parts, "PARTED_SHEET_BYTES", 0)
+    monkeypatch.setattr(reading, "MAX_SHEET_ROWS", 1_000)
+    opened: list[int] = []
+    calamine = reading.python_calamine.CalamineWorkbook
+
+    class Watched:
+        @staticmethod
+        def from_object(source):
+            opened.append(1)
+            return calamine.from_object(source)
+
+    monkeypatch.setattr(reading.python_calamine, "CalamineWorkbook", Watched)
+    with pytest.raises(SalesLogError, match="more than 1,000 rows"):
+        read_table(data, name="rows.xlsx")
+    assert opened == []
+
+
+def test_a_sheet_list_read_otherwise_by_the_library_reads_no_sheet_unchecked(
+    monkeypatch,
+):
+    """Found by review: a sheet in a comment of the workbook's list made the
+    sheets read here and by the library differ by one, so the library read a
+    sheet left unchecked (it unpacks to more than it says) in one piece, or,
+    with the other sheet read in parts, in the parts' workbooks."""
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d"><v>1</v></c><c r="B%d"><v>2</v></c></row>'
+        % (row, row, row)
+        for row in range(1, 3_001)
+    )
+    listed = b'<!--<sheet name="x" sheetId="9" r:id="rId2"/>-->'
+    path = "xl/worksheets/sheet1.xml"
+    data = _two_sheets(_ROWS_OF % rows, listed, sales=3_000)
+    parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    others = sum(info.file_size for info in parts if info.filename != path)
+    real = next(info.file_size for info in parts if info.filename == path)
+    liar = _declaring(data, path, real // 2)
+    monkeypatch.setattr(sheet_parts, "PARTED_SHEET_BYTES", 0)
+    monkeypatch.setattr(sheet_parts, "_PART_BYTES", 4096)
+    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", others + real - 1)
+    handed: list[list[str]] = []
+    load = sheet_parts._open_and_load
+
+    def loading(workbook, *rest):
+        handed.append(zipfile.ZipFile(io.BytesIO(workbook)).namelist())
+        return load(workbook, *rest)
+
+    monkeypatch.setattr(sheet_parts, "_open_and_load", loading)
+    with pytest.raises(SalesLogError, match="unpacks to more than .* although"):
+        read_table(liar, name="liar.xlsx", sheet="S0")
+    # S1, taken for S0 here, was read in parts: their workbooks leave S0 out
+    assert handed
+    assert not any(path in names for names in handed)
+    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", others + real)
+    assert len(read_table(liar, name="liar.xlsx", sheet="S0")) == 2_999
