@@ -1434,17 +1434,18 @@ def clean_orders(
     options = options or CleaningOptions()
     tell = progress or _silent
     check_mapping(mapping, raw.cells)
+    part_numbers = _parts(raw.rows)
     lines, notices, parsed = _read_lines(
-        raw.cells, mapping, options, tell, places=_date_places(raw)
+        raw.cells, mapping, options, tell, places=_date_places(raw, part_numbers)
     )
     if READ_REPAIR in raw.rows.columns:
         lines = lines.with_columns(raw.rows[READ_REPAIR])
     tell(0.5, t("Finding total rows and rows repeated in the file…"))
-    every_part = _parts(raw.rows) if _several_parts(raw) else None
+    every_part = part_numbers if _several_parts(raw) else None
     parts = None
     if mapping.order_id is None:
         # one part: identical rows of one file are separate sales
-        parts = every_part if every_part is not None else _parts(raw.rows)
+        parts = part_numbers
     lines, date_notices = _mark_dates(lines, raw.rows, options.read_on)
     notices += date_notices
     lines = _mark_exclusions(raw.cells, lines, mapping, parts, every_part)
@@ -1480,10 +1481,11 @@ def _layout_date_order(headers: list[str]) -> tuple[str, str] | None:
     return found[0].name, found[0].date_order
 
 
-def _date_places(raw: RawTable) -> DatePlaces:
-    """Each row's file (or sheet) and row number, for the date order."""
+def _date_places(raw: RawTable, parts: pl.Series) -> DatePlaces:
+    """Each row's file (or sheet) and row number, for the date order;
+    ``parts`` numbers each row's file and sheet (see :func:`_parts`)."""
     places = raw.rows.select("source", "sheet")
-    if _alike(places["source"]) and _alike(places["sheet"]):
+    if not parts.is_empty() and parts.max() == 0:
         places = places.head(1)
     sheets = not _alike(raw.rows["sheet"])
     names = [
@@ -1492,7 +1494,7 @@ def _date_places(raw: RawTable) -> DatePlaces:
         else source or t("the file")
         for source, sheet in places.unique(maintain_order=True).iter_rows()
     ]
-    return DatePlaces(_parts(raw.rows), raw.rows["row_number"], names)
+    return DatePlaces(parts, raw.rows["row_number"], names)
 
 
 def _silent(done: float, message: str) -> None:
@@ -2002,10 +2004,12 @@ def _too_long_cells(cells: pl.DataFrame, mapping: ColumnMapping) -> pl.Series:
     long = pl.repeat(False, cells.height, eager=True)
     for role in _VALUE_ROLES:
         name = getattr(mapping, role)
-        if name is not None and cells[name].dtype == pl.String:
-            long = long | (cells[name].str.len_chars() > MAX_CELL_CHARS).fill_null(
-                False
-            )
+        if name is None or cells[name].dtype != pl.String:
+            continue
+        # a character takes a byte or more: most columns are told by bytes
+        if (cells[name].str.len_bytes().max() or 0) <= MAX_CELL_CHARS:
+            continue
+        long = long | (cells[name].str.len_chars() > MAX_CELL_CHARS).fill_null(False)
     return long
 
 
@@ -2236,7 +2240,8 @@ def _total_labels(
     its s perhaps written as the long s that case-blind matching takes for
     one), so only the few cells holding one are matched against it.
     """
-    if labels.dtype != pl.String:
+    if labels.dtype != pl.String or not holds_letters(labels):
+        # every total word has letters: ids and amounts hold none
         return pl.repeat(False, len(labels), eager=True)
     maybe = labels.str.contains_any(_TOTAL_PARTS, ascii_case_insensitive=True)
     if marks_in(labels, NON_ASCII):

@@ -67,7 +67,7 @@ from retention.sheet_parts import (
     library_header_row,
     read_in_parts,
 )
-from retention.side_by_side import each_side_by_side
+from retention.side_by_side import SideBySide, each_side_by_side
 
 __all__ = [
     "CSV_EXTENSIONS",
@@ -2515,7 +2515,11 @@ def _read_text(
     table = _table_from_grid(grid, line_numbers, name, "")
     if decoded.fallback:
         table = _lines_in_code_page(table, decoded)
-    table = _lines_of_other_delimiters(table, delimiter)
+    # a mark the file never writes (most files) delimits none of its lines
+    others = [
+        mark for mark in DELIMITERS if mark != delimiter and mark.encode() in data
+    ]
+    table = _lines_of_other_delimiters(table, delimiter, others)
     notices = (
         t("Text encoding: {encoding}.", encoding=encoding),
         t("Columns separated by {delimiter}.", delimiter=t(DELIMITER_NAMES[delimiter])),
@@ -2588,9 +2592,12 @@ OTHER_DELIMITER = "other_delimiter"
 _MARK_NAMES = {",": "a comma", ";": "a ;", "\t": "a tab", "|": "a |"}
 
 
-def _lines_of_other_delimiters(table: RawTable, delimiter: str) -> RawTable:
+def _lines_of_other_delimiters(
+    table: RawTable, delimiter: str, others: Sequence[str] | None = None
+) -> RawTable:
     """Mark the rows written with another delimiter than the file's (a line
-    of ``;`` or tabs pasted into a comma file), with a note naming them.
+    of ``;`` or tabs pasted into a comma file), with a note naming them;
+    ``others`` are the other delimiters to look for (all by default).
 
     Such a line reads as one or two long cells and nothing after them: a row
     that fills fewer cells than the header has columns, and whose cells hold
@@ -2598,7 +2605,9 @@ def _lines_of_other_delimiters(table: RawTable, delimiter: str) -> RawTable:
     """
     cells = table.cells
     width = cells.width
-    if width < 2 or cells.height == 0:
+    looked_for = DELIMITERS if others is None else others
+    others = [mark for mark in DELIMITERS if mark != delimiter and mark in looked_for]
+    if width < 2 or cells.height == 0 or not others:
         return table
     filled = cells.select(
         pl.sum_horizontal(pl.all().cast(pl.String).fill_null("") != "")
@@ -2616,7 +2625,7 @@ def _lines_of_other_delimiters(table: RawTable, delimiter: str) -> RawTable:
     fewest = max(2, width - 1)
     marked = pl.repeat(False, joined.len(), eager=True)
     used = []
-    for other in (mark for mark in DELIMITERS if mark != delimiter):
+    for other in others:
         fields = joined.str.count_matches(other, literal=True) + 1
         split = (fields >= fewest) & (fields > filled.filter(short))
         if split.any():
@@ -2688,8 +2697,9 @@ def _parse_delimited(
     sample = head.splitlines()[:200]
     width = max((len(row) for row in _csv_reader(sample, delimiter)), default=1)
     encoded = utf8 if utf8 is not None else text.encode("utf-8")
-    lines, blank = _line_count(encoded)
-    if not blank:
+    # the lines are counted while polars parses (most files have no blank one)
+    with SideBySide(cores=1) as beside:
+        counted = beside.start(_line_count, encoded)
         try:
             grid = pl.read_csv(
                 encoded,
@@ -2699,11 +2709,12 @@ def _parse_delimited(
                 missing_columns="insert",
                 quote_char='"',
                 raise_if_empty=False,
-            ).fill_null("")
+            )
         except pl.exceptions.PolarsError:
             grid = None
-        if grid is not None and grid.height == lines:
-            return grid, np.arange(1, lines + 1)
+        lines, blank = counted.result()
+    if not blank and grid is not None and grid.height == lines:
+        return grid, np.arange(1, lines + 1)
     if text is None:
         text = utf8.decode("utf-8")
     return _parse_with_pandas(text, delimiter, width)
