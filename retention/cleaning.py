@@ -479,15 +479,21 @@ def _ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
         # numbers read from a workbook: written without a decimal point when whole
         ids = text_column(text, empty=None)
         return ids, pl.repeat(False, len(text), eager=True)
-    text = _text(text)
-    # customers come back: a large sample shows it where a small one does not
+    return _each_value(_text(text), _distinct_ids)
+
+
+def _each_value(
+    text: pl.Series, read: Callable[[pl.Series], tuple[pl.Series, ...]]
+) -> tuple[pl.Series, ...]:
+    """``read(text)``, each of whose results holds one value per cell, worked
+    out once per distinct value when the column repeats its values (customer
+    ids: customers come back, which a large sample shows where a small one
+    does not), else on every row (order numbers)."""
     sample = text.head(100_000)
     if sample.n_unique() > len(sample) // 5:
-        # mostly different values (order numbers): read each row directly
-        return _distinct_ids(text)
+        return read(text)
     distinct = _Distinct.of(text)
-    ids, repaired = _distinct_ids(distinct.values)
-    return distinct.spread(ids), distinct.spread(repaired)
+    return tuple(distinct.spread(result) for result in read(distinct.values))
 
 
 def _distinct_ids(text: pl.Series) -> tuple[pl.Series, pl.Series]:
@@ -1543,7 +1549,10 @@ def _read_lines(
             column=mapping.timestamp,
         )
         orders = steps.start(_ids, column("order_id"))
-        amounts = steps.start(_quantity_and_amount, column, mapping)
+        quantities = steps.start(_amounts, column("quantity"))
+        # the amount, or, without one, quantity x unit price
+        priced = mapping.amount is None
+        amounts = steps.start(_amounts, column("unit_price" if priced else "amount"))
         refunds = None
         if mapping.refund_of is not None:
             refunds = steps.start(_ids, column("refund_of"))
@@ -1556,7 +1565,9 @@ def _read_lines(
         tell(0.15, t("Reading the dates…"))
         stamps = dates.result()
         tell(0.3, t("Reading the amounts…"))
-        quantity, amount = amounts.result()
+        quantity, amount = quantities.result(), amounts.result()
+        if priced:
+            amount.values = quantity.values * amount.values
     if placeholder_notice is not None:
         notices.append(placeholder_notice)
     tell(0.4, t("Finding refunds and cancellations…"))
@@ -1610,21 +1621,36 @@ def _customer_ids(
     """The customer ids as :func:`normalise_ids` reads them, which were
     repaired, which named a till's placeholder (now no customer), and the
     note saying so, if any did."""
-    customer, repaired = _ids(values)
-    placeholder = _placeholder_customers(customer)
+    if values.dtype.is_numeric() and _whole_numbers(values):
+        # ids of digits alone: of the placeholders only 0, and no phone
+        # number written with spaces or dashes
+        customer, repaired = _ids(values)
+        placeholder = (values == 0).fill_null(False)
+    else:
+        text = values if values.dtype.is_numeric() else _text(values)
+        customer, repaired, placeholder = _each_value(text, _read_customers)
     notice = None
     if placeholder.any():
         notice = _placeholder_notice(customer.filter(placeholder))
         customer = customer.set(placeholder, None)
-    return _same_phone_numbers(customer), repaired, placeholder, notice
+    return customer, repaired, placeholder, notice
 
 
-def _quantity_and_amount(
-    column: Callable[[str], pl.Series], mapping: ColumnMapping
-) -> tuple[_Amounts, _Amounts]:
-    """The quantities and the line amounts (see :func:`_line_amounts`)."""
-    quantity = _amounts(column("quantity"))
-    return quantity, _line_amounts(column, mapping, quantity)
+def _read_customers(text: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Customer ids read (see :func:`_distinct_ids`) with each phone number
+    written one way, which were repaired, and which are placeholders (their
+    words are no phone number: they are left as they are)."""
+    ids, repaired = _ids(text)
+    return _same_phone_numbers(ids), repaired, _placeholder_customers(ids)
+
+
+def _whole_numbers(values: pl.Series) -> bool:
+    """Whether a column of numbers holds whole numbers alone, written as
+    digits (with a minus) by :func:`text_column`."""
+    if values.dtype.is_integer():
+        return True
+    whole = (values == values.round(0)) & (values.abs() < 9e18)
+    return bool(whole.all())
 
 
 def _status_flags(
@@ -1666,15 +1692,6 @@ def _joined_time(dates: pl.Series, times: pl.Series) -> pl.Series:
         .then(pl.format("{} {}", "d", "t"))
         .otherwise(pl.col("d"))
     ).to_series()
-
-
-def _line_amounts(column, mapping: ColumnMapping, quantity: _Amounts) -> _Amounts:
-    """The amount column, or quantity x unit price when there is none."""
-    if mapping.amount is not None:
-        return _amounts(column("amount"))
-    price = _amounts(column("unit_price"))
-    price.values = quantity.values * price.values
-    return price
 
 
 def _c_invoices(order_id: pl.Series) -> pl.Series:
