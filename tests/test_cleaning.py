@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from retention.cleaning import (
     CleaningOptions,
@@ -1081,3 +1084,49 @@ def test_a_payment_declined_on_a_cancelled_order_is_still_left_out():
     )
     assert orders["revenue"].sum() == 10.0
     assert report.count("payment_failed") == 2
+
+
+ID_CELLS = st.sampled_from(
+    [
+        "C1", "c1 ", "Walk-in Customer", "walk-in customer", "Guest", "0", "000",
+        "0421", "421.0", "421", "+36 30 123 4567", "+36301234567", "06-30-123-4567",
+        "Anna@Example.com", " anna@example.com", "N/A", "-", "", "Vendég", "Cash",
+        "@SUM(A1:A9)", "1.5",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ID_CELLS, min_size=1, max_size=60))
+def test_customer_ids_read_once_per_distinct_id_are_those_read_row_by_row(cells):
+    """Ids of a column that repeats its values are read once per distinct
+    value and spread back; every row must read as if read on its own."""
+    from retention.cleaning import (
+        _customer_ids,
+        _distinct_ids,
+        _placeholder_customers,
+        _same_phone_numbers,
+    )
+
+    text = pl.Series("customer", cells * 3, dtype=pl.String)  # repeats: by value
+    customer, repaired, placeholder, _ = _customer_ids(text)
+    each, each_repaired = _distinct_ids(text)  # every row read
+    each_placeholder = _placeholder_customers(each)
+    each = _same_phone_numbers(each)
+    assert customer.to_list() == each.set(each_placeholder, None).to_list()
+    assert repaired.to_list() == each_repaired.to_list()
+    assert placeholder.to_list() == each_placeholder.to_list()
+
+
+@pytest.mark.parametrize("numbers", [[17850.0, 0.0, 421.0, None], [17850, 0, 421, 5]])
+def test_customer_numbers_from_a_workbook_read_as_the_same_numbers_as_text(numbers):
+    from retention.cleaning import _customer_ids
+
+    read = _customer_ids(pl.Series("customer", numbers))
+    written = [None if n is None else str(int(n)) for n in numbers]
+    as_text = _customer_ids(
+        pl.Series("customer", written, dtype=pl.String).fill_null("")
+    )
+    assert read[0].to_list() == as_text[0].to_list()
+    assert read[2].to_list() == as_text[2].to_list() == [n == 0 for n in numbers]
+    assert "placeholder" in read[3].message
