@@ -2610,7 +2610,7 @@ def _lines_of_other_delimiters(
     if width < 2 or cells.height == 0 or not others:
         return table
     filled = cells.select(
-        pl.sum_horizontal(pl.all().cast(pl.String).fill_null("") != "")
+        pl.sum_horizontal(pl.all().cast(pl.String).fill_null("").str.len_bytes() > 0)
     ).to_series()
     short = filled < width
     if not short.any():
@@ -2847,7 +2847,8 @@ def _table_from_grid(
     body = grid.slice(header.index + 1)
     body.columns = _names_of(body, top, header)
     numbers = line_numbers[header.index + 1 :]
-    filled = body.select(pl.any_horizontal(pl.all() != "")).to_series()
+    # a cell's length is at hand, where comparing it with "" reads its text
+    filled = body.select(pl.any_horizontal(pl.all().str.len_bytes() > 0)).to_series()
     if not filled.all():
         body = body.filter(filled)
     if body.height == 0:

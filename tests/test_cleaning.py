@@ -1130,3 +1130,16 @@ def test_customer_numbers_from_a_workbook_read_as_the_same_numbers_as_text(numbe
     assert read[0].to_list() == as_text[0].to_list()
     assert read[2].to_list() == as_text[2].to_list() == [n == 0 for n in numbers]
     assert "placeholder" in read[3].message
+
+
+@pytest.mark.parametrize(
+    "days", [[1, 2, 3, 4], [4, 3, 2, 1], [1, 1, 2, 2], [2, 1, 1, 3]], ids=str
+)
+def test_orders_come_out_in_time_order_then_by_order_number(days):
+    rows = [(f"{9 - n}", f"C{n}", f"2024-03-0{day}") for n, day in enumerate(days)]
+    text = "order,customer,date,amount\n" + "".join(
+        f"{order},{customer},{date},5\n" for order, customer, date in rows
+    )
+    orders, _ = clean(text)
+    placed = list(zip(orders["timestamp"], orders["order_id"], strict=True))
+    assert placed == sorted(placed)
