@@ -1473,9 +1473,11 @@ def clean_orders(
     if combined := _combined_lines_notice(kept, keys):
         notices.append(combined)
     tell(0.85, t("Writing down what happened to every row…"))
-    reasons = _row_reasons(lines, keys, orders)
-    report = _report(raw, reasons, orders, notices, parsed)
-    return _canonical(orders, mapping), report
+    with SideBySide() as steps:
+        canonical = steps.start(_canonical, orders, mapping)
+        reasons = _row_reasons(lines, keys, orders)
+        report = _report(raw, reasons, orders, notices, parsed)
+        return canonical.result(), report
 
 
 def _layout_date_order(headers: list[str]) -> tuple[str, str] | None:
