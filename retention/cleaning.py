@@ -1873,8 +1873,7 @@ def _mark_exclusions(
     number = pl.lit(0, dtype=pl.UInt8)
     for index, (_, rows) in enumerate(rules, start=1):
         number = pl.when(rows).then(pl.lit(index, dtype=pl.UInt8)).otherwise(number)
-    names = dict(enumerate(["", *(code for code, _ in rules)]))
-    reason = number.replace_strict(names, return_dtype=pl.String)
+    reason = _written_out(number, ["", *(code for code, _ in rules)])
     return lines.with_columns(excluded=reason).drop(
         "total",
         "duplicate",
@@ -2736,12 +2735,8 @@ def _row_reasons(
         bits = bits | pl.when(flag).then(pl.lit(1 << bit, dtype=pl.UInt32)).otherwise(0)
     coded = frame.select(number=number, bits=bits, excluded="excluded")
     reasons = coded.select(
-        reason=pl.col("number").replace_strict(
-            dict(enumerate(names)), return_dtype=pl.String
-        ),
-        outcome=pl.col("number").replace_strict(
-            {n: REASONS[name] for n, name in enumerate(names)}, return_dtype=pl.String
-        ),
+        reason=_written_out(pl.col("number"), names),
+        outcome=_written_out(pl.col("number"), [REASONS[name] for name in names]),
         repairs=_repair_lists(coded["bits"], list(repairs)),
     )
     left_out = coded["excluded"] != ""
@@ -2757,6 +2752,12 @@ def _row_reasons(
         )
     # a guest purchase or a refund kept after a repair is kept after a repair
     return with_repaired_outcomes(reasons)
+
+
+def _written_out(number: pl.Expr, texts: list[str]) -> pl.Expr:
+    """``texts[n]`` for each small number ``n``: a look-up by position, several
+    times as fast as ``replace_strict`` with a dictionary for a million rows."""
+    return pl.lit(pl.Series(texts, dtype=pl.String)).gather(number)
 
 
 def _repair_lists(bits: pl.Series, codes: list[str]) -> pl.Expr:
