@@ -24,6 +24,7 @@ from retention.reading import (
     read_table,
     sheet_names,
 )
+from tests.workbook_parts import with_first_sheet
 
 
 def workbook_bytes(rows_by_sheet: dict[str, list[list[object]]]) -> bytes:
@@ -1027,15 +1028,7 @@ def _workbook_of_repeated_rows(rows: int, dimension: str) -> bytes:
         + sale * rows
         + b"</sheetData></worksheet>"
     )
-    source = zipfile.ZipFile(io.BytesIO(workbook_bytes({"S": SALES})))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = xml
-            archive.writestr(info.filename, data)
-    return buffer.getvalue()
+    return with_first_sheet(workbook_bytes({"S": SALES}), xml)
 
 
 @pytest.mark.parametrize("dimension", ["A1:C1048578", "A1:C5"])

@@ -25,6 +25,7 @@ import retention.reading as reading
 import retention.sheet_parts as sheet_parts
 from retention.reading import SalesLogError, _first_row, _WholeSheet, read_table
 from retention.sheet_parts import PartedSheet, read_in_parts
+from tests.workbook_parts import with_first_sheet
 
 pytestmark = pytest.mark.skipif(
     (os.cpu_count() or 1) < 2, reason="a sheet is read in parts only on 2 or more cores"
@@ -502,15 +503,7 @@ def _sheet_of_repeated_rows(rows: int) -> bytes:
         + b"".join(sale % (row, row, row) for row in range(2, rows + 2))
         + b"</sheetData></worksheet>"
     )
-    source = zipfile.ZipFile(io.BytesIO(workbook([COLUMNS, *sales_rows(2)])))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            part = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                part = xml
-            archive.writestr(info.filename, part)
-    return buffer.getvalue()
+    return with_first_sheet(workbook([COLUMNS, *sales_rows(2)]), xml)
 
 
 def test_a_sheet_read_in_parts_is_refused_once_its_cut_passes_a_limit(monkeypatch):
