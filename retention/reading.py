@@ -562,13 +562,7 @@ def _check_expanded_size(data: bytes, name: str, *, parted: bool = False) -> _Un
         cut = cut_in_parts if parted else None
         unpacked = _unpack(data, parts, MAX_EXPANDED_BYTES, sized=sized, cut=cut)
     except _DAMAGED as error:
-        raise SalesLogError(
-            t(
-                "{name} could not be opened as a workbook; it may be damaged. "
-                "Open it in your spreadsheet program and save it again as .xlsx.",
-                name=name,
-            )
-        ) from error
+        raise SalesLogError(_damaged_workbook_message(name)) from error
     if unpacked.size > MAX_EXPANDED_BYTES:
         raise SalesLogError(_unpacks_further_message(name))
     if expanded > MAX_EXPANDED_BYTES:
@@ -581,6 +575,14 @@ def _check_expanded_size(data: bytes, name: str, *, parted: bool = False) -> _Un
             )
         )
     return unpacked
+
+
+def _damaged_workbook_message(name: str) -> str:
+    return t(
+        "{name} could not be opened as a workbook; it may be damaged. "
+        "Open it in your spreadsheet program and save it again as .xlsx.",
+        name=name,
+    )
 
 
 def _unpacks_further_message(name: str) -> str:
@@ -1269,13 +1271,26 @@ def _check_the_rest(workbook: _Workbook, data: bytes, name: str, sheet: str) -> 
     """Check every sheet part left unchecked (see :class:`_SheetCheck`) before
     a library reads a sheet whole: which part it reads for ``sheet`` is not
     known for sure (its order of the sheets may differ from the one read off
-    the workbook's XML here, which a crafted file can make happen)."""
+    the workbook's XML here, which a crafted file can make happen).
+
+    As when the workbook is opened, any part over the size limit or damaged
+    refuses the file, but only the part of ``sheet`` is refused for its rows:
+    the rows of a sheet not read are only recorded."""
     if not workbook.unchecked.paths:
         return  # most workbooks: every sheet read or checked at opening
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        own = _sheet_path(archive, list(workbook.reader.sheet_names).index(sheet))
         for path in sorted(workbook.unchecked.paths):
             check = _SheetCheck(workbook, data, name, sheet, archive.getinfo(path))
-            check.done(seen_whole=False)
+            if path == own:
+                check.done(seen_whole=False)
+                continue
+            try:
+                check.done(seen_whole=False, read=False)
+            except SalesLogError:
+                raise  # over the size limit
+            except _DAMAGED as error:
+                raise SalesLogError(_damaged_workbook_message(name)) from error
 
 
 class _SheetCheck:
@@ -1313,9 +1328,11 @@ class _SheetCheck:
             return SalesLogError(_unpacks_further_message(self.name))
         return SalesLogError(_too_many_rows_message(self.name, self.sheet))
 
-    def done(self, *, seen_whole: bool) -> None:
+    def done(self, *, seen_whole: bool, read: bool = True) -> None:
         """Record what the sheet's unpacking told, unpacking it here unless
-        the cut saw all of it."""
+        the cut saw all of it. A part that is not the one ``read`` for the
+        sheet is refused for its size alone: its rows are recorded, for
+        :func:`_check_sheet_rows` to refuse should that sheet be chosen."""
         if not seen_whole:
             self.unpacking = self._unpacking()
             for piece, took in inflated_pieces(
@@ -1325,7 +1342,9 @@ class _SheetCheck:
                 del piece
                 if over:
                     break
-        if self.unpacking.over:
+        if self.unpacking.over and (
+            read or self.unpacking.total > self.unpacking.limit
+        ):
             raise self.refusal()
         unpacked = self.unpacking.result()
         path = self.part.filename

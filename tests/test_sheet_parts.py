@@ -644,3 +644,49 @@ def test_a_sheet_list_read_otherwise_by_the_library_reads_no_sheet_unchecked(
     assert not any(path in names for names in handed)
     monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", others + real)
     assert len(read_table(liar, name="liar.xlsx", sheet="S0")) == 2_999
+
+
+def test_a_sheet_not_read_is_refused_for_its_size_but_not_for_its_rows(monkeypatch):
+    """Found by comparing with the code before sheets were checked as they are
+    cut: a sheet not read that holds too many rows refused the sheet read,
+    under the read sheet's name."""
+    rows = _ROWS_OF % (b"<row><c><v>1</v></c><c><v>2</v></c></row>" * 2_000)
+    data = _two_sheets(rows)
+    monkeypatch.setattr(sheet_parts, "PARTED_SHEET_BYTES", 0)
+    monkeypatch.setattr(reading, "MAX_SHEET_ROWS", 1_000)
+    assert len(read_table(data, name="rows.xlsx", sheet="S1")) == 1
+    with pytest.raises(SalesLogError, match="sheet S0 of rows.xlsx .* 1,000 rows"):
+        read_table(data, name="rows.xlsx", sheet="S0")
+    path = "xl/worksheets/sheet1.xml"
+    parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    others = sum(info.file_size for info in parts if info.filename != path)
+    real = next(info.file_size for info in parts if info.filename == path)
+    monkeypatch.setattr(reading, "MAX_SHEET_ROWS", 1_048_576)
+    liar = _declaring(data, path, real // 2)
+    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", others + real - 1)
+    with pytest.raises(SalesLogError, match="unpacks to more than .* although"):
+        read_table(liar, name="rows.xlsx", sheet="S1")
+
+
+def test_a_damaged_sheet_not_read_is_told_as_a_damaged_workbook(monkeypatch):
+    """Found by comparing with the code before: a damaged sheet checked before
+    another sheet was read whole was told as damage of the sheet read."""
+    rows = _ROWS_OF % (b"<row><c><v>1</v></c><c><v>2</v></c></row>" * 2_000)
+    data = _damaged(_two_sheets(rows), "xl/worksheets/sheet1.xml")
+    monkeypatch.setattr(sheet_parts, "PARTED_SHEET_BYTES", 0)
+    with pytest.raises(SalesLogError) as refused:
+        read_table(data, name="damaged.xlsx", sheet="S1")
+    message = str(refused.value)
+    assert (
+        "damaged.xlsx could not be opened as a workbook; it may be damaged" in message
+    )
+    assert "S1" not in message
+
+
+def _damaged(data: bytes, path: str) -> bytes:
+    """The archive ``data`` with the packed bytes of its part ``path`` made to
+    start with a block of a kind deflate does not have."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(path)
+    name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_length + extra_length
+    return data[:start] + b"\x07" + data[start + 1 :]
