@@ -1282,15 +1282,7 @@ def _check_the_rest(workbook: _Workbook, data: bytes, name: str, sheet: str) -> 
         own = _sheet_path(archive, list(workbook.reader.sheet_names).index(sheet))
         for path in sorted(workbook.unchecked.paths):
             check = _SheetCheck(workbook, data, name, sheet, archive.getinfo(path))
-            if path == own:
-                check.done(seen_whole=False)
-                continue
-            try:
-                check.done(seen_whole=False, read=False)
-            except SalesLogError:
-                raise  # over the size limit
-            except _DAMAGED as error:
-                raise SalesLogError(_damaged_workbook_message(name)) from error
+            check.done(seen_whole=False, read=path == own)
 
 
 class _SheetCheck:
@@ -1332,16 +1324,15 @@ class _SheetCheck:
         """Record what the sheet's unpacking told, unpacking it here unless
         the cut saw all of it. A part that is not the one ``read`` for the
         sheet is refused for its size alone: its rows are recorded, for
-        :func:`_check_sheet_rows` to refuse should that sheet be chosen."""
+        :func:`_check_sheet_rows` to refuse should that sheet be chosen, and
+        its damage is told as the workbook's, not as the sheet's."""
         if not seen_whole:
-            self.unpacking = self._unpacking()
-            for piece, took in inflated_pieces(
-                packed_part(self.data, self.part), _INFLATE_STEP
-            ):
-                over = self.unpacking.add(piece, took)
-                del piece
-                if over:
-                    break
+            try:
+                self._unpack()
+            except _DAMAGED as error:
+                if read:
+                    raise
+                raise SalesLogError(_damaged_workbook_message(self.name)) from error
         if self.unpacking.over and (
             read or self.unpacking.total > self.unpacking.limit
         ):
@@ -1352,6 +1343,17 @@ class _SheetCheck:
         self.workbook.merged[path] = _merged_cells(unpacked.end, whole=unpacked.whole)
         self.workbook.unchecked.paths.discard(path)
         self.workbook.unchecked.spare -= unpacked.size
+
+    def _unpack(self) -> None:
+        """Count the whole part afresh, up to the first limit it passes."""
+        self.unpacking = self._unpacking()
+        for piece, took in inflated_pieces(
+            packed_part(self.data, self.part), _INFLATE_STEP
+        ):
+            over = self.unpacking.add(piece, took)
+            del piece
+            if over:
+                break
 
 
 class _PartedOrWhole:
