@@ -24,7 +24,7 @@ from retention.reading import (
     read_table,
     sheet_names,
 )
-from tests.workbook_parts import with_first_sheet
+from tests.workbook_parts import FIRST_SHEET, with_first_sheet, with_parts_rewritten
 
 
 def workbook_bytes(rows_by_sheet: dict[str, list[list[object]]]) -> bytes:
@@ -388,16 +388,16 @@ def test_workbook_that_would_unpack_to_an_absurd_size_is_refused(monkeypatch):
 def _workbook_declaring_a_small_sheet(padding: int) -> bytes:
     """A real workbook whose sheet holds ``padding`` spaces more than it says:
     the archive's sizes for the sheet are rewritten to 1,000 bytes."""
-    source = zipfile.ZipFile(io.BytesIO(workbook_bytes({"S": SALES})))
-    buffer = io.BytesIO()
-    sheet = "xl/worksheets/sheet1.xml"
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == sheet:
-                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * padding)
-            archive.writestr(info.filename, data)
-    forged = bytearray(buffer.getvalue())
+    sheet = FIRST_SHEET
+    padded = with_parts_rewritten(
+        workbook_bytes({"S": SALES}),
+        {
+            sheet: lambda xml: xml.replace(
+                b"<sheetData>", b"<sheetData>" + b" " * padding
+            )
+        },
+    )
+    forged = bytearray(padded)
     local = zipfile.ZipFile(io.BytesIO(bytes(forged))).getinfo(sheet).header_offset
     struct.pack_into("<I", forged, local + 22, 1_000)
     entry = forged.find(b"PK\x01\x02")
@@ -849,15 +849,9 @@ def test_a_windows_line_stays_marked_when_files_are_stacked():
 
 def _rewritten_ods(rows: list[list[object]], rewrite) -> bytes:
     """An .ods written by odfpy with its content.xml passed through ``rewrite``."""
-    source = zipfile.ZipFile(io.BytesIO(ods_bytes(rows)))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "content.xml":
-                data = rewrite(data.decode()).encode()
-            archive.writestr(info.filename, data)
-    return buffer.getvalue()
+    return with_parts_rewritten(
+        ods_bytes(rows), {"content.xml": lambda xml: rewrite(xml.decode()).encode()}
+    )
 
 
 def _repeat_last_row(rows: int, columns: int = 1):

@@ -25,7 +25,7 @@ import retention.reading as reading
 import retention.sheet_parts as sheet_parts
 from retention.reading import SalesLogError, _first_row, _WholeSheet, read_table
 from retention.sheet_parts import PartedSheet, read_in_parts
-from tests.workbook_parts import with_first_sheet
+from tests.workbook_parts import FIRST_SHEET, with_first_sheet, with_parts_rewritten
 
 pytestmark = pytest.mark.skipif(
     (os.cpu_count() or 1) < 2, reason="a sheet is read in parts only on 2 or more cores"
@@ -567,16 +567,14 @@ def _two_sheets(first: bytes, workbook_xml: bytes = b"", sales: int = 1) -> byte
     for row in range(1, sales + 1):
         book.get_worksheet_by_name("S1").write_row(row, 0, [f"C{row}", 5])
     book.close()
-    source, packed = zipfile.ZipFile(buffer), io.BytesIO()
-    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            part = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                part = first
-            elif info.filename == "xl/workbook.xml":
-                part = part.replace(b"<sheets>", b"<sheets>" + workbook_xml)
-            archive.writestr(info.filename, part)
-    return packed.getvalue()
+    listed = b"<sheets>" + workbook_xml
+    return with_parts_rewritten(
+        buffer.getvalue(),
+        {
+            FIRST_SHEET: lambda _: first,
+            "xl/workbook.xml": lambda xml: xml.replace(b"<sheets>", listed),
+        },
+    )
 
 
 _ROWS_OF = (
